@@ -1,0 +1,25 @@
+//! Analysis layer: pure functions from (snapshot, project index, position) to plain data — diagnostics,
+//! completions, hovers, code actions. Nothing here knows about the protocol.
+
+pub mod diagnostics;
+pub mod rules;
+
+pub use diagnostics::{diagnostics, Diagnostic, Related, Severity};
+
+/// Settings that change what the analysis reports.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Report tree-sitter syntax errors (off in the editor by default: tsserver reports them already).
+    pub syntax_errors: bool,
+    /// The docs.amplify.aws platform slug used in links.
+    pub docs_platform: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            syntax_errors: false,
+            docs_platform: "react".to_string(),
+        }
+    }
+}

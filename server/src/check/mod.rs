@@ -1,0 +1,120 @@
+//! `amplify-lsp check`: the same analysis as the editor gets, as a command-line linter for CI.
+
+mod report;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::analysis::{self, Diagnostic, Options, Severity};
+use crate::syntax::Lang;
+use crate::workspace::{Document, Snapshot};
+
+pub use report::Format;
+
+/// Files above this size are skipped (with a note on stderr).
+const MAX_FILE_SIZE: usize = 5 * 1024 * 1024;
+
+/// One file's findings.
+pub struct FileReport {
+    pub path: PathBuf,
+    pub snapshot: Snapshot,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Finds the Amplify TypeScript files under `paths` (files are taken as given; folders are walked, skipping
+/// `node_modules`, `.amplify` and whatever `.gitignore` ignores).
+pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !(name == "node_modules" || name == ".amplify" || name == ".git")
+            })
+            .build();
+        for entry in walker.flatten() {
+            let p = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file()) && Lang::from_path(&p.to_string_lossy()).is_some() {
+                files.push(p.to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// Analyses the files and returns the reports of Amplify files, in path order.
+pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
+    let mut reports = Vec::new();
+    for path in files {
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("amplify-lsp: cannot read {}", path.display());
+            continue;
+        };
+        if bytes.len() > MAX_FILE_SIZE {
+            eprintln!("amplify-lsp: skipping {} ({} bytes, above the size limit)", path.display(), bytes.len());
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let display = path.to_string_lossy();
+        let doc = Document::new(&display, Lang::from_path(&display), 0, text, MAX_FILE_SIZE);
+        let snapshot = doc.snapshot();
+        if !snapshot.amplify {
+            continue;
+        }
+        let diagnostics = analysis::diagnostics(&snapshot, opts);
+        reports.push(FileReport {
+            path: path.clone(),
+            snapshot,
+            diagnostics,
+        });
+    }
+    reports
+}
+
+/// Runs the checker and prints the report; returns the exit code (1 when any error was found).
+pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> Result<i32> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    for p in &paths {
+        if !p.exists() {
+            anyhow::bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let opts = Options {
+        syntax_errors: true,
+        ..Options::default()
+    };
+    let files = collect_files(&paths);
+    let reports = analyse(&files, &opts);
+    report::write(&reports, format, out).context("writing the report")?;
+    let errors = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity == Severity::Error);
+    Ok(i32::from(errors))
+}
+
+/// A path as printed: relative to the current directory when possible.
+pub fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| p.strip_prefix(c).ok())
+        .unwrap_or(p);
+    shown.to_string_lossy().replace('\\', "/")
+}

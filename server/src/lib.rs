@@ -1,0 +1,17 @@
+//! amplify-lsp: a language server for AWS Amplify Gen2 backend files.
+//!
+//! Layers, each importing only those below it:
+//! `text` (rope, positions) → `syntax` (tree-sitter, queries) → `model` (the catalog, values, the schema
+//! model, cursor context) → `workspace` (documents, project index) → `analysis` (completion, hover,
+//! diagnostics, actions) → `lsp` (the protocol) and `check` (the command-line linter).
+
+pub mod analysis;
+pub mod check;
+pub mod lsp;
+pub mod model;
+pub mod syntax;
+pub mod text;
+pub mod workspace;
+
+/// The server's version, as reported by `--version` and `serverInfo`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,67 @@
+//! Settings, from `initializationOptions` and `workspace/didChangeConfiguration`.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Files larger than this are kept but not analysed, unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: usize = 5 * 1024 * 1024;
+
+/// The settings a client may send; every field is optional and unknown fields are ignored.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub docs_platform: Option<String>,
+    pub log_level: Option<String>,
+    pub syntax_errors: Option<bool>,
+    pub max_file_size: Option<u64>,
+}
+
+impl Settings {
+    /// Reads settings from `initializationOptions` or the `settings` of `didChangeConfiguration`, which may
+    /// hold them directly or under an `amplifyLsp` key. Malformed values are ignored, with a reason.
+    pub fn from_json(value: &Value) -> Result<Settings, String> {
+        let inner = value.get("amplifyLsp").unwrap_or(value);
+        if inner.is_null() {
+            return Ok(Settings::default());
+        }
+        serde_json::from_value(inner.clone()).map_err(|e| format!("ignoring malformed settings: {e}"))
+    }
+
+    /// Overlays the fields `other` sets.
+    pub fn merge(&mut self, other: Settings) {
+        if other.docs_platform.is_some() {
+            self.docs_platform = other.docs_platform;
+        }
+        if other.log_level.is_some() {
+            self.log_level = other.log_level;
+        }
+        if other.syntax_errors.is_some() {
+            self.syntax_errors = other.syntax_errors;
+        }
+        if other.max_file_size.is_some() {
+            self.max_file_size = other.max_file_size;
+        }
+    }
+
+    pub fn max_file_size(&self) -> usize {
+        self.max_file_size
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_flat_and_nested() {
+        let s = Settings::from_json(&json!({"docsPlatform": "vue"})).expect("flat");
+        assert_eq!(s.docs_platform.as_deref(), Some("vue"));
+        let s = Settings::from_json(&json!({"amplifyLsp": {"syntaxErrors": true, "other": 1}})).expect("nested");
+        assert_eq!(s.syntax_errors, Some(true));
+        assert!(Settings::from_json(&json!({"syntaxErrors": "yes"})).is_err());
+        assert_eq!(Settings::from_json(&Value::Null).expect("null"), Settings::default());
+    }
+}

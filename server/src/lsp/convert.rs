@@ -1,0 +1,79 @@
+//! Conversions between protocol types and the plain data of the layers below. Positions are converted
+//! here and only here, in the negotiated encoding.
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis;
+use crate::text::{offset_at, position_at, Encoding, Pos, Span};
+use crate::workspace::Change;
+
+pub fn pos(p: lsp::Position) -> Pos {
+    Pos::new(p.line, p.character)
+}
+
+pub fn to_lsp_pos(p: Pos) -> lsp::Position {
+    lsp::Position::new(p.line, p.character)
+}
+
+pub fn offset(rope: &Rope, p: lsp::Position, enc: Encoding) -> usize {
+    offset_at(rope, pos(p), enc)
+}
+
+pub fn range(rope: &Rope, span: Span, enc: Encoding) -> lsp::Range {
+    lsp::Range::new(
+        to_lsp_pos(position_at(rope, span.start, enc)),
+        to_lsp_pos(position_at(rope, span.end, enc)),
+    )
+}
+
+pub fn span(rope: &Rope, r: lsp::Range, enc: Encoding) -> Span {
+    let a = offset(rope, r.start, enc);
+    let b = offset(rope, r.end, enc);
+    Span::new(a.min(b), a.max(b))
+}
+
+pub fn change(c: lsp::TextDocumentContentChangeEvent) -> Change {
+    Change {
+        range: c.range.map(|r| (pos(r.start), pos(r.end))),
+        text: c.text,
+    }
+}
+
+pub fn severity(s: analysis::Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        analysis::Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        analysis::Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        analysis::Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        analysis::Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// Where the README documents the diagnostic codes.
+pub const CODES_URL: &str = "https://github.com/amplify-lsp/amplify-lsp/blob/main/README.md#diagnostic-codes";
+
+pub fn diagnostic(uri: &lsp::Uri, rope: &Rope, d: &analysis::Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter(|r| r.uri.is_none())
+        .map(|r| lsp::DiagnosticRelatedInformation {
+            location: lsp::Location::new(uri.clone(), range(rope, r.span, enc)),
+            message: r.message.clone(),
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(rope, d.span, enc),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: CODES_URL
+            .parse::<lsp::Uri>()
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
+        source: Some("amplify".to_string()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}

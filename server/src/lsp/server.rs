@@ -1,0 +1,316 @@
+//! The language server: state, capabilities, and one handler per LSP method.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use super::config::Settings;
+use super::convert;
+use crate::analysis::{self, Options};
+use crate::syntax::Lang;
+use crate::text::Encoding;
+use crate::workspace::{DocumentStore, Snapshot};
+
+/// Reloads the log filter when the `logLevel` setting changes.
+pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+pub struct Backend {
+    client: Client,
+    docs: DocumentStore,
+    settings: RwLock<Settings>,
+    encoding: AtomicU8,
+    /// The client pulls diagnostics (`textDocument/diagnostic`), so we do not push them.
+    pull_diagnostics: AtomicBool,
+    /// The newest version whose diagnostics were published, per URI: never publish an older one after it.
+    published: Mutex<HashMap<String, i32>>,
+    shutdown: Arc<AtomicBool>,
+    log_reload: Option<LogReload>,
+}
+
+const ENC_UTF16: u8 = 0;
+const ENC_UTF8: u8 = 1;
+
+impl Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>, log_reload: Option<LogReload>) -> Self {
+        Backend {
+            client,
+            docs: DocumentStore::new(),
+            settings: RwLock::new(Settings::default()),
+            encoding: AtomicU8::new(ENC_UTF16),
+            pull_diagnostics: AtomicBool::new(false),
+            published: Mutex::new(HashMap::new()),
+            shutdown,
+            log_reload,
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        match self.encoding.load(Ordering::Relaxed) {
+            ENC_UTF8 => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        }
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn options(&self) -> Options {
+        let s = self.settings();
+        Options {
+            syntax_errors: s.syntax_errors.unwrap_or(false),
+            docs_platform: s.docs_platform.unwrap_or_else(|| "react".to_string()),
+        }
+    }
+
+    fn apply_settings(&self, new: Settings) {
+        if let Some(level) = &new.log_level {
+            if let Some(reload) = &self.log_reload {
+                if let Err(e) = reload(level) {
+                    tracing::warn!("logLevel: {e}");
+                }
+            }
+        }
+        if let Ok(mut s) = self.settings.write() {
+            s.merge(new);
+        }
+    }
+
+    /// Runs `f`, turning a panic into `None` and one log line naming the method and document (never its text).
+    fn guard<T>(&self, method: &str, uri: &str, f: impl FnOnce() -> T) -> Option<T> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                tracing::error!("internal error in {method} for {uri}; the request was answered with an error");
+                None
+            }
+        }
+    }
+
+    fn lsp_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
+        let enc = self.encoding();
+        let opts = self.options();
+        self.guard("diagnostics", uri.as_str(), || {
+            analysis::diagnostics(snap, &opts)
+                .iter()
+                .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
+                .collect()
+        })
+    }
+
+    /// Computes and pushes diagnostics for a snapshot, unless a newer version's are already out.
+    async fn publish(&self, uri: Uri, snap: Snapshot) {
+        if self.pull_diagnostics.load(Ordering::Relaxed) {
+            return;
+        }
+        let diags = self.lsp_diagnostics(&uri, &snap).unwrap_or_default();
+        {
+            let Ok(mut published) = self.published.lock() else {
+                return;
+            };
+            let last = published.entry(uri.as_str().to_string()).or_insert(i32::MIN);
+            if snap.version < *last {
+                return;
+            }
+            *last = snap.version;
+        }
+        self.client
+            .publish_diagnostics(uri, diags, Some(snap.version))
+            .await;
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.docs.snapshot(uri.as_str())
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.iter().any(|e| e.as_str() == "utf-8") => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        let enc = negotiate_encoding(&params);
+        self.encoding.store(
+            if enc == Encoding::Utf8 { ENC_UTF8 } else { ENC_UTF16 },
+            Ordering::Relaxed,
+        );
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
+        self.pull_diagnostics.store(pull, Ordering::Relaxed);
+        if let Some(opts) = &params.initialization_options {
+            match Settings::from_json(opts) {
+                Ok(s) => self.apply_settings(s),
+                Err(e) => tracing::warn!("initializationOptions: {e}"),
+            }
+        }
+        let position_encoding = Some(PositionEncodingKind::from(enc.as_lsp()));
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                })),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("amplify".to_string()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "amplify-lsp".to_string(),
+                version: Some(crate::VERSION.to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tracing::info!("amplify-lsp {} ready ({:?} positions)", crate::VERSION, self.encoding());
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri_str = doc.uri.as_str().to_string();
+        let lang = Lang::from_language_id(&doc.language_id).or_else(|| Lang::from_path(&uri_str));
+        let max = self.settings().max_file_size();
+        if doc.text.len() > max {
+            tracing::warn!(
+                "{uri_str} is {} bytes, above the {max}-byte limit: kept but not analysed",
+                doc.text.len()
+            );
+        }
+        let snap = self.docs.open(&uri_str, lang, doc.version, doc.text, max);
+        if let Ok(mut published) = self.published.lock() {
+            published.remove(&uri_str);
+        }
+        self.publish(doc.uri, snap).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Apply synchronously, before any await, so changes land strictly in arrival order.
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
+        let result = self.docs.change(uri.as_str(), version, &changes, self.encoding());
+        match result {
+            Ok(Some(snap)) => self.publish(uri, snap).await,
+            Ok(None) => tracing::warn!("didChange for a document that is not open: {}", uri.as_str()),
+            Err(e) => tracing::warn!("didChange for {}: {e}", uri.as_str()),
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.docs.close(uri.as_str());
+        if let Ok(mut published) = self.published.lock() {
+            published.remove(uri.as_str());
+        }
+        if !self.pull_diagnostics.load(Ordering::Relaxed) {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match Settings::from_json(&params.settings) {
+            Ok(s) => self.apply_settings(s),
+            Err(e) => tracing::warn!("didChangeConfiguration: {e}"),
+        }
+        // Settings may change what is reported: refresh every open document.
+        for snap in self.docs.snapshots() {
+            if let Ok(uri) = snap.uri.parse::<Uri>() {
+                self.publish(uri, snap).await;
+            }
+        }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> RpcResult<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = match self.snapshot(&uri) {
+            Some(snap) => self
+                .lsp_diagnostics(&uri, &snap)
+                .ok_or_else(|| RpcError::internal_error())?,
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            },
+        )))
+    }
+}
+
+/// Serves LSP over stdin/stdout until `exit` or end of input. Returns the process exit code: 1 when `exit`
+/// arrives without a prior `shutdown`, 0 otherwise.
+pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let eof = Arc::new(AtomicBool::new(false));
+    let stdin = EofFlag {
+        inner: tokio::io::stdin(),
+        eof: eof.clone(),
+    };
+    let stdout = tokio::io::stdout();
+    let sd = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, sd, log_reload));
+    Server::new(stdin, stdout, socket).serve(service).await;
+    if eof.load(Ordering::SeqCst) || shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+/// Wraps stdin to remember whether input ended (as opposed to an `exit` notification).
+struct EofFlag<R> {
+    inner: R,
+    eof: Arc<AtomicBool>,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for EofFlag<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let res = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &res {
+            if buf.filled().len() == before && buf.remaining() > 0 {
+                self.eof.store(true, Ordering::SeqCst);
+            }
+        }
+        res
+    }
+}

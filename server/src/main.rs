@@ -1,0 +1,91 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::{fmt, prelude::*, reload, EnvFilter};
+
+use amplify_lsp::check;
+
+/// A language server for AWS Amplify Gen2 backend files (amplify/**/*.ts).
+///
+/// With no command (or with --stdio) it speaks the Language Server Protocol over stdin/stdout.
+#[derive(Parser)]
+#[command(name = "amplify-lsp", version, about, long_about = None)]
+struct Cli {
+    /// Serve LSP over stdin/stdout (the default).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Amplify backend files and print findings like a linter; exits 1 when any error is found.
+    Check {
+        /// Files or folders to check (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { paths, format }) => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            match check::run(&paths, format, &mut lock) {
+                Ok(code) => ExitCode::from(code as u8),
+                Err(e) => {
+                    eprintln!("amplify-lsp: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        None => serve(),
+    }
+}
+
+fn serve() -> ExitCode {
+    // Logs go to stderr only: stdout carries protocol bytes.
+    let initial = std::env::var("AMPLIFY_LSP_LOG").unwrap_or_else(|_| "info".to_string());
+    let filter = EnvFilter::try_new(&initial).unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, handle) = reload::Layer::new(filter);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().with_writer(std::io::stderr).with_ansi(false).with_target(false))
+        .init();
+    let env_fixed = std::env::var_os("AMPLIFY_LSP_LOG").is_some();
+    let reload: amplify_lsp::lsp::LogReload = Box::new(move |level: &str| {
+        if env_fixed {
+            return Ok(()); // the environment variable wins over the setting
+        }
+        let f = EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
+        handle.reload(f).map_err(|e| e.to_string())
+    });
+    std::panic::set_hook(Box::new(|info| {
+        // Never print the panic payload's values: they could contain document text.
+        let loc = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("panic at {loc}");
+    }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("amplify-lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = runtime.block_on(amplify_lsp::lsp::serve_stdio(Some(reload)));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    ExitCode::from(code as u8)
+}

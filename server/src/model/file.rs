@@ -1,0 +1,325 @@
+//! What one file says, as plain data: its Amplify factory calls, imports and top-level bindings.
+
+use tree_sitter::{QueryCursor, StreamingIterator, Tree};
+
+use super::value::{lower, Kind, Value};
+use crate::syntax::{queries, span, text, Lang};
+use crate::text::Span;
+
+/// The Amplify factories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DefineKind {
+    Auth,
+    ReferenceAuth,
+    Data,
+    Storage,
+    Function,
+    Backend,
+}
+
+impl DefineKind {
+    pub fn from_callee(name: &str) -> Option<Self> {
+        Some(match name {
+            "defineAuth" => Self::Auth,
+            "referenceAuth" => Self::ReferenceAuth,
+            "defineData" => Self::Data,
+            "defineStorage" => Self::Storage,
+            "defineFunction" => Self::Function,
+            "defineBackend" => Self::Backend,
+            _ => return None,
+        })
+    }
+    pub fn callee(self) -> &'static str {
+        match self {
+            Self::Auth => "defineAuth",
+            Self::ReferenceAuth => "referenceAuth",
+            Self::Data => "defineData",
+            Self::Storage => "defineStorage",
+            Self::Function => "defineFunction",
+            Self::Backend => "defineBackend",
+        }
+    }
+    /// Whether the factory is a resource that `defineBackend` should receive.
+    pub fn is_resource(self) -> bool {
+        !matches!(self, Self::Backend)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Define {
+    pub kind: DefineKind,
+    pub callee_span: Span,
+    pub call_span: Span,
+    pub args_span: Span,
+    /// The first argument.
+    pub arg: Option<Value>,
+    /// `const <binding> = defineX(...)`.
+    pub binding: Option<String>,
+    pub exported: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportName {
+    /// The exported name (`default` for a default import, `*` for a namespace import).
+    pub imported: String,
+    pub local: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub source: String,
+    pub source_span: Span,
+    pub names: Vec<ImportName>,
+    pub span: Span,
+    pub type_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    pub name_span: Span,
+    pub exported: bool,
+    /// The bound value; `None` when it is an Amplify factory call (see `define`).
+    pub value: Option<Value>,
+    /// Index into [`FileModel::defines`] when the binding is a factory call.
+    pub define: Option<usize>,
+}
+
+/// Everything the analysis needs to know about one file's top level.
+#[derive(Debug, Clone, Default)]
+pub struct FileModel {
+    pub defines: Vec<Define>,
+    pub imports: Vec<Import>,
+    pub bindings: Vec<Binding>,
+}
+
+impl FileModel {
+    pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {
+        let q = queries(lang);
+        let root = tree.root_node();
+        let mut model = FileModel::default();
+        let bytes = src.as_bytes();
+
+        // Factory calls.
+        let call_idx = q.calls.capture_index_for_name("call");
+        let callee_idx = q.calls.capture_index_for_name("callee");
+        let args_idx = q.calls.capture_index_for_name("args");
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&q.calls, root, bytes);
+        while let Some(m) = matches.next() {
+            let get = |idx: Option<u32>| {
+                m.captures
+                    .iter()
+                    .find(|c| Some(c.index) == idx)
+                    .map(|c| c.node)
+            };
+            let (Some(call), Some(callee), Some(args)) = (get(call_idx), get(callee_idx), get(args_idx))
+            else {
+                continue;
+            };
+            let Some(kind) = DefineKind::from_callee(text(callee, src)) else {
+                continue;
+            };
+            let arg = args.named_children(&mut args.walk()).find(|n| !n.is_extra());
+            // `const x = defineX(...)` / `export const x = ...`
+            let mut binding = None;
+            let mut exported = false;
+            if let Some(parent) = call.parent() {
+                if parent.kind() == "variable_declarator" {
+                    binding = parent
+                        .child_by_field_name("name")
+                        .filter(|n| n.kind() == "identifier")
+                        .map(|n| text(n, src).to_string());
+                    exported = parent
+                        .parent()
+                        .and_then(|d| d.parent())
+                        .is_some_and(|e| e.kind() == "export_statement");
+                }
+            }
+            model.defines.push(Define {
+                kind,
+                callee_span: span(callee),
+                call_span: span(call),
+                args_span: span(args),
+                arg: arg.map(|a| lower(a, src)),
+                binding,
+                exported,
+            });
+        }
+
+        // Imports.
+        let import_idx = q.imports.capture_index_for_name("import");
+        let source_idx = q.imports.capture_index_for_name("source");
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&q.imports, root, bytes);
+        while let Some(m) = matches.next() {
+            let get = |idx: Option<u32>| {
+                m.captures
+                    .iter()
+                    .find(|c| Some(c.index) == idx)
+                    .map(|c| c.node)
+            };
+            let (Some(imp), Some(source)) = (get(import_idx), get(source_idx)) else {
+                continue;
+            };
+            let mut names = Vec::new();
+            let mut type_only = false;
+            let mut c = imp.walk();
+            for child in imp.children(&mut c) {
+                if child.kind() == "type" {
+                    type_only = true;
+                }
+                if child.kind() != "import_clause" {
+                    continue;
+                }
+                let mut cc = child.walk();
+                for part in child.named_children(&mut cc) {
+                    match part.kind() {
+                        "identifier" => names.push(ImportName {
+                            imported: "default".into(),
+                            local: text(part, src).into(),
+                            span: span(part),
+                        }),
+                        "namespace_import" => {
+                            if let Some(id) = part.named_child(0) {
+                                names.push(ImportName {
+                                    imported: "*".into(),
+                                    local: text(id, src).into(),
+                                    span: span(id),
+                                });
+                            }
+                        }
+                        "named_imports" => {
+                            let mut nc = part.walk();
+                            for spec in part.named_children(&mut nc) {
+                                if spec.kind() != "import_specifier" {
+                                    continue;
+                                }
+                                let name = spec.child_by_field_name("name");
+                                let alias = spec.child_by_field_name("alias");
+                                if let Some(name) = name {
+                                    let local = alias.unwrap_or(name);
+                                    names.push(ImportName {
+                                        imported: text(name, src).into(),
+                                        local: text(local, src).into(),
+                                        span: span(local),
+                                    });
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            model.imports.push(Import {
+                source: text(source, src).to_string(),
+                source_span: span(source),
+                names,
+                span: span(imp),
+                type_only,
+            });
+        }
+
+        // Top-level bindings.
+        let name_idx = q.bindings.capture_index_for_name("name");
+        let value_idx = q.bindings.capture_index_for_name("value");
+        let export_idx = q.bindings.capture_index_for_name("export");
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&q.bindings, root, bytes);
+        while let Some(m) = matches.next() {
+            let get = |idx: Option<u32>| {
+                m.captures
+                    .iter()
+                    .find(|c| Some(c.index) == idx)
+                    .map(|c| c.node)
+            };
+            let (Some(name), Some(value)) = (get(name_idx), get(value_idx)) else {
+                continue;
+            };
+            let exported = get(export_idx).is_some();
+            let define = model
+                .defines
+                .iter()
+                .position(|d| d.call_span == span(value));
+            model.bindings.push(Binding {
+                name: text(name, src).to_string(),
+                name_span: span(name),
+                exported,
+                value: if define.is_some() {
+                    None
+                } else {
+                    Some(lower(value, src))
+                },
+                define,
+            });
+        }
+        model
+    }
+
+    /// The value bound to a top-level name in this file.
+    pub fn binding(&self, name: &str) -> Option<&Binding> {
+        self.bindings.iter().rev().find(|b| b.name == name)
+    }
+
+    /// Resolves an identifier value to the top-level value it names (one level), else returns it unchanged.
+    pub fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
+        if let Kind::Ident(name) = &v.kind {
+            if let Some(b) = self.binding(name) {
+                if let Some(val) = &b.value {
+                    return val;
+                }
+            }
+        }
+        v
+    }
+
+    /// The import that binds `local`, with the imported name.
+    pub fn import_of(&self, local: &str) -> Option<(&Import, &ImportName)> {
+        self.imports.iter().find_map(|i| {
+            i.names
+                .iter()
+                .find(|n| n.local == local)
+                .map(|n| (i, n))
+        })
+    }
+
+    pub fn first(&self, kind: DefineKind) -> Option<&Define> {
+        self.defines.iter().find(|d| d.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    #[test]
+    fn finds_defines_imports_and_bindings() {
+        let src = r#"import { defineFunction, secret } from '@aws-amplify/backend';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { x as y } from './x';
+const schema = a.schema({ Todo: a.model({}) });
+export const sayHello = defineFunction({ name: 'say-hello', timeoutSeconds: 10 });
+export const data = defineData({ schema });
+"#;
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let m = FileModel::build(&tree, src, Lang::TypeScript);
+        assert_eq!(m.defines.len(), 2);
+        assert_eq!(m.defines[0].kind, DefineKind::Function);
+        assert_eq!(m.defines[0].binding.as_deref(), Some("sayHello"));
+        assert!(m.defines[0].exported);
+        assert_eq!(m.imports.len(), 3);
+        assert_eq!(m.imports[0].source, "@aws-amplify/backend");
+        assert_eq!(m.imports[0].names.len(), 2);
+        assert_eq!(m.import_of("iam").map(|(_, n)| n.imported.as_str()), Some("*"));
+        assert_eq!(m.import_of("y").map(|(_, n)| n.imported.as_str()), Some("x"));
+        let schema = m.binding("schema").expect("schema");
+        assert!(schema.value.is_some());
+        let data = m.first(DefineKind::Data).expect("data");
+        let arg = data.arg.as_ref().expect("arg");
+        let resolved = m.resolve(arg.field("schema").expect("schema prop"));
+        assert!(matches!(resolved.kind, Kind::Call { .. }));
+        assert_eq!(m.binding("sayHello").and_then(|b| b.define), Some(0));
+    }
+}

@@ -1,0 +1,6 @@
+//! Model layer: the catalog of the Amplify API, plain-data values of expressions, per-file models, the
+//! data-schema model and the cursor context.
+
+pub mod catalog;
+pub mod file;
+pub mod value;

@@ -1,0 +1,651 @@
+//! A small, plain-data view of TypeScript expressions: what the Amplify rules need to see of object
+//! literals, arrays, calls and callbacks. Lowering is bounded in depth, so hostile nesting cannot overflow
+//! the stack; whatever is too deep or not understood becomes [`Kind::Other`] and is never guessed at.
+
+use tree_sitter::Node;
+
+use crate::syntax::{span, text};
+use crate::text::Span;
+
+/// How deep lowering goes before giving up on a subtree.
+pub const MAX_DEPTH: usize = 96;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A string literal, or a template literal without substitutions (escapes decoded).
+    Str(String),
+    /// A template literal with substitutions: its value is not known.
+    Template,
+    Num(f64),
+    Bool(bool),
+    Null,
+    Undefined,
+    Ident(String),
+    Array(Vec<Value>),
+    Object(Vec<Prop>),
+    /// An arrow function or function expression.
+    Func(Box<Func>),
+    /// A call (`new X(...)` too, with `is_new`).
+    Call {
+        callee: Box<Value>,
+        args: Vec<Value>,
+        /// The span of the parenthesised argument list, including the parentheses.
+        args_span: Span,
+        is_new: bool,
+    },
+    Member {
+        object: Box<Value>,
+        prop: String,
+        prop_span: Span,
+    },
+    Spread(Box<Value>),
+    /// Something we do not model (operators, conditionals, too deep, syntax errors...).
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prop {
+    /// The key text (unquoted); `None` for computed keys and spreads.
+    pub key: Option<String>,
+    pub key_span: Span,
+    pub value: Value,
+    /// `{ auth }` shorthand.
+    pub shorthand: bool,
+    /// The whole `key: value` entry.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Func {
+    /// Parameter names (empty string for destructuring patterns).
+    pub params: Vec<String>,
+    /// The returned expression: the expression body, or the first top-level `return` of a block body.
+    pub body: Option<Value>,
+    /// For each parameter, whether the body calls it (`createCode()`), used by callback rules.
+    pub param_called: Vec<bool>,
+    pub body_span: Span,
+}
+
+impl Value {
+    pub fn other(span: Span) -> Value {
+        Value {
+            kind: Kind::Other,
+            span,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_num(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_ident(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Ident(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match &self.kind {
+            Kind::Array(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&[Prop]> {
+        match &self.kind {
+            Kind::Object(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn as_func(&self) -> Option<&Func> {
+        match &self.kind {
+            Kind::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// The property `key` of an object value (the last one, as JavaScript does).
+    pub fn get(&self, key: &str) -> Option<&Prop> {
+        self.as_object()?
+            .iter()
+            .rev()
+            .find(|p| p.key.as_deref() == Some(key))
+    }
+    /// The value of property `key`.
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.get(key).map(|p| &p.value)
+    }
+    /// Whether the object has a spread (`...x`) whose keys we cannot know.
+    pub fn has_spread(&self) -> bool {
+        self.as_object()
+            .is_some_and(|ps| ps.iter().any(|p| matches!(p.value.kind, Kind::Spread(_))))
+    }
+    /// `secret('NAME')`?
+    pub fn is_secret_call(&self) -> bool {
+        matches!(&self.kind, Kind::Call { callee, is_new: false, .. } if callee.as_ident() == Some("secret"))
+    }
+    /// Whether the value is a literal we fully know (not an identifier, call, spread or template).
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Str(_) | Kind::Num(_) | Kind::Bool(_) | Kind::Null | Kind::Array(_) | Kind::Object(_)
+        )
+    }
+    /// Flattens a member/call chain like `a.string().required()` into its root and links.
+    pub fn chain(&self) -> Option<Chain<'_>> {
+        let mut links = Vec::new();
+        let mut cur = self;
+        let mut pending_args: Option<(&[Value], Span)> = None;
+        loop {
+            match &cur.kind {
+                Kind::Call {
+                    callee,
+                    args,
+                    args_span,
+                    is_new: false,
+                } => {
+                    if pending_args.is_some() {
+                        // a call of a call result: `f()()` — not a builder chain
+                        return None;
+                    }
+                    pending_args = Some((args, *args_span));
+                    cur = callee;
+                }
+                Kind::Member {
+                    object,
+                    prop,
+                    prop_span,
+                } => {
+                    let (args, args_span) = match pending_args.take() {
+                        Some((a, s)) => (Some(a), Some(s)),
+                        None => (None, None),
+                    };
+                    links.push(Link {
+                        name: prop,
+                        name_span: *prop_span,
+                        args,
+                        args_span,
+                        end: args_span.map_or(prop_span.end, |s| s.end),
+                    });
+                    cur = object;
+                }
+                Kind::Ident(root) => {
+                    links.reverse();
+                    return Some(Chain {
+                        root,
+                        root_span: cur.span,
+                        root_args: pending_args.map(|(a, _)| a),
+                        links,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// A flattened chain: `root(root_args).link1(args).link2`.
+#[derive(Debug, Clone)]
+pub struct Chain<'a> {
+    pub root: &'a str,
+    pub root_span: Span,
+    /// Arguments when the root itself is called (`defineAuth({...})`).
+    pub root_args: Option<&'a [Value]>,
+    pub links: Vec<Link<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub name_span: Span,
+    /// `None` when the link is a property access, not a call.
+    pub args: Option<&'a [Value]>,
+    pub args_span: Option<Span>,
+    /// Where this link ends in the source.
+    pub end: usize,
+}
+
+impl Chain<'_> {
+    pub fn link(&self, name: &str) -> Option<&Link<'_>> {
+        self.links.iter().find(|l| l.name == name)
+    }
+    /// The first argument of the first link named `name`.
+    pub fn arg(&self, name: &str) -> Option<&Value> {
+        self.link(name)?.args?.first()
+    }
+}
+
+/// Lowers an expression node into a [`Value`].
+pub fn lower(node: Node, src: &str) -> Value {
+    lower_at(node, src, 0)
+}
+
+fn lower_at(node: Node, src: &str, depth: usize) -> Value {
+    let sp = span(node);
+    if depth > MAX_DEPTH {
+        return Value::other(sp);
+    }
+    let d = depth + 1;
+    let kind = match node.kind() {
+        "string" => Kind::Str(string_value(node, src)),
+        "template_string" => {
+            let mut c = node.walk();
+            if node.named_children(&mut c).any(|n| n.kind() == "template_substitution") {
+                Kind::Template
+            } else {
+                Kind::Str(string_value(node, src))
+            }
+        }
+        "number" => parse_number(text(node, src)).map_or(Kind::Other, Kind::Num),
+        "true" => Kind::Bool(true),
+        "false" => Kind::Bool(false),
+        "null" => Kind::Null,
+        "undefined" => Kind::Undefined,
+        "identifier" | "shorthand_property_identifier" | "property_identifier" => {
+            let t = text(node, src);
+            if t == "undefined" {
+                Kind::Undefined
+            } else {
+                Kind::Ident(t.to_string())
+            }
+        }
+        "unary_expression" => {
+            // -5 is a literal to us
+            let op = node.child_by_field_name("operator").map(|o| text(o, src));
+            let arg = node.child_by_field_name("argument");
+            match (op, arg) {
+                (Some("-"), Some(a)) if a.kind() == "number" => {
+                    parse_number(text(a, src)).map_or(Kind::Other, |n| Kind::Num(-n))
+                }
+                _ => Kind::Other,
+            }
+        }
+        "array" => {
+            let mut c = node.walk();
+            Kind::Array(
+                node.named_children(&mut c)
+                    .filter(|n| !n.is_extra())
+                    .map(|n| lower_at(n, src, d))
+                    .collect(),
+            )
+        }
+        "object" => {
+            let mut c = node.walk();
+            let props = node
+                .named_children(&mut c)
+                .filter(|n| !n.is_extra())
+                .filter_map(|n| lower_prop(n, src, d))
+                .collect();
+            Kind::Object(props)
+        }
+        "spread_element" => match node.named_child(0) {
+            Some(n) => Kind::Spread(Box::new(lower_at(n, src, d))),
+            None => Kind::Other,
+        },
+        "arrow_function" | "function_expression" | "function" => lower_func(node, src, d),
+        "call_expression" => {
+            let callee = node.child_by_field_name("function");
+            let args = node.child_by_field_name("arguments");
+            match callee {
+                Some(f) => Kind::Call {
+                    callee: Box::new(lower_at(f, src, d)),
+                    args: args.map(|a| lower_args(a, src, d)).unwrap_or_default(),
+                    args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
+                    is_new: false,
+                },
+                None => Kind::Other,
+            }
+        }
+        "new_expression" => {
+            let callee = node.child_by_field_name("constructor");
+            let args = node.child_by_field_name("arguments");
+            match callee {
+                Some(f) => Kind::Call {
+                    callee: Box::new(lower_at(f, src, d)),
+                    args: args.map(|a| lower_args(a, src, d)).unwrap_or_default(),
+                    args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
+                    is_new: true,
+                },
+                None => Kind::Other,
+            }
+        }
+        "member_expression" => {
+            let object = node.child_by_field_name("object");
+            let prop = node.child_by_field_name("property");
+            match (object, prop) {
+                (Some(o), Some(p)) => Kind::Member {
+                    object: Box::new(lower_at(o, src, d)),
+                    prop: text(p, src).to_string(),
+                    prop_span: span(p),
+                },
+                _ => Kind::Other,
+            }
+        }
+        "parenthesized_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "non_null_expression"
+        | "type_assertion" => {
+            // the first named child that is an expression (not a type)
+            let mut c = node.walk();
+            let inner = node
+                .named_children(&mut c)
+                .find(|n| !n.kind().contains("type") && !n.is_extra());
+            return match inner {
+                Some(n) => {
+                    let mut v = lower_at(n, src, d);
+                    if node.kind() == "parenthesized_expression" {
+                        v.span = sp;
+                    }
+                    v
+                }
+                None => Value::other(sp),
+            };
+        }
+        _ => Kind::Other,
+    };
+    Value { kind, span: sp }
+}
+
+fn lower_args(node: Node, src: &str, depth: usize) -> Vec<Value> {
+    let mut c = node.walk();
+    node.named_children(&mut c)
+        .filter(|n| !n.is_extra())
+        .map(|n| lower_at(n, src, depth))
+        .collect()
+}
+
+fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
+    let sp = span(node);
+    match node.kind() {
+        "pair" => {
+            let key = node.child_by_field_name("key")?;
+            let value = node.child_by_field_name("value");
+            let key_text = match key.kind() {
+                "property_identifier" | "identifier" => Some(text(key, src).to_string()),
+                "string" => Some(string_value(key, src)),
+                "number" => Some(text(key, src).to_string()),
+                _ => None,
+            };
+            Some(Prop {
+                key: key_text,
+                key_span: span(key),
+                value: value.map_or(Value::other(Span::new(sp.end, sp.end)), |v| lower_at(v, src, depth)),
+                shorthand: false,
+                span: sp,
+            })
+        }
+        "shorthand_property_identifier" => {
+            let t = text(node, src).to_string();
+            Some(Prop {
+                key: Some(t.clone()),
+                key_span: sp,
+                value: Value {
+                    kind: Kind::Ident(t),
+                    span: sp,
+                },
+                shorthand: true,
+                span: sp,
+            })
+        }
+        "spread_element" => Some(Prop {
+            key: None,
+            key_span: sp,
+            value: lower_at(node, src, depth),
+            shorthand: false,
+            span: sp,
+        }),
+        "method_definition" => {
+            let name = node.child_by_field_name("name")?;
+            Some(Prop {
+                key: Some(text(name, src).to_string()),
+                key_span: span(name),
+                value: Value {
+                    kind: lower_func(node, src, depth),
+                    span: sp,
+                },
+                shorthand: false,
+                span: sp,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn lower_func(node: Node, src: &str, depth: usize) -> Kind {
+    let mut params = Vec::new();
+    if let Some(p) = node.child_by_field_name("parameter") {
+        params.push(text(p, src).to_string());
+    } else if let Some(ps) = node.child_by_field_name("parameters") {
+        let mut c = ps.walk();
+        for p in ps.named_children(&mut c) {
+            let name = p
+                .child_by_field_name("pattern")
+                .filter(|n| n.kind() == "identifier")
+                .map(|n| text(n, src).to_string())
+                .unwrap_or_default();
+            params.push(name);
+        }
+    }
+    let Some(body) = node.child_by_field_name("body") else {
+        return Kind::Other;
+    };
+    let returned = if body.kind() == "statement_block" {
+        let mut c = body.walk();
+        let ret = body
+            .named_children(&mut c)
+            .find(|n| n.kind() == "return_statement")
+            .and_then(|r| r.named_child(0));
+        ret.map(|r| lower_at(r, src, depth))
+    } else {
+        Some(lower_at(body, src, depth))
+    };
+    let param_called = params
+        .iter()
+        .map(|p| !p.is_empty() && calls_identifier(body, src, p))
+        .collect();
+    Kind::Func(Box::new(Func {
+        params,
+        body: returned,
+        param_called,
+        body_span: span(body),
+    }))
+}
+
+/// Whether `root`'s subtree contains a call of the identifier `name` (iterative walk).
+fn calls_identifier(root: Node, src: &str, name: &str) -> bool {
+    let mut cursor = root.walk();
+    let mut visited = 0usize;
+    'walk: loop {
+        let node = cursor.node();
+        visited += 1;
+        if visited > 100_000 {
+            // far beyond any real callback: do not claim it is missing
+            return true;
+        }
+        if node.kind() == "call_expression" {
+            if let Some(f) = node.child_by_field_name("function") {
+                if f.kind() == "identifier" && text(f, src) == name {
+                    return true;
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    false
+}
+
+/// The cooked value of a `string` / `template_string` node.
+pub fn string_value(node: Node, src: &str) -> String {
+    let mut out = String::new();
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        let t = text(child, src);
+        match child.kind() {
+            "string_fragment" => out.push_str(t),
+            "escape_sequence" => out.push_str(&unescape(t)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unescape(seq: &str) -> String {
+    let body = seq.strip_prefix('\\').unwrap_or(seq);
+    match body {
+        "n" => "\n".into(),
+        "t" => "\t".into(),
+        "r" => "\r".into(),
+        "0" => "\0".into(),
+        "b" => "\u{8}".into(),
+        "f" => "\u{c}".into(),
+        "v" => "\u{b}".into(),
+        _ => {
+            if let Some(hex) = body.strip_prefix('u') {
+                let hex = hex.trim_start_matches('{').trim_end_matches('}');
+                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    return c.to_string();
+                }
+            }
+            if let Some(hex) = body.strip_prefix('x') {
+                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    return c.to_string();
+                }
+            }
+            // line continuations and unknown escapes keep their character
+            body.trim_start_matches(['\r', '\n']).to_string()
+        }
+    }
+}
+
+fn parse_number(t: &str) -> Option<f64> {
+    let t = t.replace('_', "");
+    let lower = t.to_ascii_lowercase();
+    if let Some(h) = lower.strip_prefix("0x") {
+        return i64::from_str_radix(h, 16).ok().map(|n| n as f64);
+    }
+    if let Some(b) = lower.strip_prefix("0b") {
+        return i64::from_str_radix(b, 2).ok().map(|n| n as f64);
+    }
+    if let Some(o) = lower.strip_prefix("0o") {
+        return i64::from_str_radix(o, 8).ok().map(|n| n as f64);
+    }
+    lower.trim_end_matches('n').parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Lang};
+
+    fn expr(src: &str) -> Value {
+        let full = format!("x = {src};");
+        let tree = parse(&full, Lang::TypeScript, None).expect("parse");
+        let root = tree.root_node();
+        let stmt = root.named_child(0).expect("stmt");
+        let assign = stmt.named_child(0).expect("assign");
+        let right = assign.child_by_field_name("right").expect("right");
+        let mut v = lower(right, &full);
+        shift(&mut v);
+        v
+    }
+    fn shift(_v: &mut Value) {}
+
+    #[test]
+    fn literals() {
+        assert_eq!(expr("'a\\'b'").as_str(), Some("a'b"));
+        assert_eq!(expr("`plain`").as_str(), Some("plain"));
+        assert!(matches!(expr("`x${y}`").kind, Kind::Template));
+        assert_eq!(expr("1_000").as_num(), Some(1000.0));
+        assert_eq!(expr("-3.5").as_num(), Some(-3.5));
+        assert_eq!(expr("0x10").as_num(), Some(16.0));
+        assert_eq!(expr("true").as_bool(), Some(true));
+        assert!(matches!(expr("undefined").kind, Kind::Undefined));
+    }
+
+    #[test]
+    fn objects_and_keys() {
+        let v = expr("{ a: 1, 'b-c': 'x', d, ...e, f() { return 2 } }");
+        let props = v.as_object().expect("object");
+        assert_eq!(props.len(), 5);
+        assert_eq!(v.field("a").and_then(Value::as_num), Some(1.0));
+        assert_eq!(v.field("b-c").and_then(Value::as_str), Some("x"));
+        assert!(v.get("d").is_some_and(|p| p.shorthand));
+        assert!(v.has_spread());
+        assert!(v.field("f").and_then(Value::as_func).is_some());
+    }
+
+    #[test]
+    fn chains() {
+        let v = expr("a.string().required().default('x')");
+        let c = v.chain().expect("chain");
+        assert_eq!(c.root, "a");
+        let names: Vec<_> = c.links.iter().map(|l| l.name).collect();
+        assert_eq!(names, ["string", "required", "default"]);
+        assert_eq!(c.arg("default").and_then(Value::as_str), Some("x"));
+        let v = expr("allow.guest.to(['read'])");
+        let c = v.chain().expect("chain");
+        assert!(c.links[0].args.is_none());
+        assert_eq!(c.links[1].args.map(<[Value]>::len), Some(1));
+        let v = expr("defineAuth({ loginWith: {} })");
+        let c = v.chain().expect("chain");
+        assert_eq!(c.root, "defineAuth");
+        assert!(c.root_args.is_some());
+    }
+
+    #[test]
+    fn callbacks_know_whether_they_call_their_params() {
+        let v = expr("(createCode) => `Your code is ${createCode()}`");
+        let f = v.as_func().expect("func");
+        assert_eq!(f.param_called, [true]);
+        let v = expr("(createCode) => 'no code here'");
+        assert_eq!(v.as_func().expect("func").param_called, [false]);
+        let v = expr("function (allow) { const x = 1; return [allow.owner()] }");
+        let f = v.as_func().expect("func");
+        assert!(f.body.as_ref().and_then(Value::as_array).is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let depth = 10_000;
+        let src = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let v = expr(&src);
+        let mut d = 0;
+        let mut cur = &v;
+        while let Some(inner) = cur.as_array().and_then(|a| a.first()) {
+            cur = inner;
+            d += 1;
+        }
+        assert!(d <= MAX_DEPTH + 1);
+    }
+}

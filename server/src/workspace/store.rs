@@ -1,0 +1,65 @@
+//! The open documents, keyed by URI. Guards are never held across an `.await` by callers: every method
+//! here is synchronous and returns owned data.
+
+use dashmap::DashMap;
+
+use super::document::{Change, ChangeError, Document, Snapshot};
+use crate::syntax::Lang;
+use crate::text::Encoding;
+
+#[derive(Debug, Default)]
+pub struct DocumentStore {
+    docs: DashMap<String, Document>,
+}
+
+impl DocumentStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn open(&self, uri: &str, lang: Option<Lang>, version: i32, text: String, max_size: usize) -> Snapshot {
+        let doc = Document::new(uri, lang, version, text, max_size);
+        let snap = doc.snapshot();
+        self.docs.insert(uri.to_string(), doc);
+        snap
+    }
+
+    /// Applies changes; `Ok(None)` when the document is not open.
+    pub fn change(
+        &self,
+        uri: &str,
+        version: i32,
+        changes: &[Change],
+        enc: Encoding,
+    ) -> Result<Option<Snapshot>, ChangeError> {
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            return Ok(None);
+        };
+        doc.apply(version, changes, enc)?;
+        Ok(Some(doc.snapshot()))
+    }
+
+    pub fn close(&self, uri: &str) -> bool {
+        self.docs.remove(uri).is_some()
+    }
+
+    pub fn snapshot(&self, uri: &str) -> Option<Snapshot> {
+        self.docs.get(uri).map(|d| d.snapshot())
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn uris(&self) -> Vec<String> {
+        self.docs.iter().map(|e| e.key().clone()).collect()
+    }
+
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        self.docs.iter().map(|e| e.value().snapshot()).collect()
+    }
+}
