@@ -1,0 +1,1 @@
+//! Semantic rules, each named by a stable code.
