@@ -1,0 +1,3 @@
+export const handler = async () => {
+  console.log('sending reminders at', new Date().toISOString());
+};
