@@ -1,0 +1,313 @@
+-- Headless Neovim test of the amplify-lsp client configuration against the real server.
+--
+--   nvim --headless -u NONE -i NONE -n -c 'luafile editors/neovim/test/run.lua'
+--
+-- Environment: AMPLIFY_LSP_BIN (default <repo>/target/debug/amplify-lsp), AMPLIFY_LSP_FEATURES
+-- (default: editors/features.txt), AMPLIFY_LSP_TEST_TIMEOUT_MS (default 15000).
+-- Prints one line per check ("ok NAME", "not ok NAME: why", "skip NAME: why") and exits with
+-- status 0 when nothing failed, 1 otherwise (2 if the script itself broke).
+-- Works with Neovim 0.7 (Debian 12) and newer.
+
+local out = function(s)
+  io.stdout:write(s .. '\n')
+  io.stdout:flush()
+end
+
+local script = debug.getinfo(1, 'S').source:sub(2)
+local here = vim.fn.fnamemodify(script, ':p:h') -- editors/neovim/test
+local plugin_dir = vim.fn.fnamemodify(here, ':h') -- editors/neovim
+local editors = vim.fn.fnamemodify(plugin_dir, ':h')
+local repo = vim.fn.fnamemodify(editors, ':h')
+local fixture = vim.loop.fs_realpath(editors .. '/fixtures/project')
+local timeout = tonumber(os.getenv('AMPLIFY_LSP_TEST_TIMEOUT_MS') or '') or 15000
+
+local bin = os.getenv('AMPLIFY_LSP_BIN')
+if bin == nil or bin == '' then
+  bin = repo .. '/target/debug/amplify-lsp'
+elseif bin:sub(1, 1) ~= '/' then
+  bin = repo .. '/' .. bin
+end
+
+-- Features (editors/features.txt or AMPLIFY_LSP_FEATURES)
+local features = {}
+local all_features = false
+do
+  local env = os.getenv('AMPLIFY_LSP_FEATURES')
+  if env and vim.trim(env) ~= '' then
+    env = vim.trim(env)
+    if env == 'all' then
+      all_features = true
+    elseif env ~= 'none' then
+      for _, f in ipairs(vim.split(env, ',', { plain = true })) do
+        if vim.trim(f) ~= '' then
+          features[vim.trim(f)] = true
+        end
+      end
+    end
+  else
+    local f = io.open(editors .. '/features.txt', 'r')
+    if f then
+      for line in f:lines() do
+        local name = vim.trim((line:gsub('#.*$', '')))
+        if name ~= '' then
+          features[name] = true
+        end
+      end
+      f:close()
+    end
+  end
+end
+
+local counts = { ok = 0, failed = 0, skipped = 0 }
+
+local function check(name, feature, fn)
+  if feature and not all_features and not features[feature] then
+    counts.skipped = counts.skipped + 1
+    out('skip ' .. name .. ': feature "' .. feature .. '" is not enabled in editors/features.txt')
+    return
+  end
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    counts.ok = counts.ok + 1
+    out('ok ' .. name)
+  else
+    counts.failed = counts.failed + 1
+    out('not ok ' .. name .. ': ' .. tostring(err):gsub('\n', '\n    '))
+  end
+end
+
+local function expect(cond, msg)
+  if not cond then
+    error(msg or 'expectation failed', 2)
+  end
+end
+
+local function clients_of(bufnr)
+  local list = {}
+  if vim.lsp.get_clients then
+    list = vim.lsp.get_clients({ bufnr = bufnr })
+  else
+    for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+      table.insert(list, c)
+    end
+  end
+  local ours = {}
+  for _, c in ipairs(list) do
+    if c.name == 'amplify_lsp' then
+      table.insert(ours, c)
+    end
+  end
+  return ours
+end
+
+local function open(rel)
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/' .. rel))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function find_line(bufnr, needle)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local col = l:find(needle, 1, true)
+    if col then
+      return i - 1, col - 1 -- 0-based line and byte column
+    end
+  end
+  error('"' .. needle .. '" not in buffer')
+end
+
+local function wait_client(bufnr)
+  local client
+  vim.wait(timeout, function()
+    local cs = clients_of(bufnr)
+    client = cs[1]
+    return client ~= nil and client.initialized ~= false and client.server_capabilities ~= nil
+  end, 50)
+  return client
+end
+
+local function our_diagnostics(bufnr)
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'amplify' then
+      table.insert(list, d)
+    end
+  end
+  return list
+end
+
+local function has_code(diags, code)
+  for _, d in ipairs(diags) do
+    if d.code == code then
+      return d
+    end
+  end
+  return nil
+end
+
+local function completion_labels(bufnr, line, character)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = line, character = character },
+    context = { triggerKind = 1 },
+  }
+  local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', params, timeout)
+  expect(responses, 'completion request failed: ' .. tostring(err))
+  local labels = {}
+  for _, r in pairs(responses) do
+    expect(r.err == nil, 'completion error: ' .. vim.inspect(r.err))
+    local items = r.result and (r.result.items or r.result) or {}
+    for _, item in ipairs(items) do
+      labels[(item.label:gsub('[?:%s].*$', ''))] = true
+    end
+  end
+  return labels
+end
+
+local function main()
+  out('# nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch))
+  out('# server ' .. bin)
+  vim.o.hidden = true
+  vim.o.swapfile = false
+  vim.cmd('filetype on')
+  vim.opt.runtimepath:prepend(plugin_dir)
+  if vim.fn.executable(bin) ~= 1 then
+    out('not ok server binary: ' .. bin .. ' is not executable (cargo build -p amplify-lsp, or set AMPLIFY_LSP_BIN)')
+    counts.failed = counts.failed + 1
+    return
+  end
+
+  local amplify = require('amplify_lsp')
+  local cfg -- the 0.11 config table
+
+  check('lsp/amplify_lsp.lua loads as a vim.lsp.config table', nil, function()
+    cfg = dofile(plugin_dir .. '/lsp/amplify_lsp.lua')
+    expect(type(cfg) == 'table', 'not a table')
+    expect(type(cfg.cmd) == 'table' and cfg.cmd[1] == 'amplify-lsp', 'cmd[1] should be amplify-lsp')
+    expect(vim.tbl_contains(cfg.filetypes, 'typescript'), 'filetypes lacks typescript')
+    expect(type(cfg.root_dir) == 'function', 'root_dir should be a function(bufnr, on_dir)')
+    expect(cfg.workspace_required == true, 'workspace_required should be true')
+    expect(type(cfg.init_options) == 'table', 'init_options should be a table')
+    expect(type(cfg.settings) == 'table' and type(cfg.settings.amplifyLsp) == 'table', 'settings.amplifyLsp missing')
+  end)
+
+  check('root detection: amplify/ files of the project, nothing else', nil, function()
+    -- A scratch project with only amplify/data/resource.ts, and one with an empty amplify/.
+    local tmp = vim.fn.tempname()
+    vim.fn.mkdir(tmp .. '/withres/amplify/data', 'p')
+    vim.fn.writefile({ 'export {}' }, tmp .. '/withres/amplify/data/resource.ts')
+    vim.fn.mkdir(tmp .. '/empty/amplify/lib', 'p')
+    vim.fn.writefile({ 'export {}' }, tmp .. '/empty/amplify/lib/util.ts')
+    tmp = vim.loop.fs_realpath(tmp)
+    local cases = {
+      { fixture .. '/amplify/backend.ts', fixture },
+      { fixture .. '/amplify/storage/resource.ts', fixture },
+      { fixture .. '/amplify/functions/say-hello/handler.ts', fixture },
+      { fixture .. '/src/main.ts', nil },
+      { fixture .. '/package.json', nil },
+      { tmp .. '/withres/amplify/data/resource.ts', tmp .. '/withres' },
+      { tmp .. '/empty/amplify/lib/util.ts', nil },
+    }
+    for _, case in ipairs(cases) do
+      local file, want = case[1], case[2]
+      local got = amplify.project_root(file)
+      expect(got == want, 'plugin: ' .. file .. ' -> ' .. tostring(got) .. ', want ' .. tostring(want))
+      -- The 0.11 config's root_dir(bufnr, on_dir) must agree.
+      local buf = vim.fn.bufadd(file)
+      local seen
+      cfg.root_dir(buf, function(root)
+        seen = root
+      end)
+      expect(seen == want, 'lsp/amplify_lsp.lua: ' .. file .. ' -> ' .. tostring(seen) .. ', want ' .. tostring(want))
+    end
+  end)
+
+  amplify.setup({ cmd = { bin, '--stdio' }, init_options = { docsPlatform = 'react' } })
+
+  local storage_buf, storage_client
+  check('setup(): the server starts and attaches to amplify/storage/resource.ts', nil, function()
+    storage_buf = open('amplify/storage/resource.ts')
+    expect(vim.bo[storage_buf].filetype == 'typescript', 'filetype is ' .. vim.bo[storage_buf].filetype)
+    storage_client = wait_client(storage_buf)
+    expect(storage_client, 'no amplify_lsp client attached within ' .. timeout .. ' ms')
+    local caps = storage_client.server_capabilities
+    local sync = caps.textDocumentSync
+    expect(type(sync) == 'table' and sync.change == 2, 'server does not offer incremental sync: ' .. vim.inspect(sync))
+    expect(storage_client.config.root_dir == fixture, 'root_dir ' .. tostring(storage_client.config.root_dir))
+  end)
+
+  check('setup(): one client per project; none for files outside amplify/', nil, function()
+    expect(storage_client, 'no client from the previous check')
+    local other = open('amplify/auth/resource.ts')
+    local c = wait_client(other)
+    expect(c and c.id == storage_client.id, 'a second amplify file did not reuse the client')
+    local outside = open('src/main.ts')
+    expect(vim.bo[outside].filetype == 'typescript', 'src/main.ts filetype ' .. vim.bo[outside].filetype)
+    vim.wait(300)
+    expect(#clients_of(outside) == 0, 'amplify_lsp attached to src/main.ts')
+  end)
+
+  check('diagnostics: storage/path-wildcard on the photos path, gone after typing /*', 'diagnostics', function()
+    expect(storage_buf, 'storage buffer not open')
+    vim.api.nvim_set_current_buf(storage_buf)
+    local found
+    vim.wait(timeout, function()
+      found = has_code(our_diagnostics(storage_buf), 'storage/path-wildcard')
+      return found ~= nil
+    end, 50)
+    expect(found, 'no storage/path-wildcard diagnostic; got ' .. vim.inspect(vim.diagnostic.get(storage_buf)))
+    local line, col = find_line(storage_buf, "'photos'")
+    expect(found.lnum == line, 'diagnostic on line ' .. found.lnum .. ', photos is on ' .. line)
+    expect(found.severity == vim.diagnostic.severity.ERROR, 'severity ' .. tostring(found.severity))
+    -- Insert '/*' before the closing quote: nvim sends an incremental didChange.
+    local at = col + #"'photos"
+    vim.api.nvim_buf_set_text(storage_buf, line, at, line, at, { '/*' })
+    expect(vim.api.nvim_buf_get_lines(storage_buf, line, line + 1, false)[1]:find("'photos/*'", 1, true), 'edit failed')
+    local gone = vim.wait(timeout, function()
+      return has_code(our_diagnostics(storage_buf), 'storage/path-wildcard') == nil
+    end, 50)
+    expect(gone, 'storage/path-wildcard still reported after the fix')
+  end)
+
+  check('completion: defineFunction properties, also after typing a prefix', 'completion', function()
+    local buf = open('amplify/functions/say-hello/resource.ts')
+    local client = wait_client(buf)
+    expect(client, 'no client on the function resource')
+    expect(client.server_capabilities.completionProvider, 'the server does not advertise completionProvider')
+    local start = find_line(buf, 'defineFunction({')
+    local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+    local blank
+    for i = start + 2, #lines do
+      if vim.trim(lines[i]) == '' then
+        blank = i - 1
+        break
+      end
+    end
+    expect(blank, 'no blank line inside defineFunction({ })')
+    local indent = #lines[blank + 1]
+    local labels = completion_labels(buf, blank, indent)
+    for _, want in ipairs({ 'timeoutSeconds', 'memoryMB' }) do
+      expect(labels[want], want .. ' not offered; got ' .. vim.inspect(vim.tbl_keys(labels)))
+    end
+    expect(not labels.loginWith, 'loginWith (a defineAuth property) offered in defineFunction')
+    vim.api.nvim_buf_set_text(buf, blank, indent, blank, indent, { 'time' })
+    labels = completion_labels(buf, blank, indent + 4)
+    expect(labels.timeoutSeconds, 'timeoutSeconds not offered after "time"; got ' .. vim.inspect(vim.tbl_keys(labels)))
+  end)
+end
+
+local ok, err = xpcall(main, debug.traceback)
+if not ok then
+  out('not ok test script: ' .. tostring(err):gsub('\n', '\n    '))
+  counts.failed = counts.failed + 1
+end
+out(string.format('# %d passed, %d failed, %d skipped', counts.ok, counts.failed, counts.skipped))
+-- Stop the servers politely before leaving.
+local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+for _, c in ipairs(all) do
+  c.stop()
+end
+vim.wait(2000, function()
+  local left = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  return #left == 0
+end, 50)
+vim.cmd(counts.failed > 0 and 'cquit 1' or 'qall!')

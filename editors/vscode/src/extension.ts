@@ -1,0 +1,226 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { ENV_VAR, type Exec, type FileSystem, findServer, SETTING } from './discovery';
+import {
+  classifyChange,
+  type RawSettings,
+  SECTION,
+  toDidChangeConfigurationParams,
+  toInitializationOptions,
+} from './settings';
+
+const execFileAsync = promisify(execFile);
+const exec: Exec = async (file, args) => {
+  const { stdout, stderr } = await execFileAsync(file, args, { timeout: 10_000, windowsHide: true });
+  return { stdout: String(stdout), stderr: String(stderr) };
+};
+const nodeFs: FileSystem = {
+  isFile(p) {
+    try {
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  },
+};
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let traceOutput: vscode.OutputChannel;
+let extensionPath = '';
+/** Set once an Amplify file is around; until then settings changes do not start anything. */
+let wanted = false;
+
+const DOCUMENT_SELECTOR = [{ scheme: 'file', language: 'typescript', pattern: '**/amplify/**' }];
+/** Serialises start / stop / restart so that quick setting changes never race. */
+let queue: Promise<void> = Promise.resolve();
+
+function enqueue(job: () => Promise<void>): Promise<void> {
+  queue = queue.then(job, job).catch((e) => output.error(`Amplify LSP: ${String(e)}`));
+  return queue;
+}
+
+function readSettings(): RawSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    docsPlatform: c.get('docsPlatform'),
+    logLevel: c.get('logLevel'),
+    syntaxErrors: c.get('syntaxErrors'),
+    maxFileSize: c.get('maxFileSize'),
+  };
+}
+
+function readServerPathSetting(): { user?: string; workspace?: string } {
+  const i = vscode.workspace.getConfiguration(SECTION).inspect<string>('server.path');
+  return { user: i?.globalValue, workspace: i?.workspaceFolderValue ?? i?.workspaceValue };
+}
+
+async function start(): Promise<void> {
+  const found = await findServer(
+    {
+      env: process.env,
+      setting: readServerPathSetting(),
+      workspaceTrusted: vscode.workspace.isTrusted,
+      extensionPath,
+      platform: process.platform,
+      homeDir: os.homedir(),
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    },
+    nodeFs,
+    exec,
+  );
+  for (const note of found.notes) output.info(note);
+  if (!found.ok) {
+    output.error(found.message);
+    void offerHelp(found.message, found.blame);
+    return;
+  }
+  output.info(`Starting amplify-lsp ${found.version} from ${found.candidate.label}`);
+
+  const init = toInitializationOptions(readSettings());
+  for (const w of init.warnings) output.warn(w);
+
+  const serverOptions: ServerOptions = {
+    command: found.candidate.path,
+    args: ['--stdio'],
+    options: { env: { ...process.env } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    initializationOptions: init.settings,
+    outputChannel: output,
+    traceOutputChannel: traceOutput,
+    middleware: {
+      workspace: {
+        // If the server asks for its settings (`workspace/configuration`), answer with the same
+        // cleaned-up object it gets in `initializationOptions`, not the raw section.
+        configuration: async (params, token, next) => {
+          const answer = await next(params, token);
+          if (!Array.isArray(answer)) return answer;
+          return params.items.map((item, i) =>
+            item.section === SECTION ? toDidChangeConfigurationParams(readSettings()).settings[SECTION] : answer[i],
+          );
+        },
+      },
+    },
+  };
+  const c = new LanguageClient('amplifyLsp', 'Amplify LSP', serverOptions, clientOptions);
+  client = c;
+  try {
+    await c.start();
+  } catch (e) {
+    output.error(`amplify-lsp failed to start: ${String(e)}`);
+    void offerHelp(`Amplify LSP: the server failed to start (${String(e)}).`, undefined);
+  }
+}
+
+async function stop(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c === undefined) return;
+  try {
+    await c.stop(5_000);
+  } catch (e) {
+    output.warn(`stopping amplify-lsp: ${String(e)}`);
+  }
+}
+
+async function offerHelp(message: string, blame: 'env' | 'setting' | undefined): Promise<void> {
+  const openSettings = 'Open Settings';
+  const showOutput = 'Show Output';
+  const actions = blame === 'env' ? [showOutput] : [openSettings, showOutput];
+  const detail = blame === 'env' ? ` (${ENV_VAR} is read when VS Code starts: restart VS Code after changing it.)` : '';
+  const choice = await vscode.window.showErrorMessage(message + detail, ...actions);
+  if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', SETTING);
+  else if (choice === showOutput) output.show(true);
+}
+
+/**
+ * `onLanguage:typescript` wakes the extension for every TypeScript file, Amplify or not. Start the
+ * server only when the workspace has `amplify/backend.ts` or a file under `amplify/` is open, so a
+ * plain TypeScript project never sees a "server not found" message.
+ */
+async function amplifyPresent(): Promise<boolean> {
+  if (vscode.workspace.textDocuments.some((d) => vscode.languages.match(DOCUMENT_SELECTOR, d) > 0)) return true;
+  const hits = await vscode.workspace.findFiles('**/amplify/backend.ts', '**/node_modules/**', 1);
+  return hits.length > 0;
+}
+
+function startWhenWanted(): Promise<void> {
+  wanted = true;
+  return enqueue(start);
+}
+
+function reconfigure(): void {
+  if (client === undefined || !client.isRunning()) return;
+  const params = toDidChangeConfigurationParams(readSettings());
+  void client.sendNotification(DidChangeConfigurationNotification.type, params);
+  output.info(`Sent new settings to the server: ${JSON.stringify(params.settings[SECTION])}`);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
+  output = vscode.window.createOutputChannel('Amplify LSP', { log: true });
+  traceOutput = vscode.window.createOutputChannel('Amplify LSP Trace');
+  context.subscriptions.push(
+    output,
+    traceOutput,
+    vscode.commands.registerCommand('amplifyLsp.restartServer', () =>
+      enqueue(async () => {
+        wanted = true;
+        output.info('Restarting the server');
+        await stop();
+        await start();
+      }),
+    ),
+    vscode.commands.registerCommand('amplifyLsp.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!wanted) return;
+      switch (classifyChange((s) => e.affectsConfiguration(s))) {
+        case 'restart':
+          void enqueue(async () => {
+            output.info(`${SETTING} changed: restarting the server`);
+            await stop();
+            await start();
+          });
+          break;
+        case 'reconfigure':
+          void enqueue(async () => reconfigure());
+          break;
+        case 'none':
+          break;
+      }
+    }),
+    // A workspace value of the server path only counts once the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (wanted && readServerPathSetting().workspace)
+        void enqueue(async () => {
+          await stop();
+          await start();
+        });
+    }),
+  );
+  if (await amplifyPresent()) {
+    await startWhenWanted();
+    return;
+  }
+  const waiting = vscode.workspace.onDidOpenTextDocument((d) => {
+    if (wanted || vscode.languages.match(DOCUMENT_SELECTOR, d) === 0) return;
+    waiting.dispose();
+    void startWhenWanted();
+  });
+  context.subscriptions.push(waiting);
+}
+
+export function deactivate(): Promise<void> {
+  return enqueue(stop);
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import {
+  classifyChange,
+  DOCS_PLATFORMS,
+  LOG_LEVELS,
+  toDidChangeConfigurationParams,
+  toInitializationOptions,
+} from '../../src/settings';
+
+// out/test/unit -> the extension folder
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+const props = manifest.contributes.configuration.properties as Record<string, { default?: unknown; enum?: string[] }>;
+
+describe('settings -> initializationOptions', () => {
+  test('valid values pass through under the server key names', () => {
+    const r = toInitializationOptions({ docsPlatform: 'vue', logLevel: 'debug', syntaxErrors: true, maxFileSize: 2_000_000 });
+    assert.deepEqual(r.settings, { docsPlatform: 'vue', logLevel: 'debug', syntaxErrors: true, maxFileSize: 2_000_000 });
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('unset values are left out so the server default applies', () => {
+    const r = toInitializationOptions({ docsPlatform: undefined, logLevel: '', syntaxErrors: undefined, maxFileSize: null });
+    assert.deepEqual(r.settings, {});
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('false is sent (it is a value, not "unset")', () => {
+    assert.deepEqual(toInitializationOptions({ syntaxErrors: false }).settings, { syntaxErrors: false });
+  });
+
+  test('invalid values are dropped with one warning each', () => {
+    const r = toInitializationOptions({ docsPlatform: 'svelte', logLevel: 'loud', syntaxErrors: 'yes', maxFileSize: -5 });
+    assert.deepEqual(r.settings, {});
+    assert.equal(r.warnings.length, 4);
+    assert.match(r.warnings[0], /docsPlatform: "svelte"/);
+    assert.match(r.warnings[3], /maxFileSize/);
+    assert.deepEqual(toInitializationOptions({ maxFileSize: 1.5 }).settings, {});
+  });
+
+  test('didChangeConfiguration carries the same object under settings.amplifyLsp', () => {
+    assert.deepEqual(toDidChangeConfigurationParams({ docsPlatform: 'swift', logLevel: 'bogus' }), {
+      settings: { amplifyLsp: { docsPlatform: 'swift' } },
+    });
+  });
+
+  test('the defaults in package.json all convert without warnings', () => {
+    const r = toInitializationOptions({
+      docsPlatform: props['amplifyLsp.docsPlatform'].default,
+      logLevel: props['amplifyLsp.logLevel'].default,
+      syntaxErrors: props['amplifyLsp.syntaxErrors'].default,
+      maxFileSize: props['amplifyLsp.maxFileSize'].default,
+    });
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(Object.keys(r.settings).sort(), ['docsPlatform', 'logLevel', 'syntaxErrors']);
+  });
+
+  test('package.json enums match what the converter accepts', () => {
+    assert.deepEqual(props['amplifyLsp.docsPlatform'].enum, [...DOCS_PLATFORMS]);
+    assert.deepEqual(props['amplifyLsp.logLevel'].enum, [...LOG_LEVELS]);
+  });
+});
+
+describe('which changes restart and which reconfigure', () => {
+  const only = (key: string) => (s: string) => s === key || key.startsWith(`${s}.`);
+
+  test('server.path restarts', () => {
+    assert.equal(classifyChange(only('amplifyLsp.server.path')), 'restart');
+  });
+  for (const key of ['docsPlatform', 'logLevel', 'syntaxErrors', 'maxFileSize']) {
+    test(`${key} reconfigures`, () => {
+      assert.equal(classifyChange(only(`amplifyLsp.${key}`)), 'reconfigure');
+    });
+  }
+  test('trace.server is left to the language client', () => {
+    assert.equal(classifyChange(only('amplifyLsp.trace.server')), 'none');
+  });
+  test('other extensions settings do nothing', () => {
+    assert.equal(classifyChange(only('typescript.tsdk')), 'none');
+  });
+  test('every contributed setting is handled somewhere', () => {
+    for (const key of Object.keys(props)) {
+      const action = classifyChange(only(key));
+      if (key === 'amplifyLsp.trace.server') continue;
+      assert.notEqual(action, 'none', `${key} changes are ignored`);
+    }
+  });
+});
+
+describe('manifest', () => {
+  test('activation events and commands', () => {
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/amplify/backend.ts', 'onLanguage:typescript']);
+    const commands = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
+    assert.deepEqual(commands, ['amplifyLsp.restartServer', 'amplifyLsp.showOutput']);
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['amplifyLsp.server.path']);
+  });
+  test('the client library is the v9 line the tests use', () => {
+    assert.equal(manifest.dependencies['vscode-languageclient'], '9.0.1');
+    assert.equal(manifest.devDependencies['vscode-languageserver-protocol'], '3.17.5');
+  });
+});
