@@ -127,6 +127,31 @@ impl Backend {
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         self.docs.snapshot(uri.as_str())
     }
+
+    /// `amplify/debugDocument {uri}`: the server's view of a document, for tests and bug reports: its version,
+    /// text, whether it is an Amplify file, and whether the incrementally maintained tree equals a fresh parse.
+    pub async fn debug_document(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
+        let uri = params
+            .get("uri")
+            .and_then(|u| u.as_str())
+            .ok_or_else(|| RpcError::invalid_params("expected { \"uri\": string }"))?;
+        let Some(snap) = self.docs.snapshot(uri) else {
+            return Err(RpcError::invalid_params(format!("document not open: {uri}")));
+        };
+        let fresh_matches = match (snap.tree.as_ref(), snap.lang) {
+            (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
+                .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
+            _ => None,
+        };
+        Ok(serde_json::json!({
+            "version": snap.version,
+            "text": snap.text.as_str(),
+            "amplify": snap.amplify,
+            "tooLarge": snap.too_large,
+            "treeMatchesFreshParse": fresh_matches,
+            "openDocuments": self.docs.len(),
+        }))
+    }
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {
@@ -283,7 +308,9 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     };
     let stdout = tokio::io::stdout();
     let sd = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, sd, log_reload));
+    let (service, socket) = LspService::build(move |client| Backend::new(client, sd, log_reload))
+        .custom_method("amplify/debugDocument", Backend::debug_document)
+        .finish();
     Server::new(stdin, stdout, socket).serve(service).await;
     if eof.load(Ordering::SeqCst) || shutdown.load(Ordering::SeqCst) {
         0

@@ -1,0 +1,200 @@
+//! The foundation through the real binary: initialize, document sync, positions, shutdown.
+
+use amplify_lsp_tests::*;
+
+fn debug(c: &mut Client, uri: &str) -> Value {
+    c.request("amplify/debugDocument", json!({ "uri": uri }))
+        .expect("debugDocument")
+}
+
+fn edit(l0: u32, c0: u32, l1: u32, c1: u32, text: &str) -> Value {
+    json!({ "range": { "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } }, "text": text })
+}
+
+#[test]
+fn initialize_advertises_capabilities_and_server_info() {
+    let c = Client::start();
+    let res = &c.init_result;
+    assert_eq!(res["serverInfo"]["name"], "amplify-lsp");
+    assert_eq!(res["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    let caps = &res["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["positionEncoding"], "utf-16", "UTF-16 unless the client offers UTF-8");
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn utf8_is_negotiated_when_offered() {
+    let c = Client::start_with(json!({
+        "capabilities": { "general": { "positionEncodings": ["utf-8", "utf-16"] } }
+    }));
+    assert_eq!(c.init_result["capabilities"]["positionEncoding"], "utf-8");
+    let c2 = Client::start_with(json!({
+        "capabilities": { "general": { "positionEncodings": ["utf-32", "utf-16"] } }
+    }));
+    assert_eq!(c2.init_result["capabilities"]["positionEncoding"], "utf-16");
+}
+
+#[test]
+fn open_change_close() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "const a = 1;\n");
+    c.diagnostics(&uri, Some(1));
+    c.change(&uri, 2, json!([edit(0, 10, 0, 11, "42")]));
+    c.diagnostics(&uri, Some(2));
+    let d = debug(&mut c, &uri);
+    assert_eq!(d["text"], "const a = 42;\n");
+    assert_eq!(d["version"], 2);
+    assert_eq!(d["amplify"], true);
+    assert_eq!(d["treeMatchesFreshParse"], true);
+    // full-text change
+    c.change(&uri, 3, json!([{ "text": "export {};\n" }]));
+    assert_eq!(debug(&mut c, &uri)["text"], "export {};\n");
+    c.close(&uri);
+    let cleared = c.diagnostics(&uri, None);
+    assert!(cleared.is_empty());
+    let err = c
+        .request("amplify/debugDocument", json!({ "uri": uri }))
+        .expect_err("closed documents are gone");
+    assert!(err["message"].as_str().unwrap_or("").contains("not open"));
+    assert!(c.shutdown().success());
+}
+
+#[test]
+fn a_hundred_quick_incremental_edits_apply_in_order() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/data/resource.ts", "");
+    let mut expected = String::new();
+    let word = "const schema = a.schema({ Todo: a.model({ content: a.string() }) });\n";
+    let mut version = 1;
+    // 100 single-character insertions at the end, sent without waiting for anything.
+    for ch in word.chars().cycle().take(100) {
+        version += 1;
+        let lines: Vec<&str> = expected.split('\n').collect();
+        let line = lines.len() as u32 - 1;
+        let col = lines.last().map_or(0, |l| l.encode_utf16().count()) as u32;
+        c.change(&uri, version, json!([edit(line, col, line, col, &ch.to_string())]));
+        expected.push(ch);
+    }
+    let d = debug(&mut c, &uri);
+    assert_eq!(d["version"], version);
+    assert_eq!(d["text"].as_str(), Some(expected.as_str()));
+    assert_eq!(d["treeMatchesFreshParse"], true);
+}
+
+#[test]
+fn stale_versions_are_ignored_not_applied() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "abc");
+    c.change(&uri, 5, json!([edit(0, 0, 0, 0, "x")]));
+    c.change(&uri, 5, json!([edit(0, 0, 0, 0, "y")])); // repeated version
+    c.change(&uri, 3, json!([edit(0, 0, 0, 0, "z")])); // older version
+    let d = debug(&mut c, &uri);
+    assert_eq!(d["text"], "xabc");
+    assert_eq!(d["version"], 5);
+}
+
+#[test]
+fn utf16_positions_with_emoji_and_cjk() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "// 😀中文\nconst a = '😀';\n");
+    // After "// 😀中文" the UTF-16 column is 3 + 2 + 2 = 7.
+    c.change(&uri, 2, json!([edit(0, 7, 0, 7, "!")]));
+    // Inside the string on line 1: "const a = '" is 11 units, the emoji 2 more.
+    c.change(&uri, 3, json!([edit(1, 13, 1, 13, "x")]));
+    let d = debug(&mut c, &uri);
+    assert_eq!(d["text"], "// 😀中文!\nconst a = '😀x';\n");
+}
+
+#[test]
+fn utf8_positions_with_emoji_and_cjk() {
+    let mut c = Client::start_with(json!({
+        "capabilities": { "general": { "positionEncodings": ["utf-8"] } }
+    }));
+    let uri = c.open("amplify/backend.ts", "// 😀中文\nconst a = '😀';\n");
+    // UTF-8: "// " 3 bytes + emoji 4 + 中文 6 = 13.
+    c.change(&uri, 2, json!([edit(0, 13, 0, 13, "!")]));
+    c.change(&uri, 3, json!([edit(1, 15, 1, 15, "x")]));
+    let d = debug(&mut c, &uri);
+    assert_eq!(d["text"], "// 😀中文!\nconst a = '😀x';\n");
+}
+
+#[test]
+fn diagnostic_ranges_use_the_negotiated_encoding() {
+    // With syntax errors enabled, the range after an emoji differs between encodings.
+    let text = "const s = '😀'; )\n";
+    for (encs, col) in [(json!(["utf-16"]), 16), (json!(["utf-8"]), 18)] {
+        let mut c = Client::start_with(json!({
+            "initializationOptions": { "syntaxErrors": true },
+            "capabilities": { "general": { "positionEncodings": encs } }
+        }));
+        let uri = c.open("amplify/backend.ts", text);
+        let diags = c.diagnostics(&uri, Some(1));
+        let syntax: Vec<_> = diags.iter().filter(|d| d["code"] == "syntax/error").collect();
+        assert!(!syntax.is_empty(), "{diags:?}");
+        assert_eq!(syntax[0]["range"]["start"]["character"], col, "{diags:?}");
+    }
+}
+
+#[test]
+fn syntax_errors_are_not_published_unless_asked() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "const = ;\n");
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(Client::codes(&diags).iter().all(|c| c != "syntax/error"), "{diags:?}");
+    // Turning the setting on re-publishes with them.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "amplifyLsp": { "syntaxErrors": true } } }),
+    );
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(Client::codes(&diags).iter().any(|c| c == "syntax/error"), "{diags:?}");
+}
+
+#[test]
+fn non_amplify_files_are_tracked_but_not_analysed() {
+    let mut c = Client::start_with(json!({ "initializationOptions": { "syntaxErrors": true } }));
+    let uri = c.open("src/app.ts", "const = ;\n");
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(diags.is_empty());
+    assert_eq!(debug(&mut c, &uri)["amplify"], false);
+    // Importing the Amplify backend package makes it ours.
+    c.change(&uri, 2, json!([edit(0, 0, 0, 0, "import { a } from '@aws-amplify/backend';\n")]));
+    let diags = c.diagnostics(&uri, Some(2));
+    assert!(!diags.is_empty());
+}
+
+#[test]
+fn shutdown_then_exit_is_clean() {
+    let c = Client::start();
+    let status = c.shutdown();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let mut c = Client::start();
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit().code(), Some(1));
+}
+
+#[test]
+fn closing_stdin_ends_the_server_cleanly() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "x");
+    c.diagnostics(&uri, Some(1));
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
+
+#[test]
+fn logs_go_to_stderr_and_stdout_is_only_protocol() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/backend.ts", "x");
+    c.diagnostics(&uri, Some(1));
+    // Every message on stdout parsed as JSON-RPC (the reader would have stopped otherwise) ...
+    assert!(c.transcript.iter().all(|m| m["jsonrpc"] == "2.0"));
+    c.wait_exit();
+    // ... and the logs went to stderr.
+    assert!(c.stderr().contains("ready"), "{}", c.stderr());
+}
