@@ -29,7 +29,6 @@ pub(crate) mod path {
     pub const AUTH_CUSTOM_FLOWS: &str =
         "build-a-backend/auth/customize-auth-lifecycle/custom-auth-flows/";
     pub const AUTH_ACCESS: &str = "build-a-backend/auth/grant-access-to-auth-resources/";
-    pub const AUTH_CDK: &str = "build-a-backend/auth/modify-resources-with-cdk/";
     pub const AUTH_PROD: &str = "build-a-backend/auth/moving-to-production/";
     pub const AUTH_EXISTING: &str = "build-a-backend/auth/use-existing-cognito-resources/";
     pub const AUTH_SAML: &str = "build-a-backend/auth/examples/microsoft-entra-id-saml/";
@@ -79,9 +78,6 @@ pub(crate) mod path {
     pub const FN_ENV: &str = "build-a-backend/functions/environment-variables-and-secrets/";
     pub const FN_SCHEDULE: &str = "build-a-backend/functions/scheduling-functions/";
     pub const FN_LAYERS: &str = "build-a-backend/functions/add-lambda-layers/";
-    pub const FN_GRANT: &str = "build-a-backend/functions/grant-access-to-other-resources/";
-    pub const FN_CUSTOM: &str = "build-a-backend/functions/custom-functions/";
-    pub const FN_CDK: &str = "build-a-backend/functions/modify-resources-with-cdk/";
     pub const FN_LOGS: &str = "build-a-backend/functions/streaming-logs/";
 
     pub const BACKEND_CUSTOM: &str = "build-a-backend/add-aws-services/custom-resources/";
@@ -92,14 +88,11 @@ pub(crate) mod path {
 
     pub const AI_SETUP: &str = "ai/set-up-ai/";
     pub const AI_MODELS: &str = "ai/concepts/models/";
-    pub const AI_PROMPTING: &str = "ai/concepts/prompting/";
-    pub const AI_INFERENCE: &str = "ai/concepts/inference-configuration/";
     pub const AI_TOOLS: &str = "ai/concepts/tools/";
     pub const AI_ARCH: &str = "ai/concepts/architecture/";
     pub const AI_GENERATION: &str = "frontend/ai/generation/";
 
     pub const SECRETS: &str = "deploy-and-host/fullstack-branching/secrets-and-vars/";
-    pub const SANDBOX: &str = "deploy-and-host/sandbox-environments/";
     pub const OUTPUTS: &str = "reference/amplify_outputs/";
     pub const PROJECT_STRUCTURE: &str = "reference/project-structure/";
 }
@@ -163,15 +156,6 @@ pub(crate) const fn whole(min: f64, max: f64) -> Ty {
         min: Some(min),
         max: Some(max),
         integer: true,
-    })
-}
-
-/// A number between `min` and `max` inclusive (fractions allowed).
-pub(crate) const fn between(min: f64, max: f64) -> Ty {
-    Ty::Num(NumRule {
-        min: Some(min),
-        max: Some(max),
-        integer: false,
     })
 }
 
