@@ -1,6 +1,9 @@
 //! Diagnostics as plain data, and the entry point that runs every rule on a snapshot.
 
+use super::rules::{self, RuleCtx};
 use super::Options;
+use crate::model::file::FileModel;
+use crate::model::project::ProjectFacts;
 use crate::syntax::syntax_errors;
 use crate::text::Span;
 use crate::workspace::Snapshot;
@@ -59,9 +62,9 @@ impl Diagnostic {
 const MAX_SYNTAX_ERRORS: usize = 50;
 
 /// Every diagnostic for one document.
-pub fn diagnostics(snap: &Snapshot, opts: &Options) -> Vec<Diagnostic> {
+pub fn diagnostics(snap: &Snapshot, project: &ProjectFacts, opts: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(tree) = snap.tree.as_ref() else {
+    let (Some(tree), Some(lang)) = (snap.tree.as_ref(), snap.lang) else {
         return out;
     };
     if opts.syntax_errors {
@@ -69,6 +72,83 @@ pub fn diagnostics(snap: &Snapshot, opts: &Options) -> Vec<Diagnostic> {
             out.push(Diagnostic::new(e.span, Severity::Error, "syntax/error", e.message));
         }
     }
-    out.sort_by_key(|d| (d.span.start, d.span.end));
+    let file = FileModel::build(tree, &snap.text, lang);
+    let path = uri_to_path(&snap.uri);
+    let cx = RuleCtx {
+        src: &snap.text,
+        file: &file,
+        path: path.as_deref(),
+        project,
+    };
+    run_rules(&cx, &mut out);
+    apply_ignore_comments(&snap.text, &mut out);
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    out.dedup();
     out
+}
+
+/// Runs every rule module on one file.
+pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    rules::auth::check(cx, out);
+    rules::data::check(cx, out);
+    rules::storage::check(cx, out);
+    rules::function::check(cx, out);
+}
+
+/// `// amplify-lsp-ignore-next-line <code> [<code>...]` silences those codes on the next line (all codes when
+/// none is named).
+fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
+    const MARK: &str = "amplify-lsp-ignore-next-line";
+    if !src.contains(MARK) {
+        return;
+    }
+    // (line start of the silenced line, codes)
+    let mut ignores: Vec<(usize, usize, Vec<&str>)> = Vec::new();
+    let mut offset = 0;
+    let mut pending: Option<Vec<&str>> = None;
+    for line in src.split_inclusive('\n') {
+        let end = offset + line.len();
+        if let Some(codes) = pending.take() {
+            ignores.push((offset, end, codes));
+        }
+        if let Some(i) = line.find(MARK) {
+            if line[..i].trim_end().ends_with("//") {
+                let rest = &line[i + MARK.len()..];
+                pending = Some(rest.split([' ', ',', '\t', '\r', '\n']).filter(|c| !c.is_empty()).collect());
+            }
+        }
+        offset = end;
+    }
+    out.retain(|d| {
+        !ignores
+            .iter()
+            .any(|(a, b, codes)| d.span.start >= *a && d.span.start < *b && (codes.is_empty() || codes.contains(&d.code)))
+    });
+}
+
+/// The file-system path of a `file://` URI (or of a plain path), percent-decoded.
+pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
+    let rest = match uri.strip_prefix("file://") {
+        Some(r) => r,
+        None if uri.contains("://") => return None,
+        None => return Some(std::path::PathBuf::from(uri)),
+    };
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let s = String::from_utf8(out).ok()?;
+    // file:///C:/x on Windows
+    let s = if s.len() > 2 && s.as_bytes()[0] == b'/' && s.as_bytes()[2] == b':' { s[1..].to_string() } else { s };
+    Some(std::path::PathBuf::from(s))
 }

@@ -73,7 +73,7 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
         if !snapshot.amplify {
             continue;
         }
-        let diagnostics = analysis::diagnostics(&snapshot, opts);
+        let diagnostics = analysis::diagnostics(&snapshot, &crate::model::project::ProjectFacts::default(), opts);
         reports.push(FileReport {
             path: path.clone(),
             snapshot,

@@ -96,7 +96,7 @@ impl Backend {
         let enc = self.encoding();
         let opts = self.options();
         self.guard("diagnostics", uri.as_str(), || {
-            analysis::diagnostics(snap, &opts)
+            analysis::diagnostics(snap, &crate::model::project::ProjectFacts::default(), &opts)
                 .iter()
                 .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
                 .collect()

@@ -3,4 +3,5 @@
 
 pub mod catalog;
 pub mod file;
+pub mod project;
 pub mod value;

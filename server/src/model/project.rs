@@ -1,0 +1,211 @@
+//! Facts about the whole Amplify project that single-file rules need (does auth exist, which groups, which
+//! data authorization modes...). Built by the workspace index from every file's [`Summary`]; plain data.
+
+use std::path::PathBuf;
+
+use super::file::{DefineKind, FileModel};
+use super::value::{Kind, Value};
+use crate::text::Span;
+
+/// What one file contributes to the project.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Factory calls: kind, binding name, exported, the call's span.
+    pub defines: Vec<(DefineKind, Option<String>, bool, Span)>,
+    /// `defineAuth({ groups: [...] })` names with their spans.
+    pub auth_groups: Vec<(String, Span)>,
+    /// The data authorization modes, when this file has `defineData`.
+    pub data: Option<DataModes>,
+    /// `defineData({ functions: { key: ... } })` keys.
+    pub data_function_keys: Vec<String>,
+    /// `defineStorage` buckets: (name, isDefault literal, call span).
+    pub buckets: Vec<(Option<String>, Option<bool>, Span)>,
+    /// `defineFunction` names as written (`name:`), or None when derived from the folder/entry.
+    pub function_names: Vec<(Option<String>, Span)>,
+    /// `defineBackend({ key: ident })` entries: (key, identifier passed, key span).
+    pub backend_entries: Vec<(String, Option<String>, Span)>,
+}
+
+/// The authorization modes declared in `defineData`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DataModes {
+    /// Whether `authorizationModes` is present at all.
+    pub given: bool,
+    /// `defaultAuthorizationMode` when it is a literal.
+    pub default_mode: Option<String>,
+    pub api_key: bool,
+    pub oidc: bool,
+    pub lambda: bool,
+    /// The span of `authorizationModes` (or of the `defineData` call when absent).
+    pub span: Span,
+}
+
+/// Project-wide facts, with the file they come from.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFacts {
+    /// The project root (the folder holding `amplify/`), when known.
+    pub root: Option<PathBuf>,
+    /// `defineAuth` or `referenceAuth` exists somewhere in the project.
+    pub has_auth: bool,
+    pub auth_groups: Vec<String>,
+    /// The project's data modes, when it has `defineData`.
+    pub data: Option<DataModes>,
+    pub data_function_keys: Vec<String>,
+    /// Number of `defineStorage` buckets, and how many say `isDefault: true`.
+    pub bucket_count: usize,
+    pub default_buckets: usize,
+    /// Identifiers passed to `defineBackend`, when the project has one.
+    pub backend_idents: Option<Vec<String>>,
+    /// Whether the facts are complete (the project was found and read); rules that need the whole project
+    /// stay silent when it is not.
+    pub complete: bool,
+}
+
+impl ProjectFacts {
+    /// Whether API-key rules work: an API key mode is declared, the default mode is `apiKey`, or the
+    /// project has neither auth nor `authorizationModes` (Amplify then creates a key itself).
+    pub fn api_key_enabled(&self) -> bool {
+        match &self.data {
+            Some(d) => {
+                d.api_key || d.default_mode.as_deref() == Some("apiKey") || (!self.has_auth && !d.given)
+            }
+            None => !self.has_auth,
+        }
+    }
+    pub fn oidc_enabled(&self) -> bool {
+        self.data
+            .as_ref()
+            .is_some_and(|d| d.oidc || d.default_mode.as_deref() == Some("oidc"))
+    }
+    pub fn lambda_enabled(&self) -> bool {
+        self.data
+            .as_ref()
+            .is_some_and(|d| d.lambda || d.default_mode.as_deref() == Some("lambda"))
+    }
+}
+
+impl Summary {
+    pub fn of(file: &FileModel) -> Summary {
+        let mut s = Summary::default();
+        for d in &file.defines {
+            s.defines
+                .push((d.kind, d.binding.clone(), d.exported, d.call_span));
+            let arg = d.arg.as_ref();
+            match d.kind {
+                DefineKind::Auth | DefineKind::ReferenceAuth => {
+                    if let Some(groups) = arg.and_then(|a| a.field("groups")) {
+                        let groups = file.resolve(groups);
+                        if let Some(items) = groups.as_array() {
+                            for g in items {
+                                if let Some(name) = g.as_str() {
+                                    s.auth_groups.push((name.to_string(), g.span));
+                                }
+                            }
+                        }
+                        // referenceAuth: groups is an object keyed by group name
+                        if let Some(props) = groups.as_object() {
+                            for p in props {
+                                if let Some(k) = &p.key {
+                                    s.auth_groups.push((k.clone(), p.key_span));
+                                }
+                            }
+                        }
+                    }
+                }
+                DefineKind::Data => {
+                    let modes = arg.and_then(|a| a.get("authorizationModes"));
+                    let mut dm = DataModes {
+                        given: modes.is_some(),
+                        span: modes.map_or(d.call_span, |m| m.span),
+                        ..DataModes::default()
+                    };
+                    if let Some(m) = modes.map(|m| file.resolve(&m.value)) {
+                        dm.default_mode = m
+                            .field("defaultAuthorizationMode")
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
+                        dm.api_key = m.get("apiKeyAuthorizationMode").is_some();
+                        dm.oidc = m.get("oidcAuthorizationMode").is_some();
+                        dm.lambda = m.get("lambdaAuthorizationMode").is_some();
+                        if m.has_spread() || !matches!(m.kind, Kind::Object(_)) {
+                            // unknown contents: assume every mode may be there
+                            dm.api_key = true;
+                            dm.oidc = true;
+                            dm.lambda = true;
+                        }
+                    }
+                    s.data = Some(dm);
+                    if let Some(fns) = arg.and_then(|a| a.field("functions")).and_then(Value::as_object) {
+                        s.data_function_keys
+                            .extend(fns.iter().filter_map(|p| p.key.clone()));
+                    }
+                }
+                DefineKind::Storage => {
+                    let name = arg
+                        .and_then(|a| a.field("name"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let is_default = arg.and_then(|a| a.field("isDefault")).and_then(Value::as_bool);
+                    s.buckets.push((name, is_default, d.call_span));
+                }
+                DefineKind::Function => {
+                    let name = arg
+                        .and_then(|a| a.field("name"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    s.function_names.push((name, d.call_span));
+                }
+                DefineKind::Backend => {
+                    if let Some(props) = arg.and_then(Value::as_object) {
+                        for p in props {
+                            if let Some(k) = &p.key {
+                                s.backend_entries.push((
+                                    k.clone(),
+                                    p.value.as_ident().map(str::to_string),
+                                    p.key_span,
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+impl ProjectFacts {
+    /// Combines the summaries of every file of one project.
+    pub fn from_summaries<'a>(root: Option<PathBuf>, summaries: impl IntoIterator<Item = &'a Summary>) -> Self {
+        let mut f = ProjectFacts {
+            root,
+            complete: true,
+            ..ProjectFacts::default()
+        };
+        for s in summaries {
+            for (kind, ..) in &s.defines {
+                if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
+                    f.has_auth = true;
+                }
+            }
+            f.auth_groups
+                .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
+            if let Some(d) = &s.data {
+                f.data = Some(d.clone());
+            }
+            f.data_function_keys
+                .extend(s.data_function_keys.iter().cloned());
+            f.bucket_count += s.buckets.len();
+            f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
+            if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
+                let idents = f.backend_idents.get_or_insert_with(Vec::new);
+                idents.extend(
+                    s.backend_entries
+                        .iter()
+                        .map(|(k, ident, _)| ident.clone().unwrap_or_else(|| k.clone())),
+                );
+            }
+        }
+        f
+    }
+}
