@@ -34,7 +34,7 @@ if (run.error) {
   // Each report line starts a result; indented lines continue the previous one.
   const results = [];
   for (const line of stdout.split('\n')) {
-    const m = /^(ok|not ok|skip) ([^:]*)(?:: (.*))?$/.exec(line);
+    const m = /^(ok|not ok|skip) (.*?)(?: -- (.*))?$/.exec(line);
     if (m) results.push({ status: m[1], name: m[2], detail: m[3] ?? '' });
     else if (line.startsWith('    ') && results.length > 0) results.at(-1).detail += `\n${line}`;
   }

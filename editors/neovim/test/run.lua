@@ -4,7 +4,7 @@
 --
 -- Environment: AMPLIFY_LSP_BIN (default <repo>/target/debug/amplify-lsp), AMPLIFY_LSP_FEATURES
 -- (default: editors/features.txt), AMPLIFY_LSP_TEST_TIMEOUT_MS (default 15000).
--- Prints one line per check ("ok NAME", "not ok NAME: why", "skip NAME: why") and exits with
+-- Prints one line per check ("ok NAME", "not ok NAME -- why", "skip NAME -- why") and exits with
 -- status 0 when nothing failed, 1 otherwise (2 if the script itself broke).
 -- Works with Neovim 0.7 (Debian 12) and newer.
 
@@ -63,16 +63,16 @@ local counts = { ok = 0, failed = 0, skipped = 0 }
 local function check(name, feature, fn)
   if feature and not all_features and not features[feature] then
     counts.skipped = counts.skipped + 1
-    out('skip ' .. name .. ': feature "' .. feature .. '" is not enabled in editors/features.txt')
+    out('skip ' .. name .. ' -- feature "' .. feature .. '" is not enabled (editors/features.txt or AMPLIFY_LSP_FEATURES)')
     return
   end
-  local ok, err = xpcall(fn, debug.traceback)
+  local ok, err = pcall(fn)
   if ok then
     counts.ok = counts.ok + 1
     out('ok ' .. name)
   else
     counts.failed = counts.failed + 1
-    out('not ok ' .. name .. ': ' .. tostring(err):gsub('\n', '\n    '))
+    out('not ok ' .. name .. ' -- ' .. tostring(err):gsub('\n', '\n    '))
   end
 end
 
@@ -171,7 +171,7 @@ local function main()
   vim.cmd('filetype on')
   vim.opt.runtimepath:prepend(plugin_dir)
   if vim.fn.executable(bin) ~= 1 then
-    out('not ok server binary: ' .. bin .. ' is not executable (cargo build -p amplify-lsp, or set AMPLIFY_LSP_BIN)')
+    out('not ok server binary -- ' .. bin .. ' is not executable (cargo build -p amplify-lsp, or set AMPLIFY_LSP_BIN)')
     counts.failed = counts.failed + 1
     return
   end
@@ -255,7 +255,7 @@ local function main()
       return found ~= nil
     end, 50)
     expect(found, 'no storage/path-wildcard diagnostic; got ' .. vim.inspect(vim.diagnostic.get(storage_buf)))
-    local line, col = find_line(storage_buf, "'photos'")
+    local line, col = find_line(storage_buf, "'photos':")
     expect(found.lnum == line, 'diagnostic on line ' .. found.lnum .. ', photos is on ' .. line)
     expect(found.severity == vim.diagnostic.severity.ERROR, 'severity ' .. tostring(found.severity))
     -- Insert '/*' before the closing quote: nvim sends an incremental didChange.
@@ -297,7 +297,7 @@ end
 
 local ok, err = xpcall(main, debug.traceback)
 if not ok then
-  out('not ok test script: ' .. tostring(err):gsub('\n', '\n    '))
+  out('not ok test script -- ' .. tostring(err):gsub('\n', '\n    '))
   counts.failed = counts.failed + 1
 end
 out(string.format('# %d passed, %d failed, %d skipped', counts.ok, counts.failed, counts.skipped))

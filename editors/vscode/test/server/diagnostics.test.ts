@@ -23,7 +23,7 @@ function checkWildcardDiagnostic(text: string, diags: Diagnostic[]): void {
   assert.equal(d.severity, DiagnosticSeverity.Error, 'Amplify rejects the backend: this is an error');
   assert.ok(d.message.trim().length > 0);
   // It must point at the 'photos' key (the quoted literal), not somewhere else in the file.
-  const at = positionOf(text, "'photos'");
+  const at = positionOf(text, "'photos':");
   assert.ok(
     touchesLine(d.range, at.line, at.character, at.character + "'photos'".length),
     `range ${JSON.stringify(d.range)} does not cover 'photos' at ${JSON.stringify(at)}`,
@@ -43,7 +43,7 @@ describe('diagnostics (push)', () => {
 
       // Type '/*' before the closing quote of 'photos' -> 'photos/*': the diagnostic goes away.
       const before = s.publishedCount(uri);
-      const pos = positionOf(text, "'photos'", "'photos".length);
+      const pos = positionOf(text, "'photos':", "'photos".length);
       await s.change(uri, { start: pos, end: pos }, '/*');
       assert.ok(s.text(uri).includes("'photos/*'"));
       const after = await s.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === CODE), `${CODE} cleared after the edit`, before);

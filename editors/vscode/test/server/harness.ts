@@ -66,7 +66,7 @@ export function enabledFeatures(): Set<string> | 'all' {
 export function feature(name: string): { skip?: string; timeout: number } {
   const f = enabledFeatures();
   if (f === 'all' || f.has(name)) return { timeout: TIMEOUT_MS * 3 };
-  return { skip: `feature "${name}" is not enabled in editors/features.txt`, timeout: TIMEOUT_MS * 3 };
+  return { skip: `feature "${name}" is not enabled (editors/features.txt or AMPLIFY_LSP_FEATURES)`, timeout: TIMEOUT_MS * 3 };
 }
 
 /** Options for tests of the foundation: always on. */

@@ -96,8 +96,11 @@ describe('manifest', () => {
     assert.deepEqual(commands, ['amplifyLsp.restartServer', 'amplifyLsp.showOutput']);
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['amplifyLsp.server.path']);
   });
-  test('the client library is the v9 line the tests use', () => {
-    assert.equal(manifest.dependencies['vscode-languageclient'], '9.0.1');
+  test('the client library is the v9 line the tests use (bundled, so a devDependency)', () => {
+    assert.equal(manifest.devDependencies['vscode-languageclient'], '9.0.1');
     assert.equal(manifest.devDependencies['vscode-languageserver-protocol'], '3.17.5');
+  });
+  test('no runtime dependencies: esbuild bundles everything into dist/extension.js', () => {
+    assert.deepEqual(manifest.dependencies ?? {}, {});
   });
 });
