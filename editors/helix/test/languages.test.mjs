@@ -131,6 +131,16 @@ function wouldStart(file, workspace) {
   return readdirSync(root).some((name) => patterns.some((p) => minimatch(name, p, { dot: true })));
 }
 
+test('editors/README.md shows the same configuration as languages.toml', () => {
+  const readme = readFileSync(path.join(editors, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length > 0, 'no toml block in editors/README.md');
+  assert.ok(
+    blocks.some((b) => JSON.stringify(parse(b)) === JSON.stringify(config)),
+    'no toml block in editors/README.md equals editors/helix/languages.toml (comments aside)',
+  );
+});
+
 describe('helix start decision (emulated)', () => {
   test('starts for amplify/ files of the fixture project, opened from the project or a parent', () => {
     const project = realpathSync(fixture);
