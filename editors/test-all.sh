@@ -99,6 +99,12 @@ if want helix; then
 fi
 
 # --- run --------------------------------------------------------------------------------------
-step "features: ${AMPLIFY_LSP_FEATURES:-from editors/features.txt: $(grep -v '^\s*#' "$EDITORS/features.txt" | grep -v '^\s*$' | tr '\n' ' ')}"
+if [ -n "${AMPLIFY_LSP_FEATURES:-}" ]; then
+  features="$AMPLIFY_LSP_FEATURES (AMPLIFY_LSP_FEATURES)"
+else
+  features="$(sed -e 's/#.*//' "$EDITORS/features.txt" | awk 'NF { printf "%s ", $1 }')"
+  features="${features:-none} (editors/features.txt)"
+fi
+step "feature tests enabled: $features"
 step "node --test (${#files[@]} files)"
 node --test --test-reporter=spec "${files[@]}"
