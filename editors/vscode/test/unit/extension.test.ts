@@ -1,0 +1,319 @@
+// src/extension.ts with `vscode` and `vscode-languageclient/node` replaced by fakes: which client
+// it creates, with what options, and how it reacts to settings, trust, commands and missing servers.
+// Discovery runs for real against small fake `amplify-lsp` scripts.
+
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+
+// --- fakes ------------------------------------------------------------------------------------
+
+type Listener = (e: unknown) => unknown;
+
+class FakeClient {
+  static created: FakeClient[] = [];
+  started = false;
+  stopped = false;
+  notifications: Array<{ type: unknown; params: unknown }> = [];
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly serverOptions: { command: string; args: string[] },
+    readonly clientOptions: {
+      documentSelector: unknown;
+      initializationOptions: unknown;
+      middleware: {
+        workspace: {
+          configuration: (p: { items: Array<{ section?: string }> }, t: unknown, next: Listener) => Promise<unknown>;
+        };
+      };
+    },
+  ) {
+    FakeClient.created.push(this);
+  }
+  async start() {
+    this.started = true;
+  }
+  async stop() {
+    this.stopped = true;
+  }
+  isRunning() {
+    return this.started && !this.stopped;
+  }
+  async sendNotification(type: unknown, params: unknown) {
+    this.notifications.push({ type, params });
+  }
+}
+const DID_CHANGE = { method: 'workspace/didChangeConfiguration' };
+const fakeLanguageClient = {
+  LanguageClient: FakeClient,
+  DidChangeConfigurationNotification: { type: DID_CHANGE },
+};
+
+interface World {
+  user: Record<string, unknown>;
+  workspace: Record<string, unknown>;
+  trusted: boolean;
+  amplifyOnDisk: boolean;
+  errors: Array<{ message: string; items: string[] }>;
+  commands: Map<string, () => unknown>;
+  onConfig: Listener[];
+  onOpen: Listener[];
+  onTrust: Listener[];
+}
+
+let world: World;
+
+function fakeVscode() {
+  const config = (section: string) => ({
+    get: (key: string) => {
+      const k = `${section}.${key}`;
+      return world.trusted && k in world.workspace ? world.workspace[k] : world.user[k];
+    },
+    inspect: (key: string) => {
+      const k = `${section}.${key}`;
+      return { key: k, globalValue: world.user[k], workspaceValue: world.workspace[k] };
+    },
+  });
+  const channel = () => ({
+    info() {},
+    warn() {},
+    error() {},
+    show() {},
+    dispose() {},
+    appendLine() {},
+  });
+  return {
+    workspace: {
+      getConfiguration: config,
+      get isTrusted() {
+        return world.trusted;
+      },
+      workspaceFolders: [{ uri: { fsPath: '/work/app' } }],
+      textDocuments: [],
+      findFiles: async () => (world.amplifyOnDisk ? [{ fsPath: '/work/app/amplify/backend.ts' }] : []),
+      onDidChangeConfiguration: (l: Listener) => (world.onConfig.push(l), { dispose() {} }),
+      onDidOpenTextDocument: (l: Listener) => (world.onOpen.push(l), { dispose() {} }),
+      onDidGrantWorkspaceTrust: (l: Listener) => (world.onTrust.push(l), { dispose() {} }),
+    },
+    window: {
+      createOutputChannel: channel,
+      showErrorMessage: async (message: string, ...items: string[]) => {
+        world.errors.push({ message, items });
+        return undefined;
+      },
+    },
+    commands: {
+      registerCommand: (id: string, fn: () => unknown) => (world.commands.set(id, fn), { dispose() {} }),
+      executeCommand: async () => undefined,
+    },
+    languages: {
+      match: (_selector: unknown, doc: { languageId: string; uri: { fsPath: string } }) =>
+        doc.languageId === 'typescript' && doc.uri.fsPath.includes('/amplify/') ? 10 : 0,
+    },
+  };
+}
+
+// Route `require('vscode')` and `require('vscode-languageclient/node')` to the fakes.
+const moduleWithLoad = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
+const realLoad = moduleWithLoad._load;
+moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
+  if (request === 'vscode') return fakeVscode();
+  if (request === 'vscode-languageclient/node') return fakeLanguageClient;
+  return realLoad.call(this, request, ...rest);
+};
+
+type Extension = typeof import('../../src/extension');
+function loadExtension(): Extension {
+  const file = require.resolve('../../src/extension');
+  delete require.cache[file];
+  return require(file) as Extension;
+}
+
+/** A fake server: a script answering `--version`. */
+const bin = mkdtempSync(path.join(tmpdir(), 'amplify-ext-'));
+function fakeServer(name: string, version = '0.1.0'): string {
+  const p = path.join(bin, name);
+  writeFileSync(p, `#!/bin/sh\necho "amplify-lsp ${version}"\n`);
+  chmodSync(p, 0o755);
+  return p;
+}
+const serverA = fakeServer('server-a');
+const serverB = fakeServer('server-b');
+
+const tick = () => new Promise((r) => setTimeout(r, 50));
+const savedEnv = { ...process.env };
+
+async function activate(): Promise<{ ext: Extension; context: { subscriptions: unknown[] } }> {
+  const ext = loadExtension();
+  const context = { extensionPath: path.join(bin, 'ext'), subscriptions: [] as unknown[] };
+  await ext.activate(context as never);
+  await tick();
+  return { ext, context };
+}
+
+function changeSetting(key: string, value: unknown) {
+  world.user[key] = value;
+  for (const l of world.onConfig) l({ affectsConfiguration: (s: string) => key === s || key.startsWith(`${s}.`) });
+}
+
+// --- tests ------------------------------------------------------------------------------------
+
+describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32' ? 'uses sh scripts' : false }, () => {
+  beforeEach(() => {
+    FakeClient.created = [];
+    world = {
+      user: { 'amplifyLsp.docsPlatform': 'vue', 'amplifyLsp.logLevel': 'info', 'amplifyLsp.syntaxErrors': false },
+      workspace: {},
+      trusted: true,
+      amplifyOnDisk: true,
+      errors: [],
+      commands: new Map(),
+      onConfig: [],
+      onOpen: [],
+      onTrust: [],
+    };
+    process.env = { ...savedEnv, PATH: '/nonexistent', HOME: bin, CARGO_HOME: path.join(bin, 'cargo') };
+    delete process.env.AMPLIFY_LSP_PATH;
+  });
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
+  test('starts one client for an Amplify workspace, with the selector, --stdio and settings', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    await activate();
+    assert.equal(FakeClient.created.length, 1);
+    const c = FakeClient.created[0];
+    assert.equal(c.id, 'amplifyLsp', 'the id decides which trace setting the client reads');
+    assert.equal(c.serverOptions.command, serverA);
+    assert.deepEqual(c.serverOptions.args, ['--stdio']);
+    assert.deepEqual(c.clientOptions.documentSelector, [{ scheme: 'file', language: 'typescript', pattern: '**/amplify/**' }]);
+    assert.deepEqual(c.clientOptions.initializationOptions, { docsPlatform: 'vue', logLevel: 'info', syntaxErrors: false });
+    assert.ok(c.started);
+    assert.deepEqual([...world.commands.keys()].sort(), ['amplifyLsp.restartServer', 'amplifyLsp.showOutput']);
+    assert.deepEqual(world.errors, []);
+  });
+
+  test('the server.path setting is used when AMPLIFY_LSP_PATH is unset', async () => {
+    world.user['amplifyLsp.server.path'] = serverB;
+    await activate();
+    assert.equal(FakeClient.created[0]?.serverOptions.command, serverB);
+  });
+
+  test('untrusted workspace: the workspace server.path is ignored, the user one is used', async () => {
+    world.trusted = false;
+    world.user['amplifyLsp.server.path'] = serverA;
+    world.workspace['amplifyLsp.server.path'] = serverB;
+    await activate();
+    assert.equal(FakeClient.created[0]?.serverOptions.command, serverA);
+  });
+
+  test('granting trust restarts with the workspace server.path', async () => {
+    world.trusted = false;
+    world.user['amplifyLsp.server.path'] = serverA;
+    world.workspace['amplifyLsp.server.path'] = serverB;
+    await activate();
+    world.trusted = true;
+    for (const l of world.onTrust) l(undefined);
+    await tick();
+    assert.equal(FakeClient.created.length, 2);
+    assert.ok(FakeClient.created[0].stopped);
+    assert.equal(FakeClient.created[1].serverOptions.command, serverB);
+  });
+
+  test('changing docsPlatform reconfigures the running server, no restart', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    await activate();
+    changeSetting('amplifyLsp.docsPlatform', 'swift');
+    await tick();
+    assert.equal(FakeClient.created.length, 1);
+    assert.deepEqual(FakeClient.created[0].notifications, [
+      { type: DID_CHANGE, params: { settings: { amplifyLsp: { docsPlatform: 'swift', logLevel: 'info', syntaxErrors: false } } } },
+    ]);
+  });
+
+  test('changing server.path restarts with the new binary', async () => {
+    world.user['amplifyLsp.server.path'] = serverA;
+    await activate();
+    changeSetting('amplifyLsp.server.path', serverB);
+    await tick();
+    assert.equal(FakeClient.created.length, 2);
+    assert.ok(FakeClient.created[0].stopped);
+    assert.equal(FakeClient.created[1].serverOptions.command, serverB);
+  });
+
+  test('trace.server changes are left to the client library', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    await activate();
+    changeSetting('amplifyLsp.trace.server', 'verbose');
+    await tick();
+    assert.equal(FakeClient.created.length, 1);
+    assert.deepEqual(FakeClient.created[0].notifications, []);
+  });
+
+  test('Restart Server stops the client and starts a new one', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    await activate();
+    await world.commands.get('amplifyLsp.restartServer')?.();
+    assert.equal(FakeClient.created.length, 2);
+    assert.ok(FakeClient.created[0].stopped && FakeClient.created[1].started);
+  });
+
+  test('nothing found: an error message with the settings button, no client', async () => {
+    await activate();
+    assert.equal(FakeClient.created.length, 0);
+    assert.equal(world.errors.length, 1);
+    assert.match(world.errors[0].message, /not found.*cargo install/s);
+    assert.deepEqual(world.errors[0].items, ['Open Settings', 'Show Output']);
+  });
+
+  test('a wrong AMPLIFY_LSP_PATH is reported as such', async () => {
+    process.env.AMPLIFY_LSP_PATH = path.join(bin, 'missing');
+    await activate();
+    assert.equal(FakeClient.created.length, 0);
+    assert.match(world.errors[0]?.message ?? '', /AMPLIFY_LSP_PATH .* does not exist/);
+  });
+
+  test('an old server version is refused', async () => {
+    process.env.AMPLIFY_LSP_PATH = fakeServer('old', '0.0.1');
+    await activate();
+    assert.equal(FakeClient.created.length, 0);
+    assert.match(world.errors[0]?.message ?? '', /needs 0\.1\.0 or newer/);
+  });
+
+  test('no Amplify backend: nothing starts until a file under amplify/ is opened', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    world.amplifyOnDisk = false;
+    await activate();
+    assert.equal(FakeClient.created.length, 0);
+    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/work/app/src/main.ts' } });
+    await tick();
+    assert.equal(FakeClient.created.length, 0, 'started for a file outside amplify/');
+    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/work/app/amplify/data/resource.ts' } });
+    await tick();
+    assert.equal(FakeClient.created.length, 1);
+  });
+
+  test('workspace/configuration for amplifyLsp is answered with the cleaned settings', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    world.user['amplifyLsp.logLevel'] = 'loud';
+    await activate();
+    const mw = FakeClient.created[0].clientOptions.middleware.workspace;
+    const answer = await mw.configuration({ items: [{ section: 'amplifyLsp' }, { section: 'editor' }] }, undefined, async () => [
+      { raw: true },
+      { tabSize: 2 },
+    ]);
+    assert.deepEqual(answer, [{ docsPlatform: 'vue', syntaxErrors: false }, { tabSize: 2 }]);
+  });
+
+  test('deactivate stops the client', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    const { ext } = await activate();
+    await ext.deactivate();
+    assert.ok(FakeClient.created[0].stopped);
+  });
+});
