@@ -56,14 +56,20 @@ fn serve() -> ExitCode {
     let (filter, handle) = reload::Layer::new(filter);
     tracing_subscriber::registry()
         .with(filter)
-        .with(fmt::layer().with_writer(std::io::stderr).with_ansi(false).with_target(false))
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .with_target(false),
+        )
         .init();
     let env_fixed = std::env::var_os("AMPLIFY_LSP_LOG").is_some();
     let reload: amplify_lsp::lsp::LogReload = Box::new(move |level: &str| {
         if env_fixed {
             return Ok(()); // the environment variable wins over the setting
         }
-        let f = EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
+        let f =
+            EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
         handle.reload(f).map_err(|e| e.to_string())
     });
     std::panic::set_hook(Box::new(|info| {

@@ -47,7 +47,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(span: Span, severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(
+        span: Span,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             span,
             severity,
@@ -63,20 +68,46 @@ const MAX_SYNTAX_ERRORS: usize = 50;
 
 /// Every diagnostic for one document.
 pub fn diagnostics(snap: &Snapshot, project: &ProjectFacts, opts: &Options) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    match file_model(snap) {
+        Some(file) => diagnostics_for(snap, &file, project, opts),
+        None => Vec::new(),
+    }
+}
+
+/// The file model of an analysable snapshot.
+pub fn file_model(snap: &Snapshot) -> Option<FileModel> {
     let (Some(tree), Some(lang)) = (snap.tree.as_ref(), snap.lang) else {
+        return None;
+    };
+    Some(FileModel::build(tree, &snap.text, lang))
+}
+
+/// Every diagnostic for one document whose file model is already built.
+pub fn diagnostics_for(
+    snap: &Snapshot,
+    file: &FileModel,
+    project: &ProjectFacts,
+    opts: &Options,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(tree) = snap.tree.as_ref() else {
         return out;
     };
     if opts.syntax_errors {
         for e in syntax_errors(tree, &snap.text, MAX_SYNTAX_ERRORS) {
-            out.push(Diagnostic::new(e.span, Severity::Error, "syntax/error", e.message));
+            out.push(Diagnostic::new(
+                e.span,
+                Severity::Error,
+                "syntax/error",
+                e.message,
+            ));
         }
     }
-    let file = FileModel::build(tree, &snap.text, lang);
+    let file = file;
     let path = uri_to_path(&snap.uri);
     let cx = RuleCtx {
         src: &snap.text,
-        file: &file,
+        file,
         path: path.as_deref(),
         project,
     };
@@ -114,15 +145,19 @@ fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
         if let Some(i) = line.find(MARK) {
             if line[..i].trim_end().ends_with("//") {
                 let rest = &line[i + MARK.len()..];
-                pending = Some(rest.split([' ', ',', '\t', '\r', '\n']).filter(|c| !c.is_empty()).collect());
+                pending = Some(
+                    rest.split([' ', ',', '\t', '\r', '\n'])
+                        .filter(|c| !c.is_empty())
+                        .collect(),
+                );
             }
         }
         offset = end;
     }
     out.retain(|d| {
-        !ignores
-            .iter()
-            .any(|(a, b, codes)| d.span.start >= *a && d.span.start < *b && (codes.is_empty() || codes.contains(&d.code)))
+        !ignores.iter().any(|(a, b, codes)| {
+            d.span.start >= *a && d.span.start < *b && (codes.is_empty() || codes.contains(&d.code))
+        })
     });
 }
 
@@ -138,7 +173,10 @@ pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+            if let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            ) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -149,6 +187,10 @@ pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
     }
     let s = String::from_utf8(out).ok()?;
     // file:///C:/x on Windows
-    let s = if s.len() > 2 && s.as_bytes()[0] == b'/' && s.as_bytes()[2] == b':' { s[1..].to_string() } else { s };
+    let s = if s.len() > 2 && s.as_bytes()[0] == b'/' && s.as_bytes()[2] == b':' {
+        s[1..].to_string()
+    } else {
+        s
+    };
     Some(std::path::PathBuf::from(s))
 }

@@ -1,10 +1,15 @@
 //! Analysis layer: pure functions from (snapshot, project index, position) to plain data — diagnostics,
 //! completions, hovers, code actions. Nothing here knows about the protocol.
 
+pub mod completion;
 pub mod diagnostics;
+pub mod hover;
+pub mod lookup;
 pub mod rules;
 
-pub use diagnostics::{diagnostics, Diagnostic, Related, Severity};
+pub use diagnostics::{
+    diagnostics, diagnostics_for, file_model, uri_to_path, Diagnostic, Related, Severity,
+};
 
 /// Settings that change what the analysis reports.
 #[derive(Debug, Clone)]

@@ -44,7 +44,9 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
             .build();
         for entry in walker.flatten() {
             let p = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && Lang::from_path(&p.to_string_lossy()).is_some() {
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && Lang::from_path(&p.to_string_lossy()).is_some()
+            {
                 files.push(p.to_path_buf());
             }
         }
@@ -57,23 +59,40 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Analyses the files and returns the reports of Amplify files, in path order.
 pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
     let mut reports = Vec::new();
+    let index = crate::workspace::ProjectIndex::new();
     for path in files {
         let Ok(bytes) = std::fs::read(path) else {
             eprintln!("amplify-lsp: cannot read {}", path.display());
             continue;
         };
         if bytes.len() > MAX_FILE_SIZE {
-            eprintln!("amplify-lsp: skipping {} ({} bytes, above the size limit)", path.display(), bytes.len());
+            eprintln!(
+                "amplify-lsp: skipping {} ({} bytes, above the size limit)",
+                path.display(),
+                bytes.len()
+            );
             continue;
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let display = path.to_string_lossy();
-        let doc = Document::new(&display, Lang::from_path(&display), 0, text, MAX_FILE_SIZE);
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let doc = Document::new(
+            &abs.to_string_lossy(),
+            Lang::from_path(&display),
+            0,
+            text,
+            MAX_FILE_SIZE,
+        );
         let snapshot = doc.snapshot();
         if !snapshot.amplify {
             continue;
         }
-        let diagnostics = analysis::diagnostics(&snapshot, &crate::model::project::ProjectFacts::default(), opts);
+        let Some(file) = analysis::file_model(&snapshot) else {
+            continue;
+        };
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let facts = index.facts(Some(&abs), Some(&crate::model::project::Summary::of(&file)));
+        let diagnostics = analysis::diagnostics_for(&snapshot, &file, &facts, opts);
         reports.push(FileReport {
             path: path.clone(),
             snapshot,

@@ -138,8 +138,17 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                 } else {
                     line.chars().count().saturating_sub(start).max(1)
                 };
-                let pad = byte_col_to_units(line, line.char_indices().nth(start).map_or(line.len(), |(i, _)| i), Encoding::Utf32);
-                let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                let pad = byte_col_to_units(
+                    line,
+                    line.char_indices()
+                        .nth(start)
+                        .map_or(line.len(), |(i, _)| i),
+                    Encoding::Utf32,
+                );
+                let shown: String = line
+                    .chars()
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .collect();
                 writeln!(out, "    {shown}")?;
                 writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;
             }

@@ -24,7 +24,8 @@ impl Settings {
         if inner.is_null() {
             return Ok(Settings::default());
         }
-        serde_json::from_value(inner.clone()).map_err(|e| format!("ignoring malformed settings: {e}"))
+        serde_json::from_value(inner.clone())
+            .map_err(|e| format!("ignoring malformed settings: {e}"))
     }
 
     /// Overlays the fields `other` sets.
@@ -59,9 +60,13 @@ mod tests {
     fn reads_flat_and_nested() {
         let s = Settings::from_json(&json!({"docsPlatform": "vue"})).expect("flat");
         assert_eq!(s.docs_platform.as_deref(), Some("vue"));
-        let s = Settings::from_json(&json!({"amplifyLsp": {"syntaxErrors": true, "other": 1}})).expect("nested");
+        let s = Settings::from_json(&json!({"amplifyLsp": {"syntaxErrors": true, "other": 1}}))
+            .expect("nested");
         assert_eq!(s.syntax_errors, Some(true));
         assert!(Settings::from_json(&json!({"syntaxErrors": "yes"})).is_err());
-        assert_eq!(Settings::from_json(&Value::Null).expect("null"), Settings::default());
+        assert_eq!(
+            Settings::from_json(&Value::Null).expect("null"),
+            Settings::default()
+        );
     }
 }

@@ -50,9 +50,15 @@ pub fn severity(s: analysis::Severity) -> lsp::DiagnosticSeverity {
 }
 
 /// Where the README documents the diagnostic codes.
-pub const CODES_URL: &str = "https://github.com/amplify-lsp/amplify-lsp/blob/main/README.md#diagnostic-codes";
+pub const CODES_URL: &str =
+    "https://github.com/amplify-lsp/amplify-lsp/blob/main/README.md#diagnostic-codes";
 
-pub fn diagnostic(uri: &lsp::Uri, rope: &Rope, d: &analysis::Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+pub fn diagnostic(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    d: &analysis::Diagnostic,
+    enc: Encoding,
+) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
@@ -75,5 +81,48 @@ pub fn diagnostic(uri: &lsp::Uri, rope: &Rope, d: &analysis::Diagnostic, enc: En
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
+    }
+}
+
+pub fn completion_item(
+    rope: &Rope,
+    i: analysis::completion::CompletionItem,
+    enc: Encoding,
+) -> lsp::CompletionItem {
+    use analysis::completion::ItemKind as K;
+    let kind = match i.kind {
+        K::Property => lsp::CompletionItemKind::PROPERTY,
+        K::Value => lsp::CompletionItemKind::VALUE,
+        K::Function => lsp::CompletionItemKind::FUNCTION,
+        K::Method => lsp::CompletionItemKind::METHOD,
+        K::Module => lsp::CompletionItemKind::MODULE,
+        K::Class => lsp::CompletionItemKind::CLASS,
+        K::Field => lsp::CompletionItemKind::FIELD,
+        K::EnumMember => lsp::CompletionItemKind::ENUM_MEMBER,
+        K::Keyword => lsp::CompletionItemKind::KEYWORD,
+        K::Snippet => lsp::CompletionItemKind::SNIPPET,
+    };
+    lsp::CompletionItem {
+        label: i.label,
+        kind: Some(kind),
+        detail: i.detail,
+        documentation: i.documentation.map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value,
+            })
+        }),
+        sort_text: Some(i.sort),
+        preselect: i.preselect.then_some(true),
+        insert_text_format: Some(if i.snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(rope, i.replace, enc),
+            new_text: i.insert,
+        })),
+        ..Default::default()
     }
 }

@@ -12,9 +12,11 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use super::config::Settings;
 use super::convert;
 use crate::analysis::{self, Options};
+use crate::model::project::Summary;
 use crate::syntax::Lang;
 use crate::text::Encoding;
-use crate::workspace::{DocumentStore, Snapshot};
+use crate::workspace::index::root_of;
+use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
 
 /// Reloads the log filter when the `logLevel` setting changes.
 pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -22,10 +24,15 @@ pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 pub struct Backend {
     client: Client,
     docs: DocumentStore,
+    index: ProjectIndex,
     settings: RwLock<Settings>,
     encoding: AtomicU8,
     /// The client pulls diagnostics (`textDocument/diagnostic`), so we do not push them.
     pull_diagnostics: AtomicBool,
+    /// The client lets us register file watchers dynamically.
+    watch_dynamic: AtomicBool,
+    /// The client accepts snippets in completion items.
+    snippets: AtomicBool,
     /// The newest version whose diagnostics were published, per URI: never publish an older one after it.
     published: Mutex<HashMap<String, i32>>,
     shutdown: Arc<AtomicBool>,
@@ -40,9 +47,12 @@ impl Backend {
         Backend {
             client,
             docs: DocumentStore::new(),
+            index: ProjectIndex::new(),
             settings: RwLock::new(Settings::default()),
             encoding: AtomicU8::new(ENC_UTF16),
             pull_diagnostics: AtomicBool::new(false),
+            watch_dynamic: AtomicBool::new(false),
+            snippets: AtomicBool::new(false),
             published: Mutex::new(HashMap::new()),
             shutdown,
             log_reload,
@@ -86,7 +96,9 @@ impl Backend {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(v) => Some(v),
             Err(_) => {
-                tracing::error!("internal error in {method} for {uri}; the request was answered with an error");
+                tracing::error!(
+                    "internal error in {method} for {uri}; the request was answered with an error"
+                );
                 None
             }
         }
@@ -96,11 +108,48 @@ impl Backend {
         let enc = self.encoding();
         let opts = self.options();
         self.guard("diagnostics", uri.as_str(), || {
-            analysis::diagnostics(snap, &crate::model::project::ProjectFacts::default(), &opts)
+            let Some(file) = analysis::file_model(snap) else {
+                return Vec::new();
+            };
+            let path = analysis::uri_to_path(&snap.uri);
+            let facts = self.index.facts(path.as_deref(), None);
+            analysis::diagnostics_for(snap, &file, &facts, &opts)
                 .iter()
                 .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
                 .collect()
         })
+    }
+
+    /// Updates the project index with a document's current text; returns the project root when the document's
+    /// project-level facts changed (so other open files of that project need new diagnostics).
+    fn reindex(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+        let path = analysis::uri_to_path(&snap.uri)?;
+        let summary = self
+            .guard("index", &snap.uri, || {
+                analysis::file_model(snap).map(|f| Summary::of(&f))
+            })
+            .flatten()
+            .unwrap_or_default();
+        if self.index.set_open(&path, summary) {
+            root_of(&path)
+        } else {
+            None
+        }
+    }
+
+    /// Re-publishes diagnostics for the open documents of a project, except `skip`.
+    async fn republish_project(&self, root: &std::path::Path, skip: &str) {
+        for path in self.index.open_in(root) {
+            let Some(uri) = Uri::from_file_path(&path) else {
+                continue;
+            };
+            if uri.as_str() == skip {
+                continue;
+            }
+            if let Some(snap) = self.snapshot(&uri) {
+                self.publish(uri, snap).await;
+            }
+        }
     }
 
     /// Computes and pushes diagnostics for a snapshot, unless a newer version's are already out.
@@ -113,7 +162,9 @@ impl Backend {
             let Ok(mut published) = self.published.lock() else {
                 return;
             };
-            let last = published.entry(uri.as_str().to_string()).or_insert(i32::MIN);
+            let last = published
+                .entry(uri.as_str().to_string())
+                .or_insert(i32::MIN);
             if snap.version < *last {
                 return;
             }
@@ -136,7 +187,9 @@ impl Backend {
             .and_then(|u| u.as_str())
             .ok_or_else(|| RpcError::invalid_params("expected { \"uri\": string }"))?;
         let Some(snap) = self.docs.snapshot(uri) else {
-            return Err(RpcError::invalid_params(format!("document not open: {uri}")));
+            return Err(RpcError::invalid_params(format!(
+                "document not open: {uri}"
+            )));
         };
         let fresh_matches = match (snap.tree.as_ref(), snap.lang) {
             (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
@@ -170,7 +223,11 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
         let enc = negotiate_encoding(&params);
         self.encoding.store(
-            if enc == Encoding::Utf8 { ENC_UTF8 } else { ENC_UTF16 },
+            if enc == Encoding::Utf8 {
+                ENC_UTF8
+            } else {
+                ENC_UTF16
+            },
             Ordering::Relaxed,
         );
         let pull = params
@@ -180,6 +237,23 @@ impl LanguageServer for Backend {
             .and_then(|t| t.diagnostic.as_ref())
             .is_some();
         self.pull_diagnostics.store(pull, Ordering::Relaxed);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_dynamic.store(watch, Ordering::Relaxed);
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        self.snippets.store(snippets, Ordering::Relaxed);
         if let Some(opts) = &params.initialization_options {
             match Settings::from_json(opts) {
                 Ok(s) => self.apply_settings(s),
@@ -190,11 +264,24 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding,
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        [".", "'", "\"", "{", "("]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                    resolve_provider: Some(false),
                     ..Default::default()
-                })),
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 diagnostic_provider: pull.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("amplify".to_string()),
@@ -214,7 +301,31 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tracing::info!("amplify-lsp {} ready ({:?} positions)", crate::VERSION, self.encoding());
+        tracing::info!(
+            "amplify-lsp {} ready ({:?} positions)",
+            crate::VERSION,
+            self.encoding()
+        );
+        if self.watch_dynamic.load(Ordering::Relaxed) {
+            let glob = |p: &str| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(p.to_string()),
+                kind: None,
+            };
+            let opts = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![
+                    glob("**/amplify/**/*.{ts,mts,cts,tsx}"),
+                    glob("**/amplify/**/*.js"),
+                ],
+            };
+            let reg = Registration {
+                id: "amplify-lsp-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(opts).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                tracing::warn!("could not register file watchers: {e}");
+            }
+        }
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -237,18 +348,38 @@ impl LanguageServer for Backend {
         if let Ok(mut published) = self.published.lock() {
             published.remove(&uri_str);
         }
+        let changed_root = self.reindex(&snap);
         self.publish(doc.uri, snap).await;
+        if let Some(root) = changed_root {
+            self.republish_project(&root, &uri_str).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         // Apply synchronously, before any await, so changes land strictly in arrival order.
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
-        let result = self.docs.change(uri.as_str(), version, &changes, self.encoding());
+        let changes: Vec<_> = params
+            .content_changes
+            .into_iter()
+            .map(convert::change)
+            .collect();
+        let result = self
+            .docs
+            .change(uri.as_str(), version, &changes, self.encoding());
         match result {
-            Ok(Some(snap)) => self.publish(uri, snap).await,
-            Ok(None) => tracing::warn!("didChange for a document that is not open: {}", uri.as_str()),
+            Ok(Some(snap)) => {
+                let changed_root = self.reindex(&snap);
+                let uri_str = uri.as_str().to_string();
+                self.publish(uri, snap).await;
+                if let Some(root) = changed_root {
+                    self.republish_project(&root, &uri_str).await;
+                }
+            }
+            Ok(None) => tracing::warn!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            ),
             Err(e) => tracing::warn!("didChange for {}: {e}", uri.as_str()),
         }
     }
@@ -256,6 +387,12 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.docs.close(uri.as_str());
+        if let Some(path) = analysis::uri_to_path(uri.as_str()) {
+            self.index.close(&path);
+            if let Some(root) = root_of(&path) {
+                self.republish_project(&root, uri.as_str()).await;
+            }
+        }
         if let Ok(mut published) = self.published.lock() {
             published.remove(uri.as_str());
         }
@@ -277,23 +414,105 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> RpcResult<DocumentDiagnosticReportResult> {
+    async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        if !snap.amplify {
+            return Ok(None);
+        }
+        let enc = self.encoding();
+        let offset = convert::offset(&snap.rope, params.text_document_position.position, enc);
+        let opts = analysis::completion::CompletionOptions {
+            snippets: self.snippets.load(Ordering::Relaxed),
+            docs_platform: self.options().docs_platform,
+        };
+        let items = self
+            .guard("completion", uri.as_str(), || {
+                let file = analysis::file_model(&snap);
+                let path = analysis::uri_to_path(&snap.uri);
+                let facts = self.index.facts(path.as_deref(), None);
+                analysis::completion::completion(&snap.text, file.as_ref(), &facts, offset, &opts)
+            })
+            .ok_or_else(RpcError::internal_error)?;
+        let items: Vec<CompletionItem> = items
+            .into_iter()
+            .map(|i| convert::completion_item(&snap.rope, i, enc))
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        })))
+    }
+
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        if !snap.amplify {
+            return Ok(None);
+        }
+        let enc = self.encoding();
+        let offset = convert::offset(
+            &snap.rope,
+            params.text_document_position_params.position,
+            enc,
+        );
+        let platform = self.options().docs_platform;
+        let h = self
+            .guard("hover", uri.as_str(), || {
+                let file = analysis::file_model(&snap);
+                analysis::hover::hover(&snap.text, file.as_ref(), offset, &platform)
+            })
+            .ok_or_else(RpcError::internal_error)?;
+        Ok(h.map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: Some(convert::range(&snap.rope, h.span, enc)),
+        }))
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut roots = Vec::new();
+        for ev in params.changes {
+            if let Some(path) = analysis::uri_to_path(ev.uri.as_str()) {
+                self.index.invalidate(&path);
+                if let Some(root) = root_of(&path) {
+                    if !roots.contains(&root) {
+                        roots.push(root);
+                    }
+                }
+            }
+        }
+        for root in roots {
+            self.republish_project(&root, "").await;
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> RpcResult<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let items = match self.snapshot(&uri) {
             Some(snap) => self
                 .lsp_diagnostics(&uri, &snap)
-                .ok_or_else(|| RpcError::internal_error())?,
+                .ok_or_else(RpcError::internal_error)?,
             None => Vec::new(),
         };
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-            RelatedFullDocumentDiagnosticReport {
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
                 full_document_diagnostic_report: FullDocumentDiagnosticReport {
                     result_id: None,
                     items,
                 },
-            },
-        )))
+            }),
+        ))
     }
 }
 

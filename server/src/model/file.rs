@@ -114,14 +114,17 @@ impl FileModel {
                     .find(|c| Some(c.index) == idx)
                     .map(|c| c.node)
             };
-            let (Some(call), Some(callee), Some(args)) = (get(call_idx), get(callee_idx), get(args_idx))
+            let (Some(call), Some(callee), Some(args)) =
+                (get(call_idx), get(callee_idx), get(args_idx))
             else {
                 continue;
             };
             let Some(kind) = DefineKind::from_callee(text(callee, src)) else {
                 continue;
             };
-            let arg = args.named_children(&mut args.walk()).find(|n| !n.is_extra());
+            let arg = args
+                .named_children(&mut args.walk())
+                .find(|n| !n.is_extra());
             // `const x = defineX(...)` / `export const x = ...`
             let mut binding = None;
             let mut exported = false;
@@ -276,12 +279,9 @@ impl FileModel {
 
     /// The import that binds `local`, with the imported name.
     pub fn import_of(&self, local: &str) -> Option<(&Import, &ImportName)> {
-        self.imports.iter().find_map(|i| {
-            i.names
-                .iter()
-                .find(|n| n.local == local)
-                .map(|n| (i, n))
-        })
+        self.imports
+            .iter()
+            .find_map(|i| i.names.iter().find(|n| n.local == local).map(|n| (i, n)))
     }
 
     pub fn first(&self, kind: DefineKind) -> Option<&Define> {
@@ -312,8 +312,14 @@ export const data = defineData({ schema });
         assert_eq!(m.imports.len(), 3);
         assert_eq!(m.imports[0].source, "@aws-amplify/backend");
         assert_eq!(m.imports[0].names.len(), 2);
-        assert_eq!(m.import_of("iam").map(|(_, n)| n.imported.as_str()), Some("*"));
-        assert_eq!(m.import_of("y").map(|(_, n)| n.imported.as_str()), Some("x"));
+        assert_eq!(
+            m.import_of("iam").map(|(_, n)| n.imported.as_str()),
+            Some("*")
+        );
+        assert_eq!(
+            m.import_of("y").map(|(_, n)| n.imported.as_str()),
+            Some("x")
+        );
         let schema = m.binding("schema").expect("schema");
         assert!(schema.value.is_some());
         let data = m.first(DefineKind::Data).expect("data");

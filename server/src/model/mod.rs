@@ -2,6 +2,8 @@
 //! data-schema model and the cursor context.
 
 pub mod catalog;
+pub mod context;
 pub mod file;
 pub mod project;
+pub mod schema;
 pub mod value;

@@ -67,7 +67,9 @@ impl ProjectFacts {
     pub fn api_key_enabled(&self) -> bool {
         match &self.data {
             Some(d) => {
-                d.api_key || d.default_mode.as_deref() == Some("apiKey") || (!self.has_auth && !d.given)
+                d.api_key
+                    || d.default_mode.as_deref() == Some("apiKey")
+                    || (!self.has_auth && !d.given)
             }
             None => !self.has_auth,
         }
@@ -135,7 +137,10 @@ impl Summary {
                         }
                     }
                     s.data = Some(dm);
-                    if let Some(fns) = arg.and_then(|a| a.field("functions")).and_then(Value::as_object) {
+                    if let Some(fns) = arg
+                        .and_then(|a| a.field("functions"))
+                        .and_then(Value::as_object)
+                    {
                         s.data_function_keys
                             .extend(fns.iter().filter_map(|p| p.key.clone()));
                     }
@@ -145,7 +150,9 @@ impl Summary {
                         .and_then(|a| a.field("name"))
                         .and_then(Value::as_str)
                         .map(str::to_string);
-                    let is_default = arg.and_then(|a| a.field("isDefault")).and_then(Value::as_bool);
+                    let is_default = arg
+                        .and_then(|a| a.field("isDefault"))
+                        .and_then(Value::as_bool);
                     s.buckets.push((name, is_default, d.call_span));
                 }
                 DefineKind::Function => {
@@ -176,7 +183,10 @@ impl Summary {
 
 impl ProjectFacts {
     /// Combines the summaries of every file of one project.
-    pub fn from_summaries<'a>(root: Option<PathBuf>, summaries: impl IntoIterator<Item = &'a Summary>) -> Self {
+    pub fn from_summaries<'a>(
+        root: Option<PathBuf>,
+        summaries: impl IntoIterator<Item = &'a Summary>,
+    ) -> Self {
         let mut f = ProjectFacts {
             root,
             complete: true,

@@ -145,7 +145,12 @@ impl Value {
     pub fn is_literal(&self) -> bool {
         matches!(
             self.kind,
-            Kind::Str(_) | Kind::Num(_) | Kind::Bool(_) | Kind::Null | Kind::Array(_) | Kind::Object(_)
+            Kind::Str(_)
+                | Kind::Num(_)
+                | Kind::Bool(_)
+                | Kind::Null
+                | Kind::Array(_)
+                | Kind::Object(_)
         )
     }
     /// Flattens a member/call chain like `a.string().required()` into its root and links.
@@ -247,7 +252,10 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
         "string" => Kind::Str(string_value(node, src)),
         "template_string" => {
             let mut c = node.walk();
-            if node.named_children(&mut c).any(|n| n.kind() == "template_substitution") {
+            if node
+                .named_children(&mut c)
+                .any(|n| n.kind() == "template_substitution")
+            {
                 Kind::Template
             } else {
                 Kind::Str(string_value(node, src))
@@ -387,7 +395,9 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
             Some(Prop {
                 key: key_text,
                 key_span: span(key),
-                value: value.map_or(Value::other(Span::new(sp.end, sp.end)), |v| lower_at(v, src, depth)),
+                value: value.map_or(Value::other(Span::new(sp.end, sp.end)), |v| {
+                    lower_at(v, src, depth)
+                }),
                 shorthand: false,
                 span: sp,
             })

@@ -52,7 +52,13 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(uri: &str, lang: Option<Lang>, version: i32, text: String, max_size: usize) -> Document {
+    pub fn new(
+        uri: &str,
+        lang: Option<Lang>,
+        version: i32,
+        text: String,
+        max_size: usize,
+    ) -> Document {
         let mut doc = Document {
             uri: Arc::from(uri),
             version,
@@ -80,7 +86,12 @@ impl Document {
     }
 
     /// Applies the changes of one `didChange` notification, in order, then reparses incrementally.
-    pub fn apply(&mut self, version: i32, changes: &[Change], enc: Encoding) -> Result<(), ChangeError> {
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+        enc: Encoding,
+    ) -> Result<(), ChangeError> {
         if version <= self.version {
             return Err(ChangeError::StaleVersion {
                 have: self.version,
@@ -140,7 +151,11 @@ impl Document {
         self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);
         match (self.amplify, self.lang) {
             (true, Some(lang)) => {
-                let old = if incremental { self.tree.as_ref() } else { None };
+                let old = if incremental {
+                    self.tree.as_ref()
+                } else {
+                    None
+                };
                 self.tree = syntax::parse(&self.text, lang, old);
             }
             _ => self.tree = None,
@@ -183,7 +198,9 @@ fn imports_amplify_backend(text: &str) -> bool {
     while let Some(i) = rest.find(needle) {
         let before = rest[..i].chars().next_back();
         let after = rest[i + needle.len()..].chars().next();
-        if matches!(before, Some('\'' | '"' | '`')) && matches!(after, Some('\'' | '"' | '`' | '-' | '/')) {
+        if matches!(before, Some('\'' | '"' | '`'))
+            && matches!(after, Some('\'' | '"' | '`' | '-' | '/'))
+        {
             return true;
         }
         rest = &rest[i + needle.len()..];
@@ -211,8 +228,12 @@ mod tests {
     #[test]
     fn incremental_edits_apply_in_order() {
         let mut d = doc("const a = 1;\nconst b = 2;\n");
-        d.apply(2, &[change(0, 10, 0, 11, "42"), change(1, 0, 1, 0, "// hi\n")], Encoding::Utf16)
-            .expect("apply");
+        d.apply(
+            2,
+            &[change(0, 10, 0, 11, "42"), change(1, 0, 1, 0, "// hi\n")],
+            Encoding::Utf16,
+        )
+        .expect("apply");
         assert_eq!(d.text(), "const a = 42;\n// hi\nconst b = 2;\n");
         let fresh = syntax::parse(d.text(), Lang::TypeScript, None).expect("parse");
         assert_eq!(
@@ -224,9 +245,12 @@ mod tests {
     #[test]
     fn stale_versions_are_rejected() {
         let mut d = doc("x");
-        assert!(d.apply(1, &[change(0, 0, 0, 0, "y")], Encoding::Utf16).is_err());
+        assert!(d
+            .apply(1, &[change(0, 0, 0, 0, "y")], Encoding::Utf16)
+            .is_err());
         assert_eq!(d.text(), "x");
-        d.apply(5, &[change(0, 0, 0, 0, "y")], Encoding::Utf16).expect("apply");
+        d.apply(5, &[change(0, 0, 0, 0, "y")], Encoding::Utf16)
+            .expect("apply");
         assert_eq!(d.text(), "yx");
     }
 
@@ -252,7 +276,10 @@ mod tests {
     fn which_files_are_ours() {
         assert!(is_amplify_file("file:///p/amplify/auth/resource.ts", ""));
         assert!(is_amplify_file("file:///p/amplify/backend.ts", ""));
-        assert!(!is_amplify_file("file:///p/src/app.ts", "import x from 'react';"));
+        assert!(!is_amplify_file(
+            "file:///p/src/app.ts",
+            "import x from 'react';"
+        ));
         assert!(is_amplify_file(
             "file:///p/src/app.ts",
             "import { defineAuth } from '@aws-amplify/backend';"
@@ -261,7 +288,10 @@ mod tests {
             "file:///p/infra.ts",
             "import { x } from \"@aws-amplify/backend-function\";"
         ));
-        assert!(!is_amplify_file("file:///p/infra.ts", "// mentions @aws-amplify/backendish"));
+        assert!(!is_amplify_file(
+            "file:///p/infra.ts",
+            "// mentions @aws-amplify/backendish"
+        ));
         assert!(!is_amplify_file("file:///p/node_modules/amplify/x.ts", ""));
         // a file named amplify.ts is not a folder
         assert!(!is_amplify_file("file:///p/amplify.ts", ""));

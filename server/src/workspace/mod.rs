@@ -1,7 +1,9 @@
 //! Workspace layer: the store of open documents and the index of each Amplify project.
 
 mod document;
+pub mod index;
 mod store;
 
 pub use document::{is_amplify_file, Change, ChangeError, Document, Snapshot};
+pub use index::ProjectIndex;
 pub use store::DocumentStore;

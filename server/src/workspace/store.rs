@@ -17,7 +17,14 @@ impl DocumentStore {
         Self::default()
     }
 
-    pub fn open(&self, uri: &str, lang: Option<Lang>, version: i32, text: String, max_size: usize) -> Snapshot {
+    pub fn open(
+        &self,
+        uri: &str,
+        lang: Option<Lang>,
+        version: i32,
+        text: String,
+        max_size: usize,
+    ) -> Snapshot {
         let doc = Document::new(uri, lang, version, text, max_size);
         let snap = doc.snapshot();
         self.docs.insert(uri.to_string(), doc);

@@ -1,0 +1,602 @@
+//! Completion: from the cursor context and the catalog to plain completion items.
+
+use super::lookup::{self, Place};
+use crate::model::catalog::{self, Builder, Doc, Literal, Ty};
+use crate::model::context::{cursor_at, Cursor};
+use crate::model::file::FileModel;
+use crate::model::project::ProjectFacts;
+use crate::text::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Property,
+    Value,
+    Function,
+    Method,
+    Module,
+    Class,
+    Field,
+    EnumMember,
+    Keyword,
+    Snippet,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: ItemKind,
+    /// One line: the type or signature.
+    pub detail: Option<String>,
+    /// Markdown documentation.
+    pub documentation: Option<String>,
+    /// The text inserted (replacing `replace`).
+    pub insert: String,
+    /// `insert` is a snippet with `$0`/`${1}` placeholders.
+    pub snippet: bool,
+    pub replace: Span,
+    pub sort: String,
+    pub preselect: bool,
+}
+
+/// Client abilities and settings that shape completion.
+#[derive(Debug, Clone)]
+pub struct CompletionOptions {
+    pub snippets: bool,
+    pub docs_platform: String,
+}
+
+impl Default for CompletionOptions {
+    fn default() -> Self {
+        CompletionOptions {
+            snippets: true,
+            docs_platform: "react".to_string(),
+        }
+    }
+}
+
+/// Markdown documentation for a catalog entry.
+pub fn doc_markdown(
+    title: &str,
+    ty: Option<String>,
+    default: Option<&str>,
+    doc: &Doc,
+    platform: &str,
+) -> String {
+    let mut s = String::new();
+    match ty {
+        Some(t) => s.push_str(&format!("```ts\n{title}: {t}\n```\n\n")),
+        None => s.push_str(&format!("```ts\n{title}\n```\n\n")),
+    }
+    s.push_str(doc.summary);
+    s.push_str("\n\n");
+    if !doc.details.is_empty() {
+        s.push_str(doc.details);
+        s.push_str("\n\n");
+    }
+    if let Some(d) = default {
+        s.push_str(&format!("Default: `{d}`\n\n"));
+    }
+    s.push_str(&format!(
+        "[Amplify docs]({}) · since {}",
+        catalog::docs_url(platform, doc.path),
+        doc.since
+    ));
+    s
+}
+
+struct Ctx<'a> {
+    src: &'a str,
+    cur: Cursor,
+    file: Option<&'a FileModel>,
+    project: &'a ProjectFacts,
+    opts: &'a CompletionOptions,
+    out: Vec<CompletionItem>,
+}
+
+/// Completion items at `offset` of `src`.
+pub fn completion(
+    src: &str,
+    file: Option<&FileModel>,
+    project: &ProjectFacts,
+    offset: usize,
+    opts: &CompletionOptions,
+) -> Vec<CompletionItem> {
+    let cur = cursor_at(src, offset);
+    if cur.in_comment {
+        return Vec::new();
+    }
+    let mut cx = Ctx {
+        src,
+        cur,
+        file,
+        project,
+        opts,
+        out: Vec::new(),
+    };
+    if cx.cur.in_string.is_some() {
+        cx.in_string();
+    } else if cx.cur.after_dot {
+        cx.members();
+    } else if cx.cur.at_key() {
+        cx.keys();
+    } else {
+        cx.values();
+    }
+    let mut out = cx.out;
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|i| seen.insert(i.label.clone()));
+    out
+}
+
+impl Ctx<'_> {
+    /// The span a completion replaces: the word being typed, or an empty span at the cursor.
+    fn word_span(&self) -> Span {
+        self.cur
+            .word
+            .as_ref()
+            .map_or(Span::new(self.cur.offset, self.cur.offset), |w| w.1)
+    }
+
+    fn string_span(&self) -> Span {
+        self.cur
+            .in_string
+            .as_ref()
+            .map_or(Span::new(self.cur.offset, self.cur.offset), |s| s.content)
+    }
+
+    fn quote(&self) -> char {
+        lookup::preferred_quote(self.src)
+    }
+
+    fn push(&mut self, item: CompletionItem) {
+        self.out.push(item);
+    }
+
+    fn literal_items(&mut self, set: &'static [Literal], kind: ItemKind, quoted: bool) {
+        let replace = if quoted {
+            self.word_span()
+        } else {
+            self.string_span()
+        };
+        let q = self.quote();
+        let platform = self.opts.docs_platform.clone();
+        for (i, l) in set.iter().enumerate() {
+            let insert = if quoted {
+                format!("{q}{}{q}", l.value)
+            } else {
+                l.value.to_string()
+            };
+            self.push(CompletionItem {
+                label: l.value.to_string(),
+                kind,
+                detail: Some(l.doc.summary.to_string()),
+                documentation: Some(doc_markdown(l.value, None, None, &l.doc, &platform)),
+                insert,
+                snippet: false,
+                replace,
+                sort: format!("{i:03}"),
+                preselect: false,
+            });
+        }
+    }
+
+    fn plain_items(&mut self, values: &[String], kind: ItemKind, detail: &str, quoted: bool) {
+        let replace = if quoted {
+            self.word_span()
+        } else {
+            self.string_span()
+        };
+        let q = self.quote();
+        for (i, v) in values.iter().enumerate() {
+            self.push(CompletionItem {
+                label: v.clone(),
+                kind,
+                detail: Some(detail.to_string()),
+                documentation: None,
+                insert: if quoted {
+                    format!("{q}{v}{q}")
+                } else {
+                    v.clone()
+                },
+                snippet: false,
+                replace,
+                sort: format!("{i:03}"),
+                preselect: false,
+            });
+        }
+    }
+
+    /// Inside a string literal.
+    fn in_string(&mut self) {
+        let place = lookup::place(&self.cur, self.file);
+        match place {
+            Place::Value { ty, .. } => self.ty_values(ty, false),
+            Place::ArrayElement { ty, .. } => self.ty_values(ty, false),
+            Place::StringArg(arg) => self.string_arg(arg),
+            _ => {}
+        }
+    }
+
+    fn string_arg(&mut self, arg: lookup::StringArg) {
+        use lookup::StringArg as S;
+        match arg {
+            S::TypeName { models_only } => {
+                let names = lookup::type_names(self.file, models_only);
+                let detail = if models_only { "model" } else { "schema type" };
+                self.plain_items(&names, ItemKind::Class, detail, false);
+            }
+            S::FieldOf(model) => {
+                let fields = model
+                    .map(|m| lookup::field_names(self.file, &m))
+                    .unwrap_or_default();
+                self.plain_items(&fields, ItemKind::Field, "field", false);
+            }
+            S::Group => {
+                let groups = self.project.auth_groups.clone();
+                self.plain_items(
+                    &groups,
+                    ItemKind::EnumMember,
+                    "group from defineAuth",
+                    false,
+                );
+            }
+            S::Literals(set) => self.literal_items(set, ItemKind::EnumMember, false),
+            S::Plain(values) => {
+                let v: Vec<String> = values.iter().map(|s| s.to_string()).collect();
+                self.plain_items(&v, ItemKind::EnumMember, "", false);
+            }
+            S::DataFunction => {
+                let keys = self.project.data_function_keys.clone();
+                self.plain_items(
+                    &keys,
+                    ItemKind::Function,
+                    "function from defineData({ functions })",
+                    false,
+                );
+            }
+            S::SecretName(suggested) => {
+                if let Some(name) = suggested {
+                    self.plain_items(&[name], ItemKind::Value, "secret name", false);
+                }
+            }
+        }
+    }
+
+    /// After a `.`: members of `a`, modifiers of a builder, `allow.` rules, chain methods.
+    fn members(&mut self) {
+        let replace = self.word_span();
+        let platform = self.opts.docs_platform.clone();
+        match lookup::chain_target(&self.cur) {
+            Some(lookup::ChainTarget::Namespace(ns, filter)) => {
+                for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {
+                    if let Some(f) = filter {
+                        if !f.contains(&m.produces) && !m.is_namespace {
+                            continue;
+                        }
+                    }
+                    let call = !m.is_namespace;
+                    let insert = if call && self.opts.snippets {
+                        format!("{}($0)", m.name)
+                    } else {
+                        m.name.to_string()
+                    };
+                    self.push(CompletionItem {
+                        label: m.name.to_string(),
+                        kind: if m.is_namespace {
+                            ItemKind::Module
+                        } else {
+                            ItemKind::Function
+                        },
+                        detail: Some(m.signature.to_string()),
+                        documentation: Some(doc_markdown(
+                            &format!("a.{}", m.name),
+                            Some(m.signature.to_string()),
+                            None,
+                            &m.doc,
+                            &platform,
+                        )),
+                        insert,
+                        snippet: call && self.opts.snippets,
+                        replace,
+                        sort: format!("{}_{}", if m.graphql.is_some() { 0 } else { 1 }, m.name),
+                        preselect: false,
+                    });
+                }
+            }
+            Some(lookup::ChainTarget::Builder(b, used)) => {
+                let list: Vec<_> = if b == Builder::Scalar && lookup::in_validate(&self.cur) {
+                    catalog::VALIDATORS.iter().collect()
+                } else {
+                    catalog::modifiers_for(b).collect()
+                };
+                for m in list {
+                    if m.once && used.iter().any(|u| u == m.name) {
+                        continue;
+                    }
+                    self.method_item(m.name, m.signature, &m.doc, replace);
+                }
+            }
+            Some(lookup::ChainTarget::DataRules(ctx)) => {
+                for r in catalog::DATA_RULES
+                    .iter()
+                    .filter(|r| r.contexts.contains(&ctx))
+                {
+                    self.method_item(r.name, r.signature, &r.doc, replace);
+                }
+            }
+            Some(lookup::ChainTarget::RuleChain(rule, ctx, used)) => {
+                for name in catalog::rule_chain(rule, ctx) {
+                    if used.iter().any(|u| u == name) {
+                        continue;
+                    }
+                    let doc = catalog::RULE_CHAIN_METHODS
+                        .iter()
+                        .find(|m| m.value == *name)
+                        .map(|m| m.doc);
+                    if let Some(doc) = doc {
+                        self.method_item(name, "(…)", &doc, replace);
+                    }
+                }
+            }
+            Some(lookup::ChainTarget::StorageRules) => {
+                for r in catalog::STORAGE_RULES {
+                    let insert = if r.is_call && self.opts.snippets {
+                        format!("{}($0)", r.name)
+                    } else {
+                        r.name.to_string()
+                    };
+                    self.push(CompletionItem {
+                        label: r.name.to_string(),
+                        kind: if r.is_call {
+                            ItemKind::Method
+                        } else {
+                            ItemKind::Property
+                        },
+                        detail: Some(r.signature.to_string()),
+                        documentation: Some(doc_markdown(
+                            r.signature,
+                            None,
+                            None,
+                            &r.doc,
+                            &platform,
+                        )),
+                        insert,
+                        snippet: r.is_call && self.opts.snippets,
+                        replace,
+                        sort: r.name.to_string(),
+                        preselect: false,
+                    });
+                }
+            }
+            Some(lookup::ChainTarget::To(_)) => {
+                if let Some(m) = catalog::RULE_CHAIN_METHODS.iter().find(|m| m.value == "to") {
+                    self.method_item("to", "(actions: string[])", &m.doc, replace);
+                }
+            }
+            Some(lookup::ChainTarget::AuthAccess) => {
+                if let Some(r) = catalog::storage_rule("resource") {
+                    let mut doc = r.doc;
+                    doc.summary = "Grants a function access to the user pool";
+                    doc.details = "Use `allow.resource(fn).to([...actions])` with `defineFunction` results; the \
+                                   actions are Cognito admin operations or groups of them.";
+                    doc.path = "build-a-backend/auth/grant-access-to-auth-resources/";
+                    self.method_item("resource", "(fn).to(actions)", &doc, replace);
+                }
+            }
+            Some(lookup::ChainTarget::BackendMembers) => {
+                self.literal_items(catalog::BACKEND_MEMBERS, ItemKind::Method, true);
+                // literal_items quotes when asked; members are not strings
+                for item in self.out.iter_mut() {
+                    item.insert = item.label.clone();
+                    item.replace = replace;
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn method_item(&mut self, name: &str, sig: &str, doc: &Doc, replace: Span) {
+        let platform = self.opts.docs_platform.clone();
+        let takes_args = !sig.starts_with("()");
+        let insert = if self.opts.snippets {
+            if takes_args {
+                format!("{name}($0)")
+            } else {
+                format!("{name}()$0")
+            }
+        } else {
+            name.to_string()
+        };
+        self.push(CompletionItem {
+            label: name.to_string(),
+            kind: ItemKind::Method,
+            detail: Some(sig.to_string()),
+            documentation: Some(doc_markdown(
+                &format!(".{name}"),
+                Some(sig.to_string()),
+                None,
+                doc,
+                &platform,
+            )),
+            insert,
+            snippet: self.opts.snippets,
+            replace,
+            sort: name.to_string(),
+            preselect: false,
+        });
+    }
+
+    /// At a property name inside a `define*` argument.
+    fn keys(&mut self) {
+        let Some(obj) = lookup::object_at_cursor(&self.cur) else {
+            return;
+        };
+        let present: Vec<String> = self.cur.top().map(|f| f.keys.clone()).unwrap_or_default();
+        let typed = self.cur.word.as_ref().map(|w| w.0.clone());
+        let replace = self.word_span();
+        let platform = self.opts.docs_platform.clone();
+        for p in obj.props {
+            if present.iter().any(|k| k == p.name) && typed.as_deref() != Some(p.name) {
+                continue;
+            }
+            let insert = if self.opts.snippets {
+                format!("{}: {}", p.name, value_snippet(&p.ty, self.quote()))
+            } else {
+                format!("{}: ", p.name)
+            };
+            self.push(CompletionItem {
+                label: p.name.to_string(),
+                kind: ItemKind::Property,
+                detail: Some(catalog::ty_label(&p.ty)),
+                documentation: Some(doc_markdown(
+                    p.name,
+                    Some(catalog::ty_label(&p.ty)),
+                    p.default,
+                    &p.doc,
+                    &platform,
+                )),
+                insert,
+                snippet: self.opts.snippets,
+                replace,
+                sort: format!("{}_{}", if p.required { 0 } else { 1 }, p.name),
+                preselect: p.required,
+            });
+        }
+        if let Some(extra) = obj.extra {
+            let _ = extra; // additional keys are free-form: nothing to suggest beyond the known ones
+        }
+    }
+
+    /// At a value position: `key: |` or an array element.
+    fn values(&mut self) {
+        match lookup::place(&self.cur, self.file) {
+            Place::Value { ty, .. } | Place::ArrayElement { ty, .. } => self.ty_values(ty, true),
+            _ => {}
+        }
+    }
+
+    /// Values of a type: literals, booleans, numbers, `secret()`.
+    fn ty_values(&mut self, ty: Ty, quoted: bool) {
+        let replace = if quoted {
+            self.word_span()
+        } else {
+            self.string_span()
+        };
+        let q = self.quote();
+        match ty {
+            Ty::StrLit(values) => {
+                for (i, v) in values.iter().enumerate() {
+                    self.push(CompletionItem {
+                        label: v.to_string(),
+                        kind: ItemKind::EnumMember,
+                        detail: Some(catalog::ty_label(&ty)),
+                        documentation: None,
+                        insert: if quoted {
+                            format!("{q}{v}{q}")
+                        } else {
+                            v.to_string()
+                        },
+                        snippet: false,
+                        replace,
+                        sort: format!("{i:03}"),
+                        preselect: false,
+                    });
+                }
+            }
+            Ty::NumLit(values) if quoted => {
+                for (i, v) in values.iter().enumerate() {
+                    self.push(CompletionItem {
+                        label: v.to_string(),
+                        kind: ItemKind::Value,
+                        detail: Some(catalog::ty_label(&ty)),
+                        documentation: None,
+                        insert: v.to_string(),
+                        snippet: false,
+                        replace,
+                        sort: format!("{i:03}"),
+                        preselect: false,
+                    });
+                }
+            }
+            Ty::Bool if quoted => {
+                for v in ["true", "false"] {
+                    self.push(CompletionItem {
+                        label: v.to_string(),
+                        kind: ItemKind::Keyword,
+                        detail: Some("boolean".into()),
+                        documentation: None,
+                        insert: v.to_string(),
+                        snippet: false,
+                        replace,
+                        sort: v.to_string(),
+                        preselect: false,
+                    });
+                }
+            }
+            Ty::Secret if quoted => {
+                let name = lookup::suggested_secret_name(&self.cur);
+                let insert = if self.opts.snippets {
+                    format!("secret({q}${{1:{name}}}{q})$0")
+                } else {
+                    format!("secret({q}{name}{q})")
+                };
+                self.push(CompletionItem {
+                    label: "secret()".into(),
+                    kind: ItemKind::Function,
+                    detail: Some("secret('NAME'): a value stored outside the code".into()),
+                    documentation: catalog::call("secret").map(|c| {
+                        doc_markdown("secret(name)", None, None, &c.doc, &self.opts.docs_platform)
+                    }),
+                    insert,
+                    snippet: self.opts.snippets,
+                    replace,
+                    sort: "0".into(),
+                    preselect: true,
+                });
+            }
+            Ty::Str if !quoted => {
+                // schedule examples and similar free strings
+                if lookup::is_schedule(&self.cur) {
+                    let values: Vec<String> = crate::analysis::rules::validators::SCHEDULE_EXAMPLES
+                        .iter()
+                        .map(|(e, _)| e.to_string())
+                        .collect();
+                    self.plain_items(&values, ItemKind::Value, "schedule", false);
+                }
+            }
+            Ty::OneOf(options) => {
+                for t in options {
+                    self.ty_values(*t, quoted);
+                }
+            }
+            Ty::Arr(inner) if !quoted => self.ty_values(*inner, quoted),
+            _ => {}
+        }
+    }
+}
+
+/// The snippet written after `key: ` for a property of type `ty`.
+fn value_snippet(ty: &Ty, q: char) -> String {
+    match ty {
+        Ty::Obj(_) => "{\n\t$0\n}".to_string(),
+        Ty::Arr(_) => "[$0]".to_string(),
+        Ty::StrLit(values) if !values.is_empty() => {
+            let choices = values.join(",");
+            format!("{q}${{1|{choices}|}}{q}")
+        }
+        Ty::Str => format!("{q}$0{q}"),
+        Ty::Secret => format!("secret({q}$0{q})"),
+        Ty::Bool => "${1|true,false|}".to_string(),
+        Ty::NumLit(values) if !values.is_empty() => {
+            let choices: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            format!("${{1|{}|}}", choices.join(","))
+        }
+        Ty::OneOf(options) if options.iter().any(|t| matches!(t, Ty::Bool)) => {
+            "${1|true,false|}".to_string()
+        }
+        Ty::OneOf(options) if options.iter().all(|t| matches!(t, Ty::Str | Ty::Secret)) => {
+            format!("{q}$0{q}")
+        }
+        _ => "$0".to_string(),
+    }
+}

@@ -1,0 +1,239 @@
+//! Hover: what a name of the Amplify API means, from the catalog.
+
+use super::completion::doc_markdown;
+use super::lookup::{self, ChainTarget, Place, StringArg};
+use crate::model::catalog::{self, Ty};
+use crate::model::context::cursor_at;
+use crate::model::file::FileModel;
+use crate::text::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    pub markdown: String,
+    pub span: Span,
+}
+
+fn is_ident(c: char) -> bool {
+    c == '_' || c == '$' || c.is_alphanumeric()
+}
+
+/// The identifier around `offset`, if any.
+fn word_at(src: &str, offset: usize) -> Option<Span> {
+    let mut offset = offset.min(src.len());
+    while !src.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = src[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_ident(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = src[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_ident(*c))
+        .map_or(src.len(), |(i, _)| offset + i);
+    (end > start && !src[start..end].starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| Span::new(start, end))
+}
+
+/// The hover at `offset`.
+pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str) -> Option<Hover> {
+    let span = word_at(src, offset)?;
+    let word = &src[span.start..span.end];
+    let cur = cursor_at(src, span.end);
+    if cur.in_comment {
+        return None;
+    }
+    let md = |title: &str, ty: Option<String>, default: Option<&str>, doc: &catalog::Doc| {
+        Some(Hover {
+            markdown: doc_markdown(title, ty, default, doc, platform),
+            span,
+        })
+    };
+    if let Some(s) = &cur.in_string {
+        // a literal value: 'CODE', 'read', 'userPool', ...
+        let value = format!(
+            "{}{}",
+            s.prefix,
+            &src[span.end..s.content.end.max(span.end)]
+        );
+        let value = value.trim_end_matches(['\'', '"', '`']).to_string();
+        return match lookup::place(&cur, file) {
+            Place::StringArg(StringArg::Literals(set)) => {
+                let l = catalog::literal(set, &value)?;
+                md(&format!("'{}'", l.value), None, None, &l.doc)
+            }
+            Place::Value { ty, key } | Place::ArrayElement { ty, key } => {
+                if !literal_of(&ty, &value) {
+                    return None;
+                }
+                let (root, path) = cur.object_path()?;
+                let path = [path, vec![key.clone()]].concat();
+                let prop = prop_at(&root, &path)?;
+                let title = format!("{key}: '{value}'");
+                md(
+                    &title,
+                    Some(catalog::ty_label(&ty)),
+                    prop.default,
+                    &prop.doc,
+                )
+            }
+            _ => None,
+        };
+    }
+    // `defineAuth(` and friends
+    if cur.chain.is_empty() && !cur.after_dot && !cur.at_key() {
+        if let Some(c) = catalog::call(word) {
+            let ty = c.arg.map(|t| catalog::ty_label(&t));
+            return md(
+                &format!("{}(props)", c.name),
+                ty.map(|_| format!("from '{}'", c.module)),
+                None,
+                &c.doc,
+            );
+        }
+    }
+    if cur.after_dot {
+        match lookup::chain_target(&cur)? {
+            ChainTarget::Namespace(ns, _) => {
+                let m = catalog::member(ns, word)?;
+                let prefix = match ns {
+                    catalog::Builder::HandlerNs => "a.handler.",
+                    catalog::Builder::AiNs => "a.ai.",
+                    _ => "a.",
+                };
+                return md(
+                    &format!("{prefix}{}", m.name),
+                    Some(m.signature.to_string()),
+                    None,
+                    &m.doc,
+                );
+            }
+            ChainTarget::Builder(b, _) => {
+                let m = catalog::modifier(b, word).or_else(|| catalog::validator(word))?;
+                return md(
+                    &format!(".{}", m.name),
+                    Some(m.signature.to_string()),
+                    None,
+                    &m.doc,
+                );
+            }
+            ChainTarget::DataRules(_) => {
+                let r = catalog::data_rule(word)?;
+                let mut h = md(
+                    &format!("allow.{}", r.name),
+                    Some(r.signature.to_string()),
+                    None,
+                    &r.doc,
+                )?;
+                h.markdown.push_str(&format!(
+                    "\n\nProvider: `{}` by default{}",
+                    r.default_provider,
+                    if r.providers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (accepts {})",
+                            r.providers
+                                .iter()
+                                .map(|p| format!("`'{p}'`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ));
+                return Some(h);
+            }
+            ChainTarget::RuleChain(..) | ChainTarget::To(_) => {
+                let m = catalog::RULE_CHAIN_METHODS
+                    .iter()
+                    .find(|m| m.value == word)?;
+                return md(&format!(".{}", m.value), None, None, &m.doc);
+            }
+            ChainTarget::StorageRules => {
+                let r = catalog::storage_rule(word)?;
+                return md(
+                    &format!("allow.{}", r.name),
+                    Some(r.signature.to_string()),
+                    None,
+                    &r.doc,
+                );
+            }
+            ChainTarget::AuthAccess => return None,
+            ChainTarget::BackendMembers => {
+                let m = catalog::BACKEND_MEMBERS.iter().find(|m| m.value == word)?;
+                return md(&format!("backend.{}", m.value), None, None, &m.doc);
+            }
+        }
+    }
+    // a property key of a define* argument
+    let after = src[span.end..].trim_start();
+    if cur.at_key() || after.starts_with(':') {
+        let (root, path) = cur.object_path()?;
+        let path = [path, vec![word.to_string()]].concat();
+        let prop = prop_at(&root, &path)?;
+        return md(
+            prop.name,
+            Some(catalog::ty_label(&prop.ty)),
+            prop.default,
+            &prop.doc,
+        );
+    }
+    None
+}
+
+fn literal_of(ty: &Ty, value: &str) -> bool {
+    match ty {
+        Ty::StrLit(values) => values.contains(&value),
+        Ty::OneOf(options) => options.iter().any(|t| literal_of(t, value)),
+        Ty::Arr(inner) => literal_of(inner, value),
+        _ => false,
+    }
+}
+
+/// The catalog property at a path below a call.
+fn prop_at(root: &str, path: &[String]) -> Option<&'static catalog::Prop> {
+    let (last, parent) = path.split_last()?;
+    let ty = lookup::ty_at(root, parent)?;
+    let obj = catalog::object_of(&ty)?;
+    catalog::prop(obj, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hover_at(fixture: &str) -> Option<Hover> {
+        let i = fixture.find("$0").expect("marker");
+        let src = format!("{}{}", &fixture[..i], &fixture[i + 2..]);
+        hover(&src, None, i, "vue")
+    }
+
+    #[test]
+    fn hovers_on_calls_props_members_rules_and_literals() {
+        let h = hover_at("export const auth = defin$0eAuth({ loginWith: { email: true } });")
+            .expect("call");
+        assert!(
+            h.markdown
+                .contains("docs.amplify.aws/vue/build-a-backend/auth/set-up-auth/"),
+            "{}",
+            h.markdown
+        );
+        let h = hover_at("defineFunction({ timeout$0Seconds: 10 })").expect("prop");
+        assert!(h.markdown.contains("timeoutSeconds"), "{}", h.markdown);
+        assert!(h.markdown.contains("900"), "{}", h.markdown);
+        let h =
+            hover_at("defineAuth({ loginWith: { email: { verificationEmailStyle: 'CO$0DE' } } })")
+                .expect("literal");
+        assert!(h.markdown.contains("CODE"), "{}", h.markdown);
+        let h = hover_at("a.schema({ T: a.model({ x: a.str$0ing() }) })").expect("member");
+        assert!(h.markdown.contains("a.string"), "{}", h.markdown);
+        let h = hover_at("a.model({}).authorization((allow) => [allow.own$0er()])").expect("rule");
+        assert!(h.markdown.contains("allow.owner"), "{}", h.markdown);
+        let h = hover_at("a.model({}).identi$0fier(['id'])").expect("modifier");
+        assert!(h.markdown.contains(".identifier"), "{}", h.markdown);
+        assert!(hover_at("const x = unrel$0ated;").is_none());
+        assert!(hover_at("// defin$0eAuth").is_none());
+    }
+}

@@ -1,0 +1,668 @@
+//! Interpreting a cursor context against the catalog: which object type, which builder, which `allow` rules,
+//! which names are expected. Shared by completion and hover.
+
+use crate::model::catalog::{self, AuthContext, Builder, DataRule, Literal, ObjTy, Ty};
+use crate::model::context::{Bracket, ChainLink, Cursor, Label};
+use crate::model::file::FileModel;
+use crate::model::value::{Kind, Value};
+
+/// Which `define*` call (if any) encloses the cursor, through callbacks too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    Auth,
+    Data,
+    Storage,
+    Function,
+    Backend,
+    None,
+}
+
+pub fn domain(cur: &Cursor) -> Domain {
+    for f in &cur.frames {
+        if let Label::Call(chain) = &f.label {
+            if chain.len() == 1 {
+                match chain[0].name.as_str() {
+                    "defineAuth" | "referenceAuth" => return Domain::Auth,
+                    "defineData" => return Domain::Data,
+                    "defineStorage" => return Domain::Storage,
+                    "defineFunction" => return Domain::Function,
+                    "defineBackend" => return Domain::Backend,
+                    _ => {}
+                }
+            }
+        }
+    }
+    if cur
+        .frames
+        .iter()
+        .any(|f| matches!(&f.label, Label::Call(c) if c.first().is_some_and(|l| l.name == "a")))
+    {
+        return Domain::Data;
+    }
+    Domain::None
+}
+
+/// The quote character the file mostly uses.
+pub fn preferred_quote(src: &str) -> char {
+    let sample = &src.as_bytes()[..src.len().min(20_000)];
+    let single = sample.iter().filter(|&&b| b == b'\'').count();
+    let double = sample.iter().filter(|&&b| b == b'"').count();
+    if double > single {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+/// The catalog type of a property path below a `define*` call.
+pub fn ty_at(root: &str, path: &[String]) -> Option<Ty> {
+    let call = catalog::call(root)?;
+    let mut ty = call.arg?;
+    for key in path {
+        let obj = catalog::object_of(&ty)?;
+        ty = match catalog::prop(obj, key) {
+            Some(p) => p.ty,
+            None => match obj.extra {
+                Some(e) if (e.key_ok)(key) => *e.value,
+                _ => return None,
+            },
+        };
+    }
+    Some(ty)
+}
+
+/// The object type whose keys are expected at the cursor.
+pub fn object_at_cursor(cur: &Cursor) -> Option<&'static ObjTy> {
+    let (root, path) = cur.object_path()?;
+    catalog::object_of(&ty_at(&root, &path)?)
+}
+
+/// What kind of string a call argument expects.
+#[derive(Debug, Clone)]
+pub enum StringArg {
+    /// Model / custom type / enum names (`a.ref('…')`); models only for relationships.
+    TypeName {
+        models_only: bool,
+    },
+    /// Field names of a model (`.identifier(['…'])`, relationship references, `index('…')`).
+    FieldOf(Option<String>),
+    /// Auth group names.
+    Group,
+    Literals(&'static [Literal]),
+    Plain(&'static [&'static str]),
+    /// A `defineData({ functions })` key.
+    DataFunction,
+    SecretName(Option<String>),
+}
+
+/// Where the cursor is, as far as values go.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// The value of a property of a `define*` argument.
+    Value {
+        ty: Ty,
+        key: String,
+    },
+    /// An element of an array-valued property.
+    ArrayElement {
+        ty: Ty,
+        key: String,
+    },
+    /// A string argument of a builder call.
+    StringArg(StringArg),
+    Unknown,
+}
+
+/// The place at the cursor (for strings and values).
+pub fn place(cur: &Cursor, file: Option<&FileModel>) -> Place {
+    let Some(top) = cur.top() else {
+        return Place::Unknown;
+    };
+    // `key: |` or `key: '|'` inside a define argument
+    if top.bracket == Bracket::Brace {
+        if let (Some(key), Some((root, path))) = (top.value_of.clone(), cur.object_path()) {
+            if let Some(ty) = ty_at(&root, &[path, vec![key.clone()]].concat()) {
+                return Place::Value { ty, key };
+            }
+        }
+    }
+    if top.bracket == Bracket::Square {
+        if let Label::Key(key) = &top.label {
+            if let Some((root, path)) = cur.object_path() {
+                // object_path includes the array's key as the last element
+                if let Some(Ty::Arr(inner)) = ty_at(&root, &path) {
+                    return Place::ArrayElement {
+                        ty: *inner,
+                        key: key.clone(),
+                    };
+                }
+                if let Some(ty @ Ty::OneOf(_)) = ty_at(&root, &path) {
+                    if let Some(inner) = array_inner(&ty) {
+                        return Place::ArrayElement {
+                            ty: inner,
+                            key: key.clone(),
+                        };
+                    }
+                }
+            }
+        }
+    }
+    // string arguments of calls: directly `f('|')` or inside an array `f(['|'])`
+    let n = cur.frames.len();
+    let (call_frame, in_array) = match top.bracket {
+        Bracket::Paren => (n.checked_sub(1), false),
+        Bracket::Square if n >= 2 && cur.frames[n - 2].bracket == Bracket::Paren => {
+            (Some(n - 2), true)
+        }
+        _ => (None, false),
+    };
+    if let Some(i) = call_frame {
+        if let Label::Call(chain) = &cur.frames[i].label {
+            let arg_index = cur.frames[i].index;
+            if let Some(a) = string_arg(cur, i, chain, arg_index, in_array, file) {
+                return Place::StringArg(a);
+            }
+        }
+    }
+    Place::Unknown
+}
+
+fn array_inner(ty: &Ty) -> Option<Ty> {
+    match ty {
+        Ty::Arr(inner) => Some(**inner),
+        Ty::OneOf(options) => options.iter().find_map(array_inner),
+        _ => None,
+    }
+}
+
+/// The names of the arrow-function parameters in scope at frame `i` (the innermost callback).
+fn arrow_params_before(cur: &Cursor, i: usize) -> Vec<(usize, Vec<String>)> {
+    cur.frames[..i]
+        .iter()
+        .enumerate()
+        .filter_map(|(j, f)| match &f.label {
+            Label::Arrow { params } => Some((j, params.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The model whose `a.model(...)` (or `.identifier`, `.secondaryIndexes` ... chain) encloses frame `i`.
+fn enclosing_model(cur: &Cursor, i: usize) -> Option<String> {
+    for j in (0..=i.min(cur.frames.len().saturating_sub(1))).rev() {
+        if let Label::Call(chain) = &cur.frames[j].label {
+            if chain.len() >= 2 && chain[0].name == "a" && chain[1].name == "model" {
+                // the schema object entry this model is the value of
+                if j > 0 {
+                    if let Some(k) = &cur.frames[j - 1].value_of {
+                        return Some(k.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn string_arg(
+    cur: &Cursor,
+    i: usize,
+    chain: &[ChainLink],
+    arg: usize,
+    in_array: bool,
+    _file: Option<&FileModel>,
+) -> Option<StringArg> {
+    let names: Vec<&str> = chain.iter().map(|l| l.name.as_str()).collect();
+    let last = *names.last()?;
+    let root = names[0];
+    let params = arrow_params_before(cur, i);
+    let is_param = |name: &str| params.iter().any(|(_, ps)| ps.iter().any(|p| p == name));
+    match (root, names.len(), last) {
+        ("secret", 1, _) => return Some(StringArg::SecretName(Some(suggested_secret_name(cur)))),
+        ("a", 2, "ref") if arg == 0 => return Some(StringArg::TypeName { models_only: false }),
+        ("a", 2, "hasMany" | "hasOne" | "belongsTo") => {
+            return Some(match arg {
+                0 => StringArg::TypeName { models_only: true },
+                _ => {
+                    if last == "belongsTo" {
+                        StringArg::FieldOf(enclosing_model(cur, i))
+                    } else {
+                        StringArg::FieldOf(chain[1].first_str.clone())
+                    }
+                }
+            })
+        }
+        ("a", 3, "model") if names[1] == "ai" => {
+            return Some(StringArg::Literals(catalog::AI_MODELS))
+        }
+        ("a", 3, "function") if names[1] == "handler" => return Some(StringArg::DataFunction),
+        _ => {}
+    }
+    match last {
+        "identifier" | "sortKeys" if in_array || arg == 0 => {
+            Some(StringArg::FieldOf(enclosing_model(cur, i)))
+        }
+        "disableOperations" => Some(StringArg::Literals(catalog::DISABLE_OPERATIONS)),
+        "mutations" => Some(StringArg::Literals(catalog::SUBSCRIPTION_MUTATIONS)),
+        "projection" if arg == 0 => Some(StringArg::Literals(catalog::INDEX_PROJECTIONS)),
+        "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn" if arg == 0 => {
+            Some(StringArg::FieldOf(enclosing_model(cur, i)))
+        }
+        "groups" | "group" if is_param(root) && arg == 0 => Some(StringArg::Group),
+        "entity" if is_param(root) => Some(StringArg::Plain(&["identity"])),
+        _ if is_param(root) && names.len() == 1 && arg == 0 && domain(cur) != Domain::Data => None,
+        "to" if is_param(root) => Some(match domain(cur) {
+            Domain::Storage => StringArg::Literals(catalog::STORAGE_ACTIONS),
+            Domain::Auth => StringArg::Literals(catalog::AUTH_ACCESS_ACTIONS),
+            _ => {
+                if names.get(1) == Some(&"resource") {
+                    StringArg::Literals(catalog::RESOURCE_OPERATIONS)
+                } else {
+                    StringArg::Literals(catalog::DATA_OPERATIONS)
+                }
+            }
+        }),
+        _ if is_param(root) && names.len() == 2 => {
+            // a provider argument: allow.owner('|'), allow.authenticated('|')
+            let rule = catalog::data_rule(last)?;
+            (!rule.providers.is_empty()).then_some(StringArg::Plain(rule.providers))
+        }
+        _ if names.len() == 1 && names[0] == "index" || (is_param(root) && names.len() == 1) => {
+            // `index('|')` in secondaryIndexes
+            let in_indexes = cur.frames[..i].iter().any(
+                |f| matches!(&f.label, Label::Call(c) if c.last().is_some_and(|l| l.name == "secondaryIndexes")),
+            );
+            in_indexes.then(|| StringArg::FieldOf(enclosing_model(cur, i)))
+        }
+        _ => None,
+    }
+}
+
+/// A SCREAMING_SNAKE secret name derived from the property being written (e.g. `GOOGLE_CLIENT_SECRET`).
+pub fn suggested_secret_name(cur: &Cursor) -> String {
+    let mut key = None;
+    let mut context = String::new();
+    for f in cur.frames.iter().rev() {
+        if f.bracket == Bracket::Brace {
+            if key.is_none() {
+                key = f.value_of.clone();
+            }
+            if let Label::Key(k) = &f.label {
+                context = k.clone();
+                break;
+            }
+        }
+        if let Label::Call(c) = &f.label {
+            if c.len() == 1 && c[0].name == "secret" {
+                continue;
+            }
+        }
+    }
+    let key = key.unwrap_or_else(|| "value".to_string());
+    crate::analysis::rules::validators::secret_name(&context, &key)
+}
+
+/// Whether the cursor is a function's `schedule` value.
+pub fn is_schedule(cur: &Cursor) -> bool {
+    cur.object_path().is_some_and(|(root, path)| {
+        root == "defineFunction"
+            && (cur.top().and_then(|f| f.value_of.as_deref()) == Some("schedule")
+                || path.last().is_some_and(|p| p == "schedule"))
+    })
+}
+
+/// Whether the innermost enclosing call is `.validate(` (its callback's parameter offers validators).
+pub fn in_validate(cur: &Cursor) -> bool {
+    cur.calls()
+        .next()
+        .is_some_and(|(_, _, c)| c.last().is_some_and(|l| l.name == "validate"))
+}
+
+/// What a member chain before a `.` designates.
+#[derive(Debug, Clone)]
+pub enum ChainTarget {
+    /// A namespace of the schema builder (`a`, `a.handler`, `a.ai`), with the builders relevant here.
+    Namespace(Builder, Option<&'static [Builder]>),
+    /// A builder result with the modifiers already used.
+    Builder(Builder, Vec<String>),
+    /// `allow.` in a data authorization callback of this context.
+    DataRules(AuthContext),
+    /// `allow.owner().` — the rule's chain methods.
+    RuleChain(&'static DataRule, AuthContext, Vec<String>),
+    /// `allow.` in defineStorage access.
+    StorageRules,
+    /// `allow.guest.` etc. in storage — only `.to()`.
+    To(Domain),
+    /// `allow.` in defineAuth access.
+    AuthAccess,
+    /// `backend.` in backend.ts.
+    BackendMembers,
+}
+
+const SCHEMA_TYPES: &[Builder] = &[
+    Builder::Model,
+    Builder::CustomType,
+    Builder::Enum,
+    Builder::Query,
+    Builder::Mutation,
+    Builder::Subscription,
+    Builder::Generation,
+    Builder::Conversation,
+];
+const FIELD_TYPES: &[Builder] = &[
+    Builder::Scalar,
+    Builder::Ref,
+    Builder::HasOne,
+    Builder::HasMany,
+    Builder::BelongsTo,
+    Builder::Enum,
+    Builder::CustomType,
+];
+const ARG_TYPES: &[Builder] = &[
+    Builder::Scalar,
+    Builder::Ref,
+    Builder::Enum,
+    Builder::CustomType,
+];
+
+/// The authorization context of the `.authorization(` call frame `chain`.
+fn auth_context(chain: &[ChainLink]) -> AuthContext {
+    let Some(first) = chain.first() else {
+        return AuthContext::Schema;
+    };
+    if first.name != "a" {
+        return AuthContext::Schema;
+    }
+    match chain.get(1).map(|l| l.name.as_str()) {
+        Some("schema" | "combine") => AuthContext::Schema,
+        Some("model") => AuthContext::Model,
+        Some("ref" | "hasOne" | "hasMany" | "belongsTo") => AuthContext::RefField,
+        Some("query" | "mutation" | "subscription" | "generation") => AuthContext::Operation,
+        Some("conversation") => AuthContext::Conversation,
+        _ => AuthContext::Field,
+    }
+}
+
+/// Evaluates a schema-builder chain rooted at `a`: the builder it produces and the modifiers used.
+pub fn eval_builder(chain: &[ChainLink]) -> Option<(Builder, bool, Vec<String>)> {
+    let mut cur = Builder::A;
+    let mut ns = true;
+    let mut used = Vec::new();
+    for link in chain.iter().skip(1) {
+        if ns {
+            let m = catalog::member(cur, &link.name)?;
+            if m.is_namespace {
+                cur = m.produces;
+            } else {
+                cur = m.produces;
+                ns = false;
+            }
+        } else {
+            let m = catalog::modifier(cur, &link.name)?;
+            used.push(link.name.clone());
+            if let Some(p) = m.produces {
+                cur = p;
+            }
+        }
+    }
+    Some((cur, ns, used))
+}
+
+/// Interprets the chain before the cursor's `.`.
+pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
+    let chain = &cur.chain;
+    let root = chain.first()?;
+    // callback parameters: allow / index / validators
+    for (i, f) in cur.frames.iter().enumerate().rev() {
+        let Label::Arrow { params } = &f.label else {
+            continue;
+        };
+        if !params.iter().any(|p| *p == root.name) {
+            continue;
+        }
+        // the call this callback is an argument of
+        let call = cur.frames[..i].iter().rev().find_map(|f| match &f.label {
+            Label::Call(c) => Some(c.clone()),
+            _ => None,
+        });
+        // the property this callback is the value of (`access: (allow) => ...`)
+        let key = cur.frames[..i]
+            .iter()
+            .rev()
+            .find_map(|f| f.value_of.clone());
+        let call_last = call.as_ref().and_then(|c| c.last()).map(|l| l.name.clone());
+        match call_last.as_deref() {
+            Some("authorization") => {
+                let ctx = auth_context(call.as_deref().unwrap_or(&[]));
+                if chain.len() == 1 {
+                    return Some(ChainTarget::DataRules(ctx));
+                }
+                let rule = catalog::data_rule(&chain[1].name)?;
+                let used = chain[2..].iter().map(|l| l.name.clone()).collect();
+                return Some(ChainTarget::RuleChain(rule, ctx, used));
+            }
+            Some("secondaryIndexes") => {
+                if chain.len() >= 2 || root.called {
+                    let used = chain[1..].iter().map(|l| l.name.clone()).collect();
+                    return Some(ChainTarget::Builder(Builder::Index, used));
+                }
+                return None;
+            }
+            Some("validate") => return Some(ChainTarget::Builder(Builder::Scalar, Vec::new())),
+            _ => {}
+        }
+        match domain(cur) {
+            Domain::Storage if key.as_deref() == Some("access") || call_last.is_none() => {
+                return Some(if chain.len() == 1 {
+                    ChainTarget::StorageRules
+                } else {
+                    ChainTarget::To(Domain::Storage)
+                });
+            }
+            Domain::Auth => {
+                return Some(if chain.len() == 1 {
+                    ChainTarget::AuthAccess
+                } else {
+                    ChainTarget::To(Domain::Auth)
+                });
+            }
+            Domain::Storage => {
+                return Some(if chain.len() == 1 {
+                    ChainTarget::StorageRules
+                } else {
+                    ChainTarget::To(Domain::Storage)
+                });
+            }
+            Domain::Data => {
+                // `schema.authorization(allow => ...)` through a variable
+                if chain.len() == 1 {
+                    return Some(ChainTarget::DataRules(AuthContext::Schema));
+                }
+                let rule = catalog::data_rule(&chain[1].name)?;
+                let used = chain[2..].iter().map(|l| l.name.clone()).collect();
+                return Some(ChainTarget::RuleChain(rule, AuthContext::Schema, used));
+            }
+            _ => {}
+        }
+    }
+    if root.name == "a" {
+        let (b, ns, used) = eval_builder(chain)?;
+        if ns {
+            let filter = if b == Builder::A { a_filter(cur) } else { None };
+            return Some(ChainTarget::Namespace(b, filter));
+        }
+        return Some(ChainTarget::Builder(b, used));
+    }
+    if chain.len() == 1 && root.name == "backend" {
+        return Some(ChainTarget::BackendMembers);
+    }
+    None
+}
+
+/// Which `a.` members fit where the cursor is.
+fn a_filter(cur: &Cursor) -> Option<&'static [Builder]> {
+    // the innermost call whose argument object we are a value in
+    for f in cur.frames.iter().rev() {
+        if let Label::Call(c) = &f.label {
+            let names: Vec<&str> = c.iter().map(|l| l.name.as_str()).collect();
+            return match names.as_slice() {
+                ["a", "schema"] => Some(SCHEMA_TYPES),
+                ["a", "model" | "customType"] => Some(FIELD_TYPES),
+                [.., "arguments"] => Some(ARG_TYPES),
+                [.., "returns"] => Some(ARG_TYPES),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// The `a.schema({...})` object of a file: `defineData({ schema })` or a top-level `a.schema(...)` binding.
+pub fn schema_object(file: &FileModel) -> Option<&Value> {
+    let mut candidates: Vec<&Value> = Vec::new();
+    for b in &file.bindings {
+        if let Some(v) = &b.value {
+            candidates.push(v);
+        }
+    }
+    for d in &file.defines {
+        if let Some(s) = d.arg.as_ref().and_then(|a| a.field("schema")) {
+            candidates.push(file.resolve(s));
+        }
+    }
+    for v in candidates {
+        if let Some(obj) = schema_call_object(v) {
+            return Some(obj);
+        }
+    }
+    None
+}
+
+fn schema_call_object(v: &Value) -> Option<&Value> {
+    let chain = v.chain()?;
+    if chain.root != "a" {
+        return None;
+    }
+    let args = chain.links.iter().find(|l| l.name == "schema")?.args?;
+    let obj = args.first()?;
+    matches!(obj.kind, Kind::Object(_)).then_some(obj)
+}
+
+/// Type names of the file's schema (models only when asked).
+pub fn type_names(file: Option<&FileModel>, models_only: bool) -> Vec<String> {
+    let Some(obj) = file.and_then(schema_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in obj.as_object().unwrap_or(&[]) {
+        let Some(name) = &p.key else { continue };
+        let kind = p.value.chain().and_then(|c| {
+            (c.root == "a")
+                .then(|| c.links.first().map(|l| l.name.to_string()))
+                .flatten()
+        });
+        let keep = match kind.as_deref() {
+            Some("model") => true,
+            Some("customType" | "enum") => !models_only,
+            _ => false,
+        };
+        if keep {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// Field names of model `model` in the file's schema.
+pub fn field_names(file: Option<&FileModel>, model: &str) -> Vec<String> {
+    let Some(obj) = file.and_then(schema_object) else {
+        return Vec::new();
+    };
+    let Some(m) = obj.field(model) else {
+        return Vec::new();
+    };
+    let Some(chain) = m.chain() else {
+        return Vec::new();
+    };
+    let Some(fields) = chain.arg("model").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    fields.iter().filter_map(|p| p.key.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::context::cursor_at;
+
+    fn cur(fixture: &str) -> Cursor {
+        let i = fixture.find("$0").expect("marker");
+        let src = format!("{}{}", &fixture[..i], &fixture[i + 2..]);
+        cursor_at(&src, i)
+    }
+
+    #[test]
+    fn builder_chains() {
+        let c = cur("a.schema({ T: a.model({ x: a.string().required().$0");
+        match chain_target(&c) {
+            Some(ChainTarget::Builder(Builder::Scalar, used)) => assert_eq!(used, ["required"]),
+            other => panic!("{other:?}"),
+        }
+        let c = cur("a.schema({ T: a.$0");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::Namespace(Builder::A, Some(_)))
+        ));
+        let c = cur("a.model({}).authorization((allow) => [allow.$0");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Model))
+        ));
+        let c = cur("a.query().authorization(allow => [allow.$0");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Operation))
+        ));
+        let c = cur("a.model({}).authorization((allow) => [allow.owner().$0");
+        assert!(
+            matches!(chain_target(&c), Some(ChainTarget::RuleChain(r, AuthContext::Model, _)) if r.name == "owner")
+        );
+        let c = cur("defineStorage({ name: 'x', access: (allow) => ({ 'a/*': [allow.$0");
+        assert!(matches!(chain_target(&c), Some(ChainTarget::StorageRules)));
+        let c = cur("defineStorage({ name: 'x', access: (allow) => ({ 'a/*': [allow.guest.$0");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::To(Domain::Storage))
+        ));
+    }
+
+    #[test]
+    fn places() {
+        let c = cur("defineFunction({ architecture: '$0' })");
+        assert!(matches!(
+            place(&c, None),
+            Place::Value {
+                ty: Ty::StrLit(_),
+                ..
+            }
+        ));
+        let c = cur("defineAuth({ loginWith: { externalProviders: { scopes: ['$0'] } } })");
+        assert!(
+            matches!(place(&c, None), Place::ArrayElement { .. }),
+            "{:?}",
+            place(&c, None)
+        );
+        let c = cur("a.model({}).authorization(allow => [allow.publicApiKey().to(['$0'])])");
+        assert!(matches!(
+            place(&c, None),
+            Place::StringArg(StringArg::Literals(_))
+        ));
+        let c = cur(
+            "a.schema({ Post: a.model({ authorId: a.id(), author: a.belongsTo('User', '$0') }) })",
+        );
+        match place(&c, None) {
+            Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

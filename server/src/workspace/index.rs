@@ -1,0 +1,257 @@
+//! The project index: for each Amplify project (a folder holding `amplify/`), a summary of every backend
+//! file. Open documents' unsaved text wins over the disk. Disk summaries are cached by modification time and
+//! size, and a project's file listing is cached until a file event invalidates it, so a keystroke never walks
+//! the workspace.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use dashmap::DashMap;
+
+use crate::model::file::FileModel;
+use crate::model::project::{ProjectFacts, Summary};
+use crate::syntax::{self, Lang};
+use crate::workspace::is_amplify_file;
+
+/// Files above this size are not indexed.
+const MAX_INDEXED_SIZE: u64 = 5 * 1024 * 1024;
+
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    open: DashMap<PathBuf, Arc<Summary>>,
+    disk: DashMap<PathBuf, (SystemTime, u64, Arc<Summary>)>,
+    listings: DashMap<PathBuf, Arc<Vec<PathBuf>>>,
+}
+
+/// The project root of a file: the parent of the nearest enclosing `amplify` folder; for a file outside such a
+/// folder, the nearest ancestor holding `amplify/backend.ts`.
+pub fn root_of(path: &Path) -> Option<PathBuf> {
+    let mut cur = path.parent();
+    while let Some(dir) = cur {
+        if dir.file_name().is_some_and(|n| n == "amplify") {
+            return dir.parent().map(Path::to_path_buf);
+        }
+        cur = dir.parent();
+    }
+    let mut cur = path.parent();
+    while let Some(dir) = cur {
+        if dir.join("amplify").join("backend.ts").is_file() {
+            return Some(dir.to_path_buf());
+        }
+        cur = dir.parent();
+    }
+    None
+}
+
+/// Summarises a file's text.
+pub fn summarize(path: &Path, text: &str) -> Option<Summary> {
+    let lang = Lang::from_path(&path.to_string_lossy())?;
+    let tree = syntax::parse(text, lang, None)?;
+    Some(Summary::of(&FileModel::build(&tree, text, lang)))
+}
+
+impl ProjectIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an open document's summary; returns whether it changed (so dependants need re-checking).
+    pub fn set_open(&self, path: &Path, summary: Summary) -> bool {
+        let changed = self.open.get(path).is_none_or(|s| **s != summary);
+        let new_file = !self.open.contains_key(path) && !self.disk.contains_key(path);
+        self.open.insert(path.to_path_buf(), Arc::new(summary));
+        if new_file {
+            self.invalidate_listing(path);
+        }
+        changed
+    }
+
+    /// Forgets an open document (the disk version counts again).
+    pub fn close(&self, path: &Path) {
+        self.open.remove(path);
+        self.invalidate(path);
+    }
+
+    /// A file changed, was created or deleted on disk.
+    pub fn invalidate(&self, path: &Path) {
+        self.disk.remove(path);
+        self.invalidate_listing(path);
+    }
+
+    fn invalidate_listing(&self, path: &Path) {
+        if let Some(root) = root_of(path) {
+            self.listings.remove(&root);
+        }
+    }
+
+    /// Drops everything cached (e.g. after many file events).
+    pub fn clear_disk(&self) {
+        self.disk.clear();
+        self.listings.clear();
+    }
+
+    /// The backend files of a project: every TypeScript file under `<root>/amplify`, skipping `node_modules`
+    /// and `.amplify`.
+    pub fn files(&self, root: &Path) -> Arc<Vec<PathBuf>> {
+        if let Some(l) = self.listings.get(root) {
+            return l.clone();
+        }
+        let mut files = Vec::new();
+        let dir = root.join("amplify");
+        if dir.is_dir() {
+            let walker = ignore::WalkBuilder::new(&dir)
+                .hidden(false)
+                .git_ignore(true)
+                .require_git(false)
+                .max_depth(Some(12))
+                .filter_entry(|e| {
+                    let n = e.file_name().to_string_lossy();
+                    !(n == "node_modules" || n == ".amplify" || n == ".git")
+                })
+                .build();
+            for e in walker.flatten() {
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && Lang::from_path(&e.path().to_string_lossy()).is_some()
+                {
+                    files.push(e.path().to_path_buf());
+                }
+            }
+        }
+        // Open documents that are not on disk yet belong to the project too.
+        for e in self.open.iter() {
+            if root_of(e.key()).as_deref() == Some(root) && !files.contains(e.key()) {
+                files.push(e.key().clone());
+            }
+        }
+        files.sort();
+        let files = Arc::new(files);
+        self.listings.insert(root.to_path_buf(), files.clone());
+        files
+    }
+
+    /// The summary of one file: the open document's, else the disk's (cached by mtime and size).
+    pub fn summary(&self, path: &Path) -> Option<Arc<Summary>> {
+        if let Some(s) = self.open.get(path) {
+            return Some(s.clone());
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let len = meta.len();
+        if let Some(e) = self.disk.get(path) {
+            if e.0 == mtime && e.1 == len {
+                return Some(e.2.clone());
+            }
+        }
+        if len > MAX_INDEXED_SIZE {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        if !is_amplify_file(&path.to_string_lossy(), &text) {
+            return None;
+        }
+        let s = Arc::new(summarize(path, &text)?);
+        self.disk
+            .insert(path.to_path_buf(), (mtime, len, s.clone()));
+        Some(s)
+    }
+
+    /// The facts of the project `path` belongs to. `this` replaces the file's own summary (its current text).
+    pub fn facts(&self, path: Option<&Path>, this: Option<&Summary>) -> ProjectFacts {
+        let Some(path) = path else {
+            return ProjectFacts::from_summaries(None, this);
+        };
+        let Some(root) = root_of(path) else {
+            let mut f = ProjectFacts::from_summaries(None, this);
+            f.complete = false;
+            return f;
+        };
+        let files = self.files(&root);
+        let mut summaries: Vec<Arc<Summary>> = Vec::with_capacity(files.len() + 1);
+        for f in files.iter() {
+            if f == path {
+                continue;
+            }
+            if let Some(s) = self.summary(f) {
+                summaries.push(s);
+            }
+        }
+        let own = this
+            .cloned()
+            .or_else(|| self.summary(path).map(|s| (*s).clone()));
+        ProjectFacts::from_summaries(
+            Some(root),
+            summaries.iter().map(|s| &**s).chain(own.as_ref()),
+        )
+    }
+
+    /// Open documents in the project rooted at `root`.
+    pub fn open_in(&self, root: &Path) -> Vec<PathBuf> {
+        self.open
+            .iter()
+            .filter(|e| root_of(e.key()).as_deref() == Some(root))
+            .map(|e| e.key().clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots() {
+        assert_eq!(
+            root_of(Path::new("/p/amplify/auth/resource.ts")),
+            Some(PathBuf::from("/p"))
+        );
+        assert_eq!(
+            root_of(Path::new("/p/amplify/backend.ts")),
+            Some(PathBuf::from("/p"))
+        );
+        assert_eq!(root_of(Path::new("/nowhere/x.ts")), None);
+    }
+
+    #[test]
+    fn facts_combine_disk_and_open_files() {
+        let dir = tempfile_dir();
+        let root = dir.as_path();
+        std::fs::create_dir_all(root.join("amplify/auth")).expect("mkdir");
+        std::fs::write(
+            root.join("amplify/auth/resource.ts"),
+            "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['ADMINS'] });\n",
+        )
+        .expect("write");
+        let idx = ProjectIndex::new();
+        let data = root.join("amplify/data/resource.ts");
+        let f = idx.facts(Some(&data), None);
+        assert!(f.has_auth);
+        assert_eq!(f.auth_groups, ["ADMINS"]);
+        // An open document's unsaved text wins over the disk.
+        let s = summarize(
+            &root.join("amplify/auth/resource.ts"),
+            "export const x = 1;",
+        )
+        .expect("summary");
+        assert!(idx.set_open(&root.join("amplify/auth/resource.ts"), s));
+        let f = idx.facts(Some(&data), None);
+        assert!(!f.has_auth);
+        idx.close(&root.join("amplify/auth/resource.ts"));
+        assert!(idx.facts(Some(&data), None).has_auth);
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let p = std::env::temp_dir().join(format!(
+            "amplify-lsp-index-{}-{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&p).expect("mkdir");
+        p
+    }
+}
