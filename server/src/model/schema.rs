@@ -1,0 +1,1584 @@
+//! A plain-data model of a file's data schema: the `a.schema({...})` (or `a.combine([...])`) with its models,
+//! custom types, enums, custom operations and conversations, their fields, identifiers, indexes,
+//! relationships and authorization rules, each with the spans the diagnostics and completion need.
+//!
+//! Everything here is read from the lowered [`Value`] tree, which is already bounded in depth; inline custom
+//! types are followed at most [`MAX_NESTING`] levels. Whatever is not understood (identifiers that do not name
+//! a top-level `const` of the file, spreads, computed keys, block-bodied callbacks) is kept as "unknown" and
+//! marks its container incomplete, so that rules never guess.
+
+use crate::model::catalog::{self, Builder};
+use crate::model::file::{DefineKind, FileModel};
+use crate::model::value::{Chain, Kind, Link, Value};
+use crate::text::Span;
+
+/// How many levels of inline `a.customType({...})` are modelled.
+pub const MAX_NESTING: usize = 8;
+/// At most this many schemas of one `a.combine([...])` are read.
+const MAX_COMBINED: usize = 64;
+/// Modules the `a` builder is imported from.
+const A_MODULES: &[&str] = &["@aws-amplify/backend", "@aws-amplify/data-schema"];
+
+/// The schema a file defines.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// One part per `a.schema(...)`; several for `a.combine([...])`.
+    pub parts: Vec<Part>,
+    /// Whether every schema of an `a.combine` could be read.
+    pub combine_complete: bool,
+    /// Whether the schema is an `a.combine(...)`.
+    pub combined: bool,
+    pub span: Span,
+}
+
+/// One `a.schema({...})`.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub types: Vec<TypeDef>,
+    /// Whether every entry of the types object was read (no spreads or computed keys).
+    pub complete: bool,
+    /// Schema-level `.authorization(...)`.
+    pub rules: Option<Rules>,
+    /// The `schema` of `a.schema`.
+    pub builder_span: Span,
+    pub span: Span,
+}
+
+/// A named entry of the schema.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub name_span: Span,
+    /// The value expression.
+    pub span: Span,
+    /// Index into [`Schema::parts`].
+    pub part: usize,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Model(Model),
+    CustomType(Fields),
+    Enum(EnumDef),
+    Operation(Operation),
+    Conversation(Conversation),
+    /// A value we could not read.
+    Unknown,
+}
+
+/// The kind of a named type, without its contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeTag {
+    Model,
+    CustomType,
+    Enum,
+    Query,
+    Mutation,
+    Subscription,
+    Generation,
+    Conversation,
+    Unknown,
+}
+
+impl TypeTag {
+    pub fn label(self) -> &'static str {
+        match self {
+            TypeTag::Model => "a model",
+            TypeTag::CustomType => "a custom type",
+            TypeTag::Enum => "an enum",
+            TypeTag::Query => "a custom query",
+            TypeTag::Mutation => "a custom mutation",
+            TypeTag::Subscription => "a custom subscription",
+            TypeTag::Generation => "a generation route",
+            TypeTag::Conversation => "a conversation",
+            TypeTag::Unknown => "something unrecognised",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The `model` of `a.model`.
+    pub builder_span: Span,
+    pub fields: Fields,
+    pub identifier: Option<Names>,
+    pub indexes: Option<Indexes>,
+    pub disabled: Option<Names>,
+    pub rules: Option<Rules>,
+}
+
+/// A list of string literals (`.identifier([...])`, `references`, `.sortKeys([...])`, ...).
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub items: Vec<(String, Span)>,
+    /// Whether every element was a string literal.
+    pub complete: bool,
+    /// The chain method's name span (or the argument's span for arguments).
+    pub span: Span,
+}
+
+/// The fields of a model, custom type or argument list.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub items: Vec<Field>,
+    /// Whether the object was read entirely (no spreads or computed keys, not an unknown value).
+    pub complete: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub name_span: Span,
+    /// The value expression.
+    pub span: Span,
+    pub kind: FieldKind,
+    /// `.required()` before any `.array()`: the value is non-null.
+    pub required: bool,
+    pub array: bool,
+    /// `.required()` after `.array()`: the list itself is non-null.
+    pub array_required: bool,
+    pub default: Option<DefaultCall>,
+    pub validate: Option<Validate>,
+    pub rules: Option<Rules>,
+    /// Every chain method after the factory, in order.
+    pub modifiers: Vec<Modifier>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    Scalar {
+        /// `string`, `id`, `integer`, ...
+        factory: String,
+        /// `String`, `ID`, `Int`, ...
+        graphql: &'static str,
+    },
+    Ref(RefTarget),
+    Relationship(Relationship),
+    Enum(EnumDef),
+    CustomType(Fields),
+    Unknown,
+}
+
+/// The target of `a.ref('Name')`.
+#[derive(Debug, Clone)]
+pub struct RefTarget {
+    /// `None` when the argument is not a string literal.
+    pub name: Option<String>,
+    /// The argument (or the `ref` name when there is none).
+    pub name_span: Span,
+    /// The whole `a.ref(...)...` expression.
+    pub span: Span,
+    /// `.mutations([...])`.
+    pub mutations: Option<Names>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelKind {
+    HasOne,
+    HasMany,
+    BelongsTo,
+}
+
+impl RelKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RelKind::HasOne => "hasOne",
+            RelKind::HasMany => "hasMany",
+            RelKind::BelongsTo => "belongsTo",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Relationship {
+    pub kind: RelKind,
+    /// The `hasMany` (etc.) name.
+    pub call_span: Span,
+    pub target: Option<String>,
+    pub target_span: Span,
+    /// `None` when the references argument is missing or not literal.
+    pub references: Option<Names>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub values: Vec<(String, Span)>,
+    pub complete: bool,
+    pub span: Span,
+}
+
+/// `.default(...)`.
+#[derive(Debug, Clone)]
+pub struct DefaultCall {
+    /// `None` for `.default()` / `.default(undefined)` (a database-generated value).
+    pub value: Option<Value>,
+    /// From `default` to the closing parenthesis.
+    pub span: Span,
+}
+
+/// `.validate(v => v.minLength(1)...)`.
+#[derive(Debug, Clone)]
+pub struct Validate {
+    pub calls: Vec<ValidatorCall>,
+    pub complete: bool,
+    /// From `validate` to the closing parenthesis.
+    pub span: Span,
+    pub name_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidatorCall {
+    pub name: String,
+    pub name_span: Span,
+    pub args: Vec<Value>,
+}
+
+/// A chain method after a field factory.
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    pub name: String,
+    pub name_span: Span,
+    /// From the name to the end of its arguments.
+    pub span: Span,
+    pub args: Option<Vec<Value>>,
+}
+
+/// The rules of one `.authorization(allow => ...)`.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+    /// Whether every returned rule was read (a callback we cannot read gives no rules and `false`).
+    pub complete: bool,
+    /// The `authorization` name.
+    pub span: Span,
+}
+
+impl Rules {
+    /// Some(true) when there is at least one rule, Some(false) when certainly none, None when unknown.
+    pub fn non_empty(&self) -> Option<bool> {
+        if !self.rules.is_empty() {
+            Some(true)
+        } else if self.complete {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// `owner`, `publicApiKey`, ...
+    pub name: String,
+    pub name_span: Span,
+    /// From the rule name to the end of its own arguments (`owner('oidc')`).
+    pub call_span: Span,
+    /// The whole rule expression, chain methods included.
+    pub span: Span,
+    pub called: bool,
+    pub args: Vec<Value>,
+    pub provider: Provider,
+    /// `group('A')` / `groups([...])`.
+    pub groups: Option<Names>,
+    /// The field of `ownerDefinedIn('f')` and the like.
+    pub field: Option<(String, Span)>,
+    /// `.to([...])`.
+    pub to: Option<Names>,
+    /// Chain method names after the rule.
+    pub chain: Vec<(String, Span)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provider {
+    /// No provider argument: the rule's default.
+    Default,
+    Given(String, Span),
+    /// An argument we cannot read.
+    Unknown,
+}
+
+impl Rule {
+    /// The provider the rule ends up with, when known.
+    pub fn effective_provider(&self) -> Option<&str> {
+        match &self.provider {
+            Provider::Given(p, _) => Some(p),
+            Provider::Default => catalog::data_rule(&self.name).map(|r| r.default_provider),
+            Provider::Unknown => None,
+        }
+    }
+    /// The field an owner/group rule stores its value in, with whether it is a list.
+    pub fn implied_field(&self) -> Option<(&str, bool)> {
+        match self.name.as_str() {
+            "owner" => Some(("owner", false)),
+            "ownerDefinedIn" | "groupDefinedIn" => {
+                self.field.as_ref().map(|(f, _)| (f.as_str(), false))
+            }
+            "ownersDefinedIn" | "groupsDefinedIn" => {
+                self.field.as_ref().map(|(f, _)| (f.as_str(), true))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    Query,
+    Mutation,
+    Subscription,
+    Generation,
+}
+
+impl OpKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OpKind::Query => "query",
+            OpKind::Mutation => "mutation",
+            OpKind::Subscription => "subscription",
+            OpKind::Generation => "generation",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub kind: OpKind,
+    pub builder_span: Span,
+    /// The builder's first argument (the configuration of `a.generation({...})`).
+    pub config: Option<Value>,
+    pub arguments: Option<Fields>,
+    pub returns: Option<Returns>,
+    pub handlers: Option<Handlers>,
+    /// `.for(...)` of subscriptions.
+    pub sources: Option<Sources>,
+    pub rules: Option<Rules>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Returns {
+    /// The returned type, read like a field (its name is empty).
+    pub field: Field,
+    /// The `returns` name.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Handlers {
+    pub items: Vec<Handler>,
+    pub complete: bool,
+    /// The `handler` name.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerKind {
+    Function,
+    Custom,
+    InlineSql,
+    SqlReference,
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Handler {
+    pub kind: HandlerKind,
+    pub is_async: bool,
+    /// `a.handler.custom({ entry })`: the path when it is a literal, and the value's span.
+    pub entry: Option<(Option<String>, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub items: Vec<RefTarget>,
+    pub complete: bool,
+    /// The `for` name.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub builder_span: Span,
+    pub config: Option<Value>,
+    pub tools: Option<Tools>,
+    pub rules: Option<Rules>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub items: Vec<Tool>,
+    pub complete: bool,
+}
+
+/// `a.ai.dataTool({ name, description, model | query })`.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    /// The name when it is a literal, and the value's span.
+    pub name: Option<(Option<String>, Span)>,
+    pub model: Option<RefTarget>,
+    pub query: Option<RefTarget>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indexes {
+    pub items: Vec<Index>,
+    pub complete: bool,
+    /// The `secondaryIndexes` name.
+    pub span: Span,
+}
+
+/// `index('pk').sortKeys([...]).name('...')...`
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub pk: Option<(String, Span)>,
+    pub sort_keys: Option<Names>,
+    /// The name when it is a literal, and the argument's span.
+    pub name: Option<(Option<String>, Span)>,
+    pub span: Span,
+}
+
+impl Schema {
+    /// Every named type, in source order.
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.parts.iter().flat_map(|p| p.types.iter())
+    }
+    /// Whether every type of the schema is known, so that a name not found is certainly missing.
+    pub fn complete(&self) -> bool {
+        self.combine_complete && self.parts.iter().all(|p| p.complete)
+    }
+    /// The type named `name` (the first one when several parts define it).
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types().find(|t| t.name == name)
+    }
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        match &self.get(name)?.kind {
+            TypeKind::Model(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn type_kind(&self, name: &str) -> Option<TypeTag> {
+        self.get(name).map(|t| t.tag())
+    }
+    pub fn models(&self) -> impl Iterator<Item = (&TypeDef, &Model)> {
+        self.types().filter_map(|t| match &t.kind {
+            TypeKind::Model(m) => Some((t, m)),
+            _ => None,
+        })
+    }
+    pub fn model_names(&self) -> Vec<&str> {
+        self.models().map(|(t, _)| t.name.as_str()).collect()
+    }
+    /// The names of every type.
+    pub fn type_names(&self) -> Vec<&str> {
+        self.types().map(|t| t.name.as_str()).collect()
+    }
+    /// The field names of a model (declared ones).
+    pub fn field_names(&self, model: &str) -> Vec<&str> {
+        self.model(model)
+            .map(|m| m.fields.items.iter().map(|f| f.name.as_str()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl TypeDef {
+    pub fn tag(&self) -> TypeTag {
+        match &self.kind {
+            TypeKind::Model(_) => TypeTag::Model,
+            TypeKind::CustomType(_) => TypeTag::CustomType,
+            TypeKind::Enum(_) => TypeTag::Enum,
+            TypeKind::Operation(op) => match op.kind {
+                OpKind::Query => TypeTag::Query,
+                OpKind::Mutation => TypeTag::Mutation,
+                OpKind::Subscription => TypeTag::Subscription,
+                OpKind::Generation => TypeTag::Generation,
+            },
+            TypeKind::Conversation(_) => TypeTag::Conversation,
+            TypeKind::Unknown => TypeTag::Unknown,
+        }
+    }
+}
+
+impl Model {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.items.iter().rev().find(|f| f.name == name)
+    }
+    /// The identifier field names (`['id']` by default), or None when `.identifier(...)` cannot be read.
+    pub fn identifier_names(&self) -> Option<Vec<&str>> {
+        match &self.identifier {
+            None => Some(vec!["id"]),
+            Some(n) if n.complete => Some(n.items.iter().map(|(s, _)| s.as_str()).collect()),
+            Some(_) => None,
+        }
+    }
+}
+
+impl Field {
+    pub fn graphql(&self) -> Option<&'static str> {
+        match &self.kind {
+            FieldKind::Scalar { graphql, .. } => Some(graphql),
+            _ => None,
+        }
+    }
+    pub fn modifier(&self, name: &str) -> Option<&Modifier> {
+        self.modifiers.iter().find(|m| m.name == name)
+    }
+}
+
+/// The schema of a file: the one passed to `defineData({ schema })`, else a top-level `a.combine(...)`, else the
+/// top-level `a.schema(...)` bindings (combined when there are several).
+pub fn schema_of(file: &FileModel) -> Option<Schema> {
+    let cx = Cx::new(file);
+    for d in file.defines.iter().filter(|d| d.kind == DefineKind::Data) {
+        if let Some(v) = d.arg.as_ref().and_then(|a| a.field("schema")) {
+            let v = file.resolve(v);
+            if let Some(s) = cx.schema(v) {
+                return Some(s);
+            }
+        }
+    }
+    let values: Vec<&Value> = file
+        .bindings
+        .iter()
+        .filter_map(|b| b.value.as_ref())
+        .collect();
+    // a.combine([...]) first
+    for v in &values {
+        if cx.builder_name(v) == Some("combine") {
+            if let Some(s) = cx.schema(v) {
+                return Some(s);
+            }
+        }
+    }
+    let schemas: Vec<&Value> = values
+        .iter()
+        .copied()
+        .filter(|v| cx.builder_name(v) == Some("schema"))
+        .collect();
+    match schemas.as_slice() {
+        [] => None,
+        [one] => cx.schema(one),
+        many => {
+            let parts: Vec<Part> = many.iter().filter_map(|v| cx.part(v, 0)).collect();
+            let span = Span::new(
+                many.first().map_or(0, |v| v.span.start),
+                many.last().map_or(0, |v| v.span.end),
+            );
+            Some(Schema {
+                combine_complete: parts.len() == many.len(),
+                combined: true,
+                parts: renumber(parts),
+                span,
+            })
+        }
+    }
+}
+
+fn renumber(mut parts: Vec<Part>) -> Vec<Part> {
+    for (i, p) in parts.iter_mut().enumerate() {
+        for t in &mut p.types {
+            t.part = i;
+        }
+    }
+    parts
+}
+
+/// How the `a` builder is reachable in a file.
+struct Cx<'f> {
+    file: &'f FileModel,
+    roots: Vec<&'f str>,
+    namespaces: Vec<&'f str>,
+}
+
+impl<'f> Cx<'f> {
+    fn new(file: &'f FileModel) -> Self {
+        let mut roots = vec!["a"];
+        let mut namespaces = Vec::new();
+        for imp in file
+            .imports
+            .iter()
+            .filter(|i| A_MODULES.contains(&i.source.as_str()))
+        {
+            for n in &imp.names {
+                match n.imported.as_str() {
+                    "a" => roots.push(n.local.as_str()),
+                    "*" => namespaces.push(n.local.as_str()),
+                    _ => {}
+                }
+            }
+        }
+        Cx {
+            file,
+            roots,
+            namespaces,
+        }
+    }
+
+    fn resolve<'v>(&self, v: &'v Value) -> &'v Value
+    where
+        'f: 'v,
+    {
+        self.file.resolve(v)
+    }
+
+    /// The links after `a` of a chain rooted at the `a` builder (`a.x()`, or `ns.a.x()` for a namespace import).
+    fn a_links<'c, 'v>(&self, chain: &'c Chain<'v>) -> Option<&'c [Link<'v>]> {
+        if chain.root_args.is_some() {
+            return None;
+        }
+        if self.roots.contains(&chain.root) {
+            return Some(&chain.links);
+        }
+        if self.namespaces.contains(&chain.root) {
+            let first = chain.links.first()?;
+            if first.name == "a" && first.args.is_none() {
+                return Some(&chain.links[1..]);
+            }
+        }
+        None
+    }
+
+    /// The first builder name of an `a.<name>(...)` expression.
+    fn builder_name<'v>(&self, v: &'v Value) -> Option<&'v str> {
+        let chain = v.chain()?;
+        let links = self.a_links(&chain)?;
+        links.first().map(|l| l.name)
+    }
+
+    fn schema(&self, v: &Value) -> Option<Schema> {
+        let chain = v.chain()?;
+        let links = self.a_links(&chain)?;
+        let first = links.first()?;
+        match first.name {
+            "schema" => Some(Schema {
+                parts: vec![self.part(v, 0)?],
+                combine_complete: true,
+                combined: false,
+                span: v.span,
+            }),
+            "combine" => {
+                let items = first.args?.first().map(|a| self.resolve(a))?.as_array()?;
+                let mut parts = Vec::new();
+                let mut complete = true;
+                for item in items.iter().take(MAX_COMBINED) {
+                    match self.part(self.resolve(item), parts.len()) {
+                        Some(p) => parts.push(p),
+                        None => complete = false,
+                    }
+                }
+                if items.len() > MAX_COMBINED {
+                    complete = false;
+                }
+                Some(Schema {
+                    parts: renumber(parts),
+                    combine_complete: complete,
+                    combined: true,
+                    span: v.span,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// One `a.schema({...})[.authorization(...)]`.
+    fn part(&self, v: &Value, index: usize) -> Option<Part> {
+        let chain = v.chain()?;
+        let links = self.a_links(&chain)?;
+        let (first, rest) = links.split_first()?;
+        if first.name != "schema" {
+            return None;
+        }
+        let mut part = Part {
+            types: Vec::new(),
+            complete: false,
+            rules: None,
+            builder_span: first.name_span,
+            span: v.span,
+        };
+        if let Some(obj) = first.args.and_then(|a| a.first()).map(|a| self.resolve(a)) {
+            if let Some(props) = obj.as_object() {
+                part.complete = true;
+                for p in props {
+                    let Some(key) = &p.key else {
+                        part.complete = false;
+                        continue;
+                    };
+                    let value = self.resolve(&p.value);
+                    part.types.push(TypeDef {
+                        name: key.clone(),
+                        name_span: p.key_span,
+                        span: value.span,
+                        part: index,
+                        kind: self.type_kind(value),
+                    });
+                }
+            }
+        }
+        for link in rest {
+            if link.name == "authorization" {
+                part.rules = Some(self.rules(link));
+            }
+        }
+        Some(part)
+    }
+
+    fn type_kind(&self, v: &Value) -> TypeKind {
+        let Some(chain) = v.chain() else {
+            return TypeKind::Unknown;
+        };
+        let Some((first, rest)) = self.a_links(&chain).and_then(|l| l.split_first()) else {
+            return TypeKind::Unknown;
+        };
+        let Some(args) = first.args else {
+            return TypeKind::Unknown;
+        };
+        let Some(member) = catalog::member(Builder::A, first.name) else {
+            return TypeKind::Unknown;
+        };
+        let arg = args.first();
+        match member.produces {
+            Builder::Model => TypeKind::Model(self.model(first, arg, rest)),
+            Builder::CustomType => TypeKind::CustomType(self.fields(arg, first.name_span, 0)),
+            Builder::Enum => TypeKind::Enum(self.enum_def(arg, first.name_span)),
+            Builder::Query => TypeKind::Operation(self.operation(OpKind::Query, first, arg, rest)),
+            Builder::Mutation => {
+                TypeKind::Operation(self.operation(OpKind::Mutation, first, arg, rest))
+            }
+            Builder::Subscription => {
+                TypeKind::Operation(self.operation(OpKind::Subscription, first, arg, rest))
+            }
+            Builder::Generation => {
+                TypeKind::Operation(self.operation(OpKind::Generation, first, arg, rest))
+            }
+            Builder::Conversation => TypeKind::Conversation(self.conversation(first, arg, rest)),
+            _ => TypeKind::Unknown,
+        }
+    }
+
+    fn model(&self, first: &Link, arg: Option<&Value>, rest: &[Link]) -> Model {
+        let mut m = Model {
+            builder_span: first.name_span,
+            fields: self.fields(arg, first.name_span, 0),
+            identifier: None,
+            indexes: None,
+            disabled: None,
+            rules: None,
+        };
+        for link in rest {
+            match link.name {
+                "identifier" => m.identifier = Some(self.names(link_arg(link), link.name_span)),
+                "secondaryIndexes" => m.indexes = Some(self.indexes(link)),
+                "disableOperations" => {
+                    m.disabled = Some(self.names(link_arg(link), link.name_span))
+                }
+                "authorization" => m.rules = Some(self.rules(link)),
+                _ => {}
+            }
+        }
+        m
+    }
+
+    /// A list of string literals; a single string counts as a one-element list.
+    fn names(&self, v: Option<&Value>, span: Span) -> Names {
+        let mut n = Names {
+            items: Vec::new(),
+            complete: false,
+            span,
+        };
+        let Some(v) = v.map(|v| self.resolve(v)) else {
+            return n;
+        };
+        if let Some(s) = v.as_str() {
+            n.items.push((s.to_string(), v.span));
+            n.complete = true;
+        } else if let Some(items) = v.as_array() {
+            n.complete = true;
+            for item in items {
+                match item.as_str() {
+                    Some(s) => n.items.push((s.to_string(), item.span)),
+                    None => n.complete = false,
+                }
+            }
+        }
+        n
+    }
+
+    fn fields(&self, v: Option<&Value>, fallback: Span, depth: usize) -> Fields {
+        let mut f = Fields {
+            items: Vec::new(),
+            complete: false,
+            span: fallback,
+        };
+        let Some(v) = v.map(|v| self.resolve(v)) else {
+            return f;
+        };
+        f.span = v.span;
+        let Some(props) = v.as_object() else {
+            return f;
+        };
+        f.complete = true;
+        for p in props {
+            let Some(key) = &p.key else {
+                f.complete = false;
+                continue;
+            };
+            f.items
+                .push(self.field(key.clone(), p.key_span, &p.value, depth));
+        }
+        f
+    }
+
+    fn field(&self, name: String, name_span: Span, v: &Value, depth: usize) -> Field {
+        let v = self.resolve(v);
+        let mut f = Field {
+            name,
+            name_span,
+            span: v.span,
+            kind: FieldKind::Unknown,
+            required: false,
+            array: false,
+            array_required: false,
+            default: None,
+            validate: None,
+            rules: None,
+            modifiers: Vec::new(),
+        };
+        let Some(chain) = v.chain() else {
+            return f;
+        };
+        let Some((first, rest)) = self.a_links(&chain).and_then(|l| l.split_first()) else {
+            return f;
+        };
+        let (Some(args), Some(member)) = (first.args, catalog::member(Builder::A, first.name))
+        else {
+            return f;
+        };
+        let arg = args.first();
+        f.kind = match member.produces {
+            Builder::Scalar => FieldKind::Scalar {
+                factory: first.name.to_string(),
+                graphql: member.graphql.unwrap_or(""),
+            },
+            Builder::Ref => FieldKind::Ref(self.ref_target(v, first, arg, rest)),
+            Builder::HasOne | Builder::HasMany | Builder::BelongsTo => {
+                let kind = match member.produces {
+                    Builder::HasOne => RelKind::HasOne,
+                    Builder::HasMany => RelKind::HasMany,
+                    _ => RelKind::BelongsTo,
+                };
+                let target = arg.map(|a| self.resolve(a));
+                FieldKind::Relationship(Relationship {
+                    kind,
+                    call_span: first.name_span,
+                    target: target.and_then(Value::as_str).map(str::to_string),
+                    target_span: target.map_or(first.name_span, |t| t.span),
+                    references: args
+                        .get(1)
+                        .map(|r| self.names(Some(r), r.span))
+                        .filter(|n| n.complete),
+                })
+            }
+            Builder::Enum => FieldKind::Enum(self.enum_def(arg, first.name_span)),
+            Builder::CustomType if depth < MAX_NESTING => {
+                FieldKind::CustomType(self.fields(arg, first.name_span, depth + 1))
+            }
+            _ => FieldKind::Unknown,
+        };
+        for link in rest {
+            f.modifiers.push(Modifier {
+                name: link.name.to_string(),
+                name_span: link.name_span,
+                span: Span::new(link.name_span.start, link.end),
+                args: link.args.map(<[Value]>::to_vec),
+            });
+            match link.name {
+                "required" => {
+                    if f.array {
+                        f.array_required = true;
+                    } else {
+                        f.required = true;
+                    }
+                }
+                "valueRequired" => f.required = true,
+                "array" => f.array = true,
+                "default" => {
+                    f.default = Some(DefaultCall {
+                        value: link_arg(link)
+                            .filter(|a| !matches!(a.kind, Kind::Undefined))
+                            .cloned(),
+                        span: Span::new(link.name_span.start, link.end),
+                    })
+                }
+                "validate" => f.validate = Some(self.validate(link)),
+                "authorization" => f.rules = Some(self.rules(link)),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn ref_target(
+        &self,
+        whole: &Value,
+        first: &Link,
+        arg: Option<&Value>,
+        rest: &[Link],
+    ) -> RefTarget {
+        let target = arg.map(|a| self.resolve(a));
+        RefTarget {
+            name: target.and_then(Value::as_str).map(str::to_string),
+            name_span: target.map_or(first.name_span, |t| t.span),
+            span: whole.span,
+            mutations: rest
+                .iter()
+                .find(|l| l.name == "mutations")
+                .map(|l| self.names(link_arg(l), l.name_span)),
+        }
+    }
+
+    /// `a.ref('X')...` as a standalone value (subscription sources, tool targets).
+    fn ref_value(&self, v: &Value) -> Option<RefTarget> {
+        let v = self.resolve(v);
+        let chain = v.chain()?;
+        let (first, rest) = self.a_links(&chain)?.split_first()?;
+        if first.name != "ref" {
+            return None;
+        }
+        let arg = first.args?.first();
+        Some(self.ref_target(v, first, arg, rest))
+    }
+
+    fn enum_def(&self, v: Option<&Value>, fallback: Span) -> EnumDef {
+        let mut e = EnumDef {
+            values: Vec::new(),
+            complete: false,
+            span: fallback,
+        };
+        let Some(v) = v.map(|v| self.resolve(v)) else {
+            return e;
+        };
+        e.span = v.span;
+        if let Some(items) = v.as_array() {
+            e.complete = true;
+            for item in items {
+                match item.as_str() {
+                    Some(s) => e.values.push((s.to_string(), item.span)),
+                    None => e.complete = false,
+                }
+            }
+        }
+        e
+    }
+
+    /// The expression a callback returns, when it is an expression body (block bodies are not read: an earlier
+    /// conditional `return` could be missed).
+    fn callback<'v>(&self, v: Option<&'v Value>) -> Option<(&'v str, &'v Value)>
+    where
+        'f: 'v,
+    {
+        let func = self.resolve(v?).as_func()?;
+        let param = func.params.first().filter(|p| !p.is_empty())?;
+        let body = func.body.as_ref()?;
+        if body.span != func.body_span {
+            return None;
+        }
+        Some((param.as_str(), body))
+    }
+
+    fn rules(&self, link: &Link) -> Rules {
+        let mut r = Rules {
+            rules: Vec::new(),
+            complete: false,
+            span: link.name_span,
+        };
+        let Some((param, body)) = self.callback(link_arg(link)) else {
+            return r;
+        };
+        r.complete = true;
+        let items: Vec<&Value> = match &body.kind {
+            Kind::Array(items) => items.iter().collect(),
+            _ => vec![body],
+        };
+        for item in items {
+            match self.rule(item, param) {
+                Some(rule) => r.rules.push(rule),
+                None => r.complete = false,
+            }
+        }
+        r
+    }
+
+    fn rule(&self, v: &Value, param: &str) -> Option<Rule> {
+        let chain = v.chain()?;
+        if chain.root != param || chain.root_args.is_some() {
+            return None;
+        }
+        let (first, rest) = chain.links.split_first()?;
+        let args: Vec<Value> = first.args.map(<[Value]>::to_vec).unwrap_or_default();
+        let provider_index = match first.name {
+            "group" | "groups" | "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn"
+            | "groupsDefinedIn" => Some(1),
+            "publicApiKey" | "guest" | "resource" => None,
+            _ => Some(0),
+        };
+        let provider = match provider_index.and_then(|i| args.get(i)) {
+            None => Provider::Default,
+            Some(a) => match &self.resolve(a).kind {
+                Kind::Undefined => Provider::Default,
+                Kind::Str(s) => Provider::Given(s.clone(), a.span),
+                _ => Provider::Unknown,
+            },
+        };
+        let groups = match first.name {
+            "group" | "groups" => args.first().map(|a| self.names(Some(a), a.span)),
+            _ => None,
+        };
+        let field = match first.name {
+            "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn" => args
+                .first()
+                .and_then(|a| self.resolve(a).as_str().map(|s| (s.to_string(), a.span))),
+            _ => None,
+        };
+        Some(Rule {
+            name: first.name.to_string(),
+            name_span: first.name_span,
+            call_span: Span::new(first.name_span.start, first.end),
+            span: v.span,
+            called: first.args.is_some(),
+            provider,
+            groups,
+            field,
+            to: rest
+                .iter()
+                .find(|l| l.name == "to")
+                .map(|l| self.names(link_arg(l), l.name_span)),
+            chain: rest
+                .iter()
+                .map(|l| (l.name.to_string(), l.name_span))
+                .collect(),
+            args,
+        })
+    }
+
+    fn validate(&self, link: &Link) -> Validate {
+        let mut val = Validate {
+            calls: Vec::new(),
+            complete: false,
+            span: Span::new(link.name_span.start, link.end),
+            name_span: link.name_span,
+        };
+        let Some((param, body)) = self.callback(link_arg(link)) else {
+            return val;
+        };
+        let Some(chain) = body.chain() else {
+            return val;
+        };
+        if chain.root != param || chain.root_args.is_some() {
+            return val;
+        }
+        val.complete = true;
+        for l in &chain.links {
+            match l.args {
+                Some(args) => val.calls.push(ValidatorCall {
+                    name: l.name.to_string(),
+                    name_span: l.name_span,
+                    args: args.to_vec(),
+                }),
+                None => val.complete = false,
+            }
+        }
+        val
+    }
+
+    fn indexes(&self, link: &Link) -> Indexes {
+        let mut ix = Indexes {
+            items: Vec::new(),
+            complete: false,
+            span: link.name_span,
+        };
+        let Some((param, body)) = self.callback(link_arg(link)) else {
+            return ix;
+        };
+        let Some(items) = body.as_array() else {
+            return ix;
+        };
+        ix.complete = true;
+        for item in items {
+            let Some(chain) = item.chain() else {
+                ix.complete = false;
+                continue;
+            };
+            let Some(root_args) = chain.root_args.filter(|_| chain.root == param) else {
+                ix.complete = false;
+                continue;
+            };
+            let pk = root_args
+                .first()
+                .map(|a| self.resolve(a))
+                .and_then(|a| a.as_str().map(|s| (s.to_string(), a.span)));
+            let mut index = Index {
+                pk,
+                sort_keys: None,
+                name: None,
+                span: item.span,
+            };
+            for l in &chain.links {
+                match l.name {
+                    "sortKeys" => index.sort_keys = Some(self.names(link_arg(l), l.name_span)),
+                    "name" => {
+                        index.name = link_arg(l).map(|a| {
+                            let r = self.resolve(a);
+                            (r.as_str().map(str::to_string), a.span)
+                        })
+                    }
+                    _ => {}
+                }
+            }
+            ix.items.push(index);
+        }
+        ix
+    }
+
+    fn operation(
+        &self,
+        kind: OpKind,
+        first: &Link,
+        arg: Option<&Value>,
+        rest: &[Link],
+    ) -> Operation {
+        let mut op = Operation {
+            kind,
+            builder_span: first.name_span,
+            config: arg.map(|a| self.resolve(a).clone()),
+            arguments: None,
+            returns: None,
+            handlers: None,
+            sources: None,
+            rules: None,
+        };
+        for link in rest {
+            match link.name {
+                "arguments" => op.arguments = Some(self.fields(link_arg(link), link.name_span, 0)),
+                "returns" => {
+                    let field = match link_arg(link) {
+                        Some(v) => self.field(String::new(), link.name_span, v, 0),
+                        None => self.field(
+                            String::new(),
+                            link.name_span,
+                            &Value::other(link.name_span),
+                            0,
+                        ),
+                    };
+                    op.returns = Some(Returns {
+                        field,
+                        span: link.name_span,
+                    });
+                }
+                "handler" => op.handlers = Some(self.handlers(link)),
+                "for" => op.sources = Some(self.sources(link)),
+                "authorization" => op.rules = Some(self.rules(link)),
+                _ => {}
+            }
+        }
+        op
+    }
+
+    fn handlers(&self, link: &Link) -> Handlers {
+        let mut h = Handlers {
+            items: Vec::new(),
+            complete: false,
+            span: link.name_span,
+        };
+        let Some(arg) = link_arg(link).map(|a| self.resolve(a)) else {
+            return h;
+        };
+        let items: Vec<&Value> = match &arg.kind {
+            Kind::Array(items) => items.iter().collect(),
+            _ => vec![arg],
+        };
+        h.complete = true;
+        for item in items {
+            match self.handler(item) {
+                Some(x) => h.items.push(x),
+                None => h.complete = false,
+            }
+        }
+        h
+    }
+
+    fn handler(&self, v: &Value) -> Option<Handler> {
+        let v = self.resolve(v);
+        let chain = v.chain()?;
+        let links = self.a_links(&chain)?;
+        let [ns, kind_link, rest @ ..] = links else {
+            return None;
+        };
+        if ns.name != "handler" || ns.args.is_some() {
+            return None;
+        }
+        let kind = match catalog::member(Builder::HandlerNs, kind_link.name).map(|m| m.produces) {
+            Some(Builder::FunctionHandler) => HandlerKind::Function,
+            Some(Builder::CustomHandler) => HandlerKind::Custom,
+            Some(Builder::SqlHandler) if kind_link.name == "inlineSql" => HandlerKind::InlineSql,
+            Some(Builder::SqlHandler) => HandlerKind::SqlReference,
+            _ => HandlerKind::Unknown,
+        };
+        let entry = if kind == HandlerKind::Custom {
+            link_arg(kind_link)
+                .map(|a| self.resolve(a))
+                .and_then(|a| a.get("entry"))
+                .map(|p| {
+                    let val = self.resolve(&p.value);
+                    (val.as_str().map(str::to_string), p.value.span)
+                })
+        } else {
+            None
+        };
+        Some(Handler {
+            kind,
+            is_async: rest.iter().any(|l| l.name == "async"),
+            entry,
+            span: v.span,
+        })
+    }
+
+    fn sources(&self, link: &Link) -> Sources {
+        let mut s = Sources {
+            items: Vec::new(),
+            complete: false,
+            span: link.name_span,
+        };
+        let Some(arg) = link_arg(link).map(|a| self.resolve(a)) else {
+            return s;
+        };
+        let items: Vec<&Value> = match &arg.kind {
+            Kind::Array(items) => items.iter().collect(),
+            _ => vec![arg],
+        };
+        s.complete = true;
+        for item in items {
+            match self.ref_value(item) {
+                Some(r) => s.items.push(r),
+                None => s.complete = false,
+            }
+        }
+        s
+    }
+
+    fn conversation(&self, first: &Link, arg: Option<&Value>, rest: &[Link]) -> Conversation {
+        let config = arg.map(|a| self.resolve(a));
+        let tools = config
+            .and_then(|c| c.field("tools"))
+            .map(|t| self.resolve(t))
+            .and_then(Value::as_array)
+            .map(|items| {
+                let mut tools = Tools {
+                    items: Vec::new(),
+                    complete: true,
+                };
+                for item in items {
+                    match self.tool(item) {
+                        Some(t) => tools.items.push(t),
+                        None => tools.complete = false,
+                    }
+                }
+                tools
+            });
+        Conversation {
+            builder_span: first.name_span,
+            config: config.cloned(),
+            tools,
+            rules: rest
+                .iter()
+                .rev()
+                .find(|l| l.name == "authorization")
+                .map(|l| self.rules(l)),
+        }
+    }
+
+    fn tool(&self, v: &Value) -> Option<Tool> {
+        let v = self.resolve(v);
+        let chain = v.chain()?;
+        let links = self.a_links(&chain)?;
+        let [ns, tool] = links else {
+            return None;
+        };
+        if ns.name != "ai" || tool.name != "dataTool" {
+            return None;
+        }
+        let obj = link_arg(tool).map(|a| self.resolve(a))?;
+        obj.as_object()?;
+        Some(Tool {
+            name: obj.get("name").map(|p| {
+                let val = self.resolve(&p.value);
+                (val.as_str().map(str::to_string), p.value.span)
+            }),
+            model: obj.field("model").and_then(|m| self.ref_value(m)),
+            query: obj.field("query").and_then(|q| self.ref_value(q)),
+            span: v.span,
+        })
+    }
+}
+
+fn link_arg<'v>(link: &Link<'v>) -> Option<&'v Value> {
+    link.args.and_then(|a| a.first())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Lang};
+
+    fn schema(src: &str) -> Schema {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        schema_of(&file).expect("schema")
+    }
+
+    fn at<'s>(src: &'s str, span: Span) -> &'s str {
+        &src[span.start..span.end]
+    }
+
+    const BLOG: &str = r#"import { a, defineData, type ClientSchema } from '@aws-amplify/backend';
+import { echo } from '../functions/echo/resource';
+const schema = a.schema({
+  Status: a.enum(['DRAFT', 'LIVE']),
+  Blog: a
+    .model({
+      name: a.string().required(),
+      tags: a.string().array().required(),
+      posts: a.hasMany('Post', 'blogId'),
+      meta: a.customType({ source: a.string(), inner: a.customType({ deep: a.integer() }) }),
+    })
+    .identifier(['name'])
+    .secondaryIndexes((index) => [index('name').sortKeys(['tags']).name('byName')])
+    .authorization((allow) => [allow.owner(), allow.groups(['ADMINS'], 'oidc').to(['read'])]),
+  Post: a.model({
+    blogId: a.id(),
+    blog: a.belongsTo('Blog', ['blogId']),
+    status: a.ref('Status').required(),
+    views: a.integer().default(0).validate((v) => v.gte(0)),
+  }),
+  echo: a
+    .query()
+    .arguments({ text: a.string() })
+    .returns(a.ref('Post'))
+    .handler([a.handler.function(echo), a.handler.custom({ entry: './x.js' })])
+    .authorization((allow) => allow.publicApiKey()),
+  onPost: a.subscription().for(a.ref('Post').mutations(['create'])),
+  chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi', tools: [
+    a.ai.dataTool({ name: 'list_posts', description: 'd', model: a.ref('Post'), modelOperation: 'list' }),
+  ] }).authorization((allow) => allow.owner()),
+}).authorization((allow) => [allow.resource(echo), allow.authenticated().to(['read'])]);
+export const data = defineData({ schema });
+"#;
+
+    #[test]
+    fn reads_types_fields_and_rules() {
+        let s = schema(BLOG);
+        assert!(s.complete());
+        assert_eq!(
+            s.type_names(),
+            ["Status", "Blog", "Post", "echo", "onPost", "chat"]
+        );
+        assert_eq!(s.model_names(), ["Blog", "Post"]);
+        assert_eq!(s.type_kind("Status"), Some(TypeTag::Enum));
+        assert_eq!(s.type_kind("onPost"), Some(TypeTag::Subscription));
+        assert_eq!(s.type_kind("nope"), None);
+        let blog = s.model("Blog").expect("Blog");
+        assert_eq!(s.field_names("Blog"), ["name", "tags", "posts", "meta"]);
+        let name = blog.field("name").expect("name");
+        assert!(name.required && !name.array);
+        assert_eq!(name.graphql(), Some("String"));
+        let tags = blog.field("tags").expect("tags");
+        assert!(tags.array && tags.array_required && !tags.required);
+        let FieldKind::Relationship(rel) = &blog.field("posts").expect("posts").kind else {
+            panic!("relationship")
+        };
+        assert_eq!(rel.kind, RelKind::HasMany);
+        assert_eq!(rel.target.as_deref(), Some("Post"));
+        assert_eq!(at(BLOG, rel.target_span), "'Post'");
+        let refs = rel.references.as_ref().expect("refs");
+        assert_eq!(refs.items[0].0, "blogId");
+        let FieldKind::CustomType(meta) = &blog.field("meta").expect("meta").kind else {
+            panic!("custom type")
+        };
+        assert!(matches!(meta.items[1].kind, FieldKind::CustomType(_)));
+        assert_eq!(blog.identifier_names(), Some(vec!["name"]));
+        let ix = blog.indexes.as_ref().expect("indexes");
+        assert_eq!(ix.items[0].pk.as_ref().map(|p| p.0.as_str()), Some("name"));
+        assert_eq!(
+            ix.items[0].name.as_ref().and_then(|n| n.0.as_deref()),
+            Some("byName")
+        );
+        let rules = blog.rules.as_ref().expect("rules");
+        assert!(rules.complete);
+        assert_eq!(rules.rules.len(), 2);
+        assert_eq!(rules.rules[0].effective_provider(), Some("userPools"));
+        assert_eq!(rules.rules[0].implied_field(), Some(("owner", false)));
+        let groups = &rules.rules[1];
+        assert_eq!(groups.effective_provider(), Some("oidc"));
+        assert_eq!(groups.groups.as_ref().map(|g| g.items.len()), Some(1));
+        assert_eq!(
+            groups.to.as_ref().map(|t| t.items[0].0.as_str()),
+            Some("read")
+        );
+        assert_eq!(at(BLOG, groups.call_span), "groups(['ADMINS'], 'oidc')");
+
+        let post = s.model("Post").expect("Post");
+        assert!(post.rules.is_none());
+        assert_eq!(post.identifier_names(), Some(vec!["id"]));
+        let views = post.field("views").expect("views");
+        assert_eq!(
+            views
+                .default
+                .as_ref()
+                .and_then(|d| d.value.as_ref())
+                .and_then(Value::as_num),
+            Some(0.0)
+        );
+        let v = views.validate.as_ref().expect("validate");
+        assert_eq!(v.calls[0].name, "gte");
+        let FieldKind::Ref(r) = &post.field("status").expect("status").kind else {
+            panic!("ref")
+        };
+        assert_eq!(r.name.as_deref(), Some("Status"));
+
+        let Some(TypeKind::Operation(echo)) = s.get("echo").map(|t| &t.kind) else {
+            panic!("op")
+        };
+        assert_eq!(echo.kind, OpKind::Query);
+        let h = echo.handlers.as_ref().expect("handlers");
+        assert_eq!(h.items.len(), 2);
+        assert_eq!(h.items[1].kind, HandlerKind::Custom);
+        assert_eq!(
+            h.items[1].entry.as_ref().and_then(|e| e.0.as_deref()),
+            Some("./x.js")
+        );
+        assert!(matches!(
+            echo.returns.as_ref().map(|r| &r.field.kind),
+            Some(FieldKind::Ref(_))
+        ));
+        let Some(TypeKind::Operation(sub)) = s.get("onPost").map(|t| &t.kind) else {
+            panic!("sub")
+        };
+        let src = &sub.sources.as_ref().expect("sources").items[0];
+        assert_eq!(src.mutations.as_ref().map(|m| m.items.len()), Some(1));
+        let Some(TypeKind::Conversation(chat)) = s.get("chat").map(|t| &t.kind) else {
+            panic!("conversation")
+        };
+        let tools = chat.tools.as_ref().expect("tools");
+        assert_eq!(
+            tools.items[0].name.as_ref().and_then(|n| n.0.as_deref()),
+            Some("list_posts")
+        );
+        assert_eq!(
+            tools.items[0]
+                .model
+                .as_ref()
+                .and_then(|m| m.name.as_deref()),
+            Some("Post")
+        );
+        let schema_rules = s.parts[0].rules.as_ref().expect("schema rules");
+        assert_eq!(schema_rules.rules[0].name, "resource");
+    }
+
+    #[test]
+    fn unknown_things_mark_containers_incomplete() {
+        let src = r#"import { a } from '@aws-amplify/backend';
+import { shared } from './shared';
+const schema = a.schema({
+  ...shared,
+  A: a.model({ ...base, x: a.string() }).authorization((allow) => [allow.owner(), ...more]),
+  B: a.model({ y: a.string() }).authorization((allow) => { return [allow.owner()]; }),
+  C: someHelper(),
+});
+"#;
+        let s = schema(src);
+        assert!(!s.complete());
+        let a = s.model("A").expect("A");
+        assert!(!a.fields.complete);
+        assert_eq!(a.fields.items.len(), 1);
+        let r = a.rules.as_ref().expect("rules");
+        assert!(!r.complete);
+        assert_eq!(r.non_empty(), Some(true));
+        let b = s.model("B").expect("B");
+        assert_eq!(b.rules.as_ref().and_then(Rules::non_empty), None);
+        assert_eq!(s.type_kind("C"), Some(TypeTag::Unknown));
+    }
+
+    #[test]
+    fn follows_bindings_renamed_and_namespace_imports() {
+        let src = r#"import { a as b } from '@aws-amplify/backend';
+const Todo = b.model({ done: b.boolean() }).authorization((rule) => [rule.publicApiKey()]);
+const schema = b.schema({ Todo });
+"#;
+        let s = schema(src);
+        let todo = s.model("Todo").expect("Todo");
+        assert_eq!(todo.fields.items[0].graphql(), Some("Boolean"));
+        assert_eq!(
+            todo.rules.as_ref().map(|r| r.rules[0].name.as_str()),
+            Some("publicApiKey")
+        );
+
+        let src = r#"import * as amplify from '@aws-amplify/backend';
+const schema = amplify.a.schema({ Note: amplify.a.model({ body: amplify.a.string() }) });
+"#;
+        let s = schema(src);
+        assert_eq!(s.field_names("Note"), ["body"]);
+    }
+
+    #[test]
+    fn combined_schemas_keep_their_own_rules() {
+        let src = r#"import { a, defineData } from '@aws-amplify/backend';
+const one = a.schema({ A: a.model({ x: a.string() }) }).authorization((allow) => [allow.guest()]);
+const two = a.schema({ B: a.model({ y: a.string() }) });
+const combined = a.combine([one, two]);
+export const data = defineData({ schema: combined });
+"#;
+        let s = schema(src);
+        assert!(s.combined && s.complete());
+        assert_eq!(s.parts.len(), 2);
+        assert_eq!(s.get("B").map(|t| t.part), Some(1));
+        assert!(s.parts[0].rules.is_some() && s.parts[1].rules.is_none());
+
+        // an unknown schema in the combination makes the whole incomplete
+        let src = r#"import { a, defineData } from '@aws-amplify/backend';
+import { sqlSchema } from './sql';
+const one = a.schema({ A: a.model({ x: a.string() }) });
+export const data = defineData({ schema: a.combine([one, sqlSchema]) });
+"#;
+        let s = schema(src);
+        assert!(!s.complete());
+        assert_eq!(s.model_names(), ["A"]);
+    }
+
+    #[test]
+    fn no_schema_no_model() {
+        let src = "const x = foo.schema({ A: 1 });\nexport const y = 2;\n";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        assert!(schema_of(&file).is_none());
+    }
+
+    #[test]
+    fn deep_inline_custom_types_are_bounded() {
+        let mut inner = String::from("a.string()");
+        for _ in 0..40 {
+            inner = format!("a.customType({{ x: {inner} }})");
+        }
+        let src = format!("const schema = a.schema({{ T: {inner} }});\n");
+        let s = schema(&src);
+        let Some(TypeKind::CustomType(mut fields)) = s.get("T").map(|t| t.kind.clone()) else {
+            panic!("custom type")
+        };
+        let mut depth = 0;
+        while let Some(FieldKind::CustomType(next)) = fields.items.first().map(|f| f.kind.clone()) {
+            fields = next;
+            depth += 1;
+        }
+        assert!(depth <= MAX_NESTING, "{depth}");
+    }
+}
