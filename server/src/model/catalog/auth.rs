@@ -240,8 +240,7 @@ static WEBAUTHN_LOGIN: ObjTy = ObjTy {
             ),
         )
         .req()
-        .def("'AUTO' when webAuthn is `true`")
-        .synth(),
+        .def("'AUTO' when webAuthn is `true`"),
         prop(
             "userVerification",
             Ty::StrLit(&["required", "preferred"]),
@@ -431,11 +430,13 @@ static OIDC: ObjTy = ObjTy {
             Ty::Str,
             d(
                 "Provider name shown to clients",
-                "Becomes the provider name in `amplify_outputs.json` and in `signInWithRedirect`; names must be \
-                 unique across providers (checked by Cognito at deploy).",
+                "Becomes the provider name in `amplify_outputs.json` and in `signInWithRedirect`. Must be 3–32 \
+                 characters and may not start or end with `_` or a space (CDK checks at synth); uniqueness across \
+                 providers is only checked by Cognito at deploy.",
                 path::AUTH_EXTERNAL,
             ),
-        ),
+        )
+        .synth(),
         scopes("Scopes requested from the OIDC provider; `openid` is always needed."),
         prop(
             "identifiers",
@@ -503,10 +504,12 @@ static SAML: ObjTy = ObjTy {
             Ty::Str,
             d(
                 "Provider name used by clients",
-                "The name passed to `signInWithRedirect({ provider: { custom: name } })`.",
+                "The name passed to `signInWithRedirect({ provider: { custom: name } })`. Must be 3–32 \
+                 characters; CDK rejects other lengths at synth.",
                 path::AUTH_SAML,
             ),
-        ),
+        )
+        .synth(),
         prop(
             "metadata",
             Ty::Obj(&SAML_METADATA),
@@ -597,11 +600,13 @@ static EXTERNAL_PROVIDERS: ObjTy = ObjTy {
             Ty::Arr(&Ty::StrLit(SCOPE_LITERALS)),
             d(
                 "OAuth scopes the app client may request",
-                "Any of `PHONE`, `EMAIL`, `OPENID`, `PROFILE`, `COGNITO_ADMIN`; all five are allowed when omitted.",
+                "Any of `PHONE`, `EMAIL`, `OPENID`, `PROFILE`, `COGNITO_ADMIN`; all five are allowed when omitted. \
+                 An unknown scope name crashes the synth.",
                 path::AUTH_EXTERNAL,
             ),
         )
-        .def("all five scopes"),
+        .def("all five scopes")
+        .synth(),
         prop(
             "google",
             Ty::Obj(&GOOGLE),
@@ -692,8 +697,7 @@ static LOGIN_WITH: ObjTy = ObjTy {
                  required MFA; both are checked when `defineAuth` runs.",
                 path::AUTH_PASSWORDLESS,
             ),
-        )
-        .synth(),
+        ),
         prop(
             "externalProviders",
             Ty::Obj(&EXTERNAL_PROVIDERS),

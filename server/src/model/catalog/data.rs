@@ -53,8 +53,8 @@ static LAMBDA_MODE: ObjTy = ObjTy {
             whole(0.0, 3600.0),
             d(
                 "How long AppSync caches the authorizer's answer",
-                "Seconds from 0 (no caching) to 3600. Amplify does not check the range; AppSync rejects bad values \
-                 at deploy.",
+                "Seconds from 0 (no caching) to 3600. A negative value fails at synth; values above 3600 are only \
+                 rejected by AppSync at deploy.",
                 path::DATA_CUSTOM_AUTH,
             ),
         )
@@ -128,11 +128,12 @@ static AUTHORIZATION_MODES: ObjTy = ObjTy {
                 "Mode used when a request does not pick one",
                 "`iam` and `identityPool` both mean AWS_IAM. Required when auth is defined and other modes are \
                  listed, or when several modes are listed; `apiKey` creates a key even without \
-                 `apiKeyAuthorizationMode`.",
+                 `apiKeyAuthorizationMode`. An unknown value fails at synth.",
                 path::DATA_SETUP,
             ),
         )
-        .def("'userPool' with auth, otherwise 'apiKey'"),
+        .def("'userPool' with auth, otherwise 'apiKey'")
+        .synth(),
         prop(
             "apiKeyAuthorizationMode",
             Ty::Obj(&API_KEY_MODE),
@@ -214,8 +215,7 @@ static GEN1_TABLE_MAPPING: ObjTy = ObjTy {
                 path::DATA_EXTERNAL_DDB,
             ),
         )
-        .req()
-        .synth(),
+        .req(),
         prop(
             "modelNameToTableNameMapping",
             Ty::Obj(&ObjTy {
