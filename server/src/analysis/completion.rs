@@ -309,8 +309,23 @@ impl Ctx<'_> {
                 } else {
                     catalog::modifiers_for(b).collect()
                 };
+                // `.required()` may appear once on each side of `.array()`.
+                let since_array = used
+                    .iter()
+                    .rposition(|u| u == "array")
+                    .map_or(&used[..], |i| &used[i + 1..]);
                 for m in list {
                     if m.once && used.iter().any(|u| u == m.name) {
+                        continue;
+                    }
+                    if m.name == "required" && since_array.iter().any(|u| u == "required") {
+                        continue;
+                    }
+                    // offered by the types, but Amplify always rejects them with references
+                    if matches!(
+                        (b, m.name),
+                        (Builder::HasOne, "required") | (Builder::HasMany, "valueRequired")
+                    ) {
                         continue;
                     }
                     self.method_item(m.name, m.signature, &m.doc, replace);

@@ -671,8 +671,12 @@ fn keys_after(src: &str, offset: usize) -> Vec<String> {
     let bytes = src.as_bytes();
     let mut i = offset;
     let mut depth = 0i32;
-    let mut expect_key = false;
     let limit = (offset + 64 * 1024).min(src.len());
+    // the rest of the word at the cursor belongs to the entry being typed
+    while i < limit && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+        i += 1;
+    }
+    let mut expect_key = !src[i..limit].trim_start().starts_with(':');
     // skip the rest of the current word / entry
     while i < limit {
         let c = bytes[i];

@@ -1,0 +1,565 @@
+//! Completion and hover through the real binary, on `$0` cursor fixtures.
+
+use amplify_lsp_tests::*;
+
+/// Opens `fixture` (with a `$0` cursor) at `rel` and returns the completion labels there.
+fn labels(c: &mut Client, rel: &str, fixture: &str) -> Vec<String> {
+    let (text, pos) = cursor(fixture);
+    let uri = c.open(rel, &text);
+    let items = c.completion(&uri, pos);
+    c.close(&uri);
+    Client::labels(&items)
+}
+
+fn has_all(labels: &[String], want: &[&str]) {
+    for w in want {
+        assert!(labels.iter().any(|l| l == w), "missing {w:?} in {labels:?}");
+    }
+}
+
+fn has_none(labels: &[String], unwanted: &[&str]) {
+    for w in unwanted {
+        assert!(
+            !labels.iter().any(|l| l == w),
+            "unexpected {w:?} in {labels:?}"
+        );
+    }
+}
+
+const AUTH: &str = "amplify/auth/resource.ts";
+const DATA: &str = "amplify/data/resource.ts";
+const STORAGE: &str = "amplify/storage/resource.ts";
+const FUNC: &str = "amplify/functions/say-hello/resource.ts";
+
+#[test]
+fn define_auth_properties_at_three_levels() {
+    let mut c = Client::start();
+    let l = labels(&mut c, AUTH, "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({\n  $0\n});\n");
+    has_all(
+        &l,
+        &[
+            "loginWith",
+            "multifactor",
+            "userAttributes",
+            "groups",
+            "triggers",
+            "access",
+            "senders",
+            "accountRecovery",
+            "passwordlessOptions",
+            "name",
+        ],
+    );
+    let l = labels(&mut c, AUTH, "defineAuth({ loginWith: { $0 } })");
+    has_all(&l, &["email", "phone", "webAuthn", "externalProviders"]);
+    let l = labels(
+        &mut c,
+        AUTH,
+        "defineAuth({ loginWith: { email: true, externalProviders: { $0 } } })",
+    );
+    has_all(
+        &l,
+        &[
+            "google",
+            "facebook",
+            "loginWithAmazon",
+            "signInWithApple",
+            "oidc",
+            "saml",
+            "callbackUrls",
+            "logoutUrls",
+            "scopes",
+        ],
+    );
+    has_none(&l, &["domainPrefix"]);
+    let l = labels(
+        &mut c,
+        AUTH,
+        "defineAuth({ loginWith: { email: true, externalProviders: { google: { $0 } } } })",
+    );
+    has_all(
+        &l,
+        &["clientId", "clientSecret", "scopes", "attributeMapping"],
+    );
+    let l = labels(&mut c, AUTH, "defineAuth({ triggers: { $0 } })");
+    assert_eq!(l.len(), 10, "the ten trigger names: {l:?}");
+}
+
+#[test]
+fn present_properties_are_not_offered_again_and_required_come_first() {
+    let mut c = Client::start();
+    let (text, pos) = cursor("defineStorage({ isDefault: true, $0 versioned: false })");
+    let uri = c.open(STORAGE, &text);
+    let items = c.completion(&uri, pos);
+    let l = Client::labels(&items);
+    has_all(&l, &["name", "triggers", "access", "keepOnDelete"]);
+    has_none(&l, &["isDefault", "versioned"]);
+    let name = items.iter().find(|i| i["label"] == "name").expect("name");
+    let access = items
+        .iter()
+        .find(|i| i["label"] == "access")
+        .expect("access");
+    assert!(
+        name["sortText"].as_str() < access["sortText"].as_str(),
+        "required `name` sorts first"
+    );
+    assert_eq!(
+        name["insertTextFormat"], 2,
+        "snippet when the client supports it"
+    );
+    assert!(name["documentation"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .contains("docs.amplify.aws"));
+}
+
+#[test]
+fn define_data_and_nested_authorization_modes() {
+    let mut c = Client::start();
+    let l = labels(
+        &mut c,
+        DATA,
+        "export const data = defineData({ schema, $0 });",
+    );
+    has_all(&l, &["authorizationModes", "name", "logging", "functions"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        "defineData({ schema, authorizationModes: { $0 } })",
+    );
+    has_all(
+        &l,
+        &[
+            "defaultAuthorizationMode",
+            "apiKeyAuthorizationMode",
+            "lambdaAuthorizationMode",
+            "oidcAuthorizationMode",
+        ],
+    );
+    let l = labels(
+        &mut c,
+        DATA,
+        "defineData({ schema, authorizationModes: { apiKeyAuthorizationMode: { $0 } } })",
+    );
+    has_all(&l, &["expiresInDays", "description"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        "defineData({ schema, authorizationModes: { defaultAuthorizationMode: '$0' } })",
+    );
+    has_all(
+        &l,
+        &[
+            "iam",
+            "identityPool",
+            "userPool",
+            "oidc",
+            "apiKey",
+            "lambda",
+        ],
+    );
+}
+
+#[test]
+fn define_function_half_typed() {
+    let mut c = Client::start();
+    let (text, pos) = cursor("import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({\n  name: 'say-hello',\n  time$0");
+    let uri = c.open(FUNC, &text);
+    let items = c.completion(&uri, pos);
+    let l = Client::labels(&items);
+    has_all(
+        &l,
+        &[
+            "timeoutSeconds",
+            "memoryMB",
+            "runtime",
+            "schedule",
+            "environment",
+            "layers",
+            "architecture",
+            "ephemeralStorageSizeMB",
+            "resourceGroupName",
+            "logging",
+            "bundling",
+            "entry",
+        ],
+    );
+    has_none(&l, &["name"]);
+    // the edit replaces the typed word
+    let t = items
+        .iter()
+        .find(|i| i["label"] == "timeoutSeconds")
+        .expect("timeoutSeconds");
+    assert_eq!(
+        t["textEdit"]["range"]["start"],
+        position_of(&text, "time", 0)
+    );
+    let l = labels(&mut c, FUNC, "defineFunction({ logging: { $0 } })");
+    has_all(&l, &["format", "level", "retention"]);
+    let l = labels(&mut c, FUNC, "defineFunction({ runtime: $0 })");
+    has_all(&l, &["18", "20", "22", "24"]);
+    let l = labels(&mut c, FUNC, "defineFunction({ architecture: '$0' })");
+    assert_eq!(l, ["x86_64", "arm64"]);
+    let l = labels(&mut c, FUNC, "defineFunction({ schedule: '$0' })");
+    assert!(l.iter().any(|s| s.starts_with("every ")), "{l:?}");
+    let l = labels(
+        &mut c,
+        FUNC,
+        "defineFunction({ environment: { API_KEY: $0 } })",
+    );
+    has_all(&l, &["secret()"]);
+}
+
+#[test]
+fn storage_access_rules_and_actions() {
+    let mut c = Client::start();
+    let base = "export const storage = defineStorage({ name: 'files', access: (allow) => ({\n  'media/*': [";
+    let l = labels(&mut c, STORAGE, &format!("{base}allow.$0] }}) }});"));
+    has_all(
+        &l,
+        &["guest", "authenticated", "groups", "entity", "resource"],
+    );
+    let l = labels(&mut c, STORAGE, &format!("{base}allow.guest.$0] }}) }});"));
+    assert_eq!(l, ["to"]);
+    let l = labels(
+        &mut c,
+        STORAGE,
+        &format!("{base}allow.guest.to(['$0'])] }}) }});"),
+    );
+    assert_eq!(l, ["read", "get", "list", "write", "delete"]);
+    let l = labels(
+        &mut c,
+        STORAGE,
+        &format!("{base}allow.entity('$0')] }}) }});"),
+    );
+    assert_eq!(l, ["identity"]);
+}
+
+const SCHEMA: &str = "import { a, defineData, type ClientSchema } from '@aws-amplify/backend';\n\
+const schema = a.schema({\n\
+  Status: a.enum(['OPEN', 'DONE']),\n\
+  Post: a.model({\n\
+    title: a.string().required(),\n\
+    authorId: a.id(),\n\
+    author: a.belongsTo('Author', 'authorId'),\n\
+  }),\n\
+  Author: a.model({\n\
+    name: a.string(),\n\
+    posts: a.hasMany('Post', 'authorId'),\n\
+  }),\n\
+  REPLACE\n\
+});\n";
+
+fn schema(replace: &str) -> String {
+    SCHEMA.replace("REPLACE", replace)
+}
+
+#[test]
+fn schema_builder_members_and_modifiers() {
+    let mut c = Client::start();
+    // a. at the top of the schema: type builders
+    let l = labels(&mut c, DATA, &schema("Extra: a.$0"));
+    has_all(
+        &l,
+        &[
+            "model",
+            "customType",
+            "enum",
+            "query",
+            "mutation",
+            "subscription",
+            "generation",
+            "conversation",
+        ],
+    );
+    has_none(&l, &["string"]);
+    // a. inside a model: field types and relationships
+    let l = labels(&mut c, DATA, &schema("Extra: a.model({ f: a.$0 })"));
+    has_all(
+        &l,
+        &[
+            "string",
+            "integer",
+            "float",
+            "boolean",
+            "id",
+            "date",
+            "time",
+            "datetime",
+            "timestamp",
+            "email",
+            "json",
+            "phone",
+            "url",
+            "ipAddress",
+            "ref",
+            "hasMany",
+            "hasOne",
+            "belongsTo",
+        ],
+    );
+    // modifiers after a scalar, excluding those used once
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string().required().$0 })"),
+    );
+    has_all(&l, &["array", "default", "validate", "authorization"]);
+    has_none(&l, &["required", "identifier"]);
+    // after a model
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string() }).$0"),
+    );
+    has_all(
+        &l,
+        &[
+            "identifier",
+            "secondaryIndexes",
+            "disableOperations",
+            "authorization",
+        ],
+    );
+    has_none(&l, &["required"]);
+    // relationships
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ p: a.hasMany('Post', 'authorId').$0 })"),
+    );
+    has_all(&l, &["authorization"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ p: a.hasOne('Post', 'authorId').$0 })"),
+    );
+    has_all(&l, &["authorization"]);
+    // custom operations
+    let l = labels(&mut c, DATA, &schema("echo: a.query().$0"));
+    has_all(&l, &["arguments", "returns", "authorization", "handler"]);
+    let l = labels(&mut c, DATA, &schema("onX: a.subscription().$0"));
+    has_all(&l, &["for", "arguments", "authorization", "handler"]);
+    has_none(&l, &["returns"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("echo: a.query().handler(a.handler.$0)"),
+    );
+    has_all(&l, &["function", "custom"]);
+    // the trailing `a.` at the end of an unclosed file
+    let l = labels(
+        &mut c,
+        DATA,
+        "const schema = a.schema({\n  Todo: a.model({\n    content: a.$0",
+    );
+    has_all(&l, &["string", "integer"]);
+}
+
+#[test]
+fn allow_rules_by_context() {
+    let mut c = Client::start();
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({ f: a.string() }).authorization((allow) => [allow.$0])"),
+    );
+    has_all(
+        &l,
+        &[
+            "publicApiKey",
+            "guest",
+            "authenticated",
+            "owner",
+            "ownerDefinedIn",
+            "ownersDefinedIn",
+            "group",
+            "groups",
+            "groupDefinedIn",
+            "groupsDefinedIn",
+            "custom",
+        ],
+    );
+    has_none(&l, &["resource"]);
+    // field level
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({ f: a.string().authorization((allow) => [allow.$0]) })"),
+    );
+    has_all(&l, &["owner", "authenticated"]);
+    has_none(&l, &["resource"]);
+    // custom operations: no owner rules
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("echo: a.query().authorization((allow) => [allow.$0])"),
+    );
+    has_all(&l, &["publicApiKey", "authenticated", "groups"]);
+    has_none(&l, &["owner", "ownerDefinedIn"]);
+    // schema level: resource is allowed
+    let l = labels(
+        &mut c,
+        DATA,
+        "const schema = a.schema({ T: a.model({}) }).authorization((allow) => [allow.$0]);",
+    );
+    has_all(&l, &["resource", "publicApiKey"]);
+    // chain methods after a rule, and operations inside .to()
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({}).authorization((allow) => [allow.owner().$0])"),
+    );
+    has_all(&l, &["to", "identityClaim"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({}).authorization((allow) => [allow.owner().to(['$0'])])"),
+    );
+    has_all(
+        &l,
+        &[
+            "create", "update", "delete", "read", "get", "list", "sync", "listen", "search",
+        ],
+    );
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({}).disableOperations(['$0'])"),
+    );
+    has_all(
+        &l,
+        &[
+            "queries",
+            "mutations",
+            "subscriptions",
+            "list",
+            "get",
+            "create",
+            "update",
+            "delete",
+            "onCreate",
+            "onUpdate",
+            "onDelete",
+        ],
+    );
+}
+
+#[test]
+fn model_and_field_names() {
+    let mut c = Client::start();
+    let l = labels(&mut c, DATA, &schema("X: a.model({ s: a.ref('$0') })"));
+    has_all(&l, &["Status", "Post", "Author"]);
+    let l = labels(&mut c, DATA, &schema("X: a.model({ p: a.hasMany('$0') })"));
+    has_all(&l, &["Post", "Author"]);
+    has_none(&l, &["Status"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({ p: a.hasMany('Post', '$0') })"),
+    );
+    has_all(&l, &["title", "authorId", "author"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({ code: a.string().required(), n: a.integer() }).identifier(['$0'])"),
+    );
+    has_all(&l, &["code", "n"]);
+    let l = labels(&mut c, DATA, &schema("X: a.model({ code: a.string(), n: a.integer() }).secondaryIndexes((index) => [index('$0')])"));
+    has_all(&l, &["code", "n"]);
+}
+
+#[test]
+fn group_names_come_from_the_auth_file() {
+    let mut c = Client::start();
+    c.write_file(
+        AUTH,
+        "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['ADMINS', 'EDITORS'] });\n",
+    );
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("X: a.model({}).authorization((allow) => [allow.groups(['$0'])])"),
+    );
+    assert_eq!(l, ["ADMINS", "EDITORS"]);
+    let l = labels(
+        &mut c,
+        STORAGE,
+        "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
+    );
+    assert_eq!(l, ["ADMINS", "EDITORS"]);
+    // an open, unsaved auth document wins over the disk
+    let auth = c.open(
+        AUTH,
+        "export const auth = defineAuth({ loginWith: { email: true }, groups: ['OPS'] });",
+    );
+    c.diagnostics(&auth, Some(1));
+    let l = labels(
+        &mut c,
+        STORAGE,
+        "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
+    );
+    assert_eq!(l, ["OPS"]);
+}
+
+#[test]
+fn literal_sets() {
+    let mut c = Client::start();
+    let cases: &[(&str, &str, &[&str])] = &[
+        (AUTH, "defineAuth({ loginWith: { email: { verificationEmailStyle: '$0' } } })", &["CODE", "LINK"]),
+        (AUTH, "defineAuth({ multifactor: { mode: '$0' } })", &["OFF", "OPTIONAL", "REQUIRED"]),
+        (AUTH, "defineAuth({ accountRecovery: '$0' })", &["EMAIL_ONLY", "PHONE_ONLY_WITHOUT_MFA", "NONE"]),
+        (AUTH, "defineAuth({ passwordlessOptions: { preferredChallenge: '$0' } })", &["EMAIL_OTP", "SMS_OTP", "PASSWORD", "WEB_AUTHN"]),
+        (AUTH, "defineAuth({ loginWith: { email: true, externalProviders: { scopes: ['$0'] } } })", &["PHONE", "EMAIL", "OPENID", "PROFILE", "COGNITO_ADMIN"]),
+        (FUNC, "defineFunction({ logging: { level: '$0' } })", &["info", "debug", "warn", "error", "fatal", "trace"]),
+        (DATA, "defineData({ schema, logging: { fieldLogLevel: '$0' } })", &["none", "all", "info", "debug", "error"]),
+        (AUTH, "defineAuth({ loginWith: { email: true }, access: (allow) => [allow.resource(fn).to(['$0'])] })", &["manageUsers", "createUser", "listUsers"]),
+        (DATA, "const schema = a.schema({ T: a.model({}) }).authorization((allow) => [allow.resource(fn).to(['$0'])]);", &["query", "mutate", "listen"]),
+    ];
+    for (file, fixture, want) in cases {
+        let l = labels(&mut c, file, fixture);
+        has_all(&l, want);
+    }
+}
+
+#[test]
+fn no_completions_in_comments_or_foreign_files() {
+    let mut c = Client::start();
+    let l = labels(&mut c, FUNC, "// defineFunction({ $0");
+    assert!(l.is_empty(), "{l:?}");
+    let l = labels(&mut c, "src/app.ts", "defineFunction({ $0 })");
+    assert!(l.is_empty(), "{l:?}");
+}
+
+#[test]
+fn hovers() {
+    let mut c =
+        Client::start_with(json!({ "initializationOptions": { "docsPlatform": "nextjs" } }));
+    let text = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ timeoutSeconds: 10, runtime: 22 });\n";
+    let uri = c.open(FUNC, text);
+    let h = c.hover(&uri, position_of(text, "defineFunction({", 3));
+    assert!(
+        h.contains("docs.amplify.aws/nextjs/build-a-backend/functions"),
+        "{h}"
+    );
+    let h = c.hover(&uri, position_of(text, "timeoutSeconds", 2));
+    assert!(h.contains("timeoutSeconds") && h.contains("900"), "{h}");
+    // the platform setting changes the links
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "amplifyLsp": { "docsPlatform": "swift" } } }),
+    );
+    let h = c.hover(&uri, position_of(text, "runtime", 1));
+    assert!(h.contains("docs.amplify.aws/swift/"), "{h}");
+    let h = c.hover(&uri, position_of(text, "import", 1));
+    assert!(h.is_empty(), "{h}");
+
+    let text = schema("X: a.model({ f: a.string() }).authorization((allow) => [allow.owner()])");
+    let uri = c.open(DATA, &text);
+    let h = c.hover(&uri, position_of(&text, "allow.owner", 7));
+    assert!(h.contains("allow.owner"), "{h}");
+    let h = c.hover(&uri, position_of(&text, "a.hasMany", 3));
+    assert!(h.contains("a.hasMany"), "{h}");
+    let h = c.hover(&uri, position_of(&text, ".required()", 2));
+    assert!(h.contains(".required"), "{h}");
+}
