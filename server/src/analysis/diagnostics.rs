@@ -120,6 +120,8 @@ pub fn diagnostics_for(
 
 /// Runs every rule module on one file.
 pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    rules::shape::check(cx, out);
+    rules::backend::check(cx, out);
     rules::auth::check(cx, out);
     rules::data::check(cx, out);
     rules::storage::check(cx, out);

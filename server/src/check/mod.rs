@@ -91,7 +91,11 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
             continue;
         };
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        let facts = index.facts(Some(&abs), Some(&crate::model::project::Summary::of(&file)));
+        let summary = crate::model::project::Summary {
+            path: Some(abs.clone()),
+            ..crate::model::project::Summary::of(&file)
+        };
+        let facts = index.facts(Some(&abs), Some(&summary));
         let diagnostics = analysis::diagnostics_for(&snapshot, &file, &facts, opts);
         reports.push(FileReport {
             path: path.clone(),

@@ -24,6 +24,10 @@ pub struct Summary {
     pub function_names: Vec<(Option<String>, Span)>,
     /// `defineBackend({ key: ident })` entries: (key, identifier passed, key span).
     pub backend_entries: Vec<(String, Option<String>, Span)>,
+    /// Named value imports: (module specifier, imported name).
+    pub imports: Vec<(String, String)>,
+    /// The file's path, when known (set by the index; used to resolve relative imports).
+    pub path: Option<PathBuf>,
 }
 
 /// The authorization modes declared in `defineData`.
@@ -59,6 +63,10 @@ pub struct ProjectFacts {
     /// Whether the facts are complete (the project was found and read); rules that need the whole project
     /// stay silent when it is not.
     pub complete: bool,
+    /// Some file of the project calls `defineBackend`.
+    pub has_backend: bool,
+    /// Every relative named import in the project: (imported module's path without extension, name).
+    pub imported: Vec<(PathBuf, String)>,
 }
 
 impl ProjectFacts {
@@ -89,6 +97,14 @@ impl ProjectFacts {
 impl Summary {
     pub fn of(file: &FileModel) -> Summary {
         let mut s = Summary::default();
+        for i in &file.imports {
+            if i.type_only {
+                continue;
+            }
+            for n in &i.names {
+                s.imports.push((i.source.clone(), n.imported.clone()));
+            }
+        }
         for d in &file.defines {
             s.defines
                 .push((d.kind, d.binding.clone(), d.exported, d.call_span));
@@ -207,7 +223,16 @@ impl ProjectFacts {
                 .extend(s.data_function_keys.iter().cloned());
             f.bucket_count += s.buckets.len();
             f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
+            if let Some(dir) = s.path.as_deref().and_then(std::path::Path::parent) {
+                for (source, name) in &s.imports {
+                    if source.starts_with('.') {
+                        f.imported
+                            .push((normalize(&dir.join(source)), name.clone()));
+                    }
+                }
+            }
             if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
+                f.has_backend = true;
                 let idents = f.backend_idents.get_or_insert_with(Vec::new);
                 idents.extend(
                     s.backend_entries
@@ -218,4 +243,30 @@ impl ProjectFacts {
         }
         f
     }
+}
+
+/// A path with `.`/`..` segments resolved and a TypeScript/JavaScript extension removed, for comparing module
+/// specifiers with file paths.
+pub fn normalize(p: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    let strip = out.extension().is_some_and(|e| {
+        matches!(
+            e.to_str(),
+            Some("ts" | "tsx" | "mts" | "cts" | "js" | "mjs" | "cjs")
+        )
+    });
+    if strip {
+        out.set_extension("");
+    }
+    out
 }

@@ -48,7 +48,9 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
 pub fn summarize(path: &Path, text: &str) -> Option<Summary> {
     let lang = Lang::from_path(&path.to_string_lossy())?;
     let tree = syntax::parse(text, lang, None)?;
-    Some(Summary::of(&FileModel::build(&tree, text, lang)))
+    let mut s = Summary::of(&FileModel::build(&tree, text, lang));
+    s.path = Some(path.to_path_buf());
+    Some(s)
 }
 
 impl ProjectIndex {

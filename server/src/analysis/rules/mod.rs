@@ -18,6 +18,8 @@ pub struct RuleCtx<'a> {
 }
 
 pub mod auth;
+pub mod backend;
 pub mod data;
 pub mod function;
+pub mod shape;
 pub mod storage;

@@ -47,12 +47,12 @@ static SCHEDULE_OBJECT: ObjTy = ObjTy {
             Ty::Str,
             d(
                 "IANA time zone the schedule runs in",
-                "For example `America/New_York`. The types require it in the object form, but Amplify falls back to \
-                 UTC; the name is only checked at deploy.",
+                "For example `America/New_York`. The published types list it as required in the object form, but \
+                 Amplify falls back to UTC when it is left out (verified with synth), so we do not insist; the name \
+                 is only checked at deploy.",
                 path::FN_SCHEDULE,
             ),
         )
-        .req()
         .def("'UTC'"),
         prop(
             "description",

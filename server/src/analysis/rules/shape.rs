@@ -1,0 +1,416 @@
+//! Shape rules, driven by the catalog: unknown properties, wrong kinds of values, literals outside their set,
+//! numbers out of bounds or fractional, missing required properties, duplicate keys. Values we cannot know
+//! (identifiers, calls, spreads, templates with substitutions) are never guessed at.
+
+use super::validators::did_you_mean;
+use super::RuleCtx;
+use crate::analysis::{Diagnostic, Severity};
+use crate::model::catalog::{self, Enforced, NumRule, ObjTy, Prop, Ty};
+use crate::model::value::{Kind, Value};
+use crate::text::Span;
+
+/// How deep the checker follows nested objects.
+const MAX_DEPTH: usize = 32;
+
+pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    for d in &cx.file.defines {
+        let Some(call) = catalog::call(d.kind.callee()) else {
+            continue;
+        };
+        let Some(ty) = call.arg else { continue };
+        match &d.arg {
+            Some(arg) => {
+                let arg = cx.file.resolve(arg);
+                let mut c = Checker {
+                    out,
+                    root: call.name,
+                };
+                c.value(arg, &ty, None, d.callee_span, 0);
+            }
+            None if !call.arg_optional => out.push(Diagnostic::new(
+                d.callee_span,
+                Severity::Error,
+                "shape/missing-required",
+                format!(
+                    "`{}` needs an argument: `{}({{ ... }})`",
+                    call.name, call.name
+                ),
+            )),
+            None => {}
+        }
+    }
+}
+
+struct Checker<'o> {
+    out: &'o mut Vec<Diagnostic>,
+    root: &'static str,
+}
+
+fn severity(prop: Option<&Prop>) -> Severity {
+    match prop.map(|p| p.enforced) {
+        Some(Enforced::Synth) => Severity::Error,
+        _ => Severity::Warning,
+    }
+}
+
+/// A short name of a value's kind, for messages.
+fn kind_name(v: &Value) -> &'static str {
+    match v.kind {
+        Kind::Str(_) | Kind::Template => "a string",
+        Kind::Num(_) => "a number",
+        Kind::Bool(_) => "a boolean",
+        Kind::Null => "null",
+        Kind::Undefined => "undefined",
+        Kind::Array(_) => "an array",
+        Kind::Object(_) => "an object",
+        Kind::Func(_) => "a function",
+        _ => "this value",
+    }
+}
+
+/// Whether a value is something we can judge (a literal, a function, or `secret()`).
+fn knowable(v: &Value) -> bool {
+    matches!(
+        v.kind,
+        Kind::Str(_)
+            | Kind::Num(_)
+            | Kind::Bool(_)
+            | Kind::Null
+            | Kind::Array(_)
+            | Kind::Object(_)
+            | Kind::Func(_)
+    ) || v.is_secret_call()
+}
+
+/// Whether type `ty` accepts the *kind* of value `v` (not checking literals or bounds).
+fn kind_fits(v: &Value, ty: &Ty) -> bool {
+    match ty {
+        Ty::Any => true,
+        Ty::Str | Ty::StrLit(_) => matches!(v.kind, Kind::Str(_) | Kind::Template),
+        Ty::Num(_) | Ty::NumLit(_) => matches!(v.kind, Kind::Num(_)),
+        Ty::Bool => matches!(v.kind, Kind::Bool(_)),
+        Ty::Secret => v.is_secret_call() || matches!(v.kind, Kind::Str(_) | Kind::Template),
+        Ty::Func => matches!(v.kind, Kind::Func(_)),
+        Ty::Resource => !matches!(
+            v.kind,
+            Kind::Str(_)
+                | Kind::Num(_)
+                | Kind::Bool(_)
+                | Kind::Array(_)
+                | Kind::Object(_)
+                | Kind::Null
+        ),
+        Ty::Schema => matches!(
+            v.kind,
+            Kind::Str(_) | Kind::Template | Kind::Call { .. } | Kind::Ident(_)
+        ),
+        Ty::Obj(_) => matches!(v.kind, Kind::Object(_)),
+        Ty::Arr(_) => matches!(v.kind, Kind::Array(_)),
+        Ty::OneOf(opts) => opts.iter().any(|t| kind_fits(v, t)),
+    }
+}
+
+impl Checker<'_> {
+    fn push(&mut self, span: Span, sev: Severity, code: &'static str, msg: String) {
+        self.out.push(Diagnostic::new(span, sev, code, msg));
+    }
+
+    fn value(&mut self, v: &Value, ty: &Ty, prop: Option<&Prop>, anchor: Span, depth: usize) {
+        if depth > MAX_DEPTH || !knowable(v) {
+            return;
+        }
+        let sev = severity(prop);
+        let what = prop.map_or(self.root, |p| p.name);
+        if !kind_fits(v, ty) {
+            // A plain string where a secret is required is reported by the security rules.
+            self.push(
+                v.span,
+                sev,
+                "shape/wrong-type",
+                format!(
+                    "`{what}` expects {}, not {}",
+                    catalog::ty_label(ty),
+                    kind_name(v)
+                ),
+            );
+            return;
+        }
+        match ty {
+            Ty::StrLit(values) => {
+                if let Kind::Str(s) = &v.kind {
+                    if !values.contains(&s.as_str()) {
+                        let hint = did_you_mean(s, values)
+                            .map(|m| format!(" Did you mean '{m}'?"))
+                            .unwrap_or_default();
+                        self.push(
+                            v.span,
+                            sev,
+                            "shape/invalid-literal",
+                            format!(
+                                "'{s}' is not a valid `{what}`: use one of {}.{hint}",
+                                catalog::ty_label(ty)
+                            ),
+                        );
+                    }
+                }
+            }
+            Ty::NumLit(values) => {
+                if let Kind::Num(n) = v.kind {
+                    if !values.iter().any(|x| *x as f64 == n) {
+                        self.push(
+                            v.span,
+                            sev,
+                            "shape/invalid-literal",
+                            format!(
+                                "{n} is not a valid `{what}`: use one of {}",
+                                catalog::ty_label(ty)
+                            ),
+                        );
+                    }
+                }
+            }
+            Ty::Num(rule) => {
+                if let Kind::Num(n) = v.kind {
+                    self.number(n, rule, v.span, what, sev);
+                }
+            }
+            Ty::Obj(obj) => self.object(v, obj, anchor, depth),
+            Ty::Arr(inner) => {
+                if let Some(items) = v.as_array() {
+                    for item in items {
+                        self.value(item, inner, prop, item.span, depth + 1);
+                    }
+                }
+            }
+            Ty::OneOf(opts) => {
+                // Check against the options whose kind fits; a literal must satisfy one of them.
+                let fitting: Vec<&Ty> = opts.iter().filter(|t| kind_fits(v, t)).collect();
+                if fitting.len() == 1 {
+                    self.value(v, fitting[0], prop, anchor, depth + 1);
+                } else if let Some(t) = fitting
+                    .iter()
+                    .find(|t| matches!(t, Ty::Obj(_) | Ty::Arr(_)))
+                {
+                    self.value(v, t, prop, anchor, depth + 1);
+                } else if let Kind::Str(s) = &v.kind {
+                    // several string options: fine if any accepts the literal
+                    let ok = fitting.iter().any(|t| match t {
+                        Ty::StrLit(vals) => vals.contains(&s.as_str()),
+                        _ => true,
+                    });
+                    if !ok {
+                        self.push(
+                            v.span,
+                            sev,
+                            "shape/invalid-literal",
+                            format!(
+                                "'{s}' is not a valid `{what}`: use one of {}",
+                                catalog::ty_label(ty)
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn number(&mut self, n: f64, rule: &NumRule, span: Span, what: &str, sev: Severity) {
+        let bounds = match (rule.min, rule.max) {
+            (Some(a), Some(b)) => format!("between {a} and {b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => String::new(),
+        };
+        if rule.min.is_some_and(|m| n < m) || rule.max.is_some_and(|m| n > m) {
+            self.push(
+                span,
+                sev,
+                "shape/out-of-range",
+                format!(
+                    "`{what}` must be {bounds}{}; {n} is out of range",
+                    if rule.integer {
+                        " (a whole number)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        } else if rule.integer && n.fract() != 0.0 {
+            self.push(
+                span,
+                sev,
+                "shape/not-integer",
+                format!("`{what}` must be a whole number; {n} has a fractional part"),
+            );
+        }
+    }
+
+    fn object(&mut self, v: &Value, obj: &ObjTy, anchor: Span, depth: usize) {
+        let Some(props) = v.as_object() else { return };
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for p in props {
+            let Some(key) = p.key.as_deref() else {
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                let mut d = Diagnostic::new(
+                    p.key_span,
+                    Severity::Warning,
+                    "shape/duplicate-property",
+                    format!("`{key}` is set twice; the last one wins"),
+                );
+                d.related.push(crate::analysis::Related {
+                    uri: None,
+                    span: *first,
+                    message: "first set here".into(),
+                });
+                self.out.push(d);
+            }
+            seen.push((key, p.key_span));
+            match catalog::prop(obj, key) {
+                Some(known) => self.value(&p.value, &known.ty, Some(known), p.key_span, depth + 1),
+                None => match obj.extra {
+                    Some(extra) if (extra.key_ok)(key) => {
+                        self.value(&p.value, extra.value, None, p.key_span, depth + 1);
+                    }
+                    _ => self.unknown(key, p.key_span, obj),
+                },
+            }
+        }
+        if v.has_spread() {
+            return;
+        }
+        for req in obj.props.iter().filter(|p| p.required) {
+            if !props.iter().any(|p| p.key.as_deref() == Some(req.name)) {
+                let span = if anchor.is_empty() {
+                    Span::new(v.span.start, v.span.start + 1)
+                } else {
+                    anchor
+                };
+                self.push(
+                    span,
+                    severity(Some(req)),
+                    "shape/missing-required",
+                    format!("`{}` is required here: {}", req.name, req.doc.summary),
+                );
+            }
+        }
+    }
+
+    fn unknown(&mut self, key: &str, span: Span, obj: &ObjTy) {
+        if self.root == "defineBackend" && catalog::backend::RESERVED_KEYS.contains(&key) {
+            self.push(
+                span,
+                Severity::Warning,
+                "backend/reserved-key",
+                format!("`{key}` is a member of the backend object itself; give this resource another name"),
+            );
+            return;
+        }
+        let names: Vec<&str> = obj.props.iter().map(|p| p.name).collect();
+        let hint = did_you_mean(key, &names)
+            .map(|m| format!(" Did you mean `{m}`?"))
+            .unwrap_or_default();
+        let known = if names.is_empty() {
+            String::new()
+        } else {
+            format!(" Known properties: {}.", names.join(", "))
+        };
+        let msg = if hint.is_empty() {
+            format!(
+                "`{}` does not accept `{key}`; Amplify ignores it.{known}",
+                self.root
+            )
+        } else {
+            format!("Unknown property `{key}`.{hint}")
+        };
+        self.push(span, Severity::Warning, "shape/unknown-property", msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::file::FileModel;
+    use crate::model::project::ProjectFacts;
+    use crate::syntax::{parse, Lang};
+
+    fn run(src: &str) -> Vec<Diagnostic> {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        let project = ProjectFacts::default();
+        let cx = RuleCtx {
+            src,
+            file: &file,
+            path: None,
+            project: &project,
+        };
+        let mut out = Vec::new();
+        check(&cx, &mut out);
+        out
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn function_numbers() {
+        let src = "defineFunction({ timeoutSeconds: 901, memoryMB: 127.5, ephemeralStorageSizeMB: 600.5, runtime: 16 })";
+        let d = run(src);
+        assert_eq!(
+            codes(&d),
+            [
+                "shape/out-of-range",
+                "shape/out-of-range",
+                "shape/not-integer",
+                "shape/invalid-literal"
+            ]
+        );
+        assert!(d.iter().all(|d| d.severity == Severity::Error));
+        assert_eq!(&src[d[0].span.start..d[0].span.end], "901");
+        assert!(
+            run("defineFunction({ timeoutSeconds: 900, memoryMB: 128, runtime: 22 })").is_empty()
+        );
+    }
+
+    #[test]
+    fn unknown_properties_with_did_you_mean() {
+        let src = "defineAuth({ loginwith: { email: true } })";
+        let d = run(src);
+        assert!(codes(&d).contains(&"shape/unknown-property"), "{d:?}");
+        let u = d
+            .iter()
+            .find(|d| d.code == "shape/unknown-property")
+            .expect("unknown");
+        assert!(u.message.contains("loginWith"), "{}", u.message);
+        assert_eq!(&src[u.span.start..u.span.end], "loginwith");
+        assert!(codes(&d).contains(&"shape/missing-required"));
+    }
+
+    #[test]
+    fn literals_and_kinds() {
+        let d = run("defineFunction({ architecture: 'arm', bundling: { minify: 'yes' } })");
+        assert_eq!(codes(&d), ["shape/invalid-literal", "shape/wrong-type"]);
+        let d = run("defineStorage({ name: 'x', isDefault: true, isDefault: false })");
+        assert_eq!(codes(&d), ["shape/duplicate-property"]);
+        assert_eq!(d[0].related.len(), 1);
+    }
+
+    #[test]
+    fn unknowable_values_are_left_alone() {
+        assert!(
+            run("defineFunction({ timeoutSeconds: TIMEOUT, runtime: cfg.runtime, ...rest })")
+                .is_empty()
+        );
+        assert!(run("defineStorage({ ...common })").is_empty());
+        assert!(run("defineFunction({ name: `fn-${stage}` })").is_empty());
+    }
+
+    #[test]
+    fn backend_reserved_keys() {
+        let d = run("defineBackend({ auth, stack: x })");
+        assert_eq!(codes(&d), ["backend/reserved-key"]);
+    }
+}
