@@ -22,9 +22,11 @@ use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
 pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
 pub struct Backend {
-    client: Client,
-    docs: DocumentStore,
-    index: ProjectIndex,
+    pub(crate) client: Client,
+    pub(crate) docs: DocumentStore,
+    pub(crate) index: ProjectIndex,
+    /// The client's capabilities, as sent in `initialize`.
+    pub(crate) client_caps: RwLock<ClientCapabilities>,
     settings: RwLock<Settings>,
     encoding: AtomicU8,
     /// The client pulls diagnostics (`textDocument/diagnostic`), so we do not push them.
@@ -48,6 +50,7 @@ impl Backend {
             client,
             docs: DocumentStore::new(),
             index: ProjectIndex::new(),
+            client_caps: RwLock::new(ClientCapabilities::default()),
             settings: RwLock::new(Settings::default()),
             encoding: AtomicU8::new(ENC_UTF16),
             pull_diagnostics: AtomicBool::new(false),
@@ -59,18 +62,18 @@ impl Backend {
         }
     }
 
-    fn encoding(&self) -> Encoding {
+    pub(crate) fn encoding(&self) -> Encoding {
         match self.encoding.load(Ordering::Relaxed) {
             ENC_UTF8 => Encoding::Utf8,
             _ => Encoding::Utf16,
         }
     }
 
-    fn settings(&self) -> Settings {
+    pub(crate) fn settings(&self) -> Settings {
         self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         let s = self.settings();
         Options {
             syntax_errors: s.syntax_errors.unwrap_or(false),
@@ -92,7 +95,7 @@ impl Backend {
     }
 
     /// Runs `f`, turning a panic into `None` and one log line naming the method and document (never its text).
-    fn guard<T>(&self, method: &str, uri: &str, f: impl FnOnce() -> T) -> Option<T> {
+    pub(crate) fn guard<T>(&self, method: &str, uri: &str, f: impl FnOnce() -> T) -> Option<T> {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(v) => Some(v),
             Err(_) => {
@@ -104,7 +107,7 @@ impl Backend {
         }
     }
 
-    fn lsp_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
+    pub(crate) fn lsp_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
         let enc = self.encoding();
         let opts = self.options();
         self.guard("diagnostics", uri.as_str(), || {
@@ -175,8 +178,22 @@ impl Backend {
             .await;
     }
 
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    pub(crate) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         self.docs.snapshot(uri.as_str())
+    }
+
+    /// The current text of a file: the open document's, else the disk's.
+    pub(crate) fn read_text(&self, path: &std::path::Path) -> Option<String> {
+        if let Some(uri) = Uri::from_file_path(path) {
+            if let Some(snap) = self.docs.snapshot(uri.as_str()) {
+                return Some(snap.text.as_str().to_string());
+            }
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() > self.settings().max_file_size() as u64 {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
     }
 
     /// `amplify/debugDocument {uri}`: the server's view of a document, for tests and bug reports: its version,
@@ -261,7 +278,10 @@ impl LanguageServer for Backend {
             }
         }
         let position_encoding = Some(PositionEncodingKind::from(enc.as_lsp()));
-        Ok(InitializeResult {
+        if let Ok(mut caps) = self.client_caps.write() {
+            *caps = params.capabilities.clone();
+        }
+        let mut result = InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding,
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -297,7 +317,10 @@ impl LanguageServer for Backend {
                 version: Some(crate::VERSION.to_string()),
             }),
             offset_encoding: None,
-        })
+        };
+        super::actions::capabilities(&mut result.capabilities, &params.capabilities);
+        super::nav::capabilities(&mut result.capabilities, &params.capabilities);
+        Ok(result)
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -474,6 +497,58 @@ impl LanguageServer for Backend {
             }),
             range: Some(convert::range(&snap.rope, h.span, enc)),
         }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        super::actions::code_action(self, params).await
+    }
+
+    async fn code_action_resolve(&self, params: CodeAction) -> RpcResult<CodeAction> {
+        super::actions::code_action_resolve(self, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> RpcResult<Option<GotoDefinitionResponse>> {
+        super::nav::goto_definition(self, params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
+        super::nav::references(self, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> RpcResult<Option<PrepareRenameResponse>> {
+        super::nav::prepare_rename(self, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
+        super::nav::rename(self, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> RpcResult<Option<DocumentSymbolResponse>> {
+        super::nav::document_symbol(self, params).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
+        super::nav::workspace_symbol(self, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
+        super::nav::code_lens(self, params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
+        super::nav::inlay_hint(self, params).await
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
