@@ -61,7 +61,7 @@ pub enum TypeKind {
     Model(Model),
     CustomType(Fields),
     Enum(EnumDef),
-    Operation(Operation),
+    Operation(Box<Operation>),
     Conversation(Conversation),
     /// A value we could not read.
     Unknown,
@@ -742,16 +742,24 @@ impl<'f> Cx<'f> {
             Builder::Model => TypeKind::Model(self.model(first, arg, rest)),
             Builder::CustomType => TypeKind::CustomType(self.fields(arg, first.name_span, 0)),
             Builder::Enum => TypeKind::Enum(self.enum_def(arg, first.name_span)),
-            Builder::Query => TypeKind::Operation(self.operation(OpKind::Query, first, arg, rest)),
+            Builder::Query => {
+                TypeKind::Operation(Box::new(self.operation(OpKind::Query, first, arg, rest)))
+            }
             Builder::Mutation => {
-                TypeKind::Operation(self.operation(OpKind::Mutation, first, arg, rest))
+                TypeKind::Operation(Box::new(self.operation(OpKind::Mutation, first, arg, rest)))
             }
-            Builder::Subscription => {
-                TypeKind::Operation(self.operation(OpKind::Subscription, first, arg, rest))
-            }
-            Builder::Generation => {
-                TypeKind::Operation(self.operation(OpKind::Generation, first, arg, rest))
-            }
+            Builder::Subscription => TypeKind::Operation(Box::new(self.operation(
+                OpKind::Subscription,
+                first,
+                arg,
+                rest,
+            ))),
+            Builder::Generation => TypeKind::Operation(Box::new(self.operation(
+                OpKind::Generation,
+                first,
+                arg,
+                rest,
+            ))),
             Builder::Conversation => TypeKind::Conversation(self.conversation(first, arg, rest)),
             _ => TypeKind::Unknown,
         }
@@ -1337,7 +1345,7 @@ mod tests {
         schema_of(&file).expect("schema")
     }
 
-    fn at<'s>(src: &'s str, span: Span) -> &'s str {
+    fn at(src: &str, span: Span) -> &str {
         &src[span.start..span.end]
     }
 
