@@ -160,6 +160,15 @@ impl Backend {
         if self.pull_diagnostics.load(Ordering::Relaxed) {
             return;
         }
+        // Coalesce bursts: let changes that already arrived apply first, and analyse only the newest version.
+        tokio::task::yield_now().await;
+        if self
+            .docs
+            .snapshot(uri.as_str())
+            .is_some_and(|cur| cur.version > snap.version)
+        {
+            return;
+        }
         let diags = self.lsp_diagnostics(&uri, &snap).unwrap_or_default();
         {
             let Ok(mut published) = self.published.lock() else {
