@@ -14,6 +14,7 @@ use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
 use crate::model::catalog::schema::{NUMERIC_VALIDATORS, STRING_VALIDATORS};
 use crate::model::file::DefineKind;
+use crate::model::project::ProjectFacts;
 use crate::model::schema::{
     schema_of, Field, FieldKind, Fields, HandlerKind, Model, OpKind, Operation, RefTarget, RelKind,
     Rule, Rules, Schema, TypeDef, TypeKind, TypeTag, MAX_NESTING,
@@ -138,7 +139,7 @@ fn authorization_modes(cx: &RuleCtx, sink: &mut Sink) {
             .map(|p| (p, cx.file.resolve(&p.value)))
         {
             Some((p, v)) if !matches!(v.kind, Kind::Undefined) => {
-                if v.as_str() == Some("userPool") && cx.project.complete && !cx.project.has_auth {
+                if v.as_str() == Some("userPool") && auth_certainly_absent(cx.project) {
                     sink.error(
                         p.value.span,
                         USER_POOL_WITHOUT_AUTH,
@@ -197,6 +198,18 @@ fn authorization_modes(cx: &RuleCtx, sink: &mut Sink) {
             ),
         }
     }
+}
+
+/// No `defineAuth`/`referenceAuth` anywhere in a fully read project. A factory called through a renamed or
+/// namespace import is not recognised as auth, so a project that imports something from an
+/// `auth/resource` module is given the benefit of the doubt.
+fn auth_certainly_absent(p: &ProjectFacts) -> bool {
+    p.complete
+        && !p.has_auth
+        && !p
+            .imported
+            .iter()
+            .any(|(path, _)| path.ends_with("auth/resource"))
 }
 
 fn is_falsy_literal(v: &Value) -> bool {
@@ -1544,7 +1557,7 @@ impl<'a> Check<'a> {
                     "the project has no API key: add `apiKeyAuthorizationMode: { expiresInDays: 30 }` to \
                      `authorizationModes` in defineData"
                 }
-                "userPools" if !p.has_auth => {
+                "userPools" if auth_certainly_absent(p) => {
                     "the project has no user pool: add `defineAuth` in amplify/auth/resource.ts and pass it to \
                      `defineBackend`, or use another rule"
                 }
@@ -2718,6 +2731,14 @@ mod tests {
                 (PROVIDER_NOT_CONFIGURED, "custom()".to_string())
             ]
         );
+        // an auth resource Amplify's factory detection may have missed (renamed or namespace import)
+        let src = model("allow.owner()");
+        let mut f = facts(&src, false);
+        f.imported.push((
+            PathBuf::from("/p/amplify/auth/resource"),
+            "auth".to_string(),
+        ));
+        assert!(run_full(&src, &f, None).is_empty());
         // field-level rules count too
         let src = data(
             "T: a.model({ c: a.string().authorization((allow) => [allow.publicApiKey()]) })\
