@@ -122,6 +122,7 @@ pub fn diagnostics_for(
 pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     rules::shape::check(cx, out);
     rules::backend::check(cx, out);
+    rules::security::check(cx, out);
     rules::auth::check(cx, out);
     rules::data::check(cx, out);
     rules::storage::check(cx, out);

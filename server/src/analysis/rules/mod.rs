@@ -21,5 +21,6 @@ pub mod auth;
 pub mod backend;
 pub mod data;
 pub mod function;
+pub mod security;
 pub mod shape;
 pub mod storage;

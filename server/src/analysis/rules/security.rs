@@ -1,0 +1,132 @@
+//! Security advice for the data schema: rules that open data to anyone on the internet.
+
+use super::RuleCtx;
+use crate::analysis::{Diagnostic, Severity};
+use crate::model::value::{Kind, Value};
+
+pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    let mut roots: Vec<&Value> = Vec::new();
+    for b in &cx.file.bindings {
+        if let Some(v) = &b.value {
+            roots.push(v);
+        }
+    }
+    for d in &cx.file.defines {
+        if let Some(a) = &d.arg {
+            roots.push(a);
+        }
+    }
+    for v in roots {
+        walk(v, 0, &mut |call| guest_rules(call, out));
+    }
+}
+
+/// Visits every value below `v` (bounded by the lowering depth).
+fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
+    if depth > 200 {
+        return;
+    }
+    f(v);
+    match &v.kind {
+        Kind::Array(items) => items.iter().for_each(|i| walk(i, depth + 1, f)),
+        Kind::Object(props) => props.iter().for_each(|p| walk(&p.value, depth + 1, f)),
+        Kind::Call { callee, args, .. } => {
+            walk(callee, depth + 1, f);
+            args.iter().for_each(|a| walk(a, depth + 1, f));
+        }
+        Kind::Member { object, .. } => walk(object, depth + 1, f),
+        Kind::Spread(inner) => walk(inner, depth + 1, f),
+        Kind::Func(func) => {
+            if let Some(b) = &func.body {
+                walk(b, depth + 1, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `.authorization((allow) => [allow.guest()...])`: a hint that unauthenticated visitors get that access.
+fn guest_rules(v: &Value, out: &mut Vec<Diagnostic>) {
+    let Kind::Call { callee, args, .. } = &v.kind else {
+        return;
+    };
+    let Kind::Member { prop, .. } = &callee.kind else {
+        return;
+    };
+    if prop != "authorization" {
+        return;
+    }
+    let Some(func) = args.first().and_then(Value::as_func) else {
+        return;
+    };
+    let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let Some(body) = &func.body else { return };
+    let rules: Vec<&Value> = match &body.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![body],
+    };
+    for rule in rules {
+        let Some(chain) = rule.chain() else { continue };
+        if chain.root != param || chain.links.first().map(|l| l.name) != Some("guest") {
+            continue;
+        }
+        let ops = chain.arg("to").and_then(Value::as_array).map(|ops| {
+            ops.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let what = match ops {
+            Some(o) if !o.is_empty() => format!("may {o}"),
+            _ => "have full access to".to_string(),
+        };
+        let name = chain.links[0].name_span;
+        out.push(Diagnostic::new(
+            name,
+            Severity::Hint,
+            "data/guest-access",
+            format!(
+                "`allow.guest()`: visitors who are not signed in {what} these records (through the identity pool). \
+                 Make sure that is intended"
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::file::FileModel;
+    use crate::model::project::ProjectFacts;
+    use crate::syntax::{parse, Lang};
+
+    fn run(src: &str) -> Vec<Diagnostic> {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        let project = ProjectFacts::default();
+        let cx = RuleCtx {
+            src,
+            file: &file,
+            path: None,
+            project: &project,
+        };
+        let mut out = Vec::new();
+        check(&cx, &mut out);
+        out
+    }
+
+    #[test]
+    fn guest_rules_get_a_hint() {
+        let src = "const schema = a.schema({ Post: a.model({ t: a.string() }).authorization((allow) => [allow.guest().to(['read']), allow.owner()]) });";
+        let d = run(src);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "data/guest-access");
+        assert_eq!(d[0].severity, Severity::Hint);
+        assert_eq!(&src[d[0].span.start..d[0].span.end], "guest");
+        assert!(d[0].message.contains("read"));
+        let src = "const schema = a.schema({ Post: a.model({}).authorization((allow) => [allow.authenticated()]) });";
+        assert!(run(src).is_empty());
+    }
+}
