@@ -527,53 +527,55 @@ impl Field {
     }
 }
 
-/// The schema of a file: the one passed to `defineData({ schema })`, else a top-level `a.combine(...)`, else the
-/// top-level `a.schema(...)` bindings (combined when there are several).
+/// The schema of a file: the one passed to `defineData({ schema })` (None when that cannot be read), else a
+/// top-level `a.combine(...)`, else the top-level `a.schema(...)` bindings (combined when there are several).
+/// A schema found through an exported binding may be combined with others elsewhere, so it is not
+/// [complete](Schema::complete).
 pub fn schema_of(file: &FileModel) -> Option<Schema> {
     let cx = Cx::new(file);
-    for d in file.defines.iter().filter(|d| d.kind == DefineKind::Data) {
-        if let Some(v) = d.arg.as_ref().and_then(|a| a.field("schema")) {
-            let v = file.resolve(v);
-            if let Some(s) = cx.schema(v) {
-                return Some(s);
-            }
-        }
+    if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
+        let v = d.arg.as_ref().and_then(|a| a.field("schema"))?;
+        return cx.schema(file.resolve(v));
     }
-    let values: Vec<&Value> = file
+    let bindings: Vec<(&Value, bool)> = file
         .bindings
         .iter()
-        .filter_map(|b| b.value.as_ref())
+        .filter_map(|b| b.value.as_ref().map(|v| (v, b.exported)))
         .collect();
     // a.combine([...]) first
-    for v in &values {
+    for (v, exported) in &bindings {
         if cx.builder_name(v) == Some("combine") {
-            if let Some(s) = cx.schema(v) {
+            if let Some(mut s) = cx.schema(v) {
+                s.combine_complete &= !exported;
                 return Some(s);
             }
         }
     }
-    let schemas: Vec<&Value> = values
+    let schemas: Vec<(&Value, bool)> = bindings
         .iter()
         .copied()
-        .filter(|v| cx.builder_name(v) == Some("schema"))
+        .filter(|(v, _)| cx.builder_name(v) == Some("schema"))
         .collect();
-    match schemas.as_slice() {
-        [] => None,
-        [one] => cx.schema(one),
+    let exported = schemas.iter().any(|(_, e)| *e);
+    let mut schema = match schemas.as_slice() {
+        [] => return None,
+        [(one, _)] => cx.schema(one)?,
         many => {
-            let parts: Vec<Part> = many.iter().filter_map(|v| cx.part(v, 0)).collect();
+            let parts: Vec<Part> = many.iter().filter_map(|(v, _)| cx.part(v, 0)).collect();
             let span = Span::new(
-                many.first().map_or(0, |v| v.span.start),
-                many.last().map_or(0, |v| v.span.end),
+                many.first().map_or(0, |(v, _)| v.span.start),
+                many.last().map_or(0, |(v, _)| v.span.end),
             );
-            Some(Schema {
+            Schema {
                 combine_complete: parts.len() == many.len(),
                 combined: true,
                 parts: renumber(parts),
                 span,
-            })
+            }
         }
-    }
+    };
+    schema.combine_complete &= !exported;
+    Some(schema)
 }
 
 fn renumber(mut parts: Vec<Part>) -> Vec<Part> {
@@ -1561,6 +1563,23 @@ export const data = defineData({ schema: a.combine([one, sqlSchema]) });
         let s = schema(src);
         assert!(!s.complete());
         assert_eq!(s.model_names(), ["A"]);
+    }
+
+    #[test]
+    fn exported_or_unreadable_schemas_are_not_complete() {
+        // an exported schema may be combined with others in another file
+        let src = "import { a } from '@aws-amplify/backend';\nexport const part = a.schema({ A: a.model({}) });\n";
+        let s = schema(src);
+        assert!(!s.complete());
+        assert_eq!(s.model_names(), ["A"]);
+        let src = "import { a } from '@aws-amplify/backend';\nconst part = a.schema({ A: a.model({}) });\n";
+        assert!(schema(src).complete());
+        // defineData with a schema we cannot read: no guessing from other bindings
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nimport { schema } from './schema';\n\
+                   const other = a.schema({ A: a.model({}) });\nexport const data = defineData({ schema });\n";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        assert!(schema_of(&file).is_none());
     }
 
     #[test]
