@@ -302,10 +302,10 @@ fn auth(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
         let body = Field::of(cx, e, "verificationEmailBody");
         let what = if link {
             "the verification email must contain the link: call `createLink()` (optionally with the link text) \
-             in `verificationEmailBody`, e.g. `(createLink) => `Verify here: ${createLink()}``"
+             in `verificationEmailBody`, e.g. `(createLink) => 'Verify your address: ' + createLink()`"
         } else {
             "the verification email must contain the code: call `createCode()` in `verificationEmailBody`, e.g. \
-             `(createCode) => `Your code is ${createCode()}``"
+             `(createCode) => 'Your code is ' + createCode()`"
         };
         callback(cx, &body, what, out);
     }
@@ -315,7 +315,7 @@ fn auth(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
             cx,
             &msg,
             "the verification SMS must contain the code: call `createCode()` in `verificationMessage`, e.g. \
-             `(createCode) => `Your code is ${createCode()}``",
+             `(createCode) => 'Your code is ' + createCode()`",
             out,
         );
     }
@@ -397,7 +397,7 @@ fn mfa_sms_message(cx: &RuleCtx, multifactor: &Field, out: &mut Vec<Diagnostic>)
             cx,
             &msg,
             "the MFA text message must contain the code: call `createCode()` in `smsMessage`, e.g. \
-             `(createCode) => `Your sign-in code is ${createCode()}``",
+             `(createCode) => 'Your sign-in code is ' + createCode()`",
             out,
         );
     }
