@@ -1,7 +1,7 @@
 import { defineAuth, secret } from '@aws-amplify/backend';
 
-export const auth = defineAuth({ // expect: shape/missing-required
-  loginwith: { // expect: shape/unknown-property
+export const auth = defineAuth({
+  loginWith: {
     email: true,
     externalProviders: {
       google: {
@@ -12,5 +12,6 @@ export const auth = defineAuth({ // expect: shape/missing-required
       logoutUrls: ['http://localhost:3000/'],
     },
   },
+  multiFactor: { mode: 'OPTIONAL', totp: true }, // expect: shape/unknown-property
   groups: ['ADMINS', 'MEMBERS'],
 });

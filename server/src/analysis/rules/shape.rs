@@ -174,7 +174,7 @@ impl Checker<'_> {
                     self.number(n, rule, v.span, what, sev);
                 }
             }
-            Ty::Obj(obj) => self.object(v, obj, anchor, depth),
+            Ty::Obj(obj) => self.object(v, obj, anchor, depth, what),
             Ty::Arr(inner) => {
                 if let Some(items) = v.as_array() {
                     for item in items {
@@ -246,7 +246,7 @@ impl Checker<'_> {
         }
     }
 
-    fn object(&mut self, v: &Value, obj: &ObjTy, anchor: Span, depth: usize) {
+    fn object(&mut self, v: &Value, obj: &ObjTy, anchor: Span, depth: usize, parent: &str) {
         let Some(props) = v.as_object() else { return };
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in props {
@@ -274,7 +274,9 @@ impl Checker<'_> {
                     Some(extra) if (extra.key_ok)(key) => {
                         self.value(&p.value, extra.value, None, p.key_span, depth + 1);
                     }
-                    _ => self.unknown(key, p.key_span, obj),
+                    // A free-form record (environment, layers...): key rules are semantic rules' business.
+                    Some(_) if obj.props.is_empty() => {}
+                    _ => self.unknown(key, p.key_span, obj, parent),
                 },
             }
         }
@@ -298,7 +300,7 @@ impl Checker<'_> {
         }
     }
 
-    fn unknown(&mut self, key: &str, span: Span, obj: &ObjTy) {
+    fn unknown(&mut self, key: &str, span: Span, obj: &ObjTy, parent: &str) {
         if self.root == "defineBackend" && catalog::backend::RESERVED_KEYS.contains(&key) {
             self.push(
                 span,
@@ -318,10 +320,7 @@ impl Checker<'_> {
             format!(" Known properties: {}.", names.join(", "))
         };
         let msg = if hint.is_empty() {
-            format!(
-                "`{}` does not accept `{key}`; Amplify ignores it.{known}",
-                self.root
-            )
+            format!("`{parent}` does not accept `{key}`; Amplify ignores it.{known}")
         } else {
             format!("Unknown property `{key}`.{hint}")
         };
