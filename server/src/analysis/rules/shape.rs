@@ -275,7 +275,7 @@ impl Checker<'_> {
                         self.value(&p.value, extra.value, None, p.key_span, depth + 1);
                     }
                     // A free-form record (environment, layers...): key rules are semantic rules' business.
-                    Some(_) if obj.props.is_empty() => {}
+                    Some(_) if obj.props.is_empty() && self.root != "defineBackend" => {}
                     _ => self.unknown(key, p.key_span, obj, parent),
                 },
             }
