@@ -140,12 +140,31 @@ fn authorization_modes(cx: &RuleCtx, sink: &mut Sink) {
         {
             Some((p, v)) if !matches!(v.kind, Kind::Undefined) => {
                 if v.as_str() == Some("userPool") && auth_certainly_absent(cx.project) {
-                    sink.error(
-                        p.value.span,
-                        USER_POOL_WITHOUT_AUTH,
-                        "the default mode 'userPool' needs a user pool, but the project has no `defineAuth` (or \
-                         `referenceAuth`): add amplify/auth/resource.ts, or choose another mode such as 'iam' or \
-                         'apiKey'",
+                    // With IAM as the only other mode, Amplify quietly makes IAM the default (verified:
+                    // accepted); next to an API key, Lambda or OIDC mode the API cannot be built.
+                    let other_mode = SINGLE_MODES.iter().any(|(k, _)| {
+                        modes
+                            .get(k)
+                            .is_some_and(|p| !is_falsy_literal(cx.file.resolve(&p.value)))
+                    });
+                    let (severity, message) = if other_mode {
+                        (
+                            Severity::Error,
+                            "the default mode 'userPool' needs a user pool, but the project has no `defineAuth` \
+                             (or `referenceAuth`), so the API cannot be built: add amplify/auth/resource.ts, or \
+                             make one of the configured modes the default",
+                        )
+                    } else {
+                        (
+                            Severity::Warning,
+                            "the project has no `defineAuth` (or `referenceAuth`), so there is no user pool and \
+                             Amplify silently uses IAM as the default instead of 'userPool': add \
+                             amplify/auth/resource.ts, or write 'iam'",
+                        )
+                    };
+                    sink.push(
+                        Diagnostic::new(p.value.span, severity, USER_POOL_WITHOUT_AUTH, message),
+                        Vec::new(),
                     );
                 }
                 continue;
@@ -2792,13 +2811,21 @@ mod tests {
         assert_eq!(found_auth(&src, true), vec![]);
         let src = modes("...shared");
         assert_eq!(found_auth(&src, true), vec![]);
-        // 'userPool' needs auth
-        let src = modes("defaultAuthorizationMode: 'userPool'");
+        // 'userPool' needs auth: an error next to another mode, a warning when Amplify falls back to IAM
+        let src = modes("defaultAuthorizationMode: 'userPool', apiKeyAuthorizationMode: {}");
         assert_eq!(
             found_auth(&src, false),
             one(USER_POOL_WITHOUT_AUTH, "'userPool'")
         );
         assert_eq!(found_auth(&src, true), vec![]);
+        let src = modes("defaultAuthorizationMode: 'userPool'");
+        let d = run_full(&src, &facts(&src, false), None);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].code, d[0].severity),
+            (USER_POOL_WITHOUT_AUTH, Severity::Warning)
+        );
+        assert!(run_full(&src, &facts(&src, true), None).is_empty());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -2836,6 +2863,8 @@ mod tests {
     const ACCEPTED_BY_AMPLIFY: &[&str] = &[
         // maxLength(2.5): Amplify truncates the length with parseInt and accepts it
         "rules/data__validate-rules/bad-3",
+        // 'userPool' without auth and no other mode: Amplify falls back to IAM (we warn)
+        "rules/data__user-pool-without-auth/bad",
     ];
 
     fn ts_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
