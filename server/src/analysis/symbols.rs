@@ -1,0 +1,1 @@
+//! Document symbols, workspace symbols, code lenses and inlay hints, as plain data.
