@@ -5,7 +5,9 @@ pub mod completion;
 pub mod diagnostics;
 pub mod hover;
 pub mod lookup;
+pub mod navigate;
 pub mod rules;
+pub mod symbols;
 
 pub use diagnostics::{
     diagnostics, diagnostics_for, file_model, uri_to_path, Diagnostic, Related, Severity,
