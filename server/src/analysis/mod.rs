@@ -1,6 +1,7 @@
 //! Analysis layer: pure functions from (snapshot, project index, position) to plain data — diagnostics,
 //! completions, hovers, code actions. Nothing here knows about the protocol.
 
+pub mod actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod hover;

@@ -1,0 +1,2417 @@
+//! Code actions as plain data: which actions apply to a range of a document, and the text edits each one
+//! makes (byte spans into this document's text, edits to other project files with the text they apply to,
+//! and files to create). Listing is cheap: an action's edits are computed only when it is chosen
+//! ([`compute`]), from the stable id [`list`] gave it.
+//!
+//! The actions:
+//! - **Switch to owner-based authorization (user pool)** on one model's or the schema's `.authorization(...)`
+//!   list (a refactor, or a quick fix when a diagnostic sits on its API-key rule), and for every model and
+//!   the schema at once (a source action). See [`owner_change`] for exactly what it does.
+//! - **Quick fixes** for diagnostics with one obvious repair (did-you-mean renames, storage paths, secrets,
+//!   out-of-range numbers, relationships, identifiers, `defineBackend` wiring).
+//! - **Missing imports** of `secret`, `a` and the `defineX` factories from `@aws-amplify/backend`.
+//!
+//! Every edit keeps the file's quote style, indentation (tabs or spaces), line endings and trailing commas.
+
+use std::path::{Path, PathBuf};
+
+use tree_sitter::Tree;
+
+use super::rules::validators::{did_you_mean, secret_name};
+use super::Diagnostic;
+use crate::model::catalog::{self, ObjTy, Ty};
+use crate::model::file::{DefineKind, FileModel};
+use crate::model::project::ProjectFacts;
+use crate::model::schema::{schema_of, Field, FieldKind, Model, RelKind, Rules, Schema, TypeKind};
+use crate::model::value::{Kind, Value};
+use crate::syntax::{self, Lang};
+use crate::text::Span;
+
+/// The title of the owner-based authorization action on one rule list.
+pub const OWNER_TITLE: &str = "Switch to owner-based authorization (user pool)";
+/// The title of the whole-file variant.
+pub const OWNER_ALL_TITLE: &str = "Switch every model to owner-based authorization (user pool)";
+/// The module the Amplify factories and `secret` come from.
+const BACKEND_MODULE: &str = "@aws-amplify/backend";
+/// Names a backend file may use without importing them, and that we know how to import.
+const IMPORTABLE: &[&str] = &[
+    "secret",
+    "a",
+    "defineAuth",
+    "defineData",
+    "defineStorage",
+    "defineFunction",
+    "defineBackend",
+    "referenceAuth",
+];
+
+/// What kind of action it is (the protocol layer maps these to `CodeActionKind`s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    QuickFix,
+    /// `refactor.rewrite`.
+    Refactor,
+    /// A whole-file source action.
+    Source,
+}
+
+impl ActionKind {
+    /// The LSP kind string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::QuickFix => "quickfix",
+            ActionKind::Refactor => "refactor.rewrite",
+            ActionKind::Source => SOURCE_OWNER_KIND,
+        }
+    }
+}
+
+/// The kind of the whole-file owner action.
+pub const SOURCE_OWNER_KIND: &str = "source.amplify.ownerAuthorization";
+
+/// One available action, without its edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// Stable for a given text: [`compute`] takes it back.
+    pub id: String,
+    pub title: String,
+    pub kind: ActionKind,
+    /// The obvious fix for its diagnostics.
+    pub preferred: bool,
+    /// Indices into [`Input::diagnostics`] of the diagnostics this action fixes.
+    pub fixes: Vec<usize>,
+    /// Why the action cannot be applied, when it cannot.
+    pub disabled: Option<String>,
+}
+
+/// Replace `span` of a text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl TextEdit {
+    fn insert(at: usize, text: impl Into<String>) -> Self {
+        TextEdit {
+            span: Span::new(at, at),
+            text: text.into(),
+        }
+    }
+    fn replace(span: Span, text: impl Into<String>) -> Self {
+        TextEdit {
+            span,
+            text: text.into(),
+        }
+    }
+    fn delete(span: Span) -> Self {
+        TextEdit {
+            span,
+            text: String::new(),
+        }
+    }
+}
+
+/// Edits to another file of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdits {
+    pub path: PathBuf,
+    /// The text the spans refer to.
+    pub text: String,
+    pub edits: Vec<TextEdit>,
+}
+
+/// A file to create, with its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Everything an action changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Edits to the document the action was asked for.
+    pub edits: Vec<TextEdit>,
+    pub others: Vec<FileEdits>,
+    /// Created before `others` are applied (an edit never targets a created file).
+    pub created: Vec<NewFile>,
+}
+
+/// The document the actions are for.
+pub struct Input<'a> {
+    pub src: &'a str,
+    pub file: &'a FileModel,
+    pub tree: Option<&'a Tree>,
+    pub path: Option<&'a Path>,
+    pub project: &'a ProjectFacts,
+    /// This document's diagnostics (ours).
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// What the action may use besides the document.
+pub struct Env<'a> {
+    /// The current text of a project file (the open document's, else the disk's), `None` when it does not
+    /// exist.
+    pub read: &'a dyn Fn(&Path) -> Option<String>,
+    /// Whether the client can create files in a workspace edit.
+    pub can_create_files: bool,
+}
+
+/// One candidate action: its description, and how to compute its change.
+struct Candidate<'a> {
+    action: Action,
+    change: Box<dyn FnOnce() -> Option<Change> + 'a>,
+}
+
+/// The actions for `range` of the document, of the kinds `wants` accepts.
+pub fn list(
+    inp: &Input,
+    range: Span,
+    env: &Env,
+    wants: &dyn Fn(ActionKind) -> bool,
+) -> Vec<Action> {
+    candidates(inp, range, env, wants, None)
+        .into_iter()
+        .map(|c| c.action)
+        .collect()
+}
+
+/// The change of the action `id` (as [`list`] returned it for `range`), or `None` when it no longer applies.
+pub fn compute(inp: &Input, range: Span, id: &str, env: &Env) -> Option<Change> {
+    let c = candidates(inp, range, env, &|_| true, Some(id))
+        .into_iter()
+        .find(|c| c.action.id == id)?;
+    if c.action.disabled.is_some() {
+        return None;
+    }
+    let mut change = (c.change)()?;
+    normalize(&mut change);
+    (!change.edits.is_empty() || !change.others.is_empty() || !change.created.is_empty())
+        .then_some(change)
+}
+
+/// Sorts edits and drops empty no-op edits.
+fn normalize(change: &mut Change) {
+    change
+        .edits
+        .retain(|e| !(e.span.is_empty() && e.text.is_empty()));
+    change.edits.sort_by_key(|e| (e.span.start, e.span.end));
+    for f in &mut change.others {
+        f.edits.sort_by_key(|e| (e.span.start, e.span.end));
+    }
+}
+
+fn candidates<'a>(
+    inp: &'a Input<'a>,
+    range: Span,
+    env: &'a Env<'a>,
+    wants: &dyn Fn(ActionKind) -> bool,
+    only_id: Option<&str>,
+) -> Vec<Candidate<'a>> {
+    let mut out = Vec::new();
+    let id_is = |prefix: &str| only_id.is_none_or(|id| id.starts_with(prefix));
+    if id_is("fix:") {
+        fixes(inp, range, env, wants, &mut out);
+    }
+    if id_is("owner") {
+        owner_actions(inp, range, env, wants, &mut out);
+    }
+    if id_is("import:") {
+        import_actions(inp, range, wants, &mut out);
+    }
+    out
+}
+
+/// Whether two spans overlap or touch (an empty range at either end counts).
+fn intersects(a: Span, b: Span) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+// =============================================================================================
+// Style
+// =============================================================================================
+
+/// How a file is written, so that inserted code looks like the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Style {
+    quote: char,
+    /// One indentation level (a tab, or some spaces).
+    unit: String,
+    eol: &'static str,
+    semi: bool,
+    /// Whether multi-line object and array literals end with a comma.
+    trailing: bool,
+}
+
+impl Style {
+    fn of(src: &str, file: Option<&FileModel>) -> Style {
+        let import = file.and_then(|f| f.imports.first());
+        let quote = import
+            .and_then(|i| src.get(..i.source_span.start))
+            .and_then(|s| s.chars().next_back())
+            .filter(|c| matches!(c, '\'' | '"'))
+            .unwrap_or_else(|| super::lookup::preferred_quote(src));
+        let semi = match import.and_then(|i| src.get(i.span.start..i.span.end)) {
+            Some(t) => t.trim_end().ends_with(';'),
+            None => src.contains(";\n") || src.contains(";\r\n") || !src.contains('\n'),
+        };
+        Style {
+            quote,
+            unit: indent_unit(src),
+            eol: if src.contains("\r\n") { "\r\n" } else { "\n" },
+            semi,
+            trailing: trailing_commas(src),
+        }
+    }
+
+    fn q(&self, s: &str) -> String {
+        format!("{q}{s}{q}", q = self.quote)
+    }
+
+    fn semi(&self) -> &'static str {
+        if self.semi {
+            ";"
+        } else {
+            ""
+        }
+    }
+
+    /// The comma after the last entry of a multi-line literal.
+    fn tc(&self) -> &'static str {
+        if self.trailing {
+            ","
+        } else {
+            ""
+        }
+    }
+}
+
+/// The file's indentation step: a tab when most indented lines start with one, else the smallest space
+/// indentation (comment continuation lines ` * ...` aside); two spaces when nothing is indented.
+fn indent_unit(src: &str) -> String {
+    let mut tabs = 0usize;
+    let mut spaces = 0usize;
+    let mut smallest: Option<usize> = None;
+    for line in src.lines().take(5000) {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if trimmed.is_empty() || trimmed.starts_with('*') {
+            continue;
+        }
+        let lead = &line[..line.len() - trimmed.len()];
+        if lead.starts_with('\t') {
+            tabs += 1;
+        } else if !lead.is_empty() {
+            spaces += 1;
+            smallest = Some(smallest.map_or(lead.len(), |s| s.min(lead.len())));
+        }
+    }
+    if tabs > spaces {
+        "\t".to_string()
+    } else {
+        " ".repeat(smallest.unwrap_or(2).clamp(1, 8))
+    }
+}
+
+/// Whether the file's multi-line literals end with a comma (true when it has none to tell).
+fn trailing_commas(src: &str) -> bool {
+    let mut with = 0usize;
+    let mut without = 0usize;
+    let lines: Vec<&str> = src.lines().take(5000).collect();
+    for w in lines.windows(2) {
+        let next = w[1].trim_start();
+        if !(next.starts_with('}') || next.starts_with(']')) {
+            continue;
+        }
+        let prev = strip_line_comment(w[0]).trim_end();
+        if prev.is_empty() || prev.ends_with('{') || prev.ends_with('[') || prev.ends_with('(') {
+            continue;
+        }
+        if prev.ends_with(',') {
+            with += 1;
+        } else if !prev.ends_with(';') {
+            without += 1;
+        }
+    }
+    with >= without
+}
+
+/// A line without a trailing `//` comment (naively: not looking into strings).
+fn strip_line_comment(line: &str) -> &str {
+    match line.find("//") {
+        Some(i) if !line[..i].contains('\'') && !line[..i].contains('"') => &line[..i],
+        _ => line,
+    }
+}
+
+// =============================================================================================
+// Text geometry
+// =============================================================================================
+
+fn line_start(src: &str, pos: usize) -> usize {
+    src.get(..pos)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The end of the line holding `pos`, before its line break (`\r\n` or `\n`).
+fn line_end(src: &str, pos: usize) -> usize {
+    let end = src
+        .get(pos..)
+        .and_then(|s| s.find('\n'))
+        .map_or(src.len(), |i| pos + i);
+    if end > 0 && src.as_bytes().get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The position after the line break ending the line of `pos` (the end of the text on the last line).
+fn next_line_start(src: &str, pos: usize) -> usize {
+    src.get(pos..)
+        .and_then(|s| s.find('\n'))
+        .map_or(src.len(), |i| pos + i + 1)
+}
+
+/// The indentation of the line holding `pos`.
+fn indent_at(src: &str, pos: usize) -> &str {
+    let start = line_start(src, pos);
+    let line = &src[start..line_end(src, start)];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Whether only whitespace precedes `pos` on its line.
+fn starts_line(src: &str, pos: usize) -> bool {
+    src.get(line_start(src, pos)..pos)
+        .is_some_and(|s| s.trim().is_empty())
+}
+
+/// Whether the rest of the line from `pos` is blank or a `//` comment.
+fn rest_is_trivia(src: &str, pos: usize) -> bool {
+    let rest = src.get(pos..line_end(src, pos)).unwrap_or("").trim();
+    rest.is_empty() || rest.starts_with("//")
+}
+
+/// The first position at or after `pos` that is not whitespace or a comment.
+fn skip_trivia(src: &str, mut pos: usize) -> usize {
+    let b = src.as_bytes();
+    loop {
+        while pos < b.len() && (b[pos] as char).is_whitespace() {
+            pos += 1;
+        }
+        if b.get(pos) == Some(&b'/') && b.get(pos + 1) == Some(&b'/') {
+            pos = line_end(src, pos);
+        } else if b.get(pos) == Some(&b'/') && b.get(pos + 1) == Some(&b'*') {
+            pos = src[pos + 2..]
+                .find("*/")
+                .map_or(b.len(), |i| pos + 2 + i + 2);
+        } else {
+            return pos;
+        }
+    }
+}
+
+/// The comma right after an item (only trivia between), if any.
+fn comma_after(src: &str, end: usize) -> Option<usize> {
+    let p = skip_trivia(src, end);
+    (src.as_bytes().get(p) == Some(&b',')).then_some(p)
+}
+
+/// Edits that add one entry to a comma-separated list delimited by `open` and `close` (the offsets of the
+/// brackets) whose entries span `items`. `entry` builds the entry's text: with the indentation of the
+/// entries when the list spans several lines, `None` on one line. `pad` goes inside the brackets of a list
+/// that was empty (`{ x }` against `[x]`).
+fn insert_item(
+    src: &str,
+    style: &Style,
+    open: usize,
+    close: usize,
+    items: &[Span],
+    at_start: bool,
+    pad: &str,
+    entry: impl Fn(Option<&str>) -> String,
+) -> Vec<TextEdit> {
+    let inner = src.get(open + 1..close).unwrap_or("");
+    let multiline = inner.contains('\n');
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        if multiline {
+            let ind = format!("{}{}", indent_at(src, open), style.unit);
+            let text = format!("{}{ind}{}{}", style.eol, entry(Some(&ind)), style.tc());
+            return vec![TextEdit::insert(open + 1, text)];
+        }
+        return vec![TextEdit::replace(
+            Span::new(open + 1, close),
+            format!("{pad}{}{pad}", entry(None)),
+        )];
+    };
+    if at_start {
+        if multiline && starts_line(src, first.start) {
+            let ind = indent_at(src, first.start).to_string();
+            let text = format!("{},{}{ind}", entry(Some(&ind)), style.eol);
+            return vec![TextEdit::insert(first.start, text)];
+        }
+        return vec![TextEdit::insert(first.start, format!("{}, ", entry(None)))];
+    }
+    let comma = comma_after(src, last.end);
+    if multiline {
+        let ind = if starts_line(src, last.start) {
+            indent_at(src, last.start).to_string()
+        } else {
+            format!("{}{}", indent_at(src, open), style.unit)
+        };
+        let text = entry(Some(&ind));
+        return match comma {
+            Some(c) => {
+                let at = if rest_is_trivia(src, c + 1) {
+                    line_end(src, c + 1)
+                } else {
+                    c + 1
+                };
+                vec![TextEdit::insert(at, format!("{}{ind}{text},", style.eol))]
+            }
+            None => {
+                let at = if rest_is_trivia(src, last.end) && line_end(src, last.end) < close {
+                    line_end(src, last.end)
+                } else {
+                    last.end
+                };
+                let mut edits = vec![TextEdit::insert(last.end, ",")];
+                let tail = format!("{}{ind}{text}", style.eol);
+                if at == last.end {
+                    edits[0].text.push_str(&tail);
+                } else {
+                    edits.push(TextEdit::insert(at, tail));
+                }
+                edits
+            }
+        };
+    }
+    match comma {
+        Some(c) => vec![TextEdit::insert(c + 1, format!(" {},", entry(None)))],
+        None => vec![TextEdit::insert(last.end, format!(", {}", entry(None)))],
+    }
+}
+
+/// Edits that remove the entries `remove` (indices into `items`, which are in source order) from a
+/// comma-separated list whose brackets are at `open` and `close`. Entries on lines of their own go with
+/// their whole lines (and the `//` comment lines right above them); others with their separator.
+fn remove_items(
+    src: &str,
+    open: usize,
+    close: usize,
+    items: &[Span],
+    remove: &[usize],
+) -> Vec<TextEdit> {
+    let mut edits = Vec::new();
+    let removed = |i: usize| remove.contains(&i);
+    let mut i = 0;
+    while i < items.len() {
+        if !removed(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < items.len() && removed(j + 1) {
+            j += 1;
+        }
+        let run_end = comma_after(src, items[j].end).map_or(items[j].end, |c| c + 1);
+        let next_on_later_line = match items.get(j + 1) {
+            Some(n) => starts_line(src, n.start),
+            None => starts_line(src, close),
+        };
+        let own_lines = starts_line(src, items[i].start)
+            && rest_is_trivia(src, run_end)
+            && next_on_later_line
+            && line_start(src, items[i].start) > open;
+        if own_lines {
+            // whole lines, with the comment lines directly above
+            let floor = if i > 0 { items[i - 1].end } else { open + 1 };
+            let mut start = line_start(src, items[i].start);
+            while start > 0 {
+                let prev = line_start(src, start - 1);
+                if prev < floor || !src[prev..start].trim_start().starts_with("//") {
+                    break;
+                }
+                start = prev;
+            }
+            let end = next_line_start(src, run_end);
+            edits.push(TextEdit::delete(Span::new(start, end)));
+            // the list's last entry goes: the one before it loses its comma unless the list keeps trailing
+            // commas
+            if j + 1 == items.len() && i > 0 && comma_after(src, items[j].end).is_none() {
+                if let Some(c) = comma_after(src, items[i - 1].end) {
+                    edits.push(TextEdit::delete(Span::new(c, c + 1)));
+                }
+            }
+        } else if let Some(next) = items.get(j + 1) {
+            edits.push(TextEdit::delete(Span::new(items[i].start, next.start)));
+        } else if i > 0 {
+            edits.push(TextEdit::delete(Span::new(items[i - 1].end, items[j].end)));
+        } else {
+            edits.push(TextEdit::delete(Span::new(items[i].start, run_end)));
+        }
+        i = j + 1;
+    }
+    edits
+}
+
+/// The spans of an object literal's entries.
+fn prop_spans(obj: &Value) -> Vec<Span> {
+    obj.as_object()
+        .map(|ps| ps.iter().map(|p| p.span).collect())
+        .unwrap_or_default()
+}
+
+/// Adds a property to an object literal value.
+fn insert_prop(
+    src: &str,
+    style: &Style,
+    obj: &Value,
+    at_start: bool,
+    entry: impl Fn(Option<&str>) -> String,
+) -> Option<Vec<TextEdit>> {
+    obj.as_object()?;
+    let close = obj.span.end.checked_sub(1)?;
+    if src.as_bytes().get(obj.span.start) != Some(&b'{') || src.as_bytes().get(close) != Some(&b'}')
+    {
+        return None;
+    }
+    Some(insert_item(
+        src,
+        style,
+        obj.span.start,
+        close,
+        &prop_spans(obj),
+        at_start,
+        " ",
+        entry,
+    ))
+}
+
+/// Removes the property `key` from an object literal value.
+fn remove_prop(src: &str, obj: &Value, key: &str) -> Option<Vec<TextEdit>> {
+    let props = obj.as_object()?;
+    let i = props.iter().position(|p| p.key.as_deref() == Some(key))?;
+    Some(remove_items(
+        src,
+        obj.span.start,
+        obj.span.end.checked_sub(1)?,
+        &prop_spans(obj),
+        &[i],
+    ))
+}
+
+/// The value with exactly `span` among the file's top-level values (factory arguments and bindings).
+fn find_value(file: &FileModel, span: Span) -> Option<&Value> {
+    file.defines
+        .iter()
+        .filter_map(|d| d.arg.as_ref())
+        .chain(file.bindings.iter().filter_map(|b| b.value.as_ref()))
+        .find_map(|v| find_in(v, span))
+}
+
+fn find_in(v: &Value, span: Span) -> Option<&Value> {
+    if v.span == span {
+        return Some(v);
+    }
+    if !(v.span.start <= span.start && span.end <= v.span.end) {
+        return None;
+    }
+    match &v.kind {
+        Kind::Array(items) => items.iter().find_map(|i| find_in(i, span)),
+        Kind::Object(props) => props.iter().find_map(|p| find_in(&p.value, span)),
+        Kind::Func(f) => f.body.as_ref().and_then(|b| find_in(b, span)),
+        Kind::Call { callee, args, .. } => {
+            find_in(callee, span).or_else(|| args.iter().find_map(|a| find_in(a, span)))
+        }
+        Kind::Member { object, .. } => find_in(object, span),
+        Kind::Spread(inner) => find_in(inner, span),
+        _ => None,
+    }
+}
+
+/// The text of a span.
+fn text(src: &str, span: Span) -> &str {
+    src.get(span.start..span.end).unwrap_or("")
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn plural(s: &str) -> String {
+    if s.ends_with('s') || s.ends_with('x') || s.ends_with("ch") || s.ends_with("sh") {
+        format!("{s}es")
+    } else if s.ends_with('y')
+        && !s.ends_with("ay")
+        && !s.ends_with("ey")
+        && !s.ends_with("oy")
+        && !s.ends_with("uy")
+    {
+        format!("{}ies", &s[..s.len() - 1])
+    } else {
+        format!("{s}s")
+    }
+}
+
+// =============================================================================================
+// Owner-based authorization
+// =============================================================================================
+
+/// One `.authorization(...)` list of the schema or of a model.
+struct AuthList<'s> {
+    rules: &'s Rules,
+    /// From `authorization` to its closing parenthesis.
+    call: Span,
+    /// The entries of the returned array (or the single returned rule), and the array's brackets.
+    items: Vec<Span>,
+    brackets: Option<(usize, usize)>,
+}
+
+impl AuthList<'_> {
+    fn api_key_rules(&self) -> impl Iterator<Item = &crate::model::schema::Rule> {
+        self.rules.rules.iter().filter(|r| r.name == "publicApiKey")
+    }
+    fn has_api_key(&self) -> bool {
+        self.api_key_rules().next().is_some()
+    }
+    /// The id of its action.
+    fn id(&self) -> String {
+        format!("owner:{}", self.rules.span.start)
+    }
+}
+
+/// The rule lists of the schema and of its models, with the source geometry needed to edit them.
+fn auth_lists<'s>(file: &FileModel, schema: &'s Schema) -> Vec<AuthList<'s>> {
+    let mut out = Vec::new();
+    let mut push = |rules: &'s Rules, value_span: Span| {
+        let Some(v) = find_value(file, value_span) else {
+            return;
+        };
+        let Some(chain) = v.chain() else { return };
+        let Some(link) = chain
+            .links
+            .iter()
+            .find(|l| l.name == "authorization" && l.name_span == rules.span)
+        else {
+            return;
+        };
+        let Some(body) = link
+            .args
+            .and_then(|a| a.first())
+            .and_then(Value::as_func)
+            .and_then(|f| f.body.as_ref())
+        else {
+            return;
+        };
+        let (items, brackets) = match body.as_array() {
+            Some(items) => (
+                items.iter().map(|i| i.span).collect(),
+                Some((body.span.start, body.span.end.saturating_sub(1))),
+            ),
+            None => (vec![body.span], None),
+        };
+        out.push(AuthList {
+            rules,
+            call: Span::new(link.name_span.start, link.end),
+            items,
+            brackets,
+        });
+    };
+    for part in &schema.parts {
+        if let Some(r) = &part.rules {
+            push(r, part.span);
+        }
+        for t in &part.types {
+            if let TypeKind::Model(m) = &t.kind {
+                if let Some(r) = &m.rules {
+                    push(r, t.span);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an API-key rule may remain in the schema once the lists `switched` (ids) are switched: in another
+/// model or schema list, on a field, a custom operation, or somewhere we cannot read.
+fn api_key_remains(schema: &Schema, lists: &[AuthList], switched: &[String]) -> bool {
+    if !schema.complete() {
+        return true;
+    }
+    let has = |r: &Option<Rules>| {
+        r.as_ref()
+            .is_some_and(|r| !r.complete || r.rules.iter().any(|x| x.name == "publicApiKey"))
+    };
+    let fields_have = |fields: &[Field]| fields.iter().any(|f| has(&f.rules));
+    for part in &schema.parts {
+        for t in &part.types {
+            match &t.kind {
+                TypeKind::Model(m) => {
+                    if fields_have(&m.fields.items) {
+                        return true;
+                    }
+                }
+                TypeKind::CustomType(f) => {
+                    if fields_have(&f.items) {
+                        return true;
+                    }
+                }
+                TypeKind::Operation(op) => {
+                    if has(&op.rules) {
+                        return true;
+                    }
+                }
+                TypeKind::Conversation(c) => {
+                    if has(&c.rules) {
+                        return true;
+                    }
+                }
+                TypeKind::Enum(_) => {}
+                TypeKind::Unknown => return true,
+            }
+        }
+    }
+    // model and schema lists: those not switched keep their rules
+    let listed: Vec<Span> = lists.iter().map(|l| l.rules.span).collect();
+    let list_has = |r: &Rules| !r.complete || r.rules.iter().any(|x| x.name == "publicApiKey");
+    for part in &schema.parts {
+        let mut all: Vec<&Rules> = part.rules.iter().collect();
+        all.extend(part.types.iter().filter_map(|t| match &t.kind {
+            TypeKind::Model(m) => m.rules.as_ref(),
+            _ => None,
+        }));
+        for r in all {
+            let switched_here = lists
+                .iter()
+                .find(|l| l.rules.span == r.span)
+                .is_some_and(|l| switched.contains(&l.id()));
+            if !switched_here && list_has(r) {
+                return true;
+            }
+            if !listed.contains(&r.span) && list_has(r) {
+                // a list we could not locate in the source is never switched
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The edits that switch one list: the first `allow.publicApiKey()` (with its `.to([...])`) becomes
+/// `allow.owner()` unless an owner rule is already there; any other API-key rule goes.
+fn switch_list(src: &str, list: &AuthList) -> Vec<TextEdit> {
+    let has_owner = list.rules.rules.iter().any(|r| {
+        r.name == "owner"
+            && matches!(r.effective_provider(), Some("userPools") | None)
+            && !matches!(r.provider, crate::model::schema::Provider::Unknown)
+    });
+    let mut edits = Vec::new();
+    let mut remove = Vec::new();
+    let mut replaced = has_owner;
+    for r in list.api_key_rules() {
+        let Some(idx) = list.items.iter().position(|s| *s == r.span) else {
+            continue;
+        };
+        if !replaced {
+            let prefix = text(src, Span::new(r.span.start, r.name_span.start));
+            edits.push(TextEdit::replace(r.span, format!("{prefix}owner()")));
+            replaced = true;
+        } else {
+            remove.push(idx);
+        }
+    }
+    if let (Some((open, close)), false) = (list.brackets, remove.is_empty()) {
+        edits.extend(remove_items(src, open, close, &list.items, &remove));
+    }
+    edits
+}
+
+/// The `defineData({...})` argument object of this file.
+fn data_arg(file: &FileModel) -> Option<&Value> {
+    file.defines
+        .iter()
+        .find(|d| d.kind == DefineKind::Data)
+        .and_then(|d| d.arg.as_ref())
+        .map(|a| file.resolve(a))
+        .filter(|a| a.as_object().is_some())
+}
+
+/// `authorizationModes` edits: the default mode becomes `'userPool'`; `apiKeyAuthorizationMode` goes when no
+/// API-key rule is left, and is added (30 days) when some remain but no API key would exist otherwise.
+fn mode_edits(src: &str, style: &Style, file: &FileModel, api_key_left: bool) -> Vec<TextEdit> {
+    let Some(arg) = data_arg(file) else {
+        return Vec::new();
+    };
+    let api_key_entry = |ind: Option<&str>| match ind {
+        Some(ind) => format!(
+            "apiKeyAuthorizationMode: {{{eol}{ind}{u}expiresInDays: 30{tc}{eol}{ind}}}",
+            eol = style.eol,
+            u = style.unit,
+            tc = style.tc()
+        ),
+        None => "apiKeyAuthorizationMode: { expiresInDays: 30 }".to_string(),
+    };
+    let default_entry = format!("defaultAuthorizationMode: {}", style.q("userPool"));
+    let Some(modes_prop) = arg.get("authorizationModes") else {
+        let entry = |ind: Option<&str>| match ind {
+            Some(ind) => {
+                let inner = format!("{ind}{}", style.unit);
+                let mut body = format!("{}{inner}{default_entry}", style.eol);
+                if api_key_left {
+                    body.push_str(&format!(
+                        ",{}{inner}{}",
+                        style.eol,
+                        api_key_entry(Some(&inner))
+                    ));
+                }
+                format!(
+                    "authorizationModes: {{{body}{}{eol}{ind}}}",
+                    style.tc(),
+                    eol = style.eol
+                )
+            }
+            None => {
+                let mut body = default_entry.clone();
+                if api_key_left {
+                    body.push_str(&format!(", {}", api_key_entry(None)));
+                }
+                format!("authorizationModes: {{ {body} }}")
+            }
+        };
+        return insert_prop(src, style, arg, false, entry).unwrap_or_default();
+    };
+    let modes = file.resolve(&modes_prop.value);
+    if modes.as_object().is_none() {
+        return Vec::new();
+    }
+    let mut edits = Vec::new();
+    let default = modes.get("defaultAuthorizationMode");
+    let api_key = modes.get("apiKeyAuthorizationMode");
+    let spread = modes.has_spread();
+    match (default, api_key, api_key_left) {
+        (Some(d), _, _) => {
+            if file.resolve(&d.value).as_str() != Some("userPool") {
+                edits.push(TextEdit::replace(d.value.span, style.q("userPool")));
+            }
+        }
+        (None, Some(k), false) if !spread => {
+            // the API key entry becomes the default mode entry
+            edits.push(TextEdit::replace(k.span, default_entry.clone()));
+        }
+        (None, _, _) => {
+            if let Some(e) = insert_prop(src, style, modes, true, |_| default_entry.clone()) {
+                edits.extend(e);
+            }
+        }
+    }
+    match (api_key, api_key_left) {
+        (Some(_), false) if default.is_some() && !spread => {
+            edits.extend(remove_prop(src, modes, "apiKeyAuthorizationMode").unwrap_or_default());
+        }
+        (None, true) if !spread => {
+            // append after the default mode (inserted first or already there)
+            if default.is_some() {
+                edits.extend(
+                    insert_prop(src, style, modes, false, api_key_entry).unwrap_or_default(),
+                );
+            } else {
+                // the default was inserted at the start: add the key mode after the existing entries
+                edits.extend(
+                    insert_prop(src, style, modes, false, api_key_entry).unwrap_or_default(),
+                );
+            }
+        }
+        _ => {}
+    }
+    edits
+}
+
+/// Where the project's auth resource and backend are, and whether we can add auth.
+struct AuthPlan {
+    auth_path: PathBuf,
+    backend_path: PathBuf,
+    /// The auth file exists but is empty (edit it instead of creating it).
+    auth_exists_empty: bool,
+}
+
+/// Checks that auth can be added to the project: `Err(reason)` when it cannot.
+fn auth_plan(inp: &Input, env: &Env) -> Result<AuthPlan, String> {
+    let root = inp
+        .project
+        .root
+        .clone()
+        .filter(|_| inp.project.complete)
+        .ok_or_else(|| {
+            "the project has no auth resource, and this file is not inside an amplify/ folder: add \
+             amplify/auth/resource.ts with defineAuth first"
+                .to_string()
+        })?;
+    let auth_path = root.join("amplify").join("auth").join("resource.ts");
+    let backend_path = root.join("amplify").join("backend.ts");
+    let auth_exists_empty = match (env.read)(&auth_path) {
+        None => false,
+        Some(t) if t.trim().is_empty() => true,
+        Some(_) => {
+            return Err(
+                "amplify/auth/resource.ts exists but does not call defineAuth: define the auth resource there \
+                 first"
+                    .to_string(),
+            )
+        }
+    };
+    if !auth_exists_empty && !env.can_create_files {
+        return Err(
+            "the project has no auth resource, and this editor cannot create files from a code action: create \
+             amplify/auth/resource.ts with defineAuth (email sign-in) and add it to defineBackend first"
+                .to_string(),
+        );
+    }
+    if inp.path == Some(backend_path.as_path()) {
+        return Err("add the auth resource to this backend first".to_string());
+    }
+    let backend = (env.read)(&backend_path).ok_or_else(|| {
+        "the project has no auth resource and no amplify/backend.ts to add one to: create the backend first"
+            .to_string()
+    })?;
+    let model =
+        parse_model(&backend).ok_or_else(|| "amplify/backend.ts cannot be read".to_string())?;
+    if backend_object(&model).is_none() {
+        return Err(
+            "amplify/backend.ts has no `defineBackend({ ... })` to add the auth resource to"
+                .to_string(),
+        );
+    }
+    if model.import_of("auth").is_some() || model.binding("auth").is_some() {
+        return Err("amplify/backend.ts already has something named `auth`".to_string());
+    }
+    Ok(AuthPlan {
+        auth_path,
+        backend_path,
+        auth_exists_empty,
+    })
+}
+
+fn parse_model(text: &str) -> Option<FileModel> {
+    let tree = syntax::parse(text, Lang::TypeScript, None)?;
+    Some(FileModel::build(&tree, text, Lang::TypeScript))
+}
+
+/// The `defineBackend({...})` argument object.
+fn backend_object(file: &FileModel) -> Option<&Value> {
+    file.defines
+        .iter()
+        .find(|d| d.kind == DefineKind::Backend)?
+        .arg
+        .as_ref()
+        .filter(|a| a.as_object().is_some())
+}
+
+/// The text of a new `amplify/auth/resource.ts` with email sign-in, in the given style.
+fn auth_file_text(style: &Style) -> String {
+    let (eol, u, q, semi, tc) = (
+        style.eol,
+        &style.unit,
+        style.quote,
+        style.semi(),
+        style.tc(),
+    );
+    format!(
+        "import {{ defineAuth }} from {q}{BACKEND_MODULE}{q}{semi}{eol}\
+         {eol}\
+         /**{eol} \
+         * Sign-in with email: each signed-in user owns the records they create.{eol} \
+         */{eol}\
+         export const auth = defineAuth({{{eol}\
+         {u}loginWith: {{{eol}\
+         {u}{u}email: true{tc}{eol}\
+         {u}}}{tc}{eol}\
+         }}){semi}{eol}"
+    )
+}
+
+/// Edits to a backend file that import `name` from `module` and pass it to `defineBackend` (first or last).
+fn wire_into_backend(text: &str, name: &str, module: &str, first: bool) -> Option<Vec<TextEdit>> {
+    let model = parse_model(text)?;
+    let obj = backend_object(&model)?;
+    let style = Style::of(text, Some(&model));
+    let mut edits = Vec::new();
+    if model.import_of(name).is_none() {
+        let line = format!(
+            "import {{ {name} }} from {}{}",
+            style.q(module),
+            style.semi()
+        );
+        let relative = model
+            .imports
+            .iter()
+            .find(|i| i.source.starts_with('.') && starts_line(text, i.span.start));
+        match (relative, model.imports.last()) {
+            (Some(r), _) if first => edits.push(TextEdit::insert(
+                line_start(text, r.span.start),
+                format!("{line}{}", style.eol),
+            )),
+            (_, Some(last)) => edits.push(TextEdit::insert(
+                line_end(text, last.span.end),
+                format!("{}{line}", style.eol),
+            )),
+            (_, None) => edits.push(TextEdit::insert(0, format!("{line}{}", style.eol))),
+        }
+    }
+    if obj.get(name).is_some() {
+        return Some(edits);
+    }
+    edits.extend(insert_prop(text, &style, obj, first, |_| name.to_string())?);
+    Some(edits)
+}
+
+/// The change of the owner action on the lists `ids` (every model and schema list with an API-key rule when
+/// `ids` is `None`):
+/// - in each list, the first `allow.publicApiKey()` (with or without `.to([...])`) becomes `allow.owner()`,
+///   unless the list already has an owner rule; other API-key rules of the list are removed; other rules stay;
+/// - `defineData`'s `authorizationModes.defaultAuthorizationMode` becomes `'userPool'` (`authorizationModes`
+///   is created when absent); `apiKeyAuthorizationMode` is removed when no API-key rule is left anywhere in
+///   the schema (fields and custom operations included), kept when some remain (and added when they would
+///   otherwise lose their API key);
+/// - when the project has no auth resource, `amplify/auth/resource.ts` is created with email sign-in and
+///   `auth` is imported and passed to `defineBackend` in `amplify/backend.ts`.
+fn owner_change(
+    inp: &Input,
+    env: &Env,
+    schema: &Schema,
+    lists: &[AuthList],
+    ids: Option<&[String]>,
+) -> Option<Change> {
+    let style = Style::of(inp.src, Some(inp.file));
+    let switched: Vec<String> = lists
+        .iter()
+        .filter(|l| l.has_api_key() && ids.is_none_or(|ids| ids.contains(&l.id())))
+        .map(AuthList::id)
+        .collect();
+    if switched.is_empty() {
+        return None;
+    }
+    let mut change = Change::default();
+    for l in lists.iter().filter(|l| switched.contains(&l.id())) {
+        change.edits.extend(switch_list(inp.src, l));
+    }
+    let left = api_key_remains(schema, lists, &switched);
+    change
+        .edits
+        .extend(mode_edits(inp.src, &style, inp.file, left));
+    if !inp.project.has_auth {
+        let plan = auth_plan(inp, env).ok()?;
+        let text = auth_file_text(&style);
+        if plan.auth_exists_empty {
+            let old = (env.read)(&plan.auth_path)?;
+            change.others.push(FileEdits {
+                path: plan.auth_path.clone(),
+                edits: vec![TextEdit::replace(Span::new(0, old.len()), text)],
+                text: old,
+            });
+        } else {
+            change.created.push(NewFile {
+                path: plan.auth_path.clone(),
+                text,
+            });
+        }
+        let backend = (env.read)(&plan.backend_path)?;
+        let edits = wire_into_backend(&backend, "auth", "./auth/resource", true)?;
+        change.others.push(FileEdits {
+            path: plan.backend_path,
+            text: backend,
+            edits,
+        });
+    }
+    Some(change)
+}
+
+fn owner_actions<'a>(
+    inp: &'a Input<'a>,
+    range: Span,
+    env: &'a Env<'a>,
+    wants: &dyn Fn(ActionKind) -> bool,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    let Some(schema) = schema_of(inp.file) else {
+        return;
+    };
+    let lists = auth_lists(inp.file, &schema);
+    let with_key: Vec<&AuthList> = lists.iter().filter(|l| l.has_api_key()).collect();
+    if with_key.is_empty() {
+        return;
+    }
+    let disabled = if inp.project.has_auth {
+        None
+    } else {
+        auth_plan(inp, env).err()
+    };
+    // the diagnostics on a list's API-key rules, which the switch removes
+    let fixed_in = |l: &AuthList| -> Vec<usize> {
+        inp.diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                l.api_key_rules()
+                    .any(|r| r.span.start <= d.span.start && d.span.end <= r.span.end)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let change = move |ids: Option<Vec<String>>| -> Box<dyn FnOnce() -> Option<Change> + 'a> {
+        Box::new(move || {
+            let schema = schema_of(inp.file)?;
+            let lists = auth_lists(inp.file, &schema);
+            owner_change(inp, env, &schema, &lists, ids.as_deref())
+        })
+    };
+    for l in with_key.iter().filter(|l| intersects(l.call, range)) {
+        let fixes = fixed_in(l);
+        let on_diag = fixes
+            .iter()
+            .any(|&i| intersects(inp.diagnostics[i].span, range));
+        let kind = if on_diag && wants(ActionKind::QuickFix) {
+            ActionKind::QuickFix
+        } else if wants(ActionKind::Refactor) {
+            ActionKind::Refactor
+        } else {
+            continue;
+        };
+        out.push(Candidate {
+            action: Action {
+                id: l.id(),
+                title: OWNER_TITLE.to_string(),
+                kind,
+                preferred: kind == ActionKind::QuickFix,
+                fixes,
+                disabled: disabled.clone(),
+            },
+            change: change(Some(vec![l.id()])),
+        });
+    }
+    if wants(ActionKind::Source) {
+        let mut fixes: Vec<usize> = with_key.iter().flat_map(|l| fixed_in(l)).collect();
+        fixes.sort_unstable();
+        fixes.dedup();
+        out.push(Candidate {
+            action: Action {
+                id: "owner:all".to_string(),
+                title: OWNER_ALL_TITLE.to_string(),
+                kind: ActionKind::Source,
+                preferred: false,
+                fixes,
+                disabled,
+            },
+            change: change(None),
+        });
+    }
+}
+
+// =============================================================================================
+// Quick fixes for diagnostics
+// =============================================================================================
+
+/// A quick-fix candidate for diagnostic `d` (index `i`).
+fn fix<'a>(
+    code: &str,
+    i: usize,
+    d: &Diagnostic,
+    variant: usize,
+    title: String,
+    preferred: bool,
+    fixes: Vec<usize>,
+    change: impl FnOnce() -> Option<Change> + 'a,
+) -> Candidate<'a> {
+    Candidate {
+        action: Action {
+            id: format!("fix:{code}:{}:{}:{variant}", d.span.start, d.span.end),
+            title,
+            kind: ActionKind::QuickFix,
+            preferred,
+            fixes: if fixes.is_empty() { vec![i] } else { fixes },
+            disabled: None,
+        },
+        change: Box::new(change),
+    }
+}
+
+fn local(edits: Vec<TextEdit>) -> Option<Change> {
+    Some(Change {
+        edits,
+        ..Change::default()
+    })
+}
+
+fn fixes<'a>(
+    inp: &'a Input<'a>,
+    range: Span,
+    env: &'a Env<'a>,
+    wants: &dyn Fn(ActionKind) -> bool,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    if !wants(ActionKind::QuickFix) {
+        return;
+    }
+    let mut storage_keys: Vec<Span> = Vec::new();
+    let mut schema: Option<Option<Schema>> = None;
+    for (i, d) in inp.diagnostics.iter().enumerate() {
+        if !intersects(d.span, range) {
+            continue;
+        }
+        match d.code {
+            "shape/unknown-property" => rename_key(inp, i, out),
+            "shape/invalid-literal" => replace_literal(inp, i, out),
+            "shape/out-of-range" => clamp(inp, i, out),
+            "storage/path-wildcard"
+            | "storage/path-leading-slash"
+            | "storage/path-double-slash"
+            | "storage/path-star-position" => {
+                if !storage_keys.contains(&d.span) {
+                    storage_keys.push(d.span);
+                    storage_path(inp, i, out);
+                }
+            }
+            "security/hardcoded-secret" => use_secret(inp, i, out),
+            "backend/not-in-backend" => add_to_backend(inp, i, env, out),
+            "data/identifier-not-required"
+            | "data/relationship-counterpart"
+            | "data/relationship-references" => {
+                let schema = schema.get_or_insert_with(|| schema_of(inp.file));
+                if let Some(schema) = schema.as_ref() {
+                    match d.code {
+                        "data/identifier-not-required" => add_required(inp, schema, i, out),
+                        "data/relationship-counterpart" => add_counterpart(inp, schema, i, out),
+                        _ => add_reference(inp, schema, i, out),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the catalog expects at a span of a factory argument: the object whose key it is, or the type of the
+/// value it is.
+enum CatalogSpot {
+    Key(&'static ObjTy),
+    Value(Ty),
+}
+
+fn catalog_spot(file: &FileModel, target: Span) -> Option<CatalogSpot> {
+    file.defines.iter().find_map(|d| {
+        let ty = catalog::call(d.kind.callee())?.arg?;
+        let arg = file.resolve(d.arg.as_ref()?);
+        catalog_walk(arg, &ty, target, 0)
+    })
+}
+
+fn catalog_walk(v: &Value, ty: &Ty, target: Span, depth: usize) -> Option<CatalogSpot> {
+    if depth > 32 || !(v.span.start <= target.start && target.end <= v.span.end) {
+        return None;
+    }
+    if v.span == target {
+        return Some(CatalogSpot::Value(*ty));
+    }
+    match ty {
+        Ty::Obj(obj) => v.as_object()?.iter().find_map(|p| {
+            if p.key_span == target {
+                return Some(CatalogSpot::Key(obj));
+            }
+            let key = p.key.as_deref()?;
+            let pty = match catalog::prop(obj, key) {
+                Some(known) => known.ty,
+                None => match obj.extra {
+                    Some(e) if (e.key_ok)(key) => *e.value,
+                    _ => return None,
+                },
+            };
+            catalog_walk(&p.value, &pty, target, depth + 1)
+        }),
+        Ty::Arr(inner) => v
+            .as_array()?
+            .iter()
+            .find_map(|i| catalog_walk(i, inner, target, depth + 1)),
+        Ty::OneOf(opts) => opts
+            .iter()
+            .find_map(|o| catalog_walk(v, o, target, depth + 1)),
+        _ => None,
+    }
+}
+
+/// Replaces the contents of a string literal (or a bare key) keeping its quotes.
+fn requote(src: &str, style: &Style, span: Span, value: &str) -> String {
+    match src.as_bytes().get(span.start) {
+        Some(&q) if matches!(q, b'\'' | b'"' | b'`') => format!("{q}{value}{q}", q = q as char),
+        _ => style.q(value),
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next()
+        .is_some_and(|f| f.is_alphabetic() || f == '_' || f == '$')
+        && c.all(|x| x.is_alphanumeric() || x == '_' || x == '$')
+}
+
+/// `shape/unknown-property`: rename a misspelt key to the known property it is closest to.
+fn rename_key<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let Some(CatalogSpot::Key(obj)) = catalog_spot(inp.file, d.span) else {
+        return;
+    };
+    let raw = text(inp.src, d.span);
+    let key = raw.trim_matches(['\'', '"', '`']);
+    let names: Vec<&str> = obj.props.iter().map(|p| p.name).collect();
+    let Some(better) = did_you_mean(key, &names) else {
+        return;
+    };
+    let quoted = raw.len() != key.len();
+    let new = if quoted || !is_identifier(better) {
+        requote(inp.src, &Style::of(inp.src, Some(inp.file)), d.span, better)
+    } else {
+        better.to_string()
+    };
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Change to `{better}`"),
+        true,
+        Vec::new(),
+        move || local(vec![TextEdit::replace(d.span, new)]),
+    ));
+}
+
+/// `shape/invalid-literal`: a string literal close to an allowed one.
+fn replace_literal<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let Some(CatalogSpot::Value(ty)) = catalog_spot(inp.file, d.span) else {
+        return;
+    };
+    let Some(Value {
+        kind: Kind::Str(s), ..
+    }) = find_value(inp.file, d.span)
+    else {
+        return;
+    };
+    let mut allowed: Vec<&str> = Vec::new();
+    let mut collect = |t: &Ty| {
+        if let Ty::StrLit(v) = t {
+            allowed.extend(v.iter());
+        }
+    };
+    match ty {
+        Ty::OneOf(opts) => opts.iter().for_each(&mut collect),
+        t => collect(&t),
+    }
+    let Some(better) = did_you_mean(s, &allowed) else {
+        return;
+    };
+    let new = requote(inp.src, &Style::of(inp.src, Some(inp.file)), d.span, better);
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Change to {new}"),
+        true,
+        Vec::new(),
+        move || local(vec![TextEdit::replace(d.span, new)]),
+    ));
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// `shape/out-of-range`: the nearest allowed value.
+fn clamp<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let Some(CatalogSpot::Value(ty)) = catalog_spot(inp.file, d.span) else {
+        return;
+    };
+    let rule = match ty {
+        Ty::Num(r) => r,
+        Ty::OneOf(opts) => match opts.iter().find_map(|o| match o {
+            Ty::Num(r) => Some(*r),
+            _ => None,
+        }) {
+            Some(r) => r,
+            None => return,
+        },
+        _ => return,
+    };
+    let Some(n) = find_value(inp.file, d.span).and_then(Value::as_num) else {
+        return;
+    };
+    let (bound, which) = match (rule.min, rule.max) {
+        (Some(min), _) if n < min => (min, "smallest"),
+        (_, Some(max)) if n > max => (max, "largest"),
+        _ => return,
+    };
+    let bound = if rule.integer {
+        if which == "smallest" {
+            bound.ceil()
+        } else {
+            bound.floor()
+        }
+    } else {
+        bound
+    };
+    let new = format_number(bound);
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Change to {new} (the {which} allowed value)"),
+        true,
+        Vec::new(),
+        move || local(vec![TextEdit::replace(d.span, new)]),
+    ));
+}
+
+/// A storage path in the form Amplify accepts: no leading slash, no empty segments, a single `*` at the end
+/// after a `/`. `None` when nothing of the path is left.
+pub fn repaired_storage_path(path: &str) -> Option<String> {
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|s| s.replace('*', ""))
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!segments.is_empty()).then(|| format!("{}/*", segments.join("/")))
+}
+
+/// The storage path format diagnostics: one fix for every problem of one path key.
+fn storage_path<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let raw = text(inp.src, d.span);
+    let path = raw.trim_matches(['\'', '"', '`']);
+    let Some(fixed) = repaired_storage_path(path) else {
+        return;
+    };
+    if fixed == path {
+        return;
+    }
+    let new = requote(inp.src, &Style::of(inp.src, Some(inp.file)), d.span, &fixed);
+    let fixes: Vec<usize> = inp
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.span == d.span && x.code.starts_with("storage/path-"))
+        .map(|(j, _)| j)
+        .filter(|&j| {
+            matches!(
+                inp.diagnostics[j].code,
+                "storage/path-wildcard"
+                    | "storage/path-leading-slash"
+                    | "storage/path-double-slash"
+                    | "storage/path-star-position"
+            )
+        })
+        .collect();
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Change the path to {new}"),
+        true,
+        fixes,
+        move || local(vec![TextEdit::replace(d.span, new)]),
+    ));
+}
+
+/// The property whose value (or the constant it names) is at `target`, with the key of the property
+/// around it.
+fn prop_with_value<'v>(
+    file: &'v FileModel,
+    v: &'v Value,
+    target: Span,
+    parent: &'v str,
+    depth: usize,
+) -> Option<(&'v crate::model::value::Prop, &'v str)> {
+    if depth > 64 {
+        return None;
+    }
+    let inside = |x: &Value| x.span.start <= target.start && target.end <= x.span.end;
+    match &v.kind {
+        Kind::Object(props) => props.iter().find_map(|p| {
+            if p.value.span == target || file.resolve(&p.value).span == target {
+                return Some((p, parent));
+            }
+            if inside(&p.value) {
+                prop_with_value(
+                    file,
+                    &p.value,
+                    target,
+                    p.key.as_deref().unwrap_or(""),
+                    depth + 1,
+                )
+            } else {
+                None
+            }
+        }),
+        Kind::Array(items) => items
+            .iter()
+            .filter(|x| inside(x))
+            .find_map(|x| prop_with_value(file, x, target, parent, depth + 1)),
+        Kind::Call { args, .. } => args
+            .iter()
+            .filter(|x| inside(x))
+            .find_map(|x| prop_with_value(file, x, target, parent, depth + 1)),
+        Kind::Func(f) => f
+            .body
+            .as_ref()
+            .filter(|x| inside(x))
+            .and_then(|x| prop_with_value(file, x, target, parent, depth + 1)),
+        _ => None,
+    }
+}
+
+/// `security/hardcoded-secret`: `secret('NAME')` instead of the plain string, importing `secret`.
+fn use_secret<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let found = inp.file.defines.iter().find_map(|def| {
+        let arg = inp.file.resolve(def.arg.as_ref()?);
+        prop_with_value(inp.file, arg, d.span, "", 0)
+    });
+    let Some((prop, parent)) = found else {
+        return;
+    };
+    let Some(key) = prop.key.as_deref() else {
+        return;
+    };
+    let context = if parent == "environment" { "" } else { parent };
+    let name = secret_name(context, key);
+    let target = prop.value.span;
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Use secret('{name}') (then store the value: npx ampx sandbox secret set {name})"),
+        true,
+        Vec::new(),
+        move || {
+            let style = Style::of(inp.src, Some(inp.file));
+            let mut edits = vec![TextEdit::replace(
+                target,
+                format!("secret({})", style.q(&name)),
+            )];
+            edits.extend(import_edits(inp.src, &style, inp.file, "secret"));
+            local(edits)
+        },
+    ));
+}
+
+/// `backend/not-in-backend`: import the resource in amplify/backend.ts and pass it to `defineBackend`.
+fn add_to_backend<'a>(
+    inp: &'a Input<'a>,
+    i: usize,
+    env: &'a Env<'a>,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    let d = &inp.diagnostics[i];
+    let (Some(path), Some(root)) = (inp.path, inp.project.root.as_deref()) else {
+        return;
+    };
+    let Some(name) = inp
+        .file
+        .bindings
+        .iter()
+        .find(|b| b.name_span == d.span && b.define.is_some())
+        .map(|b| b.name.clone())
+    else {
+        return;
+    };
+    let amplify = root.join("amplify");
+    let backend_path = amplify.join("backend.ts");
+    if path == backend_path {
+        return;
+    }
+    let Ok(rel) = path.strip_prefix(&amplify) else {
+        return;
+    };
+    let rel = rel.with_extension("");
+    let module = format!(
+        "./{}",
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    );
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Add `{name}` to defineBackend in amplify/backend.ts"),
+        true,
+        Vec::new(),
+        move || {
+            let text = (env.read)(&backend_path)?;
+            let model = parse_model(&text)?;
+            let obj = backend_object(&model)?;
+            if obj.get(&name).is_some()
+                || model.import_of(&name).is_some()
+                || model.binding(&name).is_some()
+            {
+                return None;
+            }
+            let edits = wire_into_backend(&text, &name, &module, false)?;
+            Some(Change {
+                others: vec![FileEdits {
+                    path: backend_path,
+                    text,
+                    edits,
+                }],
+                ..Change::default()
+            })
+        },
+    ));
+}
+
+/// The local name of the `a` builder in a file.
+fn a_name(file: &FileModel) -> String {
+    file.imports
+        .iter()
+        .filter(|i| i.source == BACKEND_MODULE || i.source == "@aws-amplify/data-schema")
+        .flat_map(|i| i.names.iter())
+        .find(|n| n.imported == "a")
+        .map_or_else(|| "a".to_string(), |n| n.local.clone())
+}
+
+/// The field factory for a GraphQL scalar type.
+fn factory_of(graphql: &str) -> &'static str {
+    match graphql {
+        "String" => "string",
+        "Int" => "integer",
+        "Float" => "float",
+        "Boolean" => "boolean",
+        "AWSDate" => "date",
+        "AWSTime" => "time",
+        "AWSDateTime" => "datetime",
+        "AWSTimestamp" => "timestamp",
+        "AWSEmail" => "email",
+        "AWSJSON" => "json",
+        "AWSPhone" => "phone",
+        "AWSURL" => "url",
+        "AWSIPAddress" => "ipAddress",
+        _ => "id",
+    }
+}
+
+/// `data/identifier-not-required`: `.required()` right after the field's factory call.
+fn add_required<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let Some(f) = schema
+        .models()
+        .find_map(|(_, m)| m.fields.items.iter().find(|f| f.name_span == d.span))
+    else {
+        return;
+    };
+    if f.array || f.modifier("array").is_some() || f.required {
+        return;
+    }
+    let at = match f.modifiers.first() {
+        None => f.span.end,
+        Some(m) => {
+            let before = inp.src.get(..m.name_span.start).unwrap_or("");
+            let Some(dot) = before.trim_end().strip_suffix('.') else {
+                return;
+            };
+            dot.trim_end().len()
+        }
+    };
+    if at < f.span.start || at > f.span.end {
+        return;
+    }
+    let name = f.name.clone();
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        0,
+        format!("Add `.required()` to `{name}`"),
+        true,
+        Vec::new(),
+        move || local(vec![TextEdit::insert(at, ".required()")]),
+    ));
+}
+
+/// The reference fields a child model needs for `refs`, typed like the parent's identifier fields.
+fn reference_fields(
+    parent: &Model,
+    child: &Model,
+    refs: &[(String, Span)],
+    a: &str,
+) -> Vec<String> {
+    let ident = parent.identifier_names().unwrap_or_else(|| vec!["id"]);
+    refs.iter()
+        .enumerate()
+        .filter(|(_, (name, _))| child.field(name).is_none())
+        .map(|(k, (name, _))| {
+            let graphql = ident
+                .get(k)
+                .and_then(|f| parent.field(f))
+                .and_then(Field::graphql)
+                .unwrap_or("ID");
+            format!("{name}: {a}.{}()", factory_of(graphql))
+        })
+        .collect()
+}
+
+/// Adds fields (`name: value` texts) at the end of a model's fields object.
+fn add_fields(src: &str, style: &Style, obj: &Value, entries: &[String]) -> Option<Vec<TextEdit>> {
+    let mut edits = Vec::new();
+    // one insertion holding every entry, so that they land in order
+    let e = insert_prop(src, style, obj, false, |ind| match ind {
+        Some(ind) => entries.join(&format!(",{}{ind}", style.eol)),
+        None => entries.join(", "),
+    })?;
+    edits.extend(e);
+    Some(edits)
+}
+
+/// `data/relationship-counterpart` with no counterpart: declare the other side (with its reference fields).
+fn add_counterpart<'a>(
+    inp: &'a Input<'a>,
+    schema: &Schema,
+    i: usize,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    let d = &inp.diagnostics[i];
+    let found = schema.models().find_map(|(t, m)| {
+        m.fields.items.iter().find_map(|f| match &f.kind {
+            FieldKind::Relationship(r) if r.call_span == d.span => Some((t, m, r)),
+            _ => None,
+        })
+    });
+    let Some((t, m, rel)) = found else { return };
+    let (Some(target), Some(refs)) = (rel.target.as_deref(), rel.references.as_ref()) else {
+        return;
+    };
+    let Some(other) = schema.get(target) else {
+        return;
+    };
+    let TypeKind::Model(om) = &other.kind else {
+        return;
+    };
+    if !om.fields.complete {
+        return;
+    }
+    // a counterpart that exists (misspelt, or several) is not ours to add
+    let wanted = |k: RelKind| match rel.kind {
+        RelKind::HasOne | RelKind::HasMany => k == RelKind::BelongsTo,
+        RelKind::BelongsTo => k != RelKind::BelongsTo,
+    };
+    if om.fields.items.iter().any(|g| {
+        matches!(&g.kind, FieldKind::Relationship(r2) if wanted(r2.kind)
+            && r2.references.as_ref().is_some_and(|rr| rr.items.iter().map(|x| &x.0).eq(refs.items.iter().map(|x| &x.0))))
+    }) {
+        return;
+    }
+    let a = a_name(inp.file);
+    let refs_src = text(inp.src, refs.span).to_string();
+    let q = Style::of(inp.src, Some(inp.file)).quote;
+    let variants: Vec<(String, String)> = match rel.kind {
+        RelKind::HasOne | RelKind::HasMany => vec![(
+            lower_first(&t.name),
+            format!("{a}.belongsTo({q}{}{q}, {refs_src})", t.name),
+        )],
+        RelKind::BelongsTo => vec![
+            (
+                plural(&lower_first(&t.name)),
+                format!("{a}.hasMany({q}{}{q}, {refs_src})", t.name),
+            ),
+            (
+                lower_first(&t.name),
+                format!("{a}.hasOne({q}{}{q}, {refs_src})", t.name),
+            ),
+        ],
+    };
+    // the child of the relationship holds the reference fields
+    let (parent, child) = match rel.kind {
+        RelKind::HasOne | RelKind::HasMany => (m, om),
+        RelKind::BelongsTo => (om, m),
+    };
+    let missing = reference_fields(parent, child, &refs.items, &a);
+    let child_is_other = !matches!(rel.kind, RelKind::BelongsTo);
+    for (k, (field, value)) in variants.into_iter().enumerate() {
+        if om.field(&field).is_some() {
+            continue;
+        }
+        let om_fields = om.fields.span;
+        let m_fields = m.fields.span;
+        let missing = missing.clone();
+        let title = if child_is_other && !missing.is_empty() {
+            format!(
+                "Add `{field}: {value}` and {} to `{target}`",
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("Add `{field}: {value}` to `{target}`")
+        };
+        out.push(fix(
+            d.code,
+            i,
+            d,
+            k,
+            title,
+            rel.kind != RelKind::BelongsTo,
+            Vec::new(),
+            move || {
+                let style = Style::of(inp.src, Some(inp.file));
+                let other_obj =
+                    find_value(inp.file, om_fields).filter(|v| v.as_object().is_some())?;
+                let mut edits = Vec::new();
+                let mut entries = Vec::new();
+                if child_is_other {
+                    entries.extend(missing);
+                } else if !missing.is_empty() {
+                    let own = find_value(inp.file, m_fields).filter(|v| v.as_object().is_some())?;
+                    edits.extend(add_fields(inp.src, &style, own, &missing)?);
+                }
+                entries.push(format!("{field}: {value}"));
+                edits.extend(add_fields(inp.src, &style, other_obj, &entries)?);
+                local(edits)
+            },
+        ));
+    }
+}
+
+/// `data/relationship-references` on a reference that is not a field of the child model: rename it to a
+/// close field name, or add the field.
+fn add_reference<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Vec<Candidate<'a>>) {
+    let d = &inp.diagnostics[i];
+    let found = schema.models().find_map(|(t, m)| {
+        m.fields.items.iter().find_map(|f| match &f.kind {
+            FieldKind::Relationship(r) => r.references.as_ref().and_then(|refs| {
+                refs.items
+                    .iter()
+                    .position(|(_, s)| *s == d.span)
+                    .map(|k| (t, m, r, refs, k))
+            }),
+            _ => None,
+        })
+    });
+    let Some((_t, m, rel, refs, k)) = found else {
+        return;
+    };
+    let Some(other) = rel.target.as_deref().and_then(|n| schema.model(n)) else {
+        return;
+    };
+    let (parent, child, child_name) = match rel.kind {
+        RelKind::HasOne | RelKind::HasMany => (m, other, rel.target.clone().unwrap_or_default()),
+        RelKind::BelongsTo => (other, m, _t.name.clone()),
+    };
+    let name = refs.items[k].0.clone();
+    if child.field(&name).is_some() || !child.fields.complete {
+        return;
+    }
+    let scalars: Vec<&str> = child
+        .fields
+        .items
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Scalar { .. }))
+        .map(|f| f.name.as_str())
+        .collect();
+    let close = did_you_mean(&name, &scalars).map(str::to_string);
+    if let Some(better) = close.clone() {
+        let new = requote(
+            inp.src,
+            &Style::of(inp.src, Some(inp.file)),
+            d.span,
+            &better,
+        );
+        out.push(fix(
+            d.code,
+            i,
+            d,
+            0,
+            format!("Change to {new}"),
+            true,
+            Vec::new(),
+            move || local(vec![TextEdit::replace(d.span, new)]),
+        ));
+    }
+    let a = a_name(inp.file);
+    let entry = reference_fields(parent, child, &refs.items[k..=k], &a)
+        .into_iter()
+        .next();
+    let Some(entry) = entry else { return };
+    let fields_span = child.fields.span;
+    out.push(fix(
+        d.code,
+        i,
+        d,
+        1,
+        format!("Add `{entry}` to `{child_name}`"),
+        close.is_none(),
+        Vec::new(),
+        move || {
+            let style = Style::of(inp.src, Some(inp.file));
+            let obj = find_value(inp.file, fields_span).filter(|v| v.as_object().is_some())?;
+            local(add_fields(inp.src, &style, obj, &[entry])?)
+        },
+    ));
+}
+
+// =============================================================================================
+// Missing imports
+// =============================================================================================
+
+/// Edits that import `name` from '@aws-amplify/backend' (nothing when the file has it already).
+fn import_edits(src: &str, style: &Style, file: &FileModel, name: &str) -> Vec<TextEdit> {
+    if file.import_of(name).is_some() || file.binding(name).is_some() {
+        return Vec::new();
+    }
+    let existing = file
+        .imports
+        .iter()
+        .find(|i| i.source == BACKEND_MODULE && !i.type_only && text(src, i.span).contains('{'));
+    if let Some(imp) = existing {
+        let t = text(src, imp.span);
+        if let (Some(o), Some(c)) = (t.find('{'), t.find('}')) {
+            let (open, close) = (imp.span.start + o, imp.span.start + c);
+            let items: Vec<Span> = imp
+                .names
+                .iter()
+                .filter(|n| n.span.start > open && n.span.end <= close)
+                .map(|n| n.span)
+                .collect();
+            return insert_item(src, style, open, close, &items, false, " ", |_| {
+                name.to_string()
+            });
+        }
+    }
+    let line = format!(
+        "import {{ {name} }} from {}{}",
+        style.q(BACKEND_MODULE),
+        style.semi()
+    );
+    match file.imports.last() {
+        Some(last) => vec![TextEdit::insert(
+            line_end(src, last.span.end),
+            format!("{}{line}", style.eol),
+        )],
+        None => vec![TextEdit::insert(0, format!("{line}{}", style.eol))],
+    }
+}
+
+/// Uses of importable names (`secret`, `a`, `defineX`) that nothing in the file declares.
+fn undeclared_uses(inp: &Input) -> Vec<(&'static str, Span)> {
+    let Some(tree) = inp.tree else {
+        return Vec::new();
+    };
+    let mut uses: Vec<(&'static str, Span)> = Vec::new();
+    let mut declared: Vec<&str> = Vec::new();
+    let mut cursor = tree.root_node().walk();
+    let mut visited = 0usize;
+    'walk: loop {
+        let node = cursor.node();
+        visited += 1;
+        if visited > 500_000 {
+            return Vec::new();
+        }
+        if node.kind() == "identifier" {
+            let t = text(inp.src, syntax::span(node));
+            if let Some(name) = IMPORTABLE.iter().find(|n| **n == t) {
+                if let Some(parent) = node.parent() {
+                    let is = |field: &str| parent.child_by_field_name(field) == Some(node);
+                    match parent.kind() {
+                        "call_expression" if is("function") => {
+                            uses.push((name, syntax::span(node)))
+                        }
+                        "member_expression" if is("object") => {
+                            uses.push((name, syntax::span(node)))
+                        }
+                        "variable_declarator"
+                        | "required_parameter"
+                        | "optional_parameter"
+                        | "arrow_function"
+                        | "function_declaration"
+                        | "class_declaration"
+                        | "import_specifier"
+                        | "import_clause"
+                        | "namespace_import"
+                        | "assignment_pattern"
+                        | "array_pattern"
+                        | "catch_clause" => declared.push(name),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if node.kind() == "shorthand_property_identifier_pattern" {
+            let t = text(inp.src, syntax::span(node));
+            if let Some(name) = IMPORTABLE.iter().find(|n| **n == t) {
+                declared.push(name);
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    uses.retain(|(n, _)| {
+        !declared.contains(n) && inp.file.import_of(n).is_none() && inp.file.binding(n).is_none()
+    });
+    uses
+}
+
+fn import_actions<'a>(
+    inp: &'a Input<'a>,
+    range: Span,
+    wants: &dyn Fn(ActionKind) -> bool,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    if !wants(ActionKind::QuickFix) {
+        return;
+    }
+    let mut offered: Vec<&str> = Vec::new();
+    for (name, span) in undeclared_uses(inp) {
+        if !intersects(span, range) || offered.contains(&name) {
+            continue;
+        }
+        offered.push(name);
+        out.push(Candidate {
+            action: Action {
+                id: format!("import:{name}"),
+                title: format!("Import `{name}` from '{BACKEND_MODULE}'"),
+                kind: ActionKind::QuickFix,
+                preferred: false,
+                fixes: Vec::new(),
+                disabled: None,
+            },
+            change: Box::new(move || {
+                let style = Style::of(inp.src, Some(inp.file));
+                local(import_edits(inp.src, &style, inp.file, name))
+            }),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies edits (non-overlapping, any order) to a text.
+    pub(super) fn apply(src: &str, edits: &[TextEdit]) -> String {
+        let mut edits = edits.to_vec();
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        for w in edits.windows(2) {
+            assert!(
+                w[0].span.end <= w[1].span.start,
+                "overlapping edits: {edits:?}"
+            );
+        }
+        let mut out = src.to_string();
+        for e in edits.iter().rev() {
+            out.replace_range(e.span.start..e.span.end, &e.text);
+        }
+        out
+    }
+
+    struct Fx {
+        src: String,
+        file: FileModel,
+        tree: Tree,
+        project: ProjectFacts,
+        path: PathBuf,
+    }
+
+    fn fx(src: &str, has_auth: bool) -> Fx {
+        let tree = syntax::parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        let project = ProjectFacts {
+            root: Some(PathBuf::from("/p")),
+            has_auth,
+            complete: true,
+            has_backend: true,
+            ..ProjectFacts::default()
+        };
+        Fx {
+            src: src.to_string(),
+            file,
+            tree,
+            project,
+            path: PathBuf::from("/p/amplify/data/resource.ts"),
+        }
+    }
+
+    const BACKEND: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { data } from './data/resource';\n\ndefineBackend({\n  data,\n});\n";
+
+    fn read_backend(p: &Path) -> Option<String> {
+        (p == Path::new("/p/amplify/backend.ts")).then(|| BACKEND.to_string())
+    }
+
+    fn with<R>(f: &Fx, diags: &[Diagnostic], body: impl FnOnce(&Input, &Env) -> R) -> R {
+        let inp = Input {
+            src: &f.src,
+            file: &f.file,
+            tree: Some(&f.tree),
+            path: Some(&f.path),
+            project: &f.project,
+            diagnostics: diags,
+        };
+        let env = Env {
+            read: &read_backend,
+            can_create_files: true,
+        };
+        body(&inp, &env)
+    }
+
+    fn owner_all(src: &str, has_auth: bool) -> Option<Change> {
+        let f = fx(src, has_auth);
+        with(&f, &[], |inp, env| {
+            compute(inp, Span::new(0, 0), "owner:all", env)
+        })
+    }
+
+    fn owner_all_text(src: &str) -> String {
+        let c = owner_all(src, true).expect("a change");
+        assert!(c.others.is_empty() && c.created.is_empty());
+        apply(src, &c.edits)
+    }
+
+    const STARTER: &str = "import { type ClientSchema, a, defineData } from '@aws-amplify/backend';
+
+const schema = a.schema({
+  Todo: a
+    .model({
+      content: a.string(),
+    })
+    .authorization((allow) => [allow.publicApiKey()]),
+});
+
+export type Schema = ClientSchema<typeof schema>;
+
+export const data = defineData({
+  schema,
+  authorizationModes: {
+    defaultAuthorizationMode: 'apiKey',
+    // API keys expire; 30 days here, at most 365.
+    apiKeyAuthorizationMode: {
+      expiresInDays: 30,
+    },
+  },
+});
+";
+
+    #[test]
+    fn starter_switches_rule_and_modes() {
+        let out = owner_all_text(STARTER);
+        let want = STARTER
+            .replace("allow.publicApiKey()", "allow.owner()")
+            .replace("'apiKey'", "'userPool'")
+            .replace(
+                "    // API keys expire; 30 days here, at most 365.\n    apiKeyAuthorizationMode: {\n      expiresInDays: 30,\n    },\n",
+                "",
+            );
+        assert_eq!(out, want);
+        // applying twice changes nothing: the action is no longer there
+        assert!(owner_all(&out, true).is_none());
+    }
+
+    #[test]
+    fn mixed_rules_keep_the_others_and_do_not_duplicate_owner() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Post: a.model({ title: a.string() }).authorization((allow) => [
+    allow.publicApiKey().to(['read']),
+    allow.authenticated(),
+  ]),
+  Comment: a.model({ body: a.string() }).authorization((allow) => [allow.owner(), allow.publicApiKey()]),
+  Note: a.model({ body: a.string() }).authorization((allow) => [
+    allow.owner(),
+    allow.publicApiKey().to(['read'])
+  ]),
+  Tag: a.model({ name: a.string() }).authorization((allow) => [allow.authenticated()]),
+});
+export const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } } });
+";
+        let out = owner_all_text(src);
+        let want = "import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Post: a.model({ title: a.string() }).authorization((allow) => [
+    allow.owner(),
+    allow.authenticated(),
+  ]),
+  Comment: a.model({ body: a.string() }).authorization((allow) => [allow.owner()]),
+  Note: a.model({ body: a.string() }).authorization((allow) => [
+    allow.owner()
+  ]),
+  Tag: a.model({ name: a.string() }).authorization((allow) => [allow.authenticated()]),
+});
+export const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'userPool' } });
+";
+        assert_eq!(out, want);
+        assert!(owner_all(&out, true).is_none());
+    }
+
+    #[test]
+    fn schema_level_rules_and_missing_modes() {
+        let src = "import { a, defineData } from \"@aws-amplify/backend\"\n\nconst schema = a\n  .schema({\n    Todo: a.model({ content: a.string() }),\n  })\n  .authorization((allow) => allow.publicApiKey())\n\nexport const data = defineData({\n  schema\n})\n";
+        let out = owner_all_text(src);
+        let want = "import { a, defineData } from \"@aws-amplify/backend\"\n\nconst schema = a\n  .schema({\n    Todo: a.model({ content: a.string() }),\n  })\n  .authorization((allow) => allow.owner())\n\nexport const data = defineData({\n  schema,\n  authorizationModes: {\n    defaultAuthorizationMode: \"userPool\",\n  }\n})\n";
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn api_key_rules_left_on_custom_operations_keep_the_key() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Todo: a.model({ content: a.string() }).authorization((allow) => [allow.publicApiKey()]),
+  echo: a.query().returns(a.string()).handler(a.handler.function(fn1)).authorization((allow) => [allow.publicApiKey()]),
+});
+export const data = defineData({
+  schema,
+  authorizationModes: {
+    defaultAuthorizationMode: 'apiKey',
+  },
+});
+";
+        let out = owner_all_text(src);
+        assert!(
+            out.contains(
+                "Todo: a.model({ content: a.string() }).authorization((allow) => [allow.owner()])"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("echo: a.query().returns(a.string()).handler(a.handler.function(fn1)).authorization((allow) => [allow.publicApiKey()])"), "{out}");
+        assert!(out.contains("  authorizationModes: {\n    defaultAuthorizationMode: 'userPool',\n    apiKeyAuthorizationMode: {\n      expiresInDays: 30,\n    },\n  },\n"), "{out}");
+        // no modes at all: created with the key mode
+        let src2 = src.replace(
+            "  authorizationModes: {\n    defaultAuthorizationMode: 'apiKey',\n  },\n",
+            "",
+        );
+        let out = owner_all_text(&src2);
+        assert!(out.contains("  schema,\n  authorizationModes: {\n    defaultAuthorizationMode: 'userPool',\n    apiKeyAuthorizationMode: {\n      expiresInDays: 30,\n    },\n  },\n});"), "{out}");
+    }
+
+    #[test]
+    fn tabs_and_crlf_are_kept() {
+        let src = STARTER.replace("  ", "\t").replace('\n', "\r\n");
+        let out = owner_all_text(&src);
+        let want = STARTER
+            .replace("allow.publicApiKey()", "allow.owner()")
+            .replace("'apiKey'", "'userPool'")
+            .replace(
+                "    // API keys expire; 30 days here, at most 365.\n    apiKeyAuthorizationMode: {\n      expiresInDays: 30,\n    },\n",
+                "",
+            )
+            .replace("  ", "\t")
+            .replace('\n', "\r\n");
+        assert_eq!(out, want);
+        // inserted code uses tabs and CRLF too
+        let src = "import { a, defineData } from '@aws-amplify/backend';\r\nconst schema = a.schema({\r\n\tTodo: a.model({}).authorization((allow) => [allow.publicApiKey()]),\r\n});\r\nexport const data = defineData({\r\n\tschema,\r\n});\r\n";
+        let out = owner_all_text(src);
+        assert!(out.ends_with("\tschema,\r\n\tauthorizationModes: {\r\n\t\tdefaultAuthorizationMode: 'userPool',\r\n\t},\r\n});\r\n"), "{out:?}");
+    }
+
+    #[test]
+    fn without_auth_creates_it_and_wires_the_backend() {
+        let c = owner_all(STARTER, false).expect("change");
+        assert_eq!(c.created.len(), 1);
+        assert_eq!(
+            c.created[0].path,
+            PathBuf::from("/p/amplify/auth/resource.ts")
+        );
+        assert_eq!(
+            c.created[0].text,
+            "import { defineAuth } from '@aws-amplify/backend';\n\n/**\n * Sign-in with email: each signed-in user owns the records they create.\n */\nexport const auth = defineAuth({\n  loginWith: {\n    email: true,\n  },\n});\n"
+        );
+        assert_eq!(c.others.len(), 1);
+        let backend = apply(&c.others[0].text, &c.others[0].edits);
+        assert_eq!(
+            backend,
+            "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data } from './data/resource';\n\ndefineBackend({\n  auth,\n  data,\n});\n"
+        );
+        // without file creation, the action says why it is unavailable
+        let f = fx(STARTER, false);
+        let actions = with(&f, &[], |inp, _| {
+            let env = Env {
+                read: &read_backend,
+                can_create_files: false,
+            };
+            list(inp, Span::new(0, 0), &env, &|_| true)
+        });
+        let all = actions
+            .iter()
+            .find(|a| a.id == "owner:all")
+            .expect("listed");
+        assert!(
+            all.disabled
+                .as_deref()
+                .is_some_and(|r| r.contains("amplify/auth/resource.ts")),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn offered_on_the_rule_and_the_authorization_call() {
+        let f = fx(STARTER, true);
+        let at = STARTER.find("publicApiKey").expect("rule");
+        let actions = with(&f, &[], |inp, env| {
+            list(inp, Span::new(at, at), env, &|_| true)
+        });
+        let titles: Vec<(&str, ActionKind)> =
+            actions.iter().map(|a| (a.title.as_str(), a.kind)).collect();
+        assert_eq!(
+            titles,
+            [
+                (OWNER_TITLE, ActionKind::Refactor),
+                (OWNER_ALL_TITLE, ActionKind::Source)
+            ]
+        );
+        let at = STARTER.find(".authorization").expect("call") + 2;
+        let actions = with(&f, &[], |inp, env| {
+            list(inp, Span::new(at, at), env, &|k| k == ActionKind::Refactor)
+        });
+        assert_eq!(actions.len(), 1);
+        // away from the rules: only the whole-file action
+        let at = STARTER.find("content").expect("field");
+        let actions = with(&f, &[], |inp, env| {
+            list(inp, Span::new(at, at), env, &|_| true)
+        });
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0].kind, ActionKind::Source);
+        // a diagnostic on the rule makes it a preferred quick fix that lists the diagnostic
+        let rule = STARTER.find("allow.publicApiKey()").expect("rule");
+        let d = Diagnostic::new(
+            Span::new(rule, rule + "allow.publicApiKey()".len()),
+            crate::analysis::Severity::Error,
+            "data/provider-not-configured",
+            "no API key",
+        );
+        let actions = with(&f, std::slice::from_ref(&d), |inp, env| {
+            list(inp, Span::new(rule, rule), env, &|_| true)
+        });
+        assert_eq!(actions[0].kind, ActionKind::QuickFix);
+        assert!(actions[0].preferred);
+        assert_eq!(actions[0].fixes, [0]);
+    }
+}
