@@ -708,30 +708,45 @@ impl<'a> Check<'a> {
         let Some(ident) = &m.identifier else {
             return;
         };
-        for (name, span) in &ident.items {
+        for (i, (name, span)) in ident.items.iter().enumerate() {
             let Some(f) = m.field(name) else {
                 continue;
             };
-            let ok = match &f.kind {
-                FieldKind::Scalar { graphql, .. } => {
+            let message = match &f.kind {
+                FieldKind::Scalar { graphql, factory } => {
                     let generated = f.default.as_ref().is_some_and(|d| d.value.is_none());
-                    f.required || *graphql == "ID" || generated
+                    // an `a.id()` partition key is made non-null by Amplify; an `a.id()` sort key is not, and the
+                    // primary-key transformer rejects it (verified)
+                    let id_ok = *graphql == "ID" && i == 0;
+                    if f.required || id_ok || generated {
+                        continue;
+                    }
+                    if *graphql == "ID" {
+                        format!(
+                            "`{name}` is a sort key of the identifier, so it must be required: write \
+                             `a.id().required()`"
+                        )
+                    } else {
+                        format!(
+                            "`{name}` is part of the identifier, so it must be required: write \
+                             `a.{factory}().required()`{}",
+                            if i == 0 { " (or use `a.id()`)" } else { "" }
+                        )
+                    }
                 }
-                FieldKind::Unknown => true,
-                // refs, enums, custom types and relationships have no `required` flag of their own
-                _ => true,
-            };
-            if ok {
-                continue;
-            }
-            let fix = match &f.kind {
-                FieldKind::Scalar { factory, .. } => format!("write `a.{factory}().required()`"),
-                _ => "add `.required()`".to_string(),
+                FieldKind::Unknown => continue,
+                // Amplify looks for the scalar `required` flag, which refs, enums and the like never have: an
+                // enum ref is rejected even with `.required()` (verified)
+                _ => format!(
+                    "`{name}` is {}, and Amplify only accepts required scalar fields in an identifier: use e.g. \
+                     `a.string().required()` or `a.id()`",
+                    field_kind_label(f)
+                ),
             };
             sink.error_with(
                 f.name_span,
                 IDENTIFIER_NOT_REQUIRED,
-                format!("`{name}` is part of the identifier, so it must be required: {fix} (or use `a.id()`)"),
+                message,
                 vec![related(*span, "used in the identifier here")],
             );
         }
@@ -1511,23 +1526,35 @@ impl<'a> Check<'a> {
 
     // --- data/empty-groups ---
 
-    /// The rules that end up on models and model fields (schema-level rules only where a model inherits them).
-    fn model_rules(&self) -> Vec<&'a Rule> {
+    /// The rules that reach Amplify's `@auth` checks: those of models and model fields, of generation routes
+    /// and of operations with function or SQL handlers (operations with custom JS handlers get AppSync's own
+    /// directives, which are not checked: verified), and the schema-level rules where one of those inherits them.
+    fn checked_rules(&self) -> Vec<&'a Rule> {
         let mut out = Vec::new();
         let mut inherited = vec![false; self.schema.parts.len()];
-        for (t, m) in self.schema.models() {
-            match &m.rules {
+        let mut own_or_inherit =
+            |rules: Option<&'a Rules>, part: usize, out: &mut Vec<&'a Rule>| match rules {
                 Some(r) if r.non_empty() != Some(false) => out.extend(r.rules.iter()),
                 _ => {
-                    if let Some(x) = inherited.get_mut(t.part) {
+                    if let Some(x) = inherited.get_mut(part) {
                         *x = true;
                     }
                 }
-            }
-            for f in &m.fields.items {
-                if let Some(r) = &f.rules {
-                    out.extend(r.rules.iter());
+            };
+        for t in self.schema.types() {
+            match &t.kind {
+                TypeKind::Model(m) => {
+                    own_or_inherit(m.rules.as_ref(), t.part, &mut out);
+                    for f in &m.fields.items {
+                        if let Some(r) = &f.rules {
+                            out.extend(r.rules.iter());
+                        }
+                    }
                 }
+                TypeKind::Operation(op) if auth_checked(op) => {
+                    own_or_inherit(op.rules.as_ref(), t.part, &mut out)
+                }
+                _ => {}
             }
         }
         for (part, used) in self.schema.parts.iter().zip(inherited) {
@@ -1541,7 +1568,7 @@ impl<'a> Check<'a> {
     }
 
     fn groups(&self, sink: &mut Sink) {
-        for rule in self.model_rules() {
+        for rule in self.checked_rules() {
             if rule.name != "groups" {
                 continue;
             }
@@ -1564,11 +1591,26 @@ impl<'a> Check<'a> {
         if !p.complete || p.data.is_none() || self.cx.file.first(DefineKind::Data).is_none() {
             return;
         }
-        for rule in self.model_rules() {
+        // a conversation's `allow.owner()` always uses the user pool (verified: rejected without auth)
+        let conversation_owners = self.schema.types().filter_map(|t| match &t.kind {
+            TypeKind::Conversation(c) => c
+                .rules
+                .as_ref()?
+                .rules
+                .first()
+                .filter(|r| r.name == "owner"),
+            _ => None,
+        });
+        let rules = self
+            .checked_rules()
+            .into_iter()
+            .map(|r| (r, r.effective_provider()))
+            .chain(conversation_owners.map(|r| (r, Some("userPools"))));
+        for (rule, provider) in rules {
             if !rule.called {
                 continue;
             }
-            let Some(provider) = rule.effective_provider() else {
+            let Some(provider) = provider else {
                 continue;
             };
             let fix = match provider {
@@ -1641,6 +1683,20 @@ impl<'a> Check<'a> {
             }
         }
     }
+}
+
+/// Whether an operation's rules become `@auth` directives that Amplify checks.
+fn auth_checked(op: &Operation) -> bool {
+    op.kind == OpKind::Generation
+        || op.handlers.as_ref().is_some_and(|h| {
+            h.complete
+                && h.items.first().is_some_and(|x| {
+                    matches!(
+                        x.kind,
+                        HandlerKind::Function | HandlerKind::InlineSql | HandlerKind::SqlReference
+                    )
+                })
+        })
 }
 
 /// Fields in source order, inline custom types included (bounded by the model's own nesting limit).
@@ -2125,6 +2181,9 @@ mod tests {
             &src[d[0].related[0].span.start..d[0].related[0].span.end],
             "'customerId'"
         );
+        // an a.id() sort key is not made non-null
+        let src = data(&format!("C: a.model({{ k: a.string().required(), s: a.id() }}).identifier(['k', 's']){OWNER},"), "");
+        assert_eq!(found(&src), one(IDENTIFIER_NOT_REQUIRED, "s"));
         for ok in ["a.string().required()", "a.id()", "a.integer().required()"] {
             let src = data(
                 &format!("C: a.model({{ k: {ok} }}).identifier(['k']){OWNER},"),
@@ -2132,6 +2191,12 @@ mod tests {
             );
             assert_eq!(found(&src), vec![], "{ok}");
         }
+        // only scalars: a required enum ref is rejected too
+        let src = data(
+            &format!("S: a.enum(['A']),\nC: a.model({{ s: a.ref('S').required() }}).identifier(['s']){OWNER},"),
+            "",
+        );
+        assert_eq!(found(&src), one(IDENTIFIER_NOT_REQUIRED, "s"));
         // `.required()` after `.array()` makes the list required, not the value
         let src = data(
             &format!(
@@ -2758,6 +2823,35 @@ mod tests {
             "auth".to_string(),
         ));
         assert!(run_full(&src, &f, None).is_empty());
+        // operations with function handlers are checked, those with custom JS handlers are not (verified)
+        let op = |handler: &str| {
+            data(
+                &format!(
+                    "T: a.model({{ c: a.string() }}){OWNER},\n\
+                     echo: a.query().returns(a.string()).handler({handler})\
+                     .authorization((allow) => [allow.publicApiKey()]),"
+                ),
+                "",
+            )
+        };
+        let src = op("a.handler.function(fn)");
+        assert_eq!(
+            found_auth(&src, true),
+            one(PROVIDER_NOT_CONFIGURED, "publicApiKey()")
+        );
+        let src = op("a.handler.custom({ entry: './x.js' })");
+        assert_eq!(found_auth(&src, true), vec![]);
+        // conversations need the user pool
+        let src = data(
+            "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi' })\
+             .authorization((allow) => allow.owner()),",
+            "",
+        );
+        assert_eq!(
+            found_auth(&src, false),
+            one(PROVIDER_NOT_CONFIGURED, "owner()")
+        );
+        assert_eq!(found_auth(&src, true), vec![]);
         // field-level rules count too
         let src = data(
             "T: a.model({ c: a.string().authorization((allow) => [allow.publicApiKey()]) })\
