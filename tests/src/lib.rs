@@ -8,7 +8,7 @@
 //! let items = c.completion(&uri, pos);
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
@@ -27,10 +27,7 @@ pub fn server_binary() -> PathBuf {
     }
     let exe = std::env::current_exe().expect("current exe");
     // target/<profile>/deps/<test> -> target/<profile>/amplify-lsp
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
     let bin = dir.join(format!("amplify-lsp{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
@@ -58,7 +55,9 @@ pub fn utf16_position(text: &str, offset: usize) -> Value {
 
 /// The position of the first occurrence of `needle` (plus `delta` bytes) in `text`.
 pub fn position_of(text: &str, needle: &str, delta: usize) -> Value {
-    let i = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     utf16_position(text, i + delta)
 }
 
@@ -85,7 +84,13 @@ impl Client {
 
     /// Spawns the server; `overrides` are merged into the default `initialize` params (shallow, per key).
     pub fn start_with(overrides: Value) -> Client {
-        let mut c = Self::spawn(&[]);
+        Self::start_env(&[], overrides)
+    }
+
+    /// Like [`Client::start_with`], with extra environment variables for the server process (they win over
+    /// the harness's defaults, e.g. `("AMPLIFY_LSP_LOG", "trace")`).
+    pub fn start_env(env: &[(&str, &str)], overrides: Value) -> Client {
+        let mut c = Self::spawn_env(&[], env);
         let root_uri = file_uri(c.root.path());
         let mut params = json!({
             "processId": std::process::id(),
@@ -114,9 +119,15 @@ impl Client {
 
     /// Spawns the server without initializing it.
     pub fn spawn(args: &[&str]) -> Client {
+        Self::spawn_env(args, &[])
+    }
+
+    /// Spawns the server without initializing it, with extra environment variables.
+    pub fn spawn_env(args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(server_binary())
             .args(args)
             .env("AMPLIFY_LSP_LOG", "debug")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -212,7 +223,9 @@ impl Client {
         match self.rx.recv_timeout(timeout) {
             Ok(msg) => {
                 self.transcript.push(msg.clone());
-                if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str)) {
+                if let (Some(id), Some(method)) =
+                    (msg.get("id"), msg.get("method").and_then(Value::as_str))
+                {
                     let result = if method == "workspace/configuration" {
                         let n = msg["params"]["items"].as_array().map_or(0, Vec::len);
                         Value::Array(vec![Value::Null; n])
@@ -249,7 +262,11 @@ impl Client {
     }
 
     /// Like `wait_for`, but returns `None` after `timeout` instead of failing.
-    pub fn try_wait_for(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn try_wait_for(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return Some(self.backlog.remove(i));
         }
@@ -290,7 +307,11 @@ impl Client {
     }
 
     pub fn open_uri(&mut self, uri: &str, text: &str, version: i64) {
-        let lang = if uri.ends_with(".tsx") { "typescriptreact" } else { "typescript" };
+        let lang = if uri.ends_with(".tsx") {
+            "typescriptreact"
+        } else {
+            "typescript"
+        };
         self.notify(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": lang, "version": version, "text": text } }),
@@ -306,7 +327,10 @@ impl Client {
     }
 
     pub fn close(&mut self, uri: &str) {
-        self.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
     }
 
     /// Waits for a `publishDiagnostics` for `uri` (at `version` when given) and returns its diagnostics.
@@ -317,7 +341,10 @@ impl Client {
                 && m["params"]["uri"] == json!(uri)
                 && version.is_none_or(|v| m["params"]["version"] == json!(v))
         });
-        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The codes of a list of diagnostics.
@@ -339,7 +366,11 @@ impl Client {
             .expect("completion failed");
         match res {
             Value::Array(items) => items,
-            Value::Object(ref o) => o.get("items").and_then(Value::as_array).cloned().unwrap_or_default(),
+            Value::Object(ref o) => o
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }
@@ -358,7 +389,11 @@ impl Client {
             .request("textDocument/hover", Self::text_position(uri, &pos))
             .expect("hover failed");
         match &res["contents"] {
-            Value::Object(o) => o.get("value").and_then(Value::as_str).unwrap_or("").to_string(),
+            Value::Object(o) => o
+                .get("value")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             Value::String(s) => s.clone(),
             _ => String::new(),
         }
@@ -377,7 +412,8 @@ impl Client {
 
     /// `shutdown` then `exit`; returns the exit status.
     pub fn shutdown(mut self) -> ExitStatus {
-        self.request("shutdown", Value::Null).expect("shutdown failed");
+        self.request("shutdown", Value::Null)
+            .expect("shutdown failed");
         self.notify("exit", Value::Null);
         self.wait_exit()
     }
@@ -416,11 +452,17 @@ impl Drop for Client {
 /// A `file://` URI for a path.
 pub fn file_uri(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
-    let s = if s.starts_with('/') { s } else { format!("/{s}") };
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
     let mut out = String::from("file://");
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -569,15 +569,13 @@ impl Ctx<'_> {
                     preselect: true,
                 });
             }
-            Ty::Str if !quoted => {
-                // schedule examples and similar free strings
-                if lookup::is_schedule(&self.cur) {
-                    let values: Vec<String> = crate::analysis::rules::validators::SCHEDULE_EXAMPLES
-                        .iter()
-                        .map(|(e, _)| e.to_string())
-                        .collect();
-                    self.plain_items(&values, ItemKind::Value, "schedule", false);
-                }
+            // schedule examples
+            Ty::Str if !quoted && lookup::is_schedule(&self.cur) => {
+                let values: Vec<String> = crate::analysis::rules::validators::SCHEDULE_EXAMPLES
+                    .iter()
+                    .map(|(e, _)| e.to_string())
+                    .collect();
+                self.plain_items(&values, ItemKind::Value, "schedule", false);
             }
             Ty::OneOf(options) => {
                 for t in options {

@@ -103,7 +103,6 @@ pub fn diagnostics_for(
             ));
         }
     }
-    let file = file;
     let path = uri_to_path(&snap.uri);
     let cx = RuleCtx {
         src: &snap.text,

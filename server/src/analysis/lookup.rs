@@ -417,7 +417,7 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
         let Label::Arrow { params } = &f.label else {
             continue;
         };
-        if !params.iter().any(|p| *p == root.name) {
+        if !params.contains(&root.name) {
             continue;
         }
         // the call this callback is an argument of
