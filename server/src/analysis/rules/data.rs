@@ -2615,6 +2615,49 @@ mod tests {
     }
 
     #[test]
+    fn subscription_sources_share_a_return_type() {
+        // two inline return types always differ (verified)
+        let two = data(
+            &format!(
+                "m1: a.mutation().returns(a.string()).handler(a.handler.function('fn')){OWNER},\n\
+                 m2: a.mutation().returns(a.string()).handler(a.handler.function('fn')){OWNER},\n\
+                 on: a.subscription().for([a.ref('m1'), a.ref('m2')]).handler(a.handler.function('fn')){OWNER},"
+            ),
+            "",
+        );
+        assert_eq!(found(&two), one(SUBSCRIPTION_FOR, "a.ref('m2')"));
+        let same = data(
+            &format!(
+                "P: a.model({{ t: a.string() }}){OWNER},\n\
+                 m1: a.mutation().returns(a.ref('P')).handler(a.handler.function('fn')){OWNER},\n\
+                 on: a.subscription().for([a.ref('m1'), a.ref('P').mutations(['create'])])\
+                 .handler(a.handler.function('fn')){OWNER},"
+            ),
+            "",
+        );
+        assert_eq!(found(&same), vec![]);
+    }
+
+    #[test]
+    fn custom_type_fields_take_no_defaults_or_validation() {
+        // verified: both directives are only accepted on model fields
+        let src = data(
+            &format!(
+                "C: a.customType({{ x: a.string().validate((v) => v.minLength(1)), y: a.string().default('a') }}),\n\
+                 M: a.model({{ c: a.ref('C') }}){OWNER},"
+            ),
+            "",
+        );
+        assert_eq!(
+            found(&src),
+            vec![
+                (VALIDATE_RULES, "validate".to_string()),
+                (DEFAULT_VALUE_TYPE, "default('a')".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn empty_groups() {
         let src = data(
             "R: a.model({ t: a.string() }).authorization((allow) => [allow.groups([])]),",
