@@ -5,6 +5,11 @@
 //! Values follow JavaScript truthiness the way Amplify tests them (`email: false` is off, `email: {}` is
 //! on). Only literals are judged (identifiers are followed one level through the file's top-level
 //! bindings); when a value is not known, the rules that depend on it stay silent.
+//!
+//! Confirmed with the synth tool: `email: false, phone: false` with external providers is rejected; a plain
+//! string in an `oidc` entry is rejected; a custom email sender (`{ handler }`) does not satisfy email MFA;
+//! only `snsCallerArn` without `externalId` is rejected; `phone: true` does not enable `SMS_OTP`; MFA
+//! `OFF` with phone sign-in needs no `sms`; a callback that hands its parameter to a helper is accepted.
 
 use super::validators;
 use super::RuleCtx;
@@ -185,6 +190,13 @@ fn auth(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
     let email_otp = otp(&email);
     let sms_otp = otp(&phone);
     let webauthn_on = webauthn.truthy();
+    // the passwordless-vs-MFA check compares `otpLogin === true`: the `otpLogin` key when it is literally true
+    let otp_true = |f: &Field| -> Option<Span> {
+        let o = Field::of(cx, f.object()?, "otpLogin");
+        (o.value?.as_bool() == Some(true))
+            .then(|| o.key_span())
+            .flatten()
+    };
 
     // MFA
     let mfa = multifactor.object();
@@ -192,14 +204,8 @@ fn auth(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
     let mode_str = mode.as_ref().and_then(Field::str);
     if let (Some("REQUIRED"), Some(mode_value)) = (mode_str, mode.as_ref().and_then(|m| m.value)) {
         let passwordless = [
-            (
-                email_otp.filter(|o| o.0).and_then(|o| o.1),
-                "email one-time codes",
-            ),
-            (
-                sms_otp.filter(|o| o.0).and_then(|o| o.1),
-                "SMS one-time codes",
-            ),
+            (otp_true(&email), "email one-time codes"),
+            (otp_true(&phone), "SMS one-time codes"),
             (
                 webauthn_on.filter(|on| *on).and(webauthn.key_span()),
                 "passkeys",
@@ -626,6 +632,7 @@ mod tests {
             "  loginWith: { email: { otpLogin: true } },\n  multifactor: { mode: 'OPTIONAL', totp: true },",
             "  loginWith: { email: { otpLogin: false } },\n  multifactor: { mode: 'REQUIRED', totp: true },",
             "  loginWith: { email: { otpLogin: OTP } },\n  multifactor: { mode: 'REQUIRED', totp: true },",
+            "  loginWith: { email: { otpLogin: 1 } },\n  multifactor: { mode: 'REQUIRED', totp: true },",
         ] {
             let src = auth(ok);
             assert!(run(&src).is_empty(), "{ok}");

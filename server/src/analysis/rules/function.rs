@@ -4,6 +4,12 @@
 //!
 //! Only literals are judged (identifiers are followed one level through the file's top-level bindings);
 //! calls, spreads, templates and computed keys are left alone.
+//!
+//! Confirmed with the synth tool: without `name`, the name comes from the entry file (`send.email.ts`)
+//! or the folder (`functions/2fa/`) and is rejected like a written one; a missing default `handler.ts`
+//! is rejected; an `undefined` environment value is rejected; `{ rate: '<cron>' }`, `{ cron: 'every 5m' }`
+//! and a schedule object with neither key are rejected; the same layer twice counts once; `every 0m` is
+//! accepted.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};

@@ -4,6 +4,12 @@
 //!
 //! Only what is written as literals is judged: identifiers are followed one level through the file's
 //! top-level bindings, and anything else (calls, spreads, templates, computed keys) is left alone.
+//!
+//! Confirmed with the synth tool: `.to([])` is rejected only when the role or function it is for gets no
+//! action from any other rule of the bucket (`authenticated` and `entity('identity')` share one role);
+//! `allow.groups(['A', 'A'])` and the same group in two rules of one path are both rejected;
+//! `allow.resource(fn)` twice on one path is accepted; `allow.groups` with no auth at all is the
+//! missing-auth error, not the unknown-group one.
 
 use std::collections::HashMap;
 
