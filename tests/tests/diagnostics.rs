@@ -1,0 +1,217 @@
+//! Diagnostics through the real binary: ranges, codes, severities, related information, ignore comments,
+//! pull diagnostics, and the `check` command's formats.
+
+use std::process::Command;
+
+use amplify_lsp_tests::*;
+
+const STORAGE: &str = "import { defineStorage } from '@aws-amplify/backend';\n\
+export const storage = defineStorage({\n  name: 'files',\n  access: (allow) => ({\n    'photos': [allow.authenticated.to(['read'])],\n  }),\n});\n";
+
+#[test]
+fn storage_path_without_wildcard_is_an_error_on_the_key() {
+    let mut c = Client::start();
+    let uri = c.open("amplify/storage/resource.ts", STORAGE);
+    let diags = c.diagnostics(&uri, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "storage/path-wildcard")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "amplify");
+    assert_eq!(d["range"]["start"], position_of(STORAGE, "'photos'", 0));
+    assert_eq!(d["range"]["end"], position_of(STORAGE, "'photos'", 8));
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap_or("")
+        .contains("#diagnostic-codes"));
+    // fixing it clears the diagnostic
+    let pos = position_of(STORAGE, "photos'", 6);
+    c.change(
+        &uri,
+        2,
+        json!([{ "range": { "start": pos, "end": pos }, "text": "/*" }]),
+    );
+    let diags = c.diagnostics(&uri, Some(2));
+    assert!(
+        !Client::codes(&diags).contains(&"storage/path-wildcard".to_string()),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn relationship_errors_point_at_the_other_side() {
+    let mut c = Client::start();
+    let text = "import { a, defineData } from '@aws-amplify/backend';\n\
+const schema = a.schema({\n  Project: a.model({ tasks: a.hasMany('Task', 'projectId') }),\n  Task: a.model({ projectId: a.id(), title: a.string() }),\n}).authorization((allow) => [allow.publicApiKey()]);\n\
+export const data = defineData({ schema });\n";
+    let uri = c.open("amplify/data/resource.ts", text);
+    let diags = c.diagnostics(&uri, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "data/relationship-counterpart")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(d["severity"], 1);
+    let line = d["range"]["start"]["line"].as_u64();
+    assert_eq!(line, Some(2), "{d:#?}");
+    // the related information points at the model that lacks the other side
+    let related = d["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"]["line"] == 3),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn ignore_comment_silences_one_line() {
+    let mut c = Client::start();
+    let text = STORAGE.replace(
+        "    'photos'",
+        "    // amplify-lsp-ignore-next-line storage/path-wildcard\n    'photos'",
+    );
+    let uri = c.open("amplify/storage/resource.ts", &text);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        !Client::codes(&diags).contains(&"storage/path-wildcard".to_string()),
+        "{diags:#?}"
+    );
+    // a different code on the comment does not silence it
+    let text = STORAGE.replace(
+        "    'photos'",
+        "    // amplify-lsp-ignore-next-line shape/wrong-type\n    'photos'",
+    );
+    let uri = c.open("amplify/storage/other/resource.ts", &text);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        Client::codes(&diags).contains(&"storage/path-wildcard".to_string()),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_supports_them() {
+    let mut c = Client::start_with(json!({
+        "capabilities": { "textDocument": { "diagnostic": { "dynamicRegistration": false } } }
+    }));
+    assert_eq!(
+        c.init_result["capabilities"]["diagnosticProvider"]["identifier"],
+        "amplify"
+    );
+    let uri = c.open("amplify/storage/resource.ts", STORAGE);
+    let res = c
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .expect("diagnostic");
+    assert_eq!(res["kind"], "full");
+    let codes: Vec<&str> = res["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"storage/path-wildcard"), "{res:#?}");
+    // nothing is pushed when the client pulls
+    let pushed = c.try_wait_for(std::time::Duration::from_millis(300), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(pushed.is_none(), "{pushed:?}");
+}
+
+#[test]
+fn cross_file_auth_rules_follow_the_auth_file() {
+    let mut c = Client::start();
+    let data = "import { a, defineData } from '@aws-amplify/backend';\n\
+const schema = a.schema({ Note: a.model({ body: a.string() }).authorization((allow) => [allow.owner()]) });\n\
+export const data = defineData({ schema });\n";
+    let uri = c.open("amplify/data/resource.ts", data);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        Client::codes(&diags).contains(&"data/provider-not-configured".to_string()),
+        "{diags:#?}"
+    );
+    // opening an auth resource in the editor fixes it, without touching the data file
+    let auth = c.open(
+        "amplify/auth/resource.ts",
+        "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });\n",
+    );
+    c.diagnostics(&auth, Some(1));
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        !Client::codes(&diags).contains(&"data/provider-not-configured".to_string()),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn check_command_formats() {
+    let dir = repo_root().join("examples/mistakes");
+    let run = |fmt: &str| {
+        let out = Command::new(server_binary())
+            .args(["check", "--format", fmt, "."])
+            .current_dir(&dir)
+            .output()
+            .expect("check");
+        assert_eq!(out.status.code(), Some(1), "errors mean exit 1");
+        String::from_utf8(out.stdout).expect("utf8")
+    };
+    let text = run("text");
+    assert!(text.contains("amplify/storage/resource.ts:"), "{text}");
+    assert!(text.contains("error storage/path-wildcard:"), "{text}");
+    assert!(
+        text.contains("^^^"),
+        "a caret under the offending text: {text}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).expect("json");
+    assert!(json
+        .as_array()
+        .is_some_and(|a| a.iter().any(|d| d["code"] == "storage/path-wildcard")));
+    let sarif: Value = serde_json::from_str(&run("sarif")).expect("sarif");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+    // the clean example exits 0
+    let out = Command::new(server_binary())
+        .args(["check", "examples/starter"])
+        .current_dir(repo_root())
+        .output()
+        .expect("check");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn secrets_are_never_repeated_in_messages() {
+    let mut c = Client::start();
+    let planted = "GOCSPX-planted-value-9f8e7d";
+    let text = format!(
+        "import {{ defineAuth, secret }} from '@aws-amplify/backend';\nexport const auth = defineAuth({{ loginWith: {{ email: true, externalProviders: {{ google: {{ clientId: secret('ID'), clientSecret: '{planted}' }}, callbackUrls: ['http://localhost/'], logoutUrls: ['http://localhost/'] }} }} }});\n"
+    );
+    let uri = c.open("amplify/auth/resource.ts", &text);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert!(
+        Client::codes(&diags).contains(&"security/hardcoded-secret".to_string()),
+        "{diags:#?}"
+    );
+    let all = serde_json::to_string(&c.transcript).expect("json");
+    assert!(
+        !all.contains(planted),
+        "the planted value leaked into the protocol output"
+    );
+    c.wait_exit();
+    assert!(
+        !c.stderr().contains(planted),
+        "the planted value leaked into the logs"
+    );
+}
