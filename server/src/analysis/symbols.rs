@@ -91,7 +91,7 @@ pub fn document_symbols(text: &str, file: &FileModel, path: Option<&Path>) -> Ve
     let mut out = Vec::new();
     let schema = schema_of(file);
     if let Some(s) = &schema {
-        out.push(schema_symbol(text, file, s));
+        out.push(schema_symbol(file, s));
     }
     for (i, d) in file.defines.iter().enumerate() {
         let binding = file.bindings.iter().find(|b| b.define == Some(i));
@@ -340,7 +340,7 @@ fn schema_binding<'f>(file: &'f FileModel, s: &Schema) -> Option<&'f crate::mode
     })
 }
 
-fn schema_symbol(text: &str, file: &FileModel, s: &Schema) -> DocSymbol {
+fn schema_symbol(file: &FileModel, s: &Schema) -> DocSymbol {
     let (name, selection, start) = match schema_binding(file, s) {
         Some(b) => (
             b.name.clone(),
@@ -354,10 +354,10 @@ fn schema_symbol(text: &str, file: &FileModel, s: &Schema) -> DocSymbol {
         let span = Span::new(t.name_span.start, t.span.end.max(t.name_span.end));
         let sym = DocSymbol::new(t.name.clone(), SymKind::Class, span, t.name_span);
         let sym = match &t.kind {
-            TypeKind::Model(m) => sym.detail("model").children(field_symbols(text, &m.fields)),
+            TypeKind::Model(m) => sym.detail("model").children(field_symbols(&m.fields)),
             TypeKind::CustomType(f) => DocSymbol {
                 kind: SymKind::Struct,
-                ..sym.detail("custom type").children(field_symbols(text, f))
+                ..sym.detail("custom type").children(field_symbols(f))
             },
             TypeKind::Enum(e) => DocSymbol {
                 kind: SymKind::Enum,
@@ -379,11 +379,7 @@ fn schema_symbol(text: &str, file: &FileModel, s: &Schema) -> DocSymbol {
                 } else {
                     SymKind::Method
                 };
-                let args = op
-                    .arguments
-                    .as_ref()
-                    .map(|a| field_symbols(text, a))
-                    .unwrap_or_default();
+                let args = op.arguments.as_ref().map(field_symbols).unwrap_or_default();
                 DocSymbol {
                     kind,
                     ..sym
@@ -413,14 +409,14 @@ fn schema_symbol(text: &str, file: &FileModel, s: &Schema) -> DocSymbol {
     .children(types)
 }
 
-fn field_symbols(text: &str, fields: &Fields) -> Vec<DocSymbol> {
+fn field_symbols(fields: &Fields) -> Vec<DocSymbol> {
     fields
         .items
         .iter()
         .map(|f| {
             let span = Span::new(f.name_span.start, f.span.end.max(f.name_span.end));
             let children = match &f.kind {
-                FieldKind::CustomType(inner) => field_symbols(text, inner),
+                FieldKind::CustomType(inner) => field_symbols(inner),
                 _ => Vec::new(),
             };
             DocSymbol::new(f.name.clone(), SymKind::Field, span, f.name_span)
