@@ -49,10 +49,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// The stderr log filter for a level or directive string. The protocol library's wire log (every message in
+/// full, document text included) is always off, so no log level can leak what a document contains.
+fn log_filter(spec: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
+    EnvFilter::try_new(spec).map(without_wire_log)
+}
+
+fn without_wire_log(f: EnvFilter) -> EnvFilter {
+    let mut f = f;
+    for d in [
+        "tower_lsp_server::codec=off",
+        "tower_lsp_server::service::client=info",
+    ] {
+        if let Ok(d) = d.parse() {
+            f = f.add_directive(d);
+        }
+    }
+    f
+}
+
 fn serve() -> ExitCode {
     // Logs go to stderr only: stdout carries protocol bytes.
     let initial = std::env::var("AMPLIFY_LSP_LOG").unwrap_or_else(|_| "info".to_string());
-    let filter = EnvFilter::try_new(&initial).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = log_filter(&initial).unwrap_or_else(|_| without_wire_log(EnvFilter::new("info")));
     let (filter, handle) = reload::Layer::new(filter);
     tracing_subscriber::registry()
         .with(filter)
@@ -68,8 +87,7 @@ fn serve() -> ExitCode {
         if env_fixed {
             return Ok(()); // the environment variable wins over the setting
         }
-        let f =
-            EnvFilter::try_new(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
+        let f = log_filter(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
         handle.reload(f).map_err(|e| e.to_string())
     });
     std::panic::set_hook(Box::new(|info| {
@@ -78,7 +96,10 @@ fn serve() -> ExitCode {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        tracing::error!("panic at {loc}");
+        // Inside a catching layer, that layer logs one line with the request's document and position.
+        if amplify_lsp::lsp::panics::hook_should_log(&loc) {
+            tracing::error!("panic at {loc}");
+        }
     }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -3,7 +3,9 @@
 mod actions;
 pub mod config;
 pub mod convert;
+pub mod framing;
 mod nav;
+pub mod panics;
 mod server;
 
-pub use server::{serve_stdio, Backend, LogReload};
+pub use server::{serve_stdio, Backend, LogReload, TEST_HOOKS_ENV, TEST_PANIC_MARK};

@@ -1,7 +1,6 @@
 //! The language server: state, capabilities, and one handler per LSP method.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -11,6 +10,8 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use super::config::Settings;
 use super::convert;
+use super::framing;
+use super::panics;
 use crate::analysis::{self, Options};
 use crate::model::project::Summary;
 use crate::syntax::Lang;
@@ -39,6 +40,19 @@ pub struct Backend {
     published: Mutex<HashMap<String, i32>>,
     shutdown: Arc<AtomicBool>,
     log_reload: Option<LogReload>,
+    /// `AMPLIFY_LSP_TEST_HOOKS=1` at start: enables `amplify/debugPanic` and the panic marker (tests only).
+    test_hooks: bool,
+}
+
+/// The environment variable that enables the test hooks.
+pub const TEST_HOOKS_ENV: &str = "AMPLIFY_LSP_TEST_HOOKS";
+
+/// With the test hooks on, analysing a document that contains this string panics (to test panic isolation
+/// of notifications such as `didOpen`).
+pub const TEST_PANIC_MARK: &str = "__amplify_lsp_test_panic__";
+
+fn test_hooks_enabled() -> bool {
+    std::env::var_os(TEST_HOOKS_ENV).is_some_and(|v| v == "1")
 }
 
 const ENC_UTF16: u8 = 0;
@@ -59,6 +73,7 @@ impl Backend {
             published: Mutex::new(HashMap::new()),
             shutdown,
             log_reload,
+            test_hooks: test_hooks_enabled(),
         }
     }
 
@@ -96,21 +111,28 @@ impl Backend {
 
     /// Runs `f`, turning a panic into `None` and one log line naming the method and document (never its text).
     pub(crate) fn guard<T>(&self, method: &str, uri: &str, f: impl FnOnce() -> T) -> Option<T> {
-        match catch_unwind(AssertUnwindSafe(f)) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                tracing::error!(
-                    "internal error in {method} for {uri}; the request was answered with an error"
-                );
-                None
-            }
-        }
+        self.guard_at(method, uri, None, f)
+    }
+
+    /// [`Backend::guard`] for a request at a position (zero-based line and character), logged with it.
+    pub(crate) fn guard_at<T>(
+        &self,
+        method: &str,
+        uri: &str,
+        pos: Option<Position>,
+        f: impl FnOnce() -> T,
+    ) -> Option<T> {
+        let pos = pos.map(|p| (p.line, p.character));
+        panics::catching(|| panics::describe(method, uri, pos), f)
     }
 
     pub(crate) fn lsp_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
         let enc = self.encoding();
         let opts = self.options();
         self.guard("diagnostics", uri.as_str(), || {
+            if self.test_hooks && snap.text.contains(TEST_PANIC_MARK) {
+                panic!("test hook: panic marker in the document");
+            }
             let Some(file) = analysis::file_model(snap) else {
                 return Vec::new();
             };
@@ -230,6 +252,43 @@ impl Backend {
             "treeMatchesFreshParse": fresh_matches,
             "openDocuments": self.docs.len(),
         }))
+    }
+}
+
+impl Backend {
+    /// The answer to a malformed message (see [`framing`]): the error it carries.
+    pub async fn invalid_message(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
+        let code = params
+            .get("code")
+            .and_then(|c| c.as_i64())
+            .unwrap_or(-32700);
+        let message = params
+            .get("message")
+            .and_then(|m| m.as_str())
+            .unwrap_or("invalid message")
+            .to_string();
+        Err(RpcError {
+            code: code.into(),
+            message: message.into(),
+            data: None,
+        })
+    }
+
+    /// `amplify/debugPanic { uri, position?, where? }` (only with the test hooks on): panics inside the
+    /// analysis guard (`where: "analysis"`, the default) or directly in the handler (`where: "handler"`), to
+    /// test that either way the request gets an error response and the server keeps serving.
+    pub async fn debug_panic(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
+        let uri = params.get("uri").and_then(|u| u.as_str()).unwrap_or("-");
+        let pos = params
+            .get("position")
+            .and_then(|p| serde_json::from_value::<Position>(p.clone()).ok());
+        if params.get("where").and_then(|w| w.as_str()) == Some("handler") {
+            panic!("test hook: amplify/debugPanic in the handler");
+        }
+        self.guard_at("amplify/debugPanic", uri, pos, || -> serde_json::Value {
+            panic!("test hook: amplify/debugPanic in the analysis")
+        })
+        .ok_or_else(RpcError::internal_error)
     }
 }
 
@@ -460,8 +519,9 @@ impl LanguageServer for Backend {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
         };
+        let pos = params.text_document_position.position;
         let items = self
-            .guard("completion", uri.as_str(), || {
+            .guard_at("completion", uri.as_str(), Some(pos), || {
                 let file = analysis::file_model(&snap);
                 let path = analysis::uri_to_path(&snap.uri);
                 let facts = self.index.facts(path.as_deref(), None);
@@ -493,8 +553,9 @@ impl LanguageServer for Backend {
             enc,
         );
         let platform = self.options().docs_platform;
+        let pos = params.text_document_position_params.position;
         let h = self
-            .guard("hover", uri.as_str(), || {
+            .guard_at("hover", uri.as_str(), Some(pos), || {
                 let file = analysis::file_model(&snap);
                 analysis::hover::hover(&snap.text, file.as_ref(), offset, &platform)
             })
@@ -605,42 +666,25 @@ impl LanguageServer for Backend {
 pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let eof = Arc::new(AtomicBool::new(false));
-    let stdin = EofFlag {
-        inner: tokio::io::stdin(),
-        eof: eof.clone(),
-    };
+    // stdin is re-framed before the protocol library sees it, so one malformed message cannot end the session.
+    let (to_server, from_client) = tokio::io::duplex(256 * 1024);
+    let pump = tokio::spawn(framing::pump(tokio::io::stdin(), to_server, eof.clone()));
     let stdout = tokio::io::stdout();
     let sd = shutdown.clone();
-    let (service, socket) = LspService::build(move |client| Backend::new(client, sd, log_reload))
+    let mut builder = LspService::build(move |client| Backend::new(client, sd, log_reload))
         .custom_method("amplify/debugDocument", Backend::debug_document)
-        .finish();
-    Server::new(stdin, stdout, socket).serve(service).await;
+        .custom_method(framing::INVALID_METHOD, Backend::invalid_message);
+    if test_hooks_enabled() {
+        builder = builder.custom_method("amplify/debugPanic", Backend::debug_panic);
+    }
+    let (service, socket) = builder.finish();
+    Server::new(from_client, stdout, socket)
+        .serve(panics::CatchPanics(service))
+        .await;
+    pump.abort();
     if eof.load(Ordering::SeqCst) || shutdown.load(Ordering::SeqCst) {
         0
     } else {
         1
-    }
-}
-
-/// Wraps stdin to remember whether input ended (as opposed to an `exit` notification).
-struct EofFlag<R> {
-    inner: R,
-    eof: Arc<AtomicBool>,
-}
-
-impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for EofFlag<R> {
-    fn poll_read(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let res = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
-        if let std::task::Poll::Ready(Ok(())) = &res {
-            if buf.filled().len() == before && buf.remaining() > 0 {
-                self.eof.store(true, Ordering::SeqCst);
-            }
-        }
-        res
     }
 }

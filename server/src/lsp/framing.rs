@@ -1,0 +1,526 @@
+//! Robust framing of the client's input.
+//!
+//! The protocol library stops reading for good after the first message it cannot decode (malformed JSON, a bad
+//! header, invalid UTF-8), which would end the session on one bad byte. So the server reads stdin itself,
+//! re-frames every message, and hands the library only messages it can decode:
+//!
+//! - a well-formed message is passed on byte for byte;
+//! - a malformed one is replaced by a request for [`INVALID_METHOD`] carrying the JSON-RPC error to answer
+//!   (`-32700` parse error, `-32600` invalid request), with the client's `id` when it could be read and `null`
+//!   otherwise, so the client gets a clear error and the session goes on;
+//! - a `Content-Length` that is too long is detected when the body holds one complete JSON value followed by
+//!   more bytes: the value is the message, and the rest goes back to the input (it is usually the next
+//!   message's header); garbage between messages is skipped up to the next `Content-Length` header;
+//! - a declared length above [`MAX_MESSAGE`] is refused without buffering it, so memory stays bounded.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// The hidden method that malformed messages are turned into; its handler answers with the error in `params`.
+pub const INVALID_METHOD: &str = "amplify/invalidMessage";
+
+/// The largest message body accepted (a 5 MB document can take several times its size once JSON-escaped).
+pub const MAX_MESSAGE: usize = 128 * 1024 * 1024;
+
+/// The longest header block accepted before the input is treated as garbage.
+const MAX_HEADER: usize = 8 * 1024;
+
+const CONTENT_LENGTH: &[u8] = b"content-length";
+
+/// JSON-RPC error codes.
+const PARSE_ERROR: i64 = -32700;
+const INVALID_REQUEST: i64 = -32600;
+
+/// One re-framed message for the protocol library.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// A decodable message body, unchanged.
+    Message(Vec<u8>),
+    /// A malformed message: answer with this error.
+    Invalid {
+        id: Value,
+        code: i64,
+        message: String,
+    },
+}
+
+impl Frame {
+    /// The body handed to the protocol library.
+    pub fn body(&self) -> Vec<u8> {
+        match self {
+            Frame::Message(b) => b.clone(),
+            Frame::Invalid { id, code, message } => json!({
+                "jsonrpc": "2.0",
+                "id": id,
+                "method": INVALID_METHOD,
+                "params": { "code": code, "message": message },
+            })
+            .to_string()
+            .into_bytes(),
+        }
+    }
+}
+
+/// Splits a byte stream into frames. Pure: feed it bytes with [`Deframer::push`], take frames with
+/// [`Deframer::next_frame`].
+#[derive(Debug, Default)]
+pub struct Deframer {
+    buf: Vec<u8>,
+    /// The body length of the message whose header was read.
+    body_len: Option<usize>,
+    /// An `exit` notification was framed.
+    exit: bool,
+}
+
+fn invalid(id: Value, code: i64, message: impl Into<String>) -> Frame {
+    Frame::Invalid {
+        id,
+        code,
+        message: message.into(),
+    }
+}
+
+/// The first case-insensitive occurrence of `Content-Length` at or after `from`.
+fn find_header(buf: &[u8], from: usize) -> Option<usize> {
+    if buf.len() < CONTENT_LENGTH.len() {
+        return None;
+    }
+    (from..=buf.len() - CONTENT_LENGTH.len())
+        .find(|&i| buf[i..i + CONTENT_LENGTH.len()].eq_ignore_ascii_case(CONTENT_LENGTH))
+}
+
+/// The end of the header block (after the empty line) and the block itself, if complete.
+fn header_end(buf: &[u8]) -> Option<(usize, usize)> {
+    let crlf = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| (i, i + 4));
+    let lf = buf
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|i| (i, i + 2));
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The `Content-Length` of a header block, when every line is a `name: value` header.
+fn content_length(block: &[u8]) -> Option<Result<usize, String>> {
+    let text = std::str::from_utf8(block).ok()?;
+    let mut len = None;
+    for line in text.split('\n') {
+        let line = line.trim_end_matches('\r');
+        let (name, value) = line.split_once(':')?;
+        let name = name.trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+            return None;
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            len = Some(
+                value
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|_| "the Content-Length header is not a length".to_string()),
+            );
+        }
+    }
+    len
+}
+
+impl Deframer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Whether an `exit` notification has been framed (what follows it does not matter).
+    pub fn exit_seen(&self) -> bool {
+        self.exit
+    }
+
+    /// Bytes received but not yet framed.
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The next frame, or `None` when more input is needed.
+    pub fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(len) = self.body_len {
+                if self.buf.len() < len {
+                    return None;
+                }
+                self.body_len = None;
+                return Some(self.body(len));
+            }
+            if self.buf.is_empty() {
+                return None;
+            }
+            // Garbage before a header: skip to the header, reporting it once.
+            match find_header(&self.buf, 0) {
+                Some(0) => {}
+                Some(p) => {
+                    if self.buf[..p].iter().all(u8::is_ascii_whitespace) {
+                        self.buf.drain(..p);
+                        continue;
+                    }
+                    // Other headers (e.g. Content-Type) may come before Content-Length.
+                    let is_headers = header_end(&self.buf).is_some_and(|(end, _)| {
+                        end > p && content_length(&self.buf[..end]).is_some()
+                    });
+                    if !is_headers {
+                        self.buf.drain(..p);
+                        return Some(invalid(
+                            Value::Null,
+                            PARSE_ERROR,
+                            "unexpected bytes between messages (skipped to the next Content-Length header)",
+                        ));
+                    }
+                }
+                None => {
+                    if self.buf.iter().all(u8::is_ascii_whitespace) {
+                        self.buf.clear();
+                        return None;
+                    }
+                    if self.buf.len() > MAX_HEADER {
+                        // Keep a tail that may be the start of a header split across reads.
+                        let keep = CONTENT_LENGTH.len() - 1;
+                        self.buf.drain(..self.buf.len() - keep);
+                        return Some(invalid(
+                            Value::Null,
+                            PARSE_ERROR,
+                            "unexpected bytes between messages (no Content-Length header)",
+                        ));
+                    }
+                    return None;
+                }
+            }
+            let Some((end, after)) = header_end(&self.buf) else {
+                if self.buf.len() > MAX_HEADER {
+                    self.buf.drain(..1);
+                    return Some(invalid(
+                        Value::Null,
+                        PARSE_ERROR,
+                        "the message header is too long",
+                    ));
+                }
+                return None;
+            };
+            let parsed = content_length(&self.buf[..end]);
+            match parsed {
+                Some(Ok(len)) if len <= MAX_MESSAGE => {
+                    self.buf.drain(..after);
+                    self.body_len = Some(len);
+                }
+                Some(Ok(len)) => {
+                    self.buf.drain(..after);
+                    return Some(invalid(
+                        Value::Null,
+                        PARSE_ERROR,
+                        format!("message of {len} bytes refused: the limit is {MAX_MESSAGE} bytes"),
+                    ));
+                }
+                Some(Err(e)) => {
+                    self.buf.drain(..after);
+                    return Some(invalid(Value::Null, PARSE_ERROR, e));
+                }
+                None => {
+                    // Not a header block after all: skip past this occurrence and look for the next one.
+                    let skip = find_header(&self.buf, 1).unwrap_or(after);
+                    self.buf.drain(..skip);
+                    return Some(invalid(
+                        Value::Null,
+                        PARSE_ERROR,
+                        "malformed message header",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Takes a body of `len` bytes (or less, when it holds one complete JSON value and more).
+    fn body(&mut self, len: usize) -> Frame {
+        let body = &self.buf[..len];
+        let mut values = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+        let first = values.next();
+        let used = values.byte_offset();
+        let frame = match first {
+            Some(Ok(value)) => {
+                let consumed = if body[used..].iter().all(u8::is_ascii_whitespace) {
+                    len
+                } else {
+                    // The Content-Length was too long: the rest belongs to what follows.
+                    tracing::warn!(
+                        "a message's Content-Length ({len}) is longer than its JSON body ({used}); \
+                         reading on after the body"
+                    );
+                    used
+                };
+                let frame = check_message(&body[..used], &value);
+                if matches!(frame, Frame::Message(_)) && value.get("method") == Some(&json!("exit"))
+                {
+                    self.exit = true;
+                }
+                self.buf.drain(..consumed);
+                return frame;
+            }
+            Some(Err(e)) => invalid(
+                Value::Null,
+                PARSE_ERROR,
+                format!("the message is not valid JSON: {e}"),
+            ),
+            None => invalid(Value::Null, PARSE_ERROR, "the message body is empty"),
+        };
+        self.buf.drain(..len);
+        frame
+    }
+}
+
+/// A JSON value is passed on when the protocol library can decode it as a request, notification or response.
+fn check_message(bytes: &[u8], value: &Value) -> Frame {
+    if serde_json::from_slice::<Request>(bytes).is_ok()
+        || serde_json::from_slice::<Response>(bytes).is_ok()
+    {
+        return Frame::Message(bytes.to_vec());
+    }
+    let id = match value.get("id") {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        Some(Value::Number(n)) if n.is_i64() => Value::Number(n.clone()),
+        _ => Value::Null,
+    };
+    let why = if !value.is_object() {
+        "a message must be a JSON object".to_string()
+    } else if value.get("jsonrpc") != Some(&json!("2.0")) {
+        "a message must have \"jsonrpc\": \"2.0\"".to_string()
+    } else if value.get("method").is_some_and(|m| !m.is_string()) {
+        "\"method\" must be a string".to_string()
+    } else if value.get("id").is_some() && id.is_null() {
+        "\"id\" must be an integer or a string".to_string()
+    } else {
+        "not a valid JSON-RPC request, notification or response".to_string()
+    };
+    invalid(id, INVALID_REQUEST, why)
+}
+
+/// Copies `input` to `output`, re-framed (see the module docs), until an `exit` notification or the end of
+/// the input. Sets `eof` when the input ends first, before closing `output`.
+pub async fn pump(
+    mut input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+    eof: Arc<AtomicBool>,
+) {
+    let mut de = Deframer::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        de.push(&chunk[..n]);
+        while let Some(frame) = de.next_frame() {
+            if let Frame::Invalid { code, message, .. } = &frame {
+                tracing::warn!("invalid message from the client ({code}): {message}");
+            }
+            let body = frame.body();
+            let header = format!("Content-Length: {}\r\n\r\n", body.len());
+            if output.write_all(header.as_bytes()).await.is_err()
+                || output.write_all(&body).await.is_err()
+                || output.flush().await.is_err()
+            {
+                // The server stopped reading (after `exit`).
+                return;
+            }
+            if de.exit_seen() {
+                // The server ends on `exit`; input closing after it is not an end of input.
+                return;
+            }
+        }
+    }
+    if de.pending() > 0 {
+        tracing::warn!(
+            "input ended inside a message ({} bytes dropped)",
+            de.pending()
+        );
+    }
+    eof.store(true, Ordering::SeqCst);
+    let _ = output.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    const REQ: &str = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+    const NOTE: &str = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+
+    fn all(de: &mut Deframer) -> Vec<Frame> {
+        std::iter::from_fn(|| de.next_frame()).collect()
+    }
+
+    fn is_invalid(f: &Frame, code: i64) -> bool {
+        matches!(f, Frame::Invalid { code: c, .. } if *c == code)
+    }
+
+    #[test]
+    fn well_formed_messages_pass_unchanged_even_byte_by_byte() {
+        let mut input = frame(REQ);
+        input.extend(frame(NOTE));
+        let mut de = Deframer::new();
+        let mut out = Vec::new();
+        for b in &input {
+            de.push(&[*b]);
+            out.extend(all(&mut de));
+        }
+        assert_eq!(
+            out,
+            vec![
+                Frame::Message(REQ.as_bytes().to_vec()),
+                Frame::Message(NOTE.as_bytes().to_vec())
+            ]
+        );
+        assert_eq!(de.pending(), 0);
+    }
+
+    #[test]
+    fn malformed_json_becomes_a_parse_error_and_reading_goes_on() {
+        let mut de = Deframer::new();
+        de.push(&frame("{not json"));
+        de.push(&frame(REQ));
+        let out = all(&mut de);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(is_invalid(&out[0], PARSE_ERROR));
+        assert_eq!(out[1], Frame::Message(REQ.as_bytes().to_vec()));
+    }
+
+    #[test]
+    fn invalid_requests_keep_their_id() {
+        let mut de = Deframer::new();
+        de.push(&frame(r#"{"jsonrpc":"2.0","id":7,"method":3}"#));
+        de.push(&frame(r#"{"jsonrpc":"1.0","id":"x","method":"a"}"#));
+        de.push(&frame(r#"[1,2]"#));
+        de.push(&frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"a"}"#));
+        let out = all(&mut de);
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert!(
+            matches!(&out[0], Frame::Invalid { id, code: INVALID_REQUEST, .. } if *id == json!(7))
+        );
+        assert!(matches!(&out[1], Frame::Invalid { id, .. } if *id == json!("x")));
+        assert!(matches!(
+            &out[2],
+            Frame::Invalid {
+                id: Value::Null,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &out[3],
+            Frame::Invalid {
+                id: Value::Null,
+                ..
+            }
+        ));
+        // the replacement is itself a valid request
+        let body = out[0].body();
+        assert!(serde_json::from_slice::<Request>(&body).is_ok());
+    }
+
+    #[test]
+    fn too_long_content_length_recovers_both_messages() {
+        let mut input = format!("Content-Length: {}\r\n\r\n{REQ}", REQ.len() + 10).into_bytes();
+        input.extend(frame(NOTE));
+        let mut de = Deframer::new();
+        de.push(&input);
+        let out = all(&mut de);
+        assert_eq!(
+            out,
+            vec![
+                Frame::Message(REQ.as_bytes().to_vec()),
+                Frame::Message(NOTE.as_bytes().to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn too_short_content_length_is_an_error_then_resyncs() {
+        let mut input = format!("Content-Length: {}\r\n\r\n{REQ}", REQ.len() - 5).into_bytes();
+        input.extend(frame(NOTE));
+        let mut de = Deframer::new();
+        de.push(&input);
+        let out = all(&mut de);
+        assert!(is_invalid(&out[0], PARSE_ERROR), "{out:?}");
+        assert_eq!(
+            out.last(),
+            Some(&Frame::Message(NOTE.as_bytes().to_vec())),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn bad_headers_and_garbage_are_skipped() {
+        let mut de = Deframer::new();
+        de.push(b"Content-Length: abc\r\n\r\n");
+        de.push(b"hello garbage\r\n\r\n");
+        de.push(b"Content-Length: 99999999999999\r\n\r\n");
+        de.push(b"Content-Length: -4\r\n\r\n");
+        de.push(b"\r\n");
+        de.push(&frame(REQ));
+        let out = all(&mut de);
+        assert_eq!(
+            out.last(),
+            Some(&Frame::Message(REQ.as_bytes().to_vec())),
+            "{out:?}"
+        );
+        assert_eq!(out.len(), 5, "{out:?}");
+        assert!(out[..4].iter().all(|f| is_invalid(f, PARSE_ERROR)));
+    }
+
+    #[test]
+    fn other_headers_and_lowercase_names_are_accepted() {
+        let mut de = Deframer::new();
+        let input = format!(
+            "Content-Type: application/vscode-jsonrpc; charset=latin1\r\ncontent-length: {}\r\n\r\n{REQ}",
+            REQ.len()
+        );
+        de.push(input.as_bytes());
+        assert_eq!(all(&mut de), vec![Frame::Message(REQ.as_bytes().to_vec())]);
+    }
+
+    #[test]
+    fn invalid_utf8_and_lone_surrogates_are_parse_errors() {
+        let mut de = Deframer::new();
+        let mut bad = br#"{"jsonrpc":"2.0","method":"x","params":""#.to_vec();
+        bad.extend([0xff, 0xfe]);
+        bad.extend(br#""}"#);
+        let mut input = format!("Content-Length: {}\r\n\r\n", bad.len()).into_bytes();
+        input.extend(&bad);
+        input.extend(frame(r#"{"jsonrpc":"2.0","method":"x","params":"\ud800"}"#));
+        input.extend(frame(REQ));
+        de.push(&input);
+        let out = all(&mut de);
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert!(is_invalid(&out[0], PARSE_ERROR));
+        assert!(is_invalid(&out[1], PARSE_ERROR));
+    }
+
+    #[test]
+    fn deep_json_is_refused_without_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let mut de = Deframer::new();
+        de.push(&frame(&deep));
+        let out = all(&mut de);
+        assert_eq!(out.len(), 1);
+        assert!(is_invalid(&out[0], PARSE_ERROR));
+    }
+}
