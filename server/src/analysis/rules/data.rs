@@ -3001,7 +3001,7 @@ mod tests {
         // maxLength(2.5): Amplify truncates the length with parseInt and accepts it
         "rules/data__validate-rules/bad-3",
         // 'userPool' without auth and no other mode: Amplify falls back to IAM (we warn)
-        "rules/data__user-pool-without-auth/bad",
+        "rules/data__user-pool-without-auth/bad-2",
     ];
 
     fn ts_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
