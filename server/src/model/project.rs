@@ -14,6 +14,8 @@ pub struct Summary {
     pub defines: Vec<(DefineKind, Option<String>, bool, Span)>,
     /// `defineAuth({ groups: [...] })` names with their spans.
     pub auth_groups: Vec<(String, Span)>,
+    /// Some `groups` value could not be read completely (an identifier, a spread, a non-literal entry).
+    pub auth_groups_partial: bool,
     /// The data authorization modes, when this file has `defineData`.
     pub data: Option<DataModes>,
     /// `defineData({ functions: { key: ... } })` keys.
@@ -52,6 +54,8 @@ pub struct ProjectFacts {
     /// `defineAuth` or `referenceAuth` exists somewhere in the project.
     pub has_auth: bool,
     pub auth_groups: Vec<String>,
+    /// Whether `auth_groups` is the complete list (every `groups` entry was a string literal).
+    pub auth_groups_known: bool,
     /// The project's data modes, when it has `defineData`.
     pub data: Option<DataModes>,
     pub data_function_keys: Vec<String>,
@@ -111,14 +115,21 @@ impl Summary {
             let arg = d.arg.as_ref();
             match d.kind {
                 DefineKind::Auth | DefineKind::ReferenceAuth => {
+                    if arg.is_some_and(|a| a.has_spread() || !matches!(a.kind, Kind::Object(_))) {
+                        s.auth_groups_partial = true;
+                    }
                     if let Some(groups) = arg.and_then(|a| a.field("groups")) {
                         let groups = file.resolve(groups);
                         if let Some(items) = groups.as_array() {
                             for g in items {
                                 if let Some(name) = g.as_str() {
                                     s.auth_groups.push((name.to_string(), g.span));
+                                } else {
+                                    s.auth_groups_partial = true;
                                 }
                             }
+                        } else if groups.as_object().is_none() {
+                            s.auth_groups_partial = true;
                         }
                         // referenceAuth: groups is an object keyed by group name
                         if let Some(props) = groups.as_object() {
@@ -206,6 +217,7 @@ impl ProjectFacts {
         let mut f = ProjectFacts {
             root,
             complete: true,
+            auth_groups_known: true,
             ..ProjectFacts::default()
         };
         for s in summaries {
@@ -216,6 +228,9 @@ impl ProjectFacts {
             }
             f.auth_groups
                 .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
+            if s.auth_groups_partial {
+                f.auth_groups_known = false;
+            }
             if let Some(d) = &s.data {
                 f.data = Some(d.clone());
             }

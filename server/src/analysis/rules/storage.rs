@@ -457,6 +457,10 @@ fn principal_label(p: &Principal) -> &'static str {
 }
 
 fn unknown_groups(cx: &RuleCtx, groups: &[(Option<String>, Span)], out: &mut Vec<Diagnostic>) {
+    // When some `groups` entry is not a literal, we cannot know the full list: stay silent.
+    if !cx.project.auth_groups_known {
+        return;
+    }
     let known: Vec<&str> = cx.project.auth_groups.iter().map(String::as_str).collect();
     for (name, span) in groups {
         let Some(name) = name else { continue };
@@ -637,6 +641,7 @@ pub(super) mod testkit {
         ProjectFacts {
             has_auth,
             auth_groups: groups.iter().map(|g| g.to_string()).collect(),
+            auth_groups_known: true,
             complete: true,
             ..ProjectFacts::default()
         }
@@ -1239,5 +1244,38 @@ mod tests {
             &[],
         );
         assert!(ran > 40, "{ran}");
+    }
+}
+
+#[cfg(test)]
+mod groups_known_tests {
+    use super::testkit::facts;
+    use super::*;
+    use crate::model::file::FileModel;
+    use crate::model::project::ProjectFacts;
+    use crate::syntax::{parse, Lang};
+
+    #[test]
+    fn unknown_group_is_silent_when_the_group_list_is_not_literal() {
+        let src = "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['OPS']).to(['read'])] }) })";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        let mut project = facts(true, &["ADMINS"]);
+        let run = |project: &ProjectFacts| {
+            let cx = RuleCtx {
+                src,
+                file: &file,
+                path: None,
+                project,
+            };
+            let mut out = Vec::new();
+            check(&cx, &mut out);
+            out.iter()
+                .filter(|d| d.code == "storage/unknown-group")
+                .count()
+        };
+        assert_eq!(run(&project), 1);
+        project.auth_groups_known = false;
+        assert_eq!(run(&project), 0);
     }
 }

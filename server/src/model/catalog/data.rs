@@ -21,11 +21,12 @@ static API_KEY_MODE: ObjTy = ObjTy {
         ),
         prop(
             "expiresInDays",
-            whole(1.0, 365.0),
+            whole(0.0, 365.0),
             d(
                 "Days until the API key expires",
-                "A whole number from 1 to 365; anything else (0.5, 400, ...) fails at synth. Redeploying before \
-                 expiry rotates the expiry date.",
+                "A whole number from 1 to 365; fractions and values above 365 fail at synth (0 is taken as \
+                 \"not set\" and gives the 7-day default, verified with synth). Redeploying before expiry rotates \
+                 the expiry date.",
                 path::DATA_PUBLIC,
             ),
         )

@@ -602,7 +602,7 @@ mod tests {
         assert!(prop(sched_obj, "rate").is_some() && prop(sched_obj, "cron").is_some());
 
         let days = property("defineData.authorizationModes.apiKeyAuthorizationMode.expiresInDays");
-        assert_eq!(ty_label(&days.ty), "number (1–365, whole)");
+        assert_eq!(ty_label(&days.ty), "number (0–365, whole)"); // 0 means "not set" (verified with synth)
         assert_eq!(days.enforced, Enforced::Synth);
         assert_eq!(days.default, Some("7"));
     }
