@@ -420,8 +420,7 @@ fn comma_after(src: &str, end: usize) -> Option<usize> {
 
 /// Edits that add one entry to a comma-separated list delimited by `open` and `close` (the offsets of the
 /// brackets) whose entries span `items`. `entry` builds the entry's text: with the indentation of the
-/// entries when the list spans several lines, `None` on one line. `pad` goes inside the brackets of a list
-/// that was empty (`{ x }` against `[x]`).
+/// entries when the list spans several lines, `None` on one line (an empty list gets `{ x }`).
 fn insert_item(
     src: &str,
     style: &Style,
@@ -429,7 +428,6 @@ fn insert_item(
     close: usize,
     items: &[Span],
     at_start: bool,
-    pad: &str,
     entry: impl Fn(Option<&str>) -> String,
 ) -> Vec<TextEdit> {
     let inner = src.get(open + 1..close).unwrap_or("");
@@ -442,7 +440,7 @@ fn insert_item(
         }
         return vec![TextEdit::replace(
             Span::new(open + 1, close),
-            format!("{pad}{}{pad}", entry(None)),
+            format!(" {} ", entry(None)),
         )];
     };
     if at_start {
@@ -584,7 +582,6 @@ fn insert_prop(
         close,
         &prop_spans(obj),
         at_start,
-        " ",
         entry,
     ))
 }
@@ -1218,7 +1215,6 @@ fn owner_actions<'a>(
 
 /// A quick-fix candidate for diagnostic `d` (index `i`).
 fn fix<'a>(
-    code: &str,
     i: usize,
     d: &Diagnostic,
     variant: usize,
@@ -1229,7 +1225,7 @@ fn fix<'a>(
 ) -> Candidate<'a> {
     Candidate {
         action: Action {
-            id: format!("fix:{code}:{}:{}:{variant}", d.span.start, d.span.end),
+            id: format!("fix:{}:{}:{}:{variant}", d.code, d.span.start, d.span.end),
             title,
             kind: ActionKind::QuickFix,
             preferred,
@@ -1270,11 +1266,11 @@ fn fixes<'a>(
             "storage/path-wildcard"
             | "storage/path-leading-slash"
             | "storage/path-double-slash"
-            | "storage/path-star-position" => {
-                if !storage_keys.contains(&d.span) {
-                    storage_keys.push(d.span);
-                    storage_path(inp, i, out);
-                }
+            | "storage/path-star-position"
+                if !storage_keys.contains(&d.span) =>
+            {
+                storage_keys.push(d.span);
+                storage_path(inp, i, out);
             }
             "security/hardcoded-secret" => use_secret(inp, i, out),
             "backend/not-in-backend" => add_to_backend(inp, i, env, out),
@@ -1377,7 +1373,6 @@ fn rename_key<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
         better.to_string()
     };
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1410,12 +1405,11 @@ fn replace_literal<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>
         Ty::OneOf(opts) => opts.iter().for_each(&mut collect),
         t => collect(&t),
     }
-    let Some(better) = did_you_mean(s, &allowed) else {
+    let Some(better) = did_you_mean(s, &allowed).or_else(|| unique_extension(s, &allowed)) else {
         return;
     };
     let new = requote(inp.src, &Style::of(inp.src, Some(inp.file)), d.span, better);
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1424,6 +1418,21 @@ fn replace_literal<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>
         Vec::new(),
         move || local(vec![TextEdit::replace(d.span, new)]),
     ));
+}
+
+/// The one candidate that starts with `word` (ignoring case), when exactly one does: `'arm'` → `'arm64'`.
+fn unique_extension<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    if lower.len() < 2 {
+        return None;
+    }
+    let mut hits = candidates
+        .iter()
+        .filter(|c| c.to_lowercase().starts_with(&lower));
+    match (hits.next(), hits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 fn format_number(n: f64) -> String {
@@ -1470,7 +1479,6 @@ fn clamp<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
     };
     let new = format_number(bound);
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1521,7 +1529,6 @@ fn storage_path<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) 
         })
         .collect();
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1596,7 +1603,6 @@ fn use_secret<'a>(inp: &'a Input<'a>, i: usize, out: &mut Vec<Candidate<'a>>) {
     let name = secret_name(context, key);
     let target = prop.value.span;
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1652,7 +1658,6 @@ fn add_to_backend<'a>(
             .join("/")
     );
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1739,7 +1744,6 @@ fn add_required<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Vec
     }
     let name = f.name.clone();
     out.push(fix(
-        d.code,
         i,
         d,
         0,
@@ -1868,7 +1872,6 @@ fn add_counterpart<'a>(
             format!("Add `{field}: {value}` to `{target}`")
         };
         out.push(fix(
-            d.code,
             i,
             d,
             k,
@@ -1940,7 +1943,6 @@ fn add_reference<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Ve
             &better,
         );
         out.push(fix(
-            d.code,
             i,
             d,
             0,
@@ -1957,7 +1959,6 @@ fn add_reference<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Ve
     let Some(entry) = entry else { return };
     let fields_span = child.fields.span;
     out.push(fix(
-        d.code,
         i,
         d,
         1,
@@ -1995,9 +1996,7 @@ fn import_edits(src: &str, style: &Style, file: &FileModel, name: &str) -> Vec<T
                 .filter(|n| n.span.start > open && n.span.end <= close)
                 .map(|n| n.span)
                 .collect();
-            return insert_item(src, style, open, close, &items, false, " ", |_| {
-                name.to_string()
-            });
+            return insert_item(src, style, open, close, &items, false, |_| name.to_string());
         }
     }
     let line = format!(
