@@ -156,18 +156,18 @@ fn target(project: &Project, idx: usize, o: &Occ) -> Target {
     }
 }
 
-/// Where the symbol at `offset` of file `idx` is declared.
-pub fn definition(project: &Project, idx: usize, offset: usize) -> Vec<Target> {
+/// Where the symbol at `offset` of file `idx` is declared: the span of the name under the cursor and the
+/// declarations (empty when the symbol is known but its declaration is not in the project).
+pub fn definition(project: &Project, idx: usize, offset: usize) -> Option<(Span, Vec<Target>)> {
     let index = Index::build(project);
-    let Some(occ) = index.at(idx, offset) else {
-        return Vec::new();
-    };
+    let occ = index.at(idx, offset)?;
     if let Sym::File(p) = &occ.sym {
-        return vec![Target {
+        let t = Target {
             path: p.clone(),
             span: Span::new(0, 0),
             full: Span::new(0, 0),
-        }];
+        };
+        return Some((occ.span, vec![t]));
     }
     let mut out: Vec<Target> = index
         .all(&occ.sym)
@@ -175,7 +175,7 @@ pub fn definition(project: &Project, idx: usize, offset: usize) -> Vec<Target> {
         .map(|(i, o)| target(project, i, o))
         .collect();
     out.dedup();
-    out
+    Some((occ.span, out))
 }
 
 /// Every occurrence of the symbol at `offset` (declarations too when `include_decl`).
@@ -1219,6 +1219,12 @@ export const data = defineData({ schema, functions: { greeter: sayHello } });
     const AUTH_SRC: &str = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['ADMINS', 'EDITORS'] });\n";
     const BACKEND: &str = "/p/amplify/backend.ts";
     const BACKEND_SRC: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data as myData } from './data/resource';\nimport { sayHello } from './functions/say-hello/resource.js';\nconst backend = defineBackend({ auth, data: myData, sayHello });\nbackend.data.resources.tables['Post'];\nbackend.auth.resources.groups['ADMINS'].role;\n";
+
+    fn definition(p: &Project, i: usize, off: usize) -> Vec<Target> {
+        super::definition(p, i, off)
+            .map(|(_, t)| t)
+            .unwrap_or_default()
+    }
 
     fn blog() -> Project {
         project(&[
