@@ -552,7 +552,7 @@ fn access(cx: &RuleCtx, arg: &Value, out: &mut Vec<Diagnostic>) {
 mod tests {
     use std::path::Path;
 
-    use super::super::storage::testkit::{self, facts, found, run_with};
+    use super::super::testkit::{self, facts, found, run_with};
     use super::*;
 
     fn run(src: &str) -> Vec<Diagnostic> {

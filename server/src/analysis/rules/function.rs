@@ -562,7 +562,7 @@ fn policy_statement(cx: &RuleCtx, node: Node, out: &mut Vec<Diagnostic>) {
 mod tests {
     use std::path::Path;
 
-    use super::super::storage::testkit::{self, facts, found, run_with};
+    use super::super::testkit::{self, facts, found, run_with};
     use super::*;
 
     fn run(src: &str) -> Vec<Diagnostic> {

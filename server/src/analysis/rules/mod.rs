@@ -24,3 +24,5 @@ pub mod function;
 pub mod security;
 pub mod shape;
 pub mod storage;
+#[cfg(test)]
+pub(crate) mod testkit;

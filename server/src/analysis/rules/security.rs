@@ -97,24 +97,12 @@ fn guest_rules(v: &Value, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::run_with;
     use super::*;
-    use crate::model::file::FileModel;
     use crate::model::project::ProjectFacts;
-    use crate::syntax::{parse, Lang};
 
     fn run(src: &str) -> Vec<Diagnostic> {
-        let tree = parse(src, Lang::TypeScript, None).expect("parse");
-        let file = FileModel::build(&tree, src, Lang::TypeScript);
-        let project = ProjectFacts::default();
-        let cx = RuleCtx {
-            src,
-            file: &file,
-            path: None,
-            project: &project,
-        };
-        let mut out = Vec::new();
-        check(&cx, &mut out);
-        out
+        run_with(check, src, None, &ProjectFacts::default())
     }
 
     #[test]
