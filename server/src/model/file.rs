@@ -94,6 +94,17 @@ pub struct FileModel {
     pub bindings: Vec<Binding>,
 }
 
+/// The node captured under `idx` in a query match.
+fn capture<'t>(
+    m: &tree_sitter::QueryMatch<'_, 't>,
+    idx: Option<u32>,
+) -> Option<tree_sitter::Node<'t>> {
+    m.captures
+        .iter()
+        .find(|c| Some(c.index) == idx)
+        .map(|c| c.node)
+}
+
 impl FileModel {
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {
         let q = queries(lang);
@@ -108,12 +119,7 @@ impl FileModel {
         let mut cursor = QueryCursor::new();
         let mut matches = cursor.matches(&q.calls, root, bytes);
         while let Some(m) = matches.next() {
-            let get = |idx: Option<u32>| {
-                m.captures
-                    .iter()
-                    .find(|c| Some(c.index) == idx)
-                    .map(|c| c.node)
-            };
+            let get = |idx: Option<u32>| capture(m, idx);
             let (Some(call), Some(callee), Some(args)) =
                 (get(call_idx), get(callee_idx), get(args_idx))
             else {
@@ -157,12 +163,7 @@ impl FileModel {
         let mut cursor = QueryCursor::new();
         let mut matches = cursor.matches(&q.imports, root, bytes);
         while let Some(m) = matches.next() {
-            let get = |idx: Option<u32>| {
-                m.captures
-                    .iter()
-                    .find(|c| Some(c.index) == idx)
-                    .map(|c| c.node)
-            };
+            let get = |idx: Option<u32>| capture(m, idx);
             let (Some(imp), Some(source)) = (get(import_idx), get(source_idx)) else {
                 continue;
             };
@@ -231,12 +232,7 @@ impl FileModel {
         let mut cursor = QueryCursor::new();
         let mut matches = cursor.matches(&q.bindings, root, bytes);
         while let Some(m) = matches.next() {
-            let get = |idx: Option<u32>| {
-                m.captures
-                    .iter()
-                    .find(|c| Some(c.index) == idx)
-                    .map(|c| c.node)
-            };
+            let get = |idx: Option<u32>| capture(m, idx);
             let (Some(name), Some(value)) = (get(name_idx), get(value_idx)) else {
                 continue;
             };

@@ -308,32 +308,8 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
             None => Kind::Other,
         },
         "arrow_function" | "function_expression" | "function" => lower_func(node, src, d),
-        "call_expression" => {
-            let callee = node.child_by_field_name("function");
-            let args = node.child_by_field_name("arguments");
-            match callee {
-                Some(f) => Kind::Call {
-                    callee: Box::new(lower_at(f, src, d)),
-                    args: args.map(|a| lower_args(a, src, d)).unwrap_or_default(),
-                    args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
-                    is_new: false,
-                },
-                None => Kind::Other,
-            }
-        }
-        "new_expression" => {
-            let callee = node.child_by_field_name("constructor");
-            let args = node.child_by_field_name("arguments");
-            match callee {
-                Some(f) => Kind::Call {
-                    callee: Box::new(lower_at(f, src, d)),
-                    args: args.map(|a| lower_args(a, src, d)).unwrap_or_default(),
-                    args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
-                    is_new: true,
-                },
-                None => Kind::Other,
-            }
-        }
+        "call_expression" => lower_call(node, src, d, "function", false),
+        "new_expression" => lower_call(node, src, d, "constructor", true),
         "member_expression" => {
             let object = node.child_by_field_name("object");
             let prop = node.child_by_field_name("property");
@@ -370,6 +346,21 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
         _ => Kind::Other,
     };
     Value { kind, span: sp }
+}
+
+/// `f(args)` or `new F(args)`.
+fn lower_call(node: Node, src: &str, depth: usize, callee_field: &str, is_new: bool) -> Kind {
+    let sp = span(node);
+    let Some(f) = node.child_by_field_name(callee_field) else {
+        return Kind::Other;
+    };
+    let args = node.child_by_field_name("arguments");
+    Kind::Call {
+        callee: Box::new(lower_at(f, src, depth)),
+        args: args.map(|a| lower_args(a, src, depth)).unwrap_or_default(),
+        args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
+        is_new,
+    }
 }
 
 fn lower_args(node: Node, src: &str, depth: usize) -> Vec<Value> {
@@ -486,8 +477,9 @@ fn calls_identifier(root: Node, src: &str, name: &str) -> bool {
     'walk: loop {
         let node = cursor.node();
         visited += 1;
-        if visited > 100_000 {
-            // far beyond any real callback: do not claim it is missing
+        if visited > 2_000 {
+            // far beyond any real callback (and bounded for hostile nesting, where every enclosing
+            // function walks this subtree again): do not claim it is missing
             return true;
         }
         if node.kind() == "call_expression" {
