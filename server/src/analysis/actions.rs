@@ -2413,4 +2413,338 @@ export const data = defineData({
         assert!(actions[0].preferred);
         assert_eq!(actions[0].fixes, [0]);
     }
+
+    /// Runs the rules on `src` (at `path`), asks for quick fixes at the first diagnostic with `code`, and
+    /// returns the fix titles and the text after the first fix.
+    fn quick_fix(path: &str, src: &str, code: &str) -> (Vec<String>, String) {
+        let mut f = fx(src, true);
+        f.path = PathBuf::from(path);
+        let mut diags = Vec::new();
+        let cx = crate::analysis::rules::RuleCtx {
+            src: &f.src,
+            file: &f.file,
+            path: Some(&f.path),
+            project: &f.project,
+        };
+        crate::analysis::diagnostics::run_rules(&cx, &mut diags);
+        let d = diags
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {diags:?}"))
+            .clone();
+        with(&f, &diags, |inp, env| {
+            let acts = list(inp, d.span, env, &|k| k == ActionKind::QuickFix);
+            let titles = acts.iter().map(|a| a.title.clone()).collect();
+            let first = acts.first().expect("a fix");
+            assert!(first.fixes.iter().any(|&i| diags[i].code == code));
+            let c = compute(inp, d.span, &first.id, env).expect("change");
+            (titles, apply(src, &c.edits))
+        })
+    }
+
+    const FN: &str = "/p/amplify/functions/f/resource.ts";
+    const DATA_PATH: &str = "/p/amplify/data/resource.ts";
+
+    #[test]
+    fn did_you_mean_keys_and_literals() {
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ timeoutSecond: 10 });\n";
+        let (titles, out) = quick_fix(FN, src, "shape/unknown-property");
+        assert_eq!(titles, ["Change to `timeoutSeconds`"]);
+        assert!(
+            out.contains("defineFunction({ timeoutSeconds: 10 })"),
+            "{out}"
+        );
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ architecture: \"arm\" });\n";
+        let (titles, out) = quick_fix(FN, src, "shape/invalid-literal");
+        assert_eq!(titles, ["Change to \"arm64\""]);
+        assert!(out.contains("architecture: \"arm64\""), "{out}");
+        // nothing close: no fix
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ architecture: 'sparc' });\n";
+        let f = fx(src, true);
+        let d = Diagnostic::new(
+            Span::new(
+                src.find("'sparc'").expect("lit"),
+                src.find("'sparc'").expect("lit") + 7,
+            ),
+            crate::analysis::Severity::Error,
+            "shape/invalid-literal",
+            "x",
+        );
+        let acts = with(&f, std::slice::from_ref(&d), |inp, env| {
+            list(inp, d.span, env, &|_| true)
+        });
+        assert!(acts.is_empty(), "{acts:?}");
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_clamped() {
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ timeoutSeconds: 901, memoryMB: 64 });\n";
+        let (titles, out) = quick_fix(FN, src, "shape/out-of-range");
+        assert_eq!(titles, ["Change to 900 (the largest allowed value)"]);
+        assert!(out.contains("timeoutSeconds: 900,"), "{out}");
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ memoryMB: 64 });\n";
+        let (_, out) = quick_fix(FN, src, "shape/out-of-range");
+        assert!(out.contains("memoryMB: 128 "), "{out}");
+    }
+
+    #[test]
+    fn storage_paths_are_repaired() {
+        assert_eq!(repaired_storage_path("photos").as_deref(), Some("photos/*"));
+        assert_eq!(
+            repaired_storage_path("/media//x*").as_deref(),
+            Some("media/x/*")
+        );
+        assert_eq!(repaired_storage_path("a/").as_deref(), Some("a/*"));
+        assert_eq!(repaired_storage_path("*"), None);
+        let src = "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({\n  name: 'files',\n  access: (allow) => ({\n    \"/photos\": [allow.guest.to(['read'])],\n  }),\n});\n";
+        let mut f = fx(src, true);
+        f.path = PathBuf::from("/p/amplify/storage/resource.ts");
+        let mut diags = Vec::new();
+        let cx = crate::analysis::rules::RuleCtx {
+            src: &f.src,
+            file: &f.file,
+            path: Some(&f.path),
+            project: &f.project,
+        };
+        crate::analysis::diagnostics::run_rules(&cx, &mut diags);
+        let key = src.find("\"/photos\"").expect("key");
+        let acts = with(&f, &diags, |inp, env| {
+            list(inp, Span::new(key, key), env, &|_| true)
+        });
+        // one fix for both problems of the key (leading slash, no wildcard), which lists both
+        assert_eq!(acts.len(), 1, "{acts:?}");
+        assert_eq!(acts[0].title, "Change the path to \"photos/*\"");
+        assert_eq!(acts[0].fixes.len(), 2);
+    }
+
+    #[test]
+    fn credentials_become_secrets_with_the_import() {
+        let src = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({\n  loginWith: {\n    email: true,\n    externalProviders: {\n      google: { clientId: secret('GOOGLE_CLIENT_ID'), clientSecret: 'abc' },\n      callbackUrls: ['http://localhost:3000/'],\n      logoutUrls: ['http://localhost:3000/'],\n    },\n  },\n});\n";
+        let (titles, out) = quick_fix(
+            "/p/amplify/auth/resource.ts",
+            src,
+            "security/hardcoded-secret",
+        );
+        assert_eq!(
+            titles,
+            ["Use secret('GOOGLE_CLIENT_SECRET') (then store the value: npx ampx sandbox secret set GOOGLE_CLIENT_SECRET)"]
+        );
+        assert!(
+            out.starts_with("import { defineAuth, secret } from '@aws-amplify/backend';\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("clientSecret: secret('GOOGLE_CLIENT_SECRET') }"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn imports_join_the_existing_statement_or_get_their_own() {
+        let style = Style::of("", None);
+        let check = |src: &str, name: &str| {
+            let tree = syntax::parse(src, Lang::TypeScript, None).expect("parse");
+            let file = FileModel::build(&tree, src, Lang::TypeScript);
+            apply(
+                src,
+                &import_edits(src, &Style::of(src, Some(&file)), &file, name),
+            )
+        };
+        assert_eq!(style.quote, '\'');
+        assert_eq!(
+            check(
+                "import { defineData } from '@aws-amplify/backend';\nx;\n",
+                "a"
+            ),
+            "import { defineData, a } from '@aws-amplify/backend';\nx;\n"
+        );
+        assert_eq!(
+            check(
+                "import {\n  defineData,\n} from \"@aws-amplify/backend\"\nx\n",
+                "secret"
+            ),
+            "import {\n  defineData,\n  secret,\n} from \"@aws-amplify/backend\"\nx\n"
+        );
+        assert_eq!(
+            check("import type { ClientSchema } from '@aws-amplify/backend';\nx;\n", "a"),
+            "import type { ClientSchema } from '@aws-amplify/backend';\nimport { a } from '@aws-amplify/backend';\nx;\n"
+        );
+        assert_eq!(
+            check("x;\n", "secret"),
+            "import { secret } from '@aws-amplify/backend';\nx;\n"
+        );
+        // already there: nothing
+        assert_eq!(
+            check("import { secret } from '@aws-amplify/backend';\n", "secret"),
+            "import { secret } from '@aws-amplify/backend';\n"
+        );
+    }
+
+    #[test]
+    fn missing_imports_are_found_but_not_for_locals() {
+        let src = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ environment: { K: secret('K') } });\nconst s = a.schema({});\nconst g = (a) => a.b;\n";
+        let f = fx(src, true);
+        let at = src.find("secret(").expect("use");
+        let acts = with(&f, &[], |inp, env| {
+            list(inp, Span::new(at, at), env, &|_| true)
+        });
+        assert_eq!(acts.len(), 1);
+        assert_eq!(acts[0].title, "Import `secret` from '@aws-amplify/backend'");
+        // `a` is a parameter somewhere in the file: not offered (we do not track scopes)
+        let at = src.find("a.schema").expect("use");
+        let acts = with(&f, &[], |inp, env| {
+            list(inp, Span::new(at, at), env, &|_| true)
+        });
+        assert!(acts.is_empty(), "{acts:?}");
+        let src = "export const data = defineData({ schema: a.schema({}) });\n";
+        let f = fx(src, true);
+        let acts = with(&f, &[], |inp, env| {
+            list(inp, Span::new(0, src.len()), env, &|_| true)
+        });
+        let titles: Vec<&str> = acts.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Import `defineData` from '@aws-amplify/backend'",
+                "Import `a` from '@aws-amplify/backend'"
+            ]
+        );
+    }
+
+    #[test]
+    fn identifier_fields_become_required() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  C: a.model({ email: a.string().default('x'), n: a.string() }).identifier(['email']).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/identifier-not-required");
+        assert_eq!(titles, ["Add `.required()` to `email`"]);
+        assert!(
+            out.contains("email: a.string().required().default('x')"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn relationships_get_their_other_side() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ members: a.hasMany('Member', 'teamId') }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            ["Add `team: a.belongsTo('Team', 'teamId')` and `teamId: a.id()` to `Member`"]
+        );
+        assert!(
+            out.contains("Member: a.model({ name: a.string(), teamId: a.id(), team: a.belongsTo('Team', 'teamId') })"),
+            "{out}"
+        );
+        // from the belongsTo side: hasMany or hasOne, neither preferred
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ teamId: a.id(), team: a.belongsTo('Team', 'teamId') }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            [
+                "Add `members: a.hasMany('Member', 'teamId')` to `Team`",
+                "Add `member: a.hasOne('Member', 'teamId')` to `Team`"
+            ]
+        );
+        assert!(
+            out.contains(
+                "Team: a.model({ name: a.string(), members: a.hasMany('Member', 'teamId') })"
+            ),
+            "{out}"
+        );
+        // a reference field that is missing, or misspelt
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ members: a.hasMany('Member', 'teamID') }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ teamId: a.id(), team: a.belongsTo('Team', 'teamID') }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-references");
+        assert_eq!(
+            titles,
+            ["Change to 'teamId'", "Add `teamID: a.id()` to `Member`"]
+        );
+        assert!(out.contains("a.hasMany('Member', 'teamId')"), "{out}");
+    }
+
+    #[test]
+    fn list_geometry() {
+        let style = Style::of("", None);
+        // the entries are the `a: 1` texts
+        let ins = |src: &str, at_start: bool| {
+            let open = src.find('{').expect("open");
+            let close = src.rfind('}').expect("close");
+            let items: Vec<Span> = src
+                .match_indices("a: 1")
+                .map(|(i, t)| Span::new(i, i + t.len()))
+                .collect();
+            apply(
+                src,
+                &insert_item(src, &style, open, close, &items, at_start, |_| {
+                    "n: 1".into()
+                }),
+            )
+        };
+        assert_eq!(ins("{}", false), "{ n: 1 }");
+        assert_eq!(ins("{ a: 1 }", false), "{ a: 1, n: 1 }");
+        assert_eq!(ins("{ a: 1, }", false), "{ a: 1, n: 1, }");
+        assert_eq!(ins("{ a: 1 }", true), "{ n: 1, a: 1 }");
+        assert_eq!(ins("{\n  a: 1,\n}", false), "{\n  a: 1,\n  n: 1,\n}");
+        assert_eq!(ins("{\n  a: 1\n}", false), "{\n  a: 1,\n  n: 1\n}");
+        assert_eq!(
+            ins("{\n  a: 1, // one\n}", false),
+            "{\n  a: 1, // one\n  n: 1,\n}"
+        );
+        assert_eq!(
+            ins("{\n  a: 1 // one\n}", false),
+            "{\n  a: 1, // one\n  n: 1\n}"
+        );
+        assert_eq!(ins("{\n  a: 1,\n}", true), "{\n  n: 1,\n  a: 1,\n}");
+        assert_eq!(ins("{\n}", false), "{\n  n: 1,\n}");
+        let rm = |src: &str, items: &[&str], remove: &[usize]| {
+            let spans: Vec<Span> = items
+                .iter()
+                .map(|t| {
+                    let s = src.find(t).expect("item");
+                    Span::new(s, s + t.len())
+                })
+                .collect();
+            let open = src.find('[').expect("open");
+            let close = src.rfind(']').expect("close");
+            apply(src, &remove_items(src, open, close, &spans, remove))
+        };
+        assert_eq!(rm("[a, b, c]", &["a", "b", "c"], &[1]), "[a, c]");
+        assert_eq!(rm("[a, b, c]", &["a", "b", "c"], &[2]), "[a, b]");
+        assert_eq!(rm("[a, b, c]", &["a", "b", "c"], &[0, 1]), "[c]");
+        assert_eq!(rm("[a, b, c]", &["a", "b", "c"], &[1, 2]), "[a]");
+        assert_eq!(rm("[\n  a,\n  b,\n]", &["a", "b"], &[1]), "[\n  a,\n]");
+        assert_eq!(rm("[\n  a,\n  b\n]", &["a", "b"], &[1]), "[\n  a\n]");
+        assert_eq!(
+            rm(
+                "[\n  a,\n  // about b\n  b,\n  c,\n]",
+                &["a", "b,", "c"],
+                &[1]
+            ),
+            "[\n  a,\n  c,\n]"
+        );
+    }
+
+    #[test]
+    fn style_detection() {
+        let s = Style::of("import { a } from \"x\"\nconst y = {\n\tb: 1\n}\n", None);
+        assert_eq!(s.unit, "\t");
+        assert!(!s.trailing);
+        let s = Style::of(
+            "/**\n * doc\n */\nconst y = {\n    b: 1,\n    c: [\n        1,\n    ],\n};\r\n",
+            None,
+        );
+        assert_eq!(s.unit, "    ");
+        assert!(s.trailing);
+        assert_eq!(s.eol, "\r\n");
+        assert!(s.semi);
+    }
+
+    #[test]
+    fn backend_wiring_keeps_the_backend_style() {
+        let text = "import { defineBackend } from \"@aws-amplify/backend\"\nimport { data } from \"./data/resource\"\n\ndefineBackend({ data })\n";
+        let out = apply(
+            text,
+            &wire_into_backend(text, "fn1", "./functions/fn1/resource", false).expect("edits"),
+        );
+        assert_eq!(out, "import { defineBackend } from \"@aws-amplify/backend\"\nimport { data } from \"./data/resource\"\nimport { fn1 } from \"./functions/fn1/resource\"\n\ndefineBackend({ data, fn1 })\n");
+        assert!(wire_into_backend("const x = 1;\n", "fn1", "./f", false).is_none());
+    }
 }
