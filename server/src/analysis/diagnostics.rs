@@ -126,6 +126,7 @@ pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     rules::data::check(cx, out);
     rules::storage::check(cx, out);
     rules::function::check(cx, out);
+    rules::xref::check(cx, out);
 }
 
 /// `// amplify-lsp-ignore-next-line <code> [<code>...]` silences those codes on the next line (all codes when

@@ -30,6 +30,13 @@ pub struct Summary {
     pub imports: Vec<(String, String)>,
     /// The file's path, when known (set by the index; used to resolve relative imports).
     pub path: Option<PathBuf>,
+    /// Exported top-level bindings whose value is certainly not an Amplify resource: (name, what it is, e.g.
+    /// "a string").
+    pub plain_exports: Vec<(String, String)>,
+    /// `defineData({ functions })` is given but its keys cannot all be read.
+    pub data_functions_unknown: bool,
+    /// Named value imports with their local names: (module specifier, imported name, local name).
+    pub import_locals: Vec<(String, String, String)>,
 }
 
 /// The authorization modes declared in `defineData`.
@@ -71,6 +78,15 @@ pub struct ProjectFacts {
     pub has_backend: bool,
     /// Every relative named import in the project: (imported module's path without extension, name).
     pub imported: Vec<(PathBuf, String)>,
+    /// Exported resources: (module path without extension, binding name, factory).
+    pub resource_exports: Vec<(PathBuf, String, DefineKind)>,
+    /// Exported bindings that are certainly not resources: (module path without extension, name, what).
+    pub plain_exports: Vec<(PathBuf, String, String)>,
+    /// Some `defineData({ functions })` keys cannot be read.
+    pub data_functions_unknown: bool,
+    /// Relative imports of the files that call `defineBackend`: (module path without extension, imported
+    /// name, local name).
+    pub backend_imports: Vec<(PathBuf, String, String)>,
 }
 
 impl ProjectFacts {
@@ -107,6 +123,8 @@ impl Summary {
             }
             for n in &i.names {
                 s.imports.push((i.source.clone(), n.imported.clone()));
+                s.import_locals
+                    .push((i.source.clone(), n.imported.clone(), n.local.clone()));
             }
         }
         for d in &file.defines {
@@ -171,6 +189,16 @@ impl Summary {
                         s.data_function_keys
                             .extend(fns.iter().filter_map(|p| p.key.clone()));
                     }
+                    // (the keys above are read from a literal object only)
+                    let fns = arg.and_then(|a| a.field("functions"));
+                    if arg.is_some_and(|a| a.has_spread() || !matches!(a.kind, Kind::Object(_)))
+                        || fns.is_some_and(|v| {
+                            v.as_object()
+                                .is_none_or(|ps| ps.iter().any(|p| p.key.is_none()))
+                        })
+                    {
+                        s.data_functions_unknown = true;
+                    }
                 }
                 DefineKind::Storage => {
                     let name = arg
@@ -204,8 +232,41 @@ impl Summary {
                 }
             }
         }
+        for b in file
+            .bindings
+            .iter()
+            .filter(|b| b.exported && b.define.is_none())
+        {
+            if let Some(what) = b.value.as_ref().and_then(plain_value) {
+                s.plain_exports.push((b.name.clone(), what.to_string()));
+            }
+        }
         s
     }
+}
+
+/// What a value is, when it certainly is not an Amplify resource (a literal, a function, an `a.*` builder);
+/// `None` when it could be one (a call, an identifier...).
+pub fn plain_value(v: &Value) -> Option<&'static str> {
+    Some(match &v.kind {
+        Kind::Str(_) | Kind::Template => "a string",
+        Kind::Num(_) => "a number",
+        Kind::Bool(_) => "a boolean",
+        Kind::Null => "null",
+        Kind::Undefined => "undefined",
+        Kind::Array(_) => "an array",
+        Kind::Object(_) => "an object",
+        Kind::Func(_) => "a plain function",
+        Kind::Call { .. } | Kind::Member { .. } => {
+            let chain = v.chain()?;
+            if chain.root == "a" && chain.root_args.is_none() && !chain.links.is_empty() {
+                "a data-schema builder value"
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    })
 }
 
 impl ProjectFacts {
@@ -245,6 +306,31 @@ impl ProjectFacts {
                             .push((normalize(&dir.join(source)), name.clone()));
                     }
                 }
+                if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
+                    for (source, name, local) in &s.import_locals {
+                        if source.starts_with('.') {
+                            f.backend_imports.push((
+                                normalize(&dir.join(source)),
+                                name.clone(),
+                                local.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(me) = s.path.as_deref().map(normalize) {
+                for (kind, binding, exported, _) in &s.defines {
+                    if let (Some(b), true) = (binding, exported) {
+                        f.resource_exports.push((me.clone(), b.clone(), *kind));
+                    }
+                }
+                for (name, what) in &s.plain_exports {
+                    f.plain_exports
+                        .push((me.clone(), name.clone(), what.clone()));
+                }
+            }
+            if s.data_functions_unknown {
+                f.data_functions_unknown = true;
             }
             if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
                 f.has_backend = true;

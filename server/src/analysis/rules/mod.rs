@@ -26,3 +26,4 @@ pub mod shape;
 pub mod storage;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod xref;
