@@ -721,18 +721,34 @@ fn auth_lists<'s>(file: &FileModel, schema: &'s Schema) -> Vec<AuthList<'s>> {
         });
     };
     for part in &schema.parts {
-        if let Some(r) = &part.rules {
+        // schema-level rules reach the models without rules of their own
+        let inheritors_conflict = part.types.iter().any(|t| {
+            matches!(&t.kind, TypeKind::Model(m) if m.rules.is_none() && owner_field_conflicts(m))
+        });
+        if let Some(r) = part.rules.as_ref().filter(|_| !inheritors_conflict) {
             push(r, part.span);
         }
         for t in &part.types {
             if let TypeKind::Model(m) = &t.kind {
-                if let Some(r) = &m.rules {
+                if let Some(r) = m.rules.as_ref().filter(|_| !owner_field_conflicts(m)) {
                     push(r, t.span);
                 }
             }
         }
     }
     out
+}
+
+/// Whether a model declares an `owner` field that `allow.owner()` cannot store the owner in (it must be a
+/// single string-like value), so that switching would make Amplify reject the schema.
+fn owner_field_conflicts(m: &Model) -> bool {
+    m.field("owner").is_some_and(|f| {
+        f.array
+            || !matches!(
+                f.graphql(),
+                Some("ID" | "String" | "AWSEmail" | "AWSPhone" | "AWSURL" | "AWSIPAddress")
+            )
+    })
 }
 
 /// Whether an API-key rule may remain in the schema once the lists `switched` (ids) are switched: in another
@@ -2746,5 +2762,26 @@ export const data = defineData({
         );
         assert_eq!(out, "import { defineBackend } from \"@aws-amplify/backend\"\nimport { data } from \"./data/resource\"\nimport { fn1 } from \"./functions/fn1/resource\"\n\ndefineBackend({ data, fn1 })\n");
         assert!(wire_into_backend("const x = 1;\n", "fn1", "./f", false).is_none());
+    }
+
+    #[test]
+    fn a_conflicting_owner_field_keeps_its_model_out() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  A: a.model({ owner: a.integer() }).authorization((allow) => [allow.publicApiKey()]),
+  B: a.model({ owner: a.string() }).authorization((allow) => [allow.publicApiKey()]),
+});
+export const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } } });
+";
+        let out = owner_all_text(src);
+        assert!(out.contains("A: a.model({ owner: a.integer() }).authorization((allow) => [allow.publicApiKey()])"), "{out}");
+        assert!(
+            out.contains(
+                "B: a.model({ owner: a.string() }).authorization((allow) => [allow.owner()])"
+            ),
+            "{out}"
+        );
+        // A keeps its API key
+        assert!(out.contains("defaultAuthorizationMode: 'userPool', apiKeyAuthorizationMode: { expiresInDays: 30 }"), "{out}");
     }
 }
