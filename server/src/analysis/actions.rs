@@ -1682,15 +1682,7 @@ fn add_to_backend<'a>(
         Vec::new(),
         move || {
             let text = (env.read)(&backend_path)?;
-            let model = parse_model(&text)?;
-            let obj = backend_object(&model)?;
-            if obj.get(&name).is_some()
-                || model.import_of(&name).is_some()
-                || model.binding(&name).is_some()
-            {
-                return None;
-            }
-            let edits = wire_into_backend(&text, &name, &module, false)?;
+            let edits = backend_entry_edits(&text, &backend_path, path, &name, &module)?;
             Some(Change {
                 others: vec![FileEdits {
                     path: backend_path,
@@ -1701,6 +1693,49 @@ fn add_to_backend<'a>(
             })
         },
     ));
+}
+
+/// Edits to the backend file `text` (at `backend_path`) that pass the resource `name` defined in `resource`
+/// to `defineBackend`: with its existing import (aliased or not) when backend.ts has one, else importing it
+/// from `module`. `None` when the name is taken by something else.
+fn backend_entry_edits(
+    text: &str,
+    backend_path: &Path,
+    resource: &Path,
+    name: &str,
+    module: &str,
+) -> Option<Vec<TextEdit>> {
+    let model = parse_model(text)?;
+    let obj = backend_object(&model)?;
+    if obj.get(name).is_some() {
+        return None;
+    }
+    let dir = backend_path.parent()?;
+    let target = crate::model::project::normalize(resource);
+    let imported = model
+        .imports
+        .iter()
+        .filter(|i| {
+            !i.type_only
+                && i.source.starts_with('.')
+                && crate::model::project::normalize(&dir.join(&i.source)) == target
+        })
+        .flat_map(|i| i.names.iter())
+        .find(|n| n.imported == name)
+        .map(|n| n.local.clone());
+    match imported {
+        Some(local) => {
+            let style = Style::of(text, Some(&model));
+            let entry = if local == name {
+                name.to_string()
+            } else {
+                format!("{name}: {local}")
+            };
+            insert_prop(text, &style, obj, false, |_| entry.clone())
+        }
+        None if model.import_of(name).is_some() || model.binding(name).is_some() => None,
+        None => wire_into_backend(text, name, module, false),
+    }
 }
 
 /// The local name of the `a` builder in a file.
@@ -2783,5 +2818,31 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
         );
         // A keeps its API key
         assert!(out.contains("defaultAuthorizationMode: 'userPool', apiKeyAuthorizationMode: { expiresInDays: 30 }"), "{out}");
+    }
+
+    #[test]
+    fn backend_entries_reuse_an_existing_import() {
+        let backend = Path::new("/p/amplify/backend.ts");
+        let res = Path::new("/p/amplify/storage/resource.ts");
+        let run = |text: &str| {
+            backend_entry_edits(text, backend, res, "storage", "./storage/resource")
+                .map(|e| apply(text, &e))
+        };
+        assert_eq!(
+            run("import { defineBackend } from '@aws-amplify/backend';\nimport { storage } from './storage/resource';\ndefineBackend({\n  auth,\n});\n").as_deref(),
+            Some("import { defineBackend } from '@aws-amplify/backend';\nimport { storage } from './storage/resource';\ndefineBackend({\n  auth,\n  storage,\n});\n")
+        );
+        assert_eq!(
+            run("import { storage as s } from './storage/resource.ts';\ndefineBackend({ auth });\n").as_deref(),
+            Some("import { storage as s } from './storage/resource.ts';\ndefineBackend({ auth, storage: s });\n")
+        );
+        // not imported: import and pass it
+        assert_eq!(
+            run("import { auth } from './auth/resource';\ndefineBackend({ auth });\n").as_deref(),
+            Some("import { auth } from './auth/resource';\nimport { storage } from './storage/resource';\ndefineBackend({ auth, storage });\n")
+        );
+        // the name is taken by something else
+        assert!(run("import { storage } from './other';\ndefineBackend({ auth });\n").is_none());
+        assert!(run("defineBackend({ auth, storage: x });\n").is_none());
     }
 }
