@@ -693,3 +693,41 @@ fn every_after_project_has_an_accepted_verdict() {
     }
     assert!(checked >= 15, "only {checked} after/ projects");
 }
+
+/// Edit ranges are UTF-16 positions: astral and accented characters before and on the edited lines.
+#[test]
+fn edits_count_utf16_units() {
+    let mut c = Client::start();
+    let before = read_tree(&case_dir("starter").join("before"));
+    for (rel, text) in &before {
+        c.write_file(rel, text);
+    }
+    let text = "import { a, defineData } from '@aws-amplify/backend';\n// données 😀 ✨\nconst schema = a.schema({\n  Tâche: a.model({ nom: a.string() }).authorization((allow) => [/* 😀 */ allow.publicApiKey()]),\n});\n\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } } });\n";
+    let uri = c.open(DATA, text);
+    c.diagnostics(&uri, Some(1));
+    let list = actions(
+        &mut c,
+        &uri,
+        range_of(text, "allow.publicApiKey()"),
+        json!([]),
+        None,
+    );
+    let a = resolved(
+        &mut c,
+        list.iter().find(|a| a["title"] == OWNER).expect("offered"),
+    );
+    let mut files = BTreeMap::from([(DATA.to_string(), text.to_string())]);
+    apply_workspace_edit(
+        &c,
+        &mut files,
+        &BTreeMap::from([(DATA.to_string(), 1)]),
+        &a["edit"],
+    );
+    assert_eq!(
+        files[DATA],
+        text.replace("allow.publicApiKey()", "allow.owner()").replace(
+            "{ defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } }",
+            "{ defaultAuthorizationMode: 'userPool' }"
+        )
+    );
+}
