@@ -20,6 +20,8 @@ use crate::text::Span;
 use crate::workspace::index::root_of;
 use crate::workspace::Snapshot;
 
+/// Workspaces with at least this many backend files get `$/progress` reports while they are indexed.
+const PROGRESS_THRESHOLD: usize = 100;
 /// At most this many workspace symbols are returned.
 const MAX_WORKSPACE_SYMBOLS: usize = 1000;
 /// How deep below a workspace folder `amplify/` folders are looked for (monorepos).
@@ -616,4 +618,63 @@ pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec
         )
     })
     .ok_or_else(RpcError::internal_error)
+}
+
+/// Indexes every Amplify project of the workspace folders ahead of the first request, with `$/progress`
+/// reports when there are many files and the client supports work-done progress. Meant to be called once from
+/// `initialized` (after the file watcher registration): `super::nav::index_workspace(self).await;`.
+#[allow(dead_code)]
+pub async fn index_workspace(b: &Backend) {
+    let folders = workspace_folders(b).await;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for folder in &folders {
+        for root in projects_below(folder) {
+            files.extend(b.index.files(&root).iter().cloned());
+        }
+    }
+    let progress_supported = b
+        .client_caps
+        .read()
+        .ok()
+        .and_then(|c| c.window.as_ref().and_then(|w| w.work_done_progress))
+        .unwrap_or(false);
+    let progress = if progress_supported && files.len() >= PROGRESS_THRESHOLD {
+        let token = ProgressToken::String("amplify-lsp/index".to_string());
+        match b.client.create_work_done_progress(token.clone()).await {
+            Ok(()) => Some(
+                b.client
+                    .progress(token, "Indexing Amplify backend files")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            ),
+            Err(e) => {
+                tracing::debug!("no progress token: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let total = files.len().max(1);
+    let step = (total / 20).max(1);
+    for (i, path) in files.iter().enumerate() {
+        let _ = b.guard("index", &path.to_string_lossy(), || b.index.summary(path));
+        if let Some(p) = &progress {
+            if i % step == 0 {
+                let pct = u32::try_from(i * 100 / total).unwrap_or(100);
+                p.report_with_message(format!("{i}/{total} files"), pct)
+                    .await;
+            }
+        }
+    }
+    if let Some(p) = progress {
+        p.finish_with_message(format!("{} files indexed", files.len()))
+            .await;
+    }
+    tracing::info!(
+        "indexed {} backend files in {} workspace folders",
+        files.len(),
+        folders.len()
+    );
 }
