@@ -1039,14 +1039,17 @@ fn tree_occs(project: &Project, idx: usize, out: &mut Vec<Occ>) {
             Some((b.name_span, Span::new(b.name_span.start, d.call_span.end)))
         })
         .collect();
-    let schema_type = |node: Node| -> bool {
+    let mut schema_types: HashMap<&str, bool> = HashMap::new();
+    let mut schema_type = |node: Node| -> bool {
         // `Schema['Todo']` where `Schema` comes from a file with a data schema (or this one is)
         let name = syntax::text(node, src);
-        match f.model.import_of(name) {
-            Some((imp, _)) => resolve_module(project, &f.path, &imp.source)
-                .is_some_and(|t| schema_of(&project.files[t].model).is_some()),
-            None => src.contains("ClientSchema<") && schema_of(&f.model).is_some(),
-        }
+        *schema_types
+            .entry(name)
+            .or_insert_with(|| match f.model.import_of(name) {
+                Some((imp, _)) => resolve_module(project, &f.path, &imp.source)
+                    .is_some_and(|t| schema_of(&project.files[t].model).is_some()),
+                None => src.contains("ClientSchema<") && schema_of(&f.model).is_some(),
+            })
     };
     let mut cursor = f.tree.walk();
     let mut done = false;
@@ -1466,14 +1469,28 @@ export const data = defineData({ schema, functions: { greeter: sayHello } });
         std::fs::write(&outside, "x").expect("write");
         let res = fdir.join("resource.ts");
         let src = "export const x = defineFunction({ entry: './handler.ts' });";
+        // a custom resolver beside the data resource
+        let ddir = dir.join("amplify/data");
+        std::fs::create_dir_all(&ddir).expect("mkdir");
+        std::fs::write(ddir.join("echo.js"), "export function request() {}").expect("write");
+        let data = ddir.join("resource.ts");
+        let data_src = "const schema = a.schema({ echo: a.query().returns(a.string())\
+                        .handler(a.handler.custom({ entry: './echo.js' })) });";
         let p = Project {
             root: Some(dir.clone()),
-            files: vec![ProjectFile::parse(res.clone(), src.to_string()).expect("parse")],
+            files: vec![
+                ProjectFile::parse(res.clone(), src.to_string()).expect("parse"),
+                ProjectFile::parse(data, data_src.to_string()).expect("parse"),
+            ],
         };
         let off = src.find("handler.ts").expect("entry");
         let d = definition(&p, 0, off);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].path, fdir.join("handler.ts"));
+        let off = data_src.find("echo.js").expect("entry");
+        let d = definition(&p, 1, off);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, ddir.join("echo.js"));
         let name = outside
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -1487,7 +1504,34 @@ export const data = defineData({ schema, functions: { greeter: sayHello } });
     }
 
     #[test]
-    fn storage_groups_and_custom_handler_entries() {
+    fn large_schemas_stay_fast() {
+        let mut src = String::from("const schema = a.schema({\n");
+        for i in 0..400 {
+            src.push_str(&format!(
+                "  M{i}: a.model({{ name: a.string(), next: a.hasOne('M{}', 'prevId'), prevId: a.id() }})\n    .authorization((allow) => [allow.owner()]),\n",
+                (i + 1) % 400
+            ));
+        }
+        src.push_str("});\nexport type Schema = ClientSchema<typeof schema>;\n");
+        let mut handler = String::from("import type { Schema } from '../../data/resource';\n");
+        for i in 0..400 {
+            handler.push_str(&format!("type T{i} = Schema['M{i}']['type'];\n"));
+        }
+        let p = project(&[
+            (DATA, &src),
+            ("/p/amplify/functions/h/handler.ts", &handler),
+        ]);
+        let start = std::time::Instant::now();
+        let (i, off) = at(&p, DATA, "M7:", 0);
+        let refs = references(&p, i, off, true);
+        // the key, the hasOne of M6, the handler's lookup
+        assert_eq!(refs.len(), 3);
+        let elapsed = start.elapsed();
+        assert!(elapsed.as_secs() < 5, "{elapsed:?}");
+    }
+
+    #[test]
+    fn storage_groups() {
         let p = project(&[
             (AUTH, AUTH_SRC),
             (
