@@ -215,3 +215,37 @@ fn secrets_are_never_repeated_in_messages() {
         "the planted value leaked into the logs"
     );
 }
+
+#[test]
+fn an_open_backend_file_counts_for_not_in_backend() {
+    let mut c = Client::start();
+    c.write_file(
+        "amplify/auth/resource.ts",
+        "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });\n",
+    );
+    let backend = c.open(
+        "amplify/backend.ts",
+        "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\ndefineBackend({ auth });\n",
+    );
+    c.diagnostics(&backend, Some(1));
+    let auth = c.open(
+        "amplify/auth/resource.ts",
+        "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });\n",
+    );
+    let diags = c.diagnostics(&auth, Some(1));
+    assert!(
+        !Client::codes(&diags).contains(&"backend/not-in-backend".to_string()),
+        "{diags:#?}"
+    );
+    // removing the import from the open backend file makes the resource unused
+    c.change(
+        &backend,
+        2,
+        json!([{ "text": "import { defineBackend } from '@aws-amplify/backend';\ndefineBackend({});\n" }]),
+    );
+    let diags = c.diagnostics(&auth, Some(1));
+    assert!(
+        Client::codes(&diags).contains(&"backend/not-in-backend".to_string()),
+        "{diags:#?}"
+    );
+}

@@ -59,7 +59,9 @@ impl ProjectIndex {
     }
 
     /// Records an open document's summary; returns whether it changed (so dependants need re-checking).
-    pub fn set_open(&self, path: &Path, summary: Summary) -> bool {
+    pub fn set_open(&self, path: &Path, mut summary: Summary) -> bool {
+        // the path resolves the file's relative imports
+        summary.path = Some(path.to_path_buf());
         let changed = self.open.get(path).is_none_or(|s| **s != summary);
         let new_file = !self.open.contains_key(path) && !self.disk.contains_key(path);
         self.open.insert(path.to_path_buf(), Arc::new(summary));
