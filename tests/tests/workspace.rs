@@ -279,8 +279,6 @@ fn adding_and_removing_a_backend_property() {
 
 /// The same with `backend.ts` open and edited without saving.
 #[test]
-#[ignore = "needs the server's reindex to record open documents' paths in their summaries (Summary::path), \
-            so that their imports count; see the issue 6 report"]
 fn adding_and_removing_a_backend_property_in_an_open_backend() {
     let mut c = Client::start();
     c.write_file(
@@ -430,6 +428,23 @@ export const data = defineData({ schema });
         .as_str()
         .unwrap_or("")
         .contains("`defineAuth` resource")));
+
+    // opened and edited back into a placeholder without saving: the unsaved text wins
+    settle(&mut c, &data);
+    c.open(
+        "amplify/functions/worker/resource.ts",
+        "export const worker = { todo: true };\n",
+    );
+    let diags = wait_codes(&mut c, &data, "worker is an object again", |codes| {
+        codes
+            .iter()
+            .filter(|c| *c == "function/not-a-function")
+            .count()
+            == 2
+    });
+    assert!(diags
+        .iter()
+        .any(|d| d["message"].as_str().unwrap_or("").contains("an object")));
 }
 
 #[test]
