@@ -417,6 +417,7 @@ impl LanguageServer for Backend {
                 tracing::warn!("could not register file watchers: {e}");
             }
         }
+        super::nav::index_workspace(self).await;
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
