@@ -1,0 +1,356 @@
+//! Analysis benchmarks over the three projects of `tests/fixtures/bench` (starter, mid, large).
+//!
+//! `cargo bench -p amplify-lsp --bench analysis` runs them all; `cargo bench -p amplify-lsp --bench analysis
+//! -- large/` runs one project. Each project's data schema (`amplify/data/resource.ts`) is the document
+//! under test. Per project:
+//!
+//! - `ts_parse_full`: tree-sitter's full parse of the file (the physical limit of "from scratch");
+//! - `full_analysis`: open the document from its text (rope, parse) + file model + project facts +
+//!   every diagnostic rule;
+//! - `file_model`, `diagnostics`: the two halves of the analysis, for profiling;
+//! - `ts_reparse_{start,middle,end}`: tree-sitter's own incremental reparse of a one-character insertion
+//!   near the start, middle and end of the file;
+//! - `keystroke_{start,middle,end}`: the same insertion through the server's `didChange` path: apply it to
+//!   the document (rope, incremental reparse), re-index the file, compute its diagnostics;
+//! - `completion`: completion at a deep position (`allow.|` inside a model's authorization callback), as
+//!   the server answers it (file model, project facts, completion);
+//! - `hover`: hover over a `.model(` call in the middle of the file, as the server answers it.
+//!
+//! After criterion's own report, a summary table prints the medians and the keystroke / reparse ratios.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use criterion::{BatchSize, Criterion};
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use amplify_lsp::analysis::{self, completion, hover, Options};
+use amplify_lsp::model::project::Summary;
+use amplify_lsp::syntax::Lang;
+use amplify_lsp::text::{position_at, Encoding};
+use amplify_lsp::workspace::{Change, Document, ProjectIndex};
+
+#[path = "../../tests/fixtures/bench/gen.rs"]
+mod gen;
+
+use gen::Size;
+
+const MAX_SIZE: usize = 5 * 1024 * 1024;
+
+/// One project written to a temporary folder, with its data file open.
+struct Input {
+    dir: PathBuf,
+    path: PathBuf,
+    uri: String,
+    text: String,
+    doc: Document,
+    index: ProjectIndex,
+}
+
+impl Input {
+    fn new(size: Size) -> Input {
+        let dir = std::env::temp_dir().join(format!(
+            "amplify-lsp-bench-{}-{}",
+            size.name(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = gen::write_project(size, &dir).expect("write the bench project");
+        let text = gen::file_text(&files, gen::DATA_FILE);
+        let path = dir.join(gen::DATA_FILE);
+        let uri = format!("file://{}", path.display());
+        let doc = Document::new(&uri, Some(Lang::TypeScript), 1, text.clone(), MAX_SIZE);
+        let index = ProjectIndex::new();
+        let input = Input {
+            dir,
+            path,
+            uri,
+            text,
+            doc,
+            index,
+        };
+        // As `didOpen` does: index the open document.
+        reindex(&input.index, &input.path, &input.doc);
+        input
+    }
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The server's `reindex`: the document's summary into the project index.
+fn reindex(index: &ProjectIndex, path: &Path, doc: &Document) -> bool {
+    let snap = doc.snapshot();
+    let summary = analysis::file_model(&snap)
+        .map(|f| Summary::of(&f))
+        .unwrap_or_default();
+    index.set_open(path, summary)
+}
+
+/// The server's diagnostics for an open document (`Backend::lsp_diagnostics`, without the protocol
+/// conversion).
+fn diagnostics(index: &ProjectIndex, path: &Path, doc: &Document, opts: &Options) -> usize {
+    let snap = doc.snapshot();
+    let Some(file) = analysis::file_model(&snap) else {
+        return 0;
+    };
+    let facts = index.facts(Some(path), None);
+    analysis::diagnostics_for(&snap, &file, &facts, opts).len()
+}
+
+/// One `didChange` as the server handles it: apply, re-index, diagnostics.
+fn did_change(
+    index: &ProjectIndex,
+    path: &Path,
+    doc: &mut Document,
+    change: &Change,
+    opts: &Options,
+) -> usize {
+    let version = doc.version() + 1;
+    doc.apply(version, std::slice::from_ref(change), Encoding::Utf16)
+        .expect("apply");
+    reindex(index, path, doc);
+    diagnostics(index, path, doc, opts)
+}
+
+/// A one-character insertion at `offset`: the protocol change and tree-sitter's edit.
+fn insertion(doc: &Document, offset: usize) -> (Change, InputEdit, String) {
+    let snap = doc.snapshot();
+    let pos = position_at(&snap.rope, offset, Encoding::Utf16);
+    let change = Change {
+        range: Some((pos, pos)),
+        text: "x".to_string(),
+    };
+    let point = Point::new(pos.line as usize, pos.character as usize);
+    let edit = InputEdit {
+        start_byte: offset,
+        old_end_byte: offset,
+        new_end_byte: offset + 1,
+        start_position: point,
+        old_end_position: point,
+        new_end_position: Point::new(point.row, point.column + 1),
+    };
+    let text = doc.text();
+    let new_text = format!("{}x{}", &text[..offset], &text[offset..]);
+    (change, edit, new_text)
+}
+
+fn parser() -> Parser {
+    let mut p = Parser::new();
+    p.set_language(&Lang::TypeScript.language())
+        .expect("TypeScript grammar");
+    p
+}
+
+/// The first occurrence of `needle` at or after fraction `f` of the text (else the last one before),
+/// plus `delta`.
+fn offset_of(text: &str, needle: &str, f: f64, delta: usize) -> usize {
+    let from = (text.len() as f64 * f) as usize;
+    text[from..]
+        .find(needle)
+        .map(|i| from + i)
+        .or_else(|| text.rfind(needle))
+        .map(|i| i + delta)
+        .unwrap_or_else(|| panic!("{needle:?} not in the file"))
+}
+
+const POSITIONS: [(&str, f64); 3] = [("start", 0.0), ("middle", 0.5), ("end", 0.97)];
+
+fn bench_size(c: &mut Criterion, size: Size) {
+    let input = Input::new(size);
+    let opts = Options::default();
+    let mut g = c.benchmark_group(size.name());
+    if size == Size::Large {
+        g.sample_size(20);
+        g.measurement_time(Duration::from_secs(5));
+    }
+
+    let mut p = parser();
+    let tree: Tree = p.parse(&input.text, None).expect("parse");
+
+    g.bench_function("ts_parse_full", |b| {
+        b.iter(|| p.parse(black_box(&input.text), None))
+    });
+
+    g.bench_function("full_analysis", |b| {
+        b.iter_batched(
+            || input.text.clone(),
+            |text| {
+                let doc = Document::new(&input.uri, Some(Lang::TypeScript), 1, text, MAX_SIZE);
+                reindex(&input.index, &input.path, &doc);
+                diagnostics(&input.index, &input.path, &doc, &opts)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    let snap = input.doc.snapshot();
+    g.bench_function("file_model", |b| {
+        b.iter(|| analysis::file_model(black_box(&snap)))
+    });
+    let file = analysis::file_model(&snap).expect("file model");
+    let facts = input.index.facts(Some(&input.path), None);
+    g.bench_function("diagnostics", |b| {
+        b.iter(|| analysis::diagnostics_for(black_box(&snap), &file, &facts, &opts))
+    });
+
+    for (name, f) in POSITIONS {
+        let offset = gen::key_end_at(&input.text, f);
+        let (change, edit, new_text) = insertion(&input.doc, offset);
+        g.bench_function(format!("ts_reparse_{name}"), |b| {
+            b.iter_batched(
+                || {
+                    let mut t = tree.clone();
+                    t.edit(&edit);
+                    t
+                },
+                |old| p.parse(black_box(&new_text), Some(&old)),
+                BatchSize::SmallInput,
+            )
+        });
+        g.bench_function(format!("keystroke_{name}"), |b| {
+            b.iter_batched(
+                || input.doc.clone(),
+                |mut doc| {
+                    let n = did_change(&input.index, &input.path, &mut doc, &change, &opts);
+                    (doc, n)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    // Leave the index as `didOpen` left it.
+    reindex(&input.index, &input.path, &input.doc);
+
+    let copts = completion::CompletionOptions::default();
+    let at = offset_of(&input.text, "allow.", 0.5, "allow.".len());
+    let check = completion::completion(&input.text, Some(&file), &facts, at, &copts);
+    assert!(!check.is_empty(), "no completion at the bench position");
+    g.bench_function("completion", |b| {
+        b.iter(|| {
+            let snap = input.doc.snapshot();
+            let file = analysis::file_model(&snap);
+            let facts = input.index.facts(Some(&input.path), None);
+            completion::completion(&snap.text, file.as_ref(), &facts, black_box(at), &copts)
+        })
+    });
+
+    let at = offset_of(&input.text, ".model(", 0.5, 2);
+    assert!(
+        hover::hover(&input.text, Some(&file), at, "react").is_some(),
+        "no hover at the bench position"
+    );
+    g.bench_function("hover", |b| {
+        b.iter(|| {
+            let snap = input.doc.snapshot();
+            let file = analysis::file_model(&snap);
+            hover::hover(&snap.text, file.as_ref(), black_box(at), "react")
+        })
+    });
+    g.finish();
+    drop(input);
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50)
+        .configure_from_args();
+    for size in Size::ALL {
+        bench_size(&mut c, size);
+    }
+    c.final_summary();
+    summary(started);
+}
+
+/// Criterion's output folder (where it writes `<group>/<bench>/new/estimates.json`).
+fn criterion_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(PathBuf::from(target).join("criterion"));
+    }
+    // target/<profile>/deps/<this bench>
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+}
+
+/// The median (ns) of a bench measured by this run.
+fn median_ns(dir: &Path, group: &str, bench: &str, since: SystemTime) -> Option<f64> {
+    let file = dir
+        .join(group)
+        .join(bench)
+        .join("new")
+        .join("estimates.json");
+    let modified = std::fs::metadata(&file).ok()?.modified().ok()?;
+    if modified < since {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.1} µs", ns / 1e3)
+    }
+}
+
+fn summary(since: SystemTime) {
+    let Some(dir) = criterion_dir() else { return };
+    let rows: Vec<String> = [
+        "ts_parse_full",
+        "full_analysis",
+        "file_model",
+        "diagnostics",
+        "ts_reparse_start",
+        "keystroke_start",
+        "ts_reparse_middle",
+        "keystroke_middle",
+        "ts_reparse_end",
+        "keystroke_end",
+        "completion",
+        "hover",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(
+        POSITIONS
+            .iter()
+            .map(|(p, _)| format!("keystroke_{p} / ts_reparse_{p}")),
+    )
+    .chain(std::iter::once("full_analysis / ts_parse_full".to_string()))
+    .collect();
+    let get = |size: Size, bench: &str| median_ns(&dir, size.name(), bench, since);
+    let mut any = false;
+    let mut out =
+        String::from("\nmedians of this run\n\n| | starter | mid | large |\n|---|---|---|---|\n");
+    for row in rows {
+        let cells: Vec<String> = Size::ALL
+            .iter()
+            .map(|&size| match row.split_once(" / ") {
+                Some((a, b)) => match (get(size, a), get(size, b)) {
+                    (Some(a), Some(b)) => format!("{:.1}×", a / b),
+                    _ => "–".to_string(),
+                },
+                None => get(size, &row).map_or("–".to_string(), |ns| {
+                    any = true;
+                    fmt_ns(ns)
+                }),
+            })
+            .collect();
+        out.push_str(&format!("| {row} | {} |\n", cells.join(" | ")));
+    }
+    if any {
+        println!("{out}");
+    }
+}

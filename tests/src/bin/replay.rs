@@ -1,0 +1,906 @@
+//! Replay benchmark: drives the release `amplify-lsp` through the real protocol, the way an editor does, and
+//! reports what a user would feel.
+//!
+//! ```sh
+//! cargo run --release -p amplify-lsp-tests --bin replay -- [--size starter|mid|large|all] [--runs N]
+//! ```
+//!
+//! For each project of `tests/fixtures/bench` (see `gen.rs` there) and each run, it builds the release server
+//! (`cargo build --release -p amplify-lsp`, a no-op when up to date; `--server PATH` or `AMPLIFY_LSP_BIN`
+//! skip that), writes the project into a temporary folder, spawns the server and:
+//!
+//! 1. cold start: spawn → `initialize` → `initialized` → `didOpen` of the data schema → its first
+//!    `publishDiagnostics`;
+//! 2. opens the other backend files (storage, auth, backend.ts), as an editor with several tabs;
+//! 3. types a new model into the middle of the schema, one character per `didChange` (a newline carries
+//!    its indentation, as editors auto-indent), requesting completion right after every `.` and `'` (without
+//!    waiting for the diagnostics first, as editors do with trigger characters) and hovering over a word of
+//!    each finished line; then deletes it again with backspaces; each keystroke waits for the
+//!    `publishDiagnostics` of its version (keystroke → diagnostics latency);
+//! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
+//!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
+//! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
+//!    publications than changes) and never publishes a version older than one already published;
+//! 6. reads the server's peak RSS (`VmHWM` of `/proc/<pid>/status`) and CPU time, then shuts it down.
+//!
+//! The client is deliberately light (its own framing, a reader thread that timestamps each message as soon
+//! as its last byte is read), so the latencies are the server's plus two pipe hops.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+#[path = "../../fixtures/bench/gen.rs"]
+mod gen;
+
+use gen::Size;
+
+/// How long to wait for any answer before giving up on the run.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut sizes = Size::ALL.to_vec();
+    let mut runs = 3usize;
+    let mut server: Option<PathBuf> = std::env::var_os("AMPLIFY_LSP_BIN").map(PathBuf::from);
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned();
+        match args[i].as_str() {
+            "--size" => {
+                sizes = match value.as_deref() {
+                    Some("all") => Size::ALL.to_vec(),
+                    Some(s) => match Size::parse(s) {
+                        Some(z) => vec![z],
+                        None => usage(&format!("unknown size {s:?}")),
+                    },
+                    None => usage("--size needs a value"),
+                };
+                i += 1;
+            }
+            "--runs" => {
+                runs = value
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .unwrap_or_else(|| usage("--runs needs a positive number"));
+                i += 1;
+            }
+            "--server" => {
+                server = Some(PathBuf::from(
+                    value.unwrap_or_else(|| usage("--server needs a path")),
+                ));
+                i += 1;
+            }
+            "-h" | "--help" => usage(""),
+            other => usage(&format!("unknown argument {other:?}")),
+        }
+        i += 1;
+    }
+    let server = server.unwrap_or_else(build_server);
+    println!("server: {}", server.display());
+    println!("machine: {}", machine());
+
+    let mut results: Vec<(Size, Summary)> = Vec::new();
+    for size in sizes {
+        let mut per_run = Vec::new();
+        for run in 1..=runs {
+            let r = replay(&server, size).unwrap_or_else(|e| {
+                eprintln!("replay of {} failed: {e}", size.name());
+                std::process::exit(1);
+            });
+            println!(
+                "{:>7} run {run}: keystroke p50 {} p95 {} p99 {} | completion p50 {} p95 {} | hover p50 {} p95 {} | cold start {} | peak RSS {:.1} MB",
+                size.name(),
+                ms(percentile(&r.keystrokes, 50.0)),
+                ms(percentile(&r.keystrokes, 95.0)),
+                ms(percentile(&r.keystrokes, 99.0)),
+                ms(percentile(&r.completions, 50.0)),
+                ms(percentile(&r.completions, 95.0)),
+                ms(percentile(&r.hovers, 50.0)),
+                ms(percentile(&r.hovers, 95.0)),
+                ms(r.cold_start),
+                r.peak_rss_kb as f64 / 1024.0,
+            );
+            per_run.push(r);
+        }
+        results.push((size, Summary::of(&per_run)));
+    }
+    print_table(&results, runs);
+}
+
+fn usage(err: &str) -> ! {
+    if !err.is_empty() {
+        eprintln!("replay: {err}");
+    }
+    eprintln!(
+        "usage: cargo run --release -p amplify-lsp-tests --bin replay -- [--size starter|mid|large|all] [--runs N] [--server PATH]"
+    );
+    std::process::exit(2);
+}
+
+/// Builds the release server and returns its path (`target/release/amplify-lsp` beside this binary's
+/// target folder).
+fn build_server() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    eprintln!("building the release server (cargo build --release -p amplify-lsp)...");
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "amplify-lsp",
+            "--bin",
+            "amplify-lsp",
+        ])
+        .current_dir(&workspace)
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("replay: building the server failed");
+        std::process::exit(1);
+    }
+    // target/<profile>/replay -> target/release/amplify-lsp
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
+        .unwrap_or_else(|| workspace.join("target"));
+    let bin = target
+        .join("release")
+        .join(format!("amplify-lsp{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        eprintln!("replay: {} not found after the build", bin.display());
+        std::process::exit(1);
+    }
+    bin
+}
+
+/// `nproc` and the CPU model.
+fn machine() -> String {
+    let cpus = thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    format!("{cpus} CPUs, {model}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------------------
+
+/// A message from the server and the instant its last byte was read.
+type Stamped = (Instant, Value);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Stamped>,
+    next_id: i64,
+    /// Messages received but not consumed yet.
+    backlog: Vec<Stamped>,
+    /// The newest version published per URI, and how often an older one came after it.
+    published: HashMap<String, i64>,
+    stale_publications: usize,
+    /// How many publications arrived per URI.
+    publications: HashMap<String, usize>,
+}
+
+impl Client {
+    fn spawn(server: &Path) -> std::io::Result<Client> {
+        let mut child = Command::new(server)
+            .env("AMPLIFY_LSP_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().ok_or_else(|| io("no stdin"))?;
+        let stdout = child.stdout.take().ok_or_else(|| io("no stdout"))?;
+        let stderr = child.stderr.take().ok_or_else(|| io("no stderr"))?;
+        let (tx, rx) = channel();
+        thread::spawn(move || {
+            let mut r = BufReader::with_capacity(1 << 16, stdout);
+            while let Some((at, body)) = read_frame(&mut r) {
+                let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                    continue;
+                };
+                if tx.send((at, msg)).is_err() {
+                    break;
+                }
+            }
+        });
+        thread::spawn(move || {
+            // Drain (and show) what the server logs at warn level or above.
+            let r = BufReader::new(stderr);
+            for line in r.lines().map_while(Result::ok) {
+                eprintln!("  [server] {line}");
+            }
+        });
+        Ok(Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: Vec::new(),
+            published: HashMap::new(),
+            stale_publications: 0,
+            publications: HashMap::new(),
+        })
+    }
+
+    /// Sends a message; returns the instant it was written.
+    fn send(&mut self, msg: &Value) -> std::io::Result<Instant> {
+        let body = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        framed.extend_from_slice(&body);
+        let at = Instant::now();
+        self.stdin.write_all(&framed)?;
+        self.stdin.flush()?;
+        Ok(at)
+    }
+
+    fn notify(&mut self, method: &str, params: Value) -> std::io::Result<Instant> {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }))
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> std::io::Result<(i64, Instant)> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let at =
+            self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))?;
+        Ok((id, at))
+    }
+
+    /// Receives one message (answering the server's own requests), with bookkeeping of publications.
+    fn recv(&mut self, timeout: Duration) -> std::io::Result<Option<Stamped>> {
+        let (at, msg) = match self.rx.recv_timeout(timeout) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => return Ok(None),
+            Err(RecvTimeoutError::Disconnected) => return Err(io("the server closed its output")),
+        };
+        if let (Some(id), Some(method)) = (msg.get("id"), msg["method"].as_str()) {
+            let result = if method == "workspace/configuration" {
+                let n = msg["params"]["items"].as_array().map_or(0, Vec::len);
+                Value::Array(vec![Value::Null; n])
+            } else {
+                Value::Null
+            };
+            let id = id.clone();
+            self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }))?;
+        }
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
+            *self.publications.entry(uri.clone()).or_default() += 1;
+            if let Some(v) = msg["params"]["version"].as_i64() {
+                let last = self.published.entry(uri).or_insert(i64::MIN);
+                if v < *last {
+                    self.stale_publications += 1;
+                } else {
+                    *last = v;
+                }
+            }
+        }
+        Ok(Some((at, msg)))
+    }
+
+    /// Waits for a message matching `pred` (from the backlog first); returns when it arrived.
+    fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> std::io::Result<Stamped> {
+        if let Some(i) = self.backlog.iter().position(|(_, m)| pred(m)) {
+            return Ok(self.backlog.remove(i));
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.recv(left)? {
+                Some((at, m)) if pred(&m) => return Ok((at, m)),
+                Some(other) => self.backlog.push(other),
+                None => return Err(io("timed out waiting for the server")),
+            }
+        }
+    }
+
+    /// Receives everything that arrives within `quiet`.
+    fn drain(&mut self, quiet: Duration) -> std::io::Result<()> {
+        while let Some(m) = self.recv(quiet)? {
+            self.backlog.push(m);
+        }
+        Ok(())
+    }
+
+    fn response(&mut self, id: i64) -> std::io::Result<Stamped> {
+        self.wait_for(|m| m["id"] == json!(id) && m.get("method").is_none())
+    }
+
+    fn diagnostics(&mut self, uri: &str, version: i64) -> std::io::Result<Stamped> {
+        self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri)
+                && m["params"]["version"].as_i64() >= Some(version)
+        })
+    }
+
+    /// Forgets consumed-or-not publications of `uri` (keeps everything else).
+    fn forget_publications(&mut self, uri: &str) {
+        self.backlog.retain(|(_, m)| {
+            !(m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri))
+        });
+    }
+
+    fn change(
+        &mut self,
+        uri: &str,
+        version: i64,
+        range: (Value, Value),
+        text: &str,
+    ) -> std::io::Result<Instant> {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": { "start": range.0, "end": range.1 }, "text": text }]
+            }),
+        )
+    }
+
+    /// (peak RSS in kB, CPU seconds) of the server process.
+    fn resources(&self) -> (u64, f64) {
+        let pid = self.child.id();
+        let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(0);
+        let cpu = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                // Fields after the command name (which is in parentheses): utime is the 14th field overall.
+                let rest = s.rsplit_once(')')?.1;
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let utime: f64 = f.get(11)?.parse().ok()?;
+                let stime: f64 = f.get(12)?.parse().ok()?;
+                Some((utime + stime) / clock_ticks())
+            })
+            .unwrap_or(0.0);
+        (rss, cpu)
+    }
+
+    fn shutdown(mut self) -> std::io::Result<()> {
+        let (id, _) = self.request("shutdown", Value::Null)?;
+        self.response(id)?;
+        self.notify("exit", Value::Null)?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Ok(());
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        Err(io("the server did not exit after shutdown/exit"))
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn clock_ticks() -> f64 {
+    // USER_HZ is 100 on every Linux architecture we care about.
+    100.0
+}
+
+fn io(msg: &str) -> std::io::Error {
+    std::io::Error::other(msg.to_string())
+}
+
+/// Reads one framed message; returns the instant its body was complete.
+fn read_frame(r: &mut impl BufRead) -> Option<(Instant, Vec<u8>)> {
+    let mut len = None;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse::<usize>().ok();
+            }
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    Some((Instant::now(), body))
+}
+
+fn file_uri(p: &Path) -> String {
+    let mut out = String::from("file://");
+    for b in p.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text positions (the fixtures are ASCII, so UTF-16 columns are byte columns; checked below)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+impl Pos {
+    fn of(text: &str, offset: usize) -> Pos {
+        let before = &text[..offset];
+        let line = before.matches('\n').count();
+        let col = offset - before.rfind('\n').map_or(0, |i| i + 1);
+        Pos { line, col }
+    }
+    /// The position after typing `typed` at `self`.
+    fn advance(self, typed: &str) -> Pos {
+        match typed.rfind('\n') {
+            Some(i) => Pos {
+                line: self.line + typed.matches('\n').count(),
+                col: typed.len() - i - 1,
+            },
+            None => Pos {
+                line: self.line,
+                col: self.col + typed.len(),
+            },
+        }
+    }
+    fn json(self) -> Value {
+        json!({ "line": self.line, "character": self.col })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One replay
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Run {
+    keystrokes: Vec<Duration>,
+    completions: Vec<Duration>,
+    hovers: Vec<Duration>,
+    storage_keystrokes: Vec<Duration>,
+    cold_start: Duration,
+    peak_rss_kb: u64,
+    cpu_seconds: f64,
+    /// Publications of the data schema while typing in the storage file (and shortly after).
+    data_republished: usize,
+    burst_changes: usize,
+    burst_publications: usize,
+    /// From the last change of the burst to the diagnostics of its version.
+    burst_settle: Duration,
+    stale_publications: usize,
+    empty_completions: usize,
+    lines: usize,
+    bytes: usize,
+}
+
+/// The model typed into the schema, with `indent` spaces before its name.
+fn typed_model(indent: usize) -> String {
+    let i0 = " ".repeat(indent);
+    let i1 = " ".repeat(indent + 2);
+    let i2 = " ".repeat(indent + 4);
+    format!(
+        "{i0}Bookmark: a\n\
+         {i1}.model({{\n\
+         {i2}url: a.url().required(),\n\
+         {i2}title: a.string(),\n\
+         {i2}tags: a.string().array(),\n\
+         {i2}rating: a.integer().validate((v) => v.gte(0).lte(5)),\n\
+         {i2}visibility: a.enum(['PRIVATE', 'SHARED']),\n\
+         {i1}}})\n\
+         {i1}.secondaryIndexes((index) => [index('url')])\n\
+         {i1}.authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n\n"
+    )
+}
+
+/// Splits typed text into keystrokes: one character each, except that a newline carries the next line's
+/// indentation (editors auto-indent).
+fn keystrokes(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let mut j = i + 1;
+        if b[i] == b'\n' {
+            while j < b.len() && b[j] == b' ' {
+                j += 1;
+            }
+        }
+        out.push(&text[i..j]);
+        i = j;
+    }
+    out
+}
+
+/// Where to type the new model: the start of a model's line (`    Name: a`) at or after the middle of the
+/// file (else the last one before), and that line's indentation.
+fn insertion_point(text: &str) -> Option<(usize, usize)> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end();
+        let indent = t.len() - t.trim_start().len();
+        let is_model_line = t.trim_start().strip_suffix(": a").is_some_and(|k| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if indent >= 2 && is_model_line {
+            starts.push((offset, indent));
+        }
+        offset += line.len();
+    }
+    let mid = text.len() / 2;
+    starts
+        .iter()
+        .copied()
+        .find(|&(o, _)| o >= mid)
+        .or_else(|| starts.last().copied())
+}
+
+/// A word of a finished line to hover over: the member after the last `a.`, else the line's first word.
+fn hover_target(line: &str) -> Option<usize> {
+    if let Some(i) = line.rfind("a.") {
+        if line[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return Some(i + 3);
+        }
+    }
+    line.find(|c: char| c.is_ascii_alphabetic()).map(|i| i + 1)
+}
+
+fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().to_path_buf();
+    let files = gen::write_project(size, &root)?;
+    let data_text = gen::file_text(&files, gen::DATA_FILE);
+    if !files.iter().all(|(_, t)| t.is_ascii()) {
+        return Err(io(
+            "the fixtures must be ASCII (positions are computed as byte columns)",
+        ));
+    }
+    let data_uri = file_uri(&root.join(gen::DATA_FILE));
+    let mut run = Run {
+        lines: data_text.lines().count(),
+        bytes: data_text.len(),
+        ..Run::default()
+    };
+
+    // 1. Cold start.
+    let t0 = Instant::now();
+    let mut c = Client::spawn(server)?;
+    let root_uri = file_uri(&root);
+    let (id, _) = c.request(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "rootUri": root_uri,
+            "workspaceFolders": [{ "uri": root_uri, "name": "bench" }],
+            "capabilities": {
+                "general": { "positionEncodings": ["utf-16"] },
+                "textDocument": {
+                    "synchronization": { "didSave": true },
+                    "completion": { "completionItem": { "snippetSupport": true, "documentationFormat": ["markdown"] } },
+                    "hover": { "contentFormat": ["markdown"] },
+                    "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
+                },
+                "workspace": { "configuration": true }
+            }
+        }),
+    )?;
+    c.response(id)?;
+    c.notify("initialized", json!({}))?;
+    open(&mut c, &data_uri, &data_text)?;
+    let (at, _) = c.diagnostics(&data_uri, 1)?;
+    run.cold_start = at - t0;
+
+    // 2. Other tabs.
+    for rel in [
+        gen::STORAGE_FILE,
+        "amplify/auth/resource.ts",
+        "amplify/backend.ts",
+    ] {
+        let uri = file_uri(&root.join(rel));
+        open(&mut c, &uri, &gen::file_text(&files, rel))?;
+        c.diagnostics(&uri, 1)?;
+    }
+    c.drain(Duration::from_millis(50))?;
+
+    // 3. Type a model into the schema, then delete it.
+    let (at_offset, indent) =
+        insertion_point(&data_text).ok_or_else(|| io("no model line to type before"))?;
+    let start = Pos::of(&data_text, at_offset);
+    let model = typed_model(indent);
+    let keys = keystrokes(&model);
+    let mut version = 1i64;
+    let mut typed = 0usize; // bytes of `model` typed so far
+    for key in &keys {
+        let pos = start.advance(&model[..typed]);
+        version += 1;
+        let sent = c.change(&data_uri, version, (pos.json(), pos.json()), key)?;
+        typed += key.len();
+        let after = start.advance(&model[..typed]);
+        let completion = if key.ends_with('.') || key.ends_with('\'') {
+            let (id, at) = c.request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": data_uri }, "position": after.json() }),
+            )?;
+            Some((id, at))
+        } else {
+            None
+        };
+        let (got, _) = c.diagnostics(&data_uri, version)?;
+        run.keystrokes.push(got - sent);
+        if let Some((id, at)) = completion {
+            let (got, res) = c.response(id)?;
+            run.completions.push(got - at);
+            let n = res["result"]["items"]
+                .as_array()
+                .or_else(|| res["result"].as_array())
+                .map_or(0, Vec::len);
+            if n == 0 {
+                run.empty_completions += 1;
+            }
+        }
+        if key.starts_with('\n') {
+            // A line was finished: hover over one of its words.
+            let done = &model[..typed - key.len()];
+            let line_start = done.rfind('\n').map_or(0, |i| i + 1);
+            let line = &done[line_start..];
+            if let Some(col) = hover_target(line) {
+                let p = start.advance(&done[..line_start]);
+                let p = Pos {
+                    line: p.line,
+                    col: if line_start == 0 {
+                        start.col + col
+                    } else {
+                        col
+                    },
+                };
+                let (id, at) = c.request(
+                    "textDocument/hover",
+                    json!({ "textDocument": { "uri": data_uri }, "position": p.json() }),
+                )?;
+                let (got, _) = c.response(id)?;
+                run.hovers.push(got - at);
+            }
+        }
+    }
+    for key in keys.iter().rev() {
+        let from = start.advance(&model[..typed - key.len()]);
+        let to = start.advance(&model[..typed]);
+        version += 1;
+        let sent = c.change(&data_uri, version, (from.json(), to.json()), "")?;
+        typed -= key.len();
+        let (got, _) = c.diagnostics(&data_uri, version)?;
+        run.keystrokes.push(got - sent);
+    }
+    c.drain(Duration::from_millis(20))?;
+
+    // 4. Type inside a storage path; the data schema must not be re-analysed.
+    let storage_uri = file_uri(&root.join(gen::STORAGE_FILE));
+    let storage_text = gen::file_text(&files, gen::STORAGE_FILE);
+    let needle = "/*': [";
+    let path_end = storage_text
+        .find(needle)
+        .ok_or_else(|| io("no access path in the storage file"))?
+        + 1;
+    let sp = Pos::of(&storage_text, path_end);
+    let before = c.publications.get(&data_uri).copied().unwrap_or(0);
+    c.forget_publications(&data_uri);
+    let insert = "thumbs/";
+    let mut sversion = 1i64;
+    for k in 0..insert.len() {
+        let p = sp.advance(&insert[..k]);
+        sversion += 1;
+        let sent = c.change(
+            &storage_uri,
+            sversion,
+            (p.json(), p.json()),
+            &insert[k..k + 1],
+        )?;
+        let (got, _) = c.diagnostics(&storage_uri, sversion)?;
+        run.storage_keystrokes.push(got - sent);
+    }
+    for k in (0..insert.len()).rev() {
+        let from = sp.advance(&insert[..k]);
+        let to = sp.advance(&insert[..k + 1]);
+        sversion += 1;
+        let sent = c.change(&storage_uri, sversion, (from.json(), to.json()), "")?;
+        let (got, _) = c.diagnostics(&storage_uri, sversion)?;
+        run.storage_keystrokes.push(got - sent);
+    }
+    c.drain(Duration::from_millis(200))?;
+    run.data_republished = c.publications.get(&data_uri).copied().unwrap_or(0) - before;
+
+    // 5. A burst of changes sent faster than any analysis.
+    let comment = "  // a comment typed faster than analysis can follow it, with no wait\n";
+    let end = Pos::of(&data_text, data_text.len());
+    let first_version = version + 1;
+    let mut last_sent = Instant::now();
+    let pubs_before = c.publications.get(&data_uri).copied().unwrap_or(0);
+    c.forget_publications(&data_uri);
+    let burst: Vec<&str> = comment.split_inclusive(|_| true).collect();
+    for (k, ch) in burst.iter().enumerate() {
+        let p = end.advance(&comment[..k]);
+        version += 1;
+        last_sent = c.change(&data_uri, version, (p.json(), p.json()), ch)?;
+    }
+    run.burst_changes = burst.len();
+    let (got, _) = c.diagnostics(&data_uri, version)?;
+    run.burst_settle = got - last_sent;
+    c.drain(Duration::from_millis(100))?;
+    run.burst_publications = c.publications.get(&data_uri).copied().unwrap_or(0) - pubs_before;
+    debug_assert!(first_version <= version);
+
+    // 6. Resources, then a clean exit.
+    let (rss, cpu) = c.resources();
+    run.peak_rss_kb = rss;
+    run.cpu_seconds = cpu;
+    run.stale_publications = c.stale_publications;
+    c.shutdown()?;
+    Ok(run)
+}
+
+fn open(c: &mut Client, uri: &str, text: &str) -> std::io::Result<Instant> {
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "typescript", "version": 1, "text": text } }),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and the report
+// ---------------------------------------------------------------------------------------------
+
+/// Nearest-rank percentile.
+fn percentile(xs: &[Duration], p: f64) -> Duration {
+    if xs.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut v = xs.to_vec();
+    v.sort();
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
+}
+
+fn median_of(xs: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = xs.into_iter().collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Medians over runs of each figure.
+struct Summary {
+    lines: usize,
+    bytes: usize,
+    keystrokes: usize,
+    key: [f64; 3],
+    completion: [f64; 2],
+    hover: [f64; 2],
+    storage_key: [f64; 2],
+    cold_start: f64,
+    peak_rss_mb: f64,
+    cpu_seconds: f64,
+    data_republished: usize,
+    burst: (usize, usize, f64),
+    stale: usize,
+    empty_completions: usize,
+}
+
+impl Summary {
+    fn of(runs: &[Run]) -> Summary {
+        let med =
+            |f: &dyn Fn(&Run) -> Duration| median_of(runs.iter().map(|r| f(r).as_secs_f64() * 1e3));
+        Summary {
+            lines: runs.first().map_or(0, |r| r.lines),
+            bytes: runs.first().map_or(0, |r| r.bytes),
+            keystrokes: runs.first().map_or(0, |r| r.keystrokes.len()),
+            key: [50.0, 95.0, 99.0].map(|p| med(&|r| percentile(&r.keystrokes, p))),
+            completion: [50.0, 95.0].map(|p| med(&|r| percentile(&r.completions, p))),
+            hover: [50.0, 95.0].map(|p| med(&|r| percentile(&r.hovers, p))),
+            storage_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.storage_keystrokes, p))),
+            cold_start: med(&|r| r.cold_start),
+            peak_rss_mb: median_of(runs.iter().map(|r| r.peak_rss_kb as f64 / 1024.0)),
+            cpu_seconds: median_of(runs.iter().map(|r| r.cpu_seconds)),
+            data_republished: runs.iter().map(|r| r.data_republished).max().unwrap_or(0),
+            burst: (
+                runs.first().map_or(0, |r| r.burst_changes),
+                runs.iter().map(|r| r.burst_publications).max().unwrap_or(0),
+                med(&|r| r.burst_settle),
+            ),
+            stale: runs.iter().map(|r| r.stale_publications).sum(),
+            empty_completions: runs.iter().map(|r| r.empty_completions).max().unwrap_or(0),
+        }
+    }
+}
+
+fn print_table(results: &[(Size, Summary)], runs: usize) {
+    let names: Vec<&str> = results.iter().map(|(s, _)| s.name()).collect();
+    println!(
+        "\nmedians over {runs} run(s) | {}\n|---|{}",
+        names.join(" | "),
+        "---|".repeat(names.len())
+    );
+    let row = |label: &str, f: &dyn Fn(&Summary) -> String| {
+        let cells: Vec<String> = results.iter().map(|(_, s)| f(s)).collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    };
+    let f3 = |x: f64| format!("{x:.3} ms");
+    row("data schema (lines / KB)", &|s| {
+        format!("{} / {:.0}", s.lines, s.bytes as f64 / 1024.0)
+    });
+    row("keystrokes replayed", &|s| s.keystrokes.to_string());
+    row("keystroke → diagnostics p50", &|s| f3(s.key[0]));
+    row("keystroke → diagnostics p95", &|s| f3(s.key[1]));
+    row("keystroke → diagnostics p99", &|s| f3(s.key[2]));
+    row("completion p50", &|s| f3(s.completion[0]));
+    row("completion p95", &|s| f3(s.completion[1]));
+    row("hover p50", &|s| f3(s.hover[0]));
+    row("hover p95", &|s| f3(s.hover[1]));
+    row("storage-path keystroke p50 / p95", &|s| {
+        format!("{} / {}", f3(s.storage_key[0]), f3(s.storage_key[1]))
+    });
+    row("data schema republished while typing in storage", &|s| {
+        s.data_republished.to_string()
+    });
+    row("cold start (spawn → first diagnostics)", &|s| {
+        f3(s.cold_start)
+    });
+    row("peak RSS (VmHWM)", &|s| format!("{:.1} MB", s.peak_rss_mb));
+    row("server CPU time, whole replay", &|s| {
+        format!("{:.2} s", s.cpu_seconds)
+    });
+    row("burst: changes → publications, settle", &|s| {
+        format!("{} → {}, {}", s.burst.0, s.burst.1, f3(s.burst.2))
+    });
+    row("stale publications (older after newer)", &|s| {
+        s.stale.to_string()
+    });
+    row("empty completion lists", &|s| {
+        s.empty_completions.to_string()
+    });
+}
