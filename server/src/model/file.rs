@@ -1,9 +1,9 @@
 //! What one file says, as plain data: its Amplify factory calls, imports and top-level bindings.
 
-use tree_sitter::{QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
 
 use super::value::{lower, Kind, Value};
-use crate::syntax::{queries, span, text, Lang};
+use crate::syntax::{queries, span, text, Lang, Queries};
 use crate::text::Span;
 
 /// The Amplify factories.
@@ -18,6 +18,15 @@ pub enum DefineKind {
 }
 
 impl DefineKind {
+    pub const ALL: [DefineKind; 6] = [
+        Self::Auth,
+        Self::ReferenceAuth,
+        Self::Data,
+        Self::Storage,
+        Self::Function,
+        Self::Backend,
+    ];
+
     pub fn from_callee(name: &str) -> Option<Self> {
         Some(match name {
             "defineAuth" => Self::Auth,
@@ -105,6 +114,40 @@ fn capture<'t>(
         .map(|c| c.node)
 }
 
+/// The `(call, callee, args)` nodes of every factory call, in document order. The calls query runs only
+/// around the occurrences of the factory names in the text: a query over the whole tree costs hundreds of
+/// milliseconds on a 12,000-line schema, and the names are rare.
+fn factory_calls<'t>(
+    q: &Queries,
+    root: Node<'t>,
+    src: &str,
+) -> Vec<(Node<'t>, Node<'t>, Node<'t>)> {
+    let call_idx = q.calls.capture_index_for_name("call");
+    let callee_idx = q.calls.capture_index_for_name("callee");
+    let args_idx = q.calls.capture_index_for_name("args");
+    let mut found: Vec<(Node<'t>, Node<'t>, Node<'t>)> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    for kind in DefineKind::ALL {
+        let name = kind.callee();
+        for (at, _) in src.match_indices(name) {
+            cursor.set_byte_range(at..at + name.len());
+            let mut matches = cursor.matches(&q.calls, root, src.as_bytes());
+            while let Some(m) = matches.next() {
+                let get = |idx: Option<u32>| capture(m, idx);
+                if let (Some(call), Some(callee), Some(args)) =
+                    (get(call_idx), get(callee_idx), get(args_idx))
+                {
+                    if callee.start_byte() == at && !found.iter().any(|f| f.0.id() == call.id()) {
+                        found.push((call, callee, args));
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by_key(|f| f.0.start_byte());
+    found
+}
+
 impl FileModel {
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {
         let q = queries(lang);
@@ -113,18 +156,7 @@ impl FileModel {
         let bytes = src.as_bytes();
 
         // Factory calls.
-        let call_idx = q.calls.capture_index_for_name("call");
-        let callee_idx = q.calls.capture_index_for_name("callee");
-        let args_idx = q.calls.capture_index_for_name("args");
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&q.calls, root, bytes);
-        while let Some(m) = matches.next() {
-            let get = |idx: Option<u32>| capture(m, idx);
-            let (Some(call), Some(callee), Some(args)) =
-                (get(call_idx), get(callee_idx), get(args_idx))
-            else {
-                continue;
-            };
+        for (call, callee, args) in factory_calls(q, root, src) {
             let Some(kind) = DefineKind::from_callee(text(callee, src)) else {
                 continue;
             };
@@ -161,6 +193,8 @@ impl FileModel {
         let import_idx = q.imports.capture_index_for_name("import");
         let source_idx = q.imports.capture_index_for_name("source");
         let mut cursor = QueryCursor::new();
+        // Imports are top-level statements (deeper only inside error recovery): do not walk the whole tree.
+        cursor.set_max_start_depth(Some(3));
         let mut matches = cursor.matches(&q.imports, root, bytes);
         while let Some(m) = matches.next() {
             let get = |idx: Option<u32>| capture(m, idx);
@@ -230,6 +264,8 @@ impl FileModel {
         let value_idx = q.bindings.capture_index_for_name("value");
         let export_idx = q.bindings.capture_index_for_name("export");
         let mut cursor = QueryCursor::new();
+        // The patterns are rooted at `program`: do not walk the whole tree.
+        cursor.set_max_start_depth(Some(0));
         let mut matches = cursor.matches(&q.bindings, root, bytes);
         while let Some(m) = matches.next() {
             let get = |idx: Option<u32>| capture(m, idx);
@@ -289,6 +325,99 @@ impl FileModel {
 mod tests {
     use super::*;
     use crate::syntax::parse;
+
+    /// The spans every query finds when it runs over the whole tree, without the restrictions `build` uses.
+    fn unrestricted(tree: &Tree, src: &str) -> [Vec<(usize, usize)>; 3] {
+        let q = queries(Lang::TypeScript);
+        let mut out: [Vec<(usize, usize)>; 3] = Default::default();
+        for (i, (query, name)) in [
+            (&q.calls, "call"),
+            (&q.imports, "import"),
+            (&q.bindings, "name"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let idx = query.capture_index_for_name(name);
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());
+            while let Some(m) = matches.next() {
+                if let Some(n) = capture(m, idx) {
+                    if i == 0
+                        && DefineKind::from_callee(text(n.child(0).unwrap_or(n), src)).is_none()
+                    {
+                        continue;
+                    }
+                    out[i].push((n.start_byte(), n.end_byte()));
+                }
+            }
+        }
+        out
+    }
+
+    /// `build` restricts its queries (to the occurrences of factory names, to top-level depths); it must find
+    /// what the unrestricted queries find, on every fixture file and on truncated (broken) versions of them.
+    #[test]
+    fn restricted_queries_find_what_full_queries_find() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
+        let mut texts = vec![
+            "const a = defineData({ x: defineFunction({}) }); defineBackend({ a });".to_string(),
+            "function f() { return defineAuth({ loginWith: { email: true } }); }".to_string(),
+            "// defineAuth( in a comment\nconst s = 'defineStorage(';".to_string(),
+        ];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "ts") {
+                    if let Ok(t) = std::fs::read_to_string(&p) {
+                        texts.push(t);
+                    }
+                }
+            }
+        }
+        assert!(texts.len() > 20, "fixtures not found");
+        let mut checked = 0;
+        for full in &texts {
+            // the text, and versions cut at a few places (syntax errors)
+            let cuts = [
+                full.len(),
+                full.len() * 2 / 3,
+                full.len() / 2,
+                full.len() / 3,
+            ];
+            for cut in cuts {
+                let Some(src) = full.get(..cut) else { continue };
+                let tree = parse(src, Lang::TypeScript, None).expect("parse");
+                let m = FileModel::build(&tree, src, Lang::TypeScript);
+                let [calls, imports, names] = unrestricted(&tree, src);
+                let got =
+                    |v: Vec<Span>| v.into_iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
+                assert_eq!(
+                    got(m.defines.iter().map(|d| d.call_span).collect()),
+                    calls,
+                    "calls in {src}"
+                );
+                assert_eq!(
+                    got(m.imports.iter().map(|i| i.span).collect()),
+                    imports,
+                    "imports in {src}"
+                );
+                assert_eq!(
+                    got(m.bindings.iter().map(|b| b.name_span).collect()),
+                    names,
+                    "bindings in {src}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 80);
+    }
 
     #[test]
     fn finds_defines_imports_and_bindings() {
