@@ -18,7 +18,7 @@ const base: DiscoveryInput = {
   extensionPath: '/ext',
   platform: 'linux',
   homeDir: '/home/u',
-  workspaceFolder: '/work/app',
+  workspaceFolder: '/home/dev/app',
 };
 
 function input(over: Partial<DiscoveryInput>): DiscoveryInput {
@@ -128,8 +128,8 @@ describe('setting path expansion', () => {
   test('~, ${userHome}, ${workspaceFolder} and relative paths', () => {
     assert.equal(expandSettingPath('~/bin/amplify-lsp', base), '/home/u/bin/amplify-lsp');
     assert.equal(expandSettingPath('${userHome}/x', base), '/home/u/x');
-    assert.equal(expandSettingPath('${workspaceFolder}/tools/amplify-lsp', base), '/work/app/tools/amplify-lsp');
-    assert.equal(expandSettingPath('tools/amplify-lsp', base), '/work/app/tools/amplify-lsp');
+    assert.equal(expandSettingPath('${workspaceFolder}/tools/amplify-lsp', base), '/home/dev/app/tools/amplify-lsp');
+    assert.equal(expandSettingPath('tools/amplify-lsp', base), '/home/dev/app/tools/amplify-lsp');
     assert.equal(expandSettingPath('tools/amplify-lsp', { ...base, workspaceFolder: undefined }), undefined);
   });
 });

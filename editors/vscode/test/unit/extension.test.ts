@@ -92,9 +92,9 @@ function fakeVscode() {
       get isTrusted() {
         return world.trusted;
       },
-      workspaceFolders: [{ uri: { fsPath: '/work/app' } }],
+      workspaceFolders: [{ uri: { fsPath: '/home/dev/app' } }],
       textDocuments: [],
-      findFiles: async () => (world.amplifyOnDisk ? [{ fsPath: '/work/app/amplify/backend.ts' }] : []),
+      findFiles: async () => (world.amplifyOnDisk ? [{ fsPath: '/home/dev/app/amplify/backend.ts' }] : []),
       onDidChangeConfiguration: (l: Listener) => (world.onConfig.push(l), { dispose() {} }),
       onDidOpenTextDocument: (l: Listener) => (world.onOpen.push(l), { dispose() {} }),
       onDidGrantWorkspaceTrust: (l: Listener) => (world.onTrust.push(l), { dispose() {} }),
@@ -290,10 +290,10 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
     world.amplifyOnDisk = false;
     await activate();
     assert.equal(FakeClient.created.length, 0);
-    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/work/app/src/main.ts' } });
+    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/home/dev/app/src/main.ts' } });
     await tick();
     assert.equal(FakeClient.created.length, 0, 'started for a file outside amplify/');
-    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/work/app/amplify/data/resource.ts' } });
+    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/home/dev/app/amplify/data/resource.ts' } });
     await tick();
     assert.equal(FakeClient.created.length, 1);
   });

@@ -2,7 +2,7 @@
 //! tree-sitter and no LSP types, so that they can be tested (and fuzzed) on their own.
 //!
 //! Each validator re-implements one check that the Amplify Gen2 libraries run before deploying
-//! (see `/work/shared/amplify-api.md`), written from reading what those checks do; the messages are
+//! (see `../shared/amplify-api.md` beside the checkout), written from reading what those checks do; the messages are
 //! our own and always say what to write instead.
 //!
 //! Behaviours that are easy to get wrong were confirmed with the `amplify-synth` tool on throwaway
@@ -20,7 +20,7 @@
 //! * secondary index names: an empty name is ignored (the default name is used);
 //! * enum values: whitespace is rejected in inline enums too.
 
-/// One finding of a validator: a stable code (see /work/main/docs/diagnostic-codes.md) and a message in our own words.
+/// One finding of a validator: a stable code (see docs/diagnostic-codes.md) and a message in our own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
