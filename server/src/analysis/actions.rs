@@ -31,6 +31,9 @@ use crate::text::Span;
 pub const OWNER_TITLE: &str = "Switch to owner-based authorization (user pool)";
 /// The title of the whole-file variant.
 pub const OWNER_ALL_TITLE: &str = "Switch every model to owner-based authorization (user pool)";
+/// Syntax-tree walks do not descend below this depth (real code nests a few dozen levels; hostile input
+/// 10,000 and more, where per-node parent lookups would cost quadratic time).
+const MAX_WALK_DEPTH: u32 = 256;
 /// The module the Amplify factories and `secret` come from.
 const BACKEND_MODULE: &str = "@aws-amplify/backend";
 /// Names a backend file may use without importing them, and that we know how to import.
@@ -2114,7 +2117,8 @@ fn undeclared_uses(inp: &Input) -> Vec<(&'static str, Span)> {
                 declared.push(name);
             }
         }
-        if cursor.goto_first_child() {
+        // `Node::parent` (used above) costs the node's depth: stay out of absurdly deep subtrees.
+        if cursor.depth() < MAX_WALK_DEPTH && cursor.goto_first_child() {
             continue;
         }
         loop {

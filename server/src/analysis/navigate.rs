@@ -20,6 +20,9 @@ use crate::text::Span;
 
 /// At most this many files of a project are scanned for one request.
 pub const MAX_FILES: usize = 2000;
+/// Syntax-tree walks do not descend below this depth (real code nests a few dozen levels; hostile input
+/// 10,000 and more, where per-node parent lookups would cost quadratic time).
+const MAX_WALK_DEPTH: u32 = 256;
 
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
@@ -1135,7 +1138,8 @@ fn tree_occs(project: &Project, idx: usize, out: &mut Vec<Occ>) {
             }
             _ => {}
         }
-        if cursor.goto_first_child() {
+        // `Node::parent` (used above) costs the node's depth: stay out of absurdly deep subtrees.
+        if cursor.depth() < MAX_WALK_DEPTH && cursor.goto_first_child() {
             continue;
         }
         loop {

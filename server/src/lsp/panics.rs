@@ -64,7 +64,9 @@ pub fn describe(method: &str, uri: &str, pos: Option<(u32, u32)>) -> String {
 }
 
 /// Wraps the LSP service so a panic while handling any message becomes an `InternalError` response (for a
-/// request) or a dropped notification, logged once; the server keeps serving.
+/// request) or a dropped notification, logged once; the server keeps serving. Also makes sure every request
+/// gets a response: the protocol library answers nothing to an unknown `$/` request, where the specification
+/// asks for `MethodNotFound`.
 pub struct CatchPanics<S>(pub S);
 
 impl<S> Service<Request> for CatchPanics<S>
@@ -83,8 +85,14 @@ where
     fn call(&mut self, req: Request) -> Self::Future {
         let what = what_of(&req);
         let id = req.id().cloned();
+        let method = req.method().to_string();
         let inner = catching(|| what.clone(), || self.0.call(req));
-        CatchFuture { inner, id, what }
+        CatchFuture {
+            inner,
+            id,
+            method,
+            what,
+        }
     }
 }
 
@@ -93,6 +101,7 @@ pub struct CatchFuture<F> {
     /// `None` when creating the future already panicked.
     inner: Option<F>,
     id: Option<Id>,
+    method: String,
     what: String,
 }
 
@@ -109,6 +118,15 @@ where
         };
         let what = &this.what;
         match catching(|| what.clone(), || Pin::new(inner).poll(cx)) {
+            Some(Poll::Ready(Ok(None))) => Poll::Ready(Ok(this.id.take().map(|id| {
+                Response::from_error(
+                    id,
+                    RpcError {
+                        data: Some(serde_json::Value::String(this.method.clone())),
+                        ..RpcError::method_not_found()
+                    },
+                )
+            }))),
             Some(p) => p,
             None => {
                 // Never poll a future that panicked again.

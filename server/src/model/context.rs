@@ -10,6 +10,9 @@ use crate::text::Span;
 const MAX_SCAN: usize = 4 * 1024 * 1024;
 /// The deepest bracket nesting tracked; deeper input is treated as opaque.
 const MAX_FRAMES: usize = 256;
+/// The longest member chain tracked (real ones have a handful of links). A longer chain is dropped and
+/// tracking starts over, so hostile chains of thousands of links cost linear time, not quadratic.
+const MAX_CHAIN: usize = 64;
 
 /// One link of a member/call chain such as `a.string().required()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,10 +434,11 @@ impl Scanner<'_> {
             called: false,
             first_str: None,
         };
-        if self.cur.after_dot {
+        if self.cur.after_dot && self.cur.chain.len() < MAX_CHAIN {
             self.cur.chain.push(link);
             self.cur.after_dot = false;
         } else {
+            self.cur.after_dot = false;
             self.cur.chain = vec![link];
         }
         self.push_tok(Tok::Ident, sp);
@@ -804,6 +808,13 @@ mod tests {
             c.object_path().map(|p| p.1),
             Some(vec!["loginWith".to_string(), "email".to_string()])
         );
+    }
+
+    #[test]
+    fn very_long_chains_are_bounded() {
+        let src = format!("a{}.", ".required()".repeat(10_000));
+        let c = cursor_at(&src, src.len());
+        assert!(c.chain.len() <= MAX_CHAIN, "{}", c.chain.len());
     }
 
     #[test]
