@@ -2,12 +2,13 @@
 //!
 //! The protocol library stops reading for good after the first message it cannot decode (malformed JSON, a bad
 //! header, invalid UTF-8), which would end the session on one bad byte. So the server reads stdin itself,
-//! re-frames every message, and hands the library only messages it can decode:
+//! re-frames every message, and hands the library only messages it can decode ([`pump`]):
 //!
 //! - a well-formed message is passed on byte for byte;
-//! - a malformed one is replaced by a request for [`INVALID_METHOD`] carrying the JSON-RPC error to answer
-//!   (`-32700` parse error, `-32600` invalid request), with the client's `id` when it could be read and `null`
-//!   otherwise, so the client gets a clear error and the session goes on;
+//! - a malformed one is answered directly with a JSON-RPC error (`-32700` parse error, `-32600` invalid
+//!   request), with the client's `id` when it could be read and `null` otherwise, and the session goes on.
+//!   The answer goes through [`output`], which owns stdout and writes the library's messages and these
+//!   answers whole, never interleaved;
 //! - a `Content-Length` that is too long is detected when the body holds one complete JSON value followed by
 //!   more bytes: the value is the message, and the rest goes back to the input (it is usually the next
 //!   message's header); garbage between messages is skipped up to the next `Content-Length` header;
@@ -18,10 +19,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
-
-/// The hidden method that malformed messages are turned into; its handler answers with the error in `params`.
-pub const INVALID_METHOD: &str = "amplify/invalidMessage";
 
 /// The largest message body accepted (a 5 MB document can take several times its size once JSON-escaped).
 pub const MAX_MESSAGE: usize = 128 * 1024 * 1024;
@@ -49,20 +48,28 @@ pub enum Frame {
 }
 
 impl Frame {
-    /// The body handed to the protocol library.
-    pub fn body(&self) -> Vec<u8> {
+    /// The error response for an invalid message (`None` for a valid one).
+    pub fn error_response(&self) -> Option<Vec<u8>> {
         match self {
-            Frame::Message(b) => b.clone(),
-            Frame::Invalid { id, code, message } => json!({
-                "jsonrpc": "2.0",
-                "id": id,
-                "method": INVALID_METHOD,
-                "params": { "code": code, "message": message },
-            })
-            .to_string()
-            .into_bytes(),
+            Frame::Message(_) => None,
+            Frame::Invalid { id, code, message } => Some(
+                json!({
+                    "jsonrpc": "2.0",
+                    "id": id,
+                    "error": { "code": code, "message": message },
+                })
+                .to_string()
+                .into_bytes(),
+            ),
         }
     }
+}
+
+/// Prepends the header to a message body.
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
 /// Splits a byte stream into frames. Pure: feed it bytes with [`Deframer::push`], take frames with
@@ -93,20 +100,21 @@ fn find_header(buf: &[u8], from: usize) -> Option<usize> {
         .find(|&i| buf[i..i + CONTENT_LENGTH.len()].eq_ignore_ascii_case(CONTENT_LENGTH))
 }
 
-/// The end of the header block (after the empty line) and the block itself, if complete.
+/// Where the header block ends, if it is complete: (end of the headers, start of the body). The block ends
+/// at the first empty line (`\r\n\r\n`, or `\n\n` from lenient clients); only the first [`MAX_HEADER`]
+/// bytes are searched.
 fn header_end(buf: &[u8]) -> Option<(usize, usize)> {
-    let crlf = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, i + 4));
-    let lf = buf
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|i| (i, i + 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+    let head = &buf[..buf.len().min(MAX_HEADER + 4)];
+    head.iter().enumerate().find_map(|(i, &b)| {
+        if b != b'\n' {
+            return None;
+        }
+        match &head[i + 1..] {
+            [b'\n', ..] => Some((i, i + 2)),
+            [b'\r', b'\n', ..] if i > 0 && head[i - 1] == b'\r' => Some((i - 1, i + 3)),
+            _ => None,
+        }
+    })
 }
 
 /// The `Content-Length` of a header block, when every line is a `name: value` header.
@@ -310,11 +318,13 @@ fn check_message(bytes: &[u8], value: &Value) -> Frame {
     invalid(id, INVALID_REQUEST, why)
 }
 
-/// Copies `input` to `output`, re-framed (see the module docs), until an `exit` notification or the end of
-/// the input. Sets `eof` when the input ends first, before closing `output`.
+/// Copies `input` to `to_server`, re-framed (see the module docs), until an `exit` notification or the end of
+/// the input; error responses for malformed messages go to `to_client`. Sets `eof` when the input ends first,
+/// before closing `to_server`.
 pub async fn pump(
     mut input: impl AsyncRead + Unpin,
-    mut output: impl AsyncWrite + Unpin,
+    mut to_server: impl AsyncWrite + Unpin,
+    to_client: mpsc::UnboundedSender<Vec<u8>>,
     eof: Arc<AtomicBool>,
 ) {
     let mut de = Deframer::new();
@@ -326,17 +336,23 @@ pub async fn pump(
         };
         de.push(&chunk[..n]);
         while let Some(frame) = de.next_frame() {
-            if let Frame::Invalid { code, message, .. } = &frame {
-                tracing::warn!("invalid message from the client ({code}): {message}");
-            }
-            let body = frame.body();
-            let header = format!("Content-Length: {}\r\n\r\n", body.len());
-            if output.write_all(header.as_bytes()).await.is_err()
-                || output.write_all(&body).await.is_err()
-                || output.flush().await.is_err()
-            {
-                // The server stopped reading (after `exit`).
-                return;
+            match frame {
+                Frame::Message(body) => {
+                    if to_server.write_all(&framed(&body)).await.is_err()
+                        || to_server.flush().await.is_err()
+                    {
+                        // The server stopped reading (after `exit`).
+                        return;
+                    }
+                }
+                invalid => {
+                    if let Frame::Invalid { code, message, .. } = &invalid {
+                        tracing::warn!("invalid message from the client ({code}): {message}");
+                    }
+                    if let Some(resp) = invalid.error_response() {
+                        let _ = to_client.send(resp);
+                    }
+                }
             }
             if de.exit_seen() {
                 // The server ends on `exit`; input closing after it is not an end of input.
@@ -351,7 +367,84 @@ pub async fn pump(
         );
     }
     eof.store(true, Ordering::SeqCst);
-    let _ = output.shutdown().await;
+    let _ = to_server.shutdown().await;
+}
+
+/// Splits the protocol library's own output (always well framed) into whole messages.
+#[derive(Debug, Default)]
+struct OutputFramer {
+    buf: Vec<u8>,
+    /// The length of the current message (header and body), once its header is read.
+    len: Option<usize>,
+}
+
+impl OutputFramer {
+    fn next_message(&mut self) -> Option<Vec<u8>> {
+        let len = match self.len {
+            Some(len) => len,
+            None => {
+                let (end, after) = header_end(&self.buf)?;
+                match content_length(&self.buf[..end]) {
+                    Some(Ok(len)) => after + len,
+                    // Not expected from the library; pass whatever it is through rather than lose it.
+                    _ => return Some(std::mem::take(&mut self.buf)),
+                }
+            }
+        };
+        if self.buf.len() < len {
+            self.len = Some(len);
+            return None;
+        }
+        self.len = None;
+        let rest = self.buf.split_off(len);
+        Some(std::mem::replace(&mut self.buf, rest))
+    }
+}
+
+/// Writes the protocol library's messages (read from `from_server`) and the error responses of [`pump`] to
+/// `stdout`, each message whole. Ends when the library's output ends, after writing everything queued.
+pub async fn output(
+    mut from_server: impl AsyncRead + Unpin,
+    mut injected: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut stdout: impl AsyncWrite + Unpin,
+) {
+    let mut framer = OutputFramer::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut injected_open = true;
+    loop {
+        tokio::select! {
+            read = from_server.read(&mut chunk) => {
+                let n = match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                framer.buf.extend_from_slice(&chunk[..n]);
+                while let Some(msg) = framer.next_message() {
+                    if stdout.write_all(&msg).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            body = injected.recv(), if injected_open => match body {
+                Some(body) => {
+                    if stdout.write_all(&framed(&body)).await.is_err() {
+                        return;
+                    }
+                }
+                None => injected_open = false,
+            },
+        }
+        if stdout.flush().await.is_err() {
+            return;
+        }
+    }
+    if !framer.buf.is_empty() {
+        let _ = stdout.write_all(&framer.buf).await;
+    }
+    while let Ok(body) = injected.try_recv() {
+        let _ = stdout.write_all(&framed(&body)).await;
+    }
+    let _ = stdout.flush().await;
 }
 
 #[cfg(test)]
@@ -431,9 +524,12 @@ mod tests {
                 ..
             }
         ));
-        // the replacement is itself a valid request
-        let body = out[0].body();
-        assert!(serde_json::from_slice::<Request>(&body).is_ok());
+        // the answer is a valid response
+        let body = out[0].error_response().expect("an error response");
+        assert!(serde_json::from_slice::<Response>(&body).is_ok());
+        let v: Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["error"]["code"], INVALID_REQUEST);
     }
 
     #[test]
@@ -512,6 +608,21 @@ mod tests {
         assert_eq!(out.len(), 3, "{out:?}");
         assert!(is_invalid(&out[0], PARSE_ERROR));
         assert!(is_invalid(&out[1], PARSE_ERROR));
+    }
+
+    #[test]
+    fn output_frames_are_split_whole() {
+        let mut f = OutputFramer::default();
+        let mut bytes = frame(REQ);
+        bytes.extend(frame(NOTE));
+        for b in &bytes[..bytes.len() - 3] {
+            f.buf.push(*b);
+        }
+        assert_eq!(f.next_message(), Some(frame(REQ)));
+        assert_eq!(f.next_message(), None);
+        f.buf.extend_from_slice(&bytes[bytes.len() - 3..]);
+        assert_eq!(f.next_message(), Some(frame(NOTE)));
+        assert_eq!(f.next_message(), None);
     }
 
     #[test]

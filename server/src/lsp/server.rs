@@ -256,24 +256,6 @@ impl Backend {
 }
 
 impl Backend {
-    /// The answer to a malformed message (see [`framing`]): the error it carries.
-    pub async fn invalid_message(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
-        let code = params
-            .get("code")
-            .and_then(|c| c.as_i64())
-            .unwrap_or(-32700);
-        let message = params
-            .get("message")
-            .and_then(|m| m.as_str())
-            .unwrap_or("invalid message")
-            .to_string();
-        Err(RpcError {
-            code: code.into(),
-            message: message.into(),
-            data: None,
-        })
-    }
-
     /// `amplify/debugPanic { uri, position?, where? }` (only with the test hooks on): panics inside the
     /// analysis guard (`where: "analysis"`, the default) or directly in the handler (`where: "handler"`), to
     /// test that either way the request gets an error response and the server keeps serving.
@@ -667,22 +649,31 @@ impl LanguageServer for Backend {
 pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let eof = Arc::new(AtomicBool::new(false));
-    // stdin is re-framed before the protocol library sees it, so one malformed message cannot end the session.
+    // stdin is re-framed before the protocol library sees it, so one malformed message cannot end the session;
+    // malformed messages are answered through the output task, which owns stdout.
     let (to_server, from_client) = tokio::io::duplex(256 * 1024);
-    let pump = tokio::spawn(framing::pump(tokio::io::stdin(), to_server, eof.clone()));
-    let stdout = tokio::io::stdout();
+    let (to_stdout, from_server) = tokio::io::duplex(256 * 1024);
+    let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
+    let pump = tokio::spawn(framing::pump(
+        tokio::io::stdin(),
+        to_server,
+        errors_tx,
+        eof.clone(),
+    ));
+    let output = tokio::spawn(framing::output(from_server, errors_rx, tokio::io::stdout()));
     let sd = shutdown.clone();
     let mut builder = LspService::build(move |client| Backend::new(client, sd, log_reload))
-        .custom_method("amplify/debugDocument", Backend::debug_document)
-        .custom_method(framing::INVALID_METHOD, Backend::invalid_message);
+        .custom_method("amplify/debugDocument", Backend::debug_document);
     if test_hooks_enabled() {
         builder = builder.custom_method("amplify/debugPanic", Backend::debug_panic);
     }
     let (service, socket) = builder.finish();
-    Server::new(from_client, stdout, socket)
+    Server::new(from_client, to_stdout, socket)
         .serve(panics::CatchPanics(service))
         .await;
+    // Serving ended (`exit` or end of input): stop reading, and let everything answered reach stdout.
     pump.abort();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), output).await;
     if eof.load(Ordering::SeqCst) || shutdown.load(Ordering::SeqCst) {
         0
     } else {
