@@ -318,8 +318,11 @@ impl Scanner<'_> {
                 ']' => self.close(Bracket::Square),
                 '.' => {
                     if self.peek() == Some('.') {
-                        // spread `...`
-                        self.pos += 2.min(self.end - self.pos);
+                        // spread `...` (or a stray `..`: never step into the character after it)
+                        self.pos += 1;
+                        if self.peek() == Some('.') {
+                            self.pos += 1;
+                        }
                         self.reset_chain();
                         self.push_tok(Tok::Other, Span::new(at, self.pos));
                         continue;
@@ -808,6 +811,16 @@ mod tests {
             c.object_path().map(|p| p.1),
             Some(vec!["loginWith".to_string(), "email".to_string()])
         );
+    }
+
+    #[test]
+    fn two_dots_before_a_multibyte_character() {
+        // found by fuzzing: `..` followed by a two-byte character used to step into it
+        for src in ["..¡", "  \0..¡x", "a..😀", "...é"] {
+            for off in 0..=src.len() {
+                cursor_at(src, off);
+            }
+        }
     }
 
     #[test]
