@@ -184,11 +184,14 @@ impl Backend {
         }
         // Coalesce bursts: let changes that already arrived apply first, and analyse only the newest version.
         tokio::task::yield_now().await;
-        if self
+        // Publish only for the document's current state: not for an older version (the newer one has its own
+        // publish coming), nor for a document closed (or closed and reopened) meanwhile, whose diagnostics were
+        // already cleared.
+        let current = self
             .docs
             .snapshot(uri.as_str())
-            .is_some_and(|cur| cur.version > snap.version)
-        {
+            .is_some_and(|cur| cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text));
+        if !current {
             return;
         }
         let diags = self.lsp_diagnostics(&uri, &snap).unwrap_or_default();
@@ -480,6 +483,8 @@ impl LanguageServer for Backend {
             Ok(s) => self.apply_settings(s),
             Err(e) => tracing::warn!("didChangeConfiguration: {e}"),
         }
+        // A new size limit applies to the open documents too.
+        self.docs.set_max_size(self.settings().max_file_size());
         // Settings may change what is reported: refresh every open document.
         for snap in self.docs.snapshots() {
             if let Ok(uri) = snap.uri.parse::<Uri>() {

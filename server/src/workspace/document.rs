@@ -140,6 +140,18 @@ impl Document {
         Ok(())
     }
 
+    /// Changes the size limit; the document is re-parsed from scratch when that changes whether it is analysed.
+    pub fn set_max_size(&mut self, max_size: usize) {
+        if max_size == self.max_size {
+            return;
+        }
+        let was_large = self.text.len() > self.max_size;
+        self.max_size = max_size;
+        if was_large != (self.text.len() > max_size) {
+            self.refresh(false);
+        }
+    }
+
     fn point(&self, byte: usize) -> Point {
         let row = self.rope.byte_to_line(byte);
         Point::new(row, byte - self.rope.line_to_byte(row))

@@ -46,6 +46,13 @@ impl DocumentStore {
         Ok(Some(doc.snapshot()))
     }
 
+    /// Applies a new size limit to every open document (re-deciding which ones are analysed).
+    pub fn set_max_size(&self, max_size: usize) {
+        for mut doc in self.docs.iter_mut() {
+            doc.set_max_size(max_size);
+        }
+    }
+
     pub fn close(&self, uri: &str) -> bool {
         self.docs.remove(uri).is_some()
     }
