@@ -13,7 +13,8 @@
 //! - `keystroke_{start,middle,end}`: the same insertion through the server's `didChange` path: apply it to
 //!   the document (rope, incremental reparse), re-index the file, compute its diagnostics;
 //! - `completion`: completion at a deep position (`allow.|` inside a model's authorization callback), as
-//!   the server answers it (file model, project facts, completion);
+//!   the server answers it (project facts, completion; the version's file model is already built, as it is
+//!   once its diagnostics are out);
 //! - `hover`: hover over a `.model(` call in the middle of the file, as the server answers it.
 //!
 //! After criterion's own report, a summary table prints the medians and the keystroke / reparse ratios.
@@ -82,10 +83,12 @@ impl Drop for Input {
     }
 }
 
-/// The server's `reindex`: the document's summary into the project index.
+/// The server's `reindex`: the document's summary into the project index. The file model is built once per
+/// version and shared by every snapshot of it (as in the server).
 fn reindex(index: &ProjectIndex, path: &Path, doc: &Document) -> bool {
     let snap = doc.snapshot();
-    let summary = analysis::file_model(&snap)
+    let summary = snap
+        .file_model()
         .map(|f| Summary::of(&f))
         .unwrap_or_default();
     index.set_open(path, summary)
@@ -95,7 +98,7 @@ fn reindex(index: &ProjectIndex, path: &Path, doc: &Document) -> bool {
 /// conversion).
 fn diagnostics(index: &ProjectIndex, path: &Path, doc: &Document, opts: &Options) -> usize {
     let snap = doc.snapshot();
-    let Some(file) = analysis::file_model(&snap) else {
+    let Some(file) = snap.file_model() else {
         return 0;
     };
     let facts = index.facts(Some(path), None);
@@ -233,9 +236,9 @@ fn bench_size(c: &mut Criterion, size: Size) {
     g.bench_function("completion", |b| {
         b.iter(|| {
             let snap = input.doc.snapshot();
-            let file = analysis::file_model(&snap);
+            let file = snap.file_model();
             let facts = input.index.facts(Some(&input.path), None);
-            completion::completion(&snap.text, file.as_ref(), &facts, black_box(at), &copts)
+            completion::completion(&snap.text, file.as_deref(), &facts, black_box(at), &copts)
         })
     });
 
@@ -247,8 +250,8 @@ fn bench_size(c: &mut Criterion, size: Size) {
     g.bench_function("hover", |b| {
         b.iter(|| {
             let snap = input.doc.snapshot();
-            let file = analysis::file_model(&snap);
-            hover::hover(&snap.text, file.as_ref(), black_box(at), "react")
+            let file = snap.file_model();
+            hover::hover(&snap.text, file.as_deref(), black_box(at), "react")
         })
     });
     g.finish();

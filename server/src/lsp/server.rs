@@ -133,7 +133,8 @@ impl Backend {
             if self.test_hooks && snap.text.contains(TEST_PANIC_MARK) {
                 panic!("test hook: panic marker in the document");
             }
-            let Some(file) = analysis::file_model(snap) else {
+            // built once per version, shared with `reindex`, completion and hover
+            let Some(file) = snap.file_model() else {
                 return Vec::new();
             };
             let path = analysis::uri_to_path(&snap.uri);
@@ -151,7 +152,7 @@ impl Backend {
         let path = analysis::uri_to_path(&snap.uri)?;
         let summary = self
             .guard("index", &snap.uri, || {
-                analysis::file_model(snap).map(|f| Summary::of(&f))
+                snap.file_model().map(|f| Summary::of(&f))
             })
             .flatten()
             .unwrap_or_default();
@@ -510,10 +511,10 @@ impl LanguageServer for Backend {
         let pos = params.text_document_position.position;
         let items = self
             .guard_at("completion", uri.as_str(), Some(pos), || {
-                let file = analysis::file_model(&snap);
+                let file = snap.file_model();
                 let path = analysis::uri_to_path(&snap.uri);
                 let facts = self.index.facts(path.as_deref(), None);
-                analysis::completion::completion(&snap.text, file.as_ref(), &facts, offset, &opts)
+                analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
         let items: Vec<CompletionItem> = items
@@ -544,8 +545,8 @@ impl LanguageServer for Backend {
         let pos = params.text_document_position_params.position;
         let h = self
             .guard_at("hover", uri.as_str(), Some(pos), || {
-                let file = analysis::file_model(&snap);
-                analysis::hover::hover(&snap.text, file.as_ref(), offset, &platform)
+                let file = snap.file_model();
+                analysis::hover::hover(&snap.text, file.as_deref(), offset, &platform)
             })
             .ok_or_else(RpcError::internal_error)?;
         Ok(h.map(|h| Hover {

@@ -1,10 +1,11 @@
 //! One open document: its rope, its text, its incrementally maintained syntax tree, and immutable snapshots.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::model::file::FileModel;
 use crate::syntax::{self, Lang};
 use crate::text::{offset_at, Encoding, Pos};
 
@@ -37,6 +38,21 @@ pub struct Snapshot {
     pub amplify: bool,
     /// Set when the document is larger than the configured limit: it is kept but not analysed.
     pub too_large: bool,
+    /// The file model of this version, built on first use and shared by every snapshot of the version.
+    model: Arc<OnceLock<Option<Arc<FileModel>>>>,
+}
+
+impl Snapshot {
+    /// The file model of this version (`None` when the document is not analysed). Built once per version:
+    /// diagnostics, the project index, completion and hover of one version share it.
+    pub fn file_model(&self) -> Option<Arc<FileModel>> {
+        self.model
+            .get_or_init(|| {
+                let (tree, lang) = (self.tree.as_ref()?, self.lang?);
+                Some(Arc::new(FileModel::build(tree, &self.text, lang)))
+            })
+            .clone()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +65,7 @@ pub struct Document {
     tree: Option<Tree>,
     amplify: bool,
     max_size: usize,
+    model: Arc<OnceLock<Option<Arc<FileModel>>>>,
 }
 
 impl Document {
@@ -68,6 +85,7 @@ impl Document {
             tree: None,
             amplify: false,
             max_size,
+            model: Arc::default(),
         };
         doc.refresh(false);
         doc
@@ -159,6 +177,7 @@ impl Document {
 
     /// Re-decides whether the document is ours and (re)parses it when it is.
     fn refresh(&mut self, incremental: bool) {
+        self.model = Arc::default();
         let too_large = self.text.len() > self.max_size;
         self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);
         match (self.amplify, self.lang) {
@@ -184,6 +203,7 @@ impl Document {
             tree: self.tree.clone(),
             amplify: self.amplify,
             too_large: self.text.len() > self.max_size,
+            model: self.model.clone(),
         }
     }
 }
@@ -252,6 +272,27 @@ mod tests {
             d.tree().expect("tree").root_node().to_sexp(),
             fresh.root_node().to_sexp()
         );
+    }
+
+    #[test]
+    fn snapshots_of_one_version_share_their_file_model() {
+        let mut d = doc("export const auth = defineAuth({ loginWith: { email: true } });\n");
+        let a = d.snapshot().file_model().expect("model");
+        let b = d.snapshot().file_model().expect("model");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.defines.len(), 1);
+        d.apply(
+            2,
+            &[change(1, 0, 1, 0, "defineBackend({ auth });\n")],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+        let c = d.snapshot().file_model().expect("model");
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(c.defines.len(), 2);
+        // a document that is not analysed has no model
+        let other = Document::new("file:///p/src/app.ts", None, 1, "x".into(), 100);
+        assert!(other.snapshot().file_model().is_none());
     }
 
     #[test]
