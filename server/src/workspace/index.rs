@@ -12,6 +12,7 @@ use dashmap::DashMap;
 use crate::model::file::FileModel;
 use crate::model::project::{ProjectFacts, Summary};
 use crate::syntax::{self, Lang};
+use crate::text::Span;
 use crate::workspace::is_amplify_file;
 
 /// Files above this size are not indexed.
@@ -44,6 +45,24 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A summary with every position zeroed. Other files' diagnostics depend on a file only through the
+/// [`ProjectFacts`] built from its summary, and those carry no positions of other files; so an edit that only
+/// moves spans (typing inside a storage path, a comment, a model of the schema) need not re-check the rest of
+/// the project. A span field added to `Summary` and not zeroed here only makes re-checks more frequent.
+fn without_spans(s: &Summary) -> Summary {
+    let mut s = s.clone();
+    let zero = Span::default();
+    s.defines.iter_mut().for_each(|d| d.3 = zero);
+    s.auth_groups.iter_mut().for_each(|g| g.1 = zero);
+    if let Some(d) = s.data.as_mut() {
+        d.span = zero;
+    }
+    s.buckets.iter_mut().for_each(|b| b.2 = zero);
+    s.function_names.iter_mut().for_each(|f| f.1 = zero);
+    s.backend_entries.iter_mut().for_each(|e| e.2 = zero);
+    s
+}
+
 /// Summarises a file's text.
 pub fn summarize(path: &Path, text: &str) -> Option<Summary> {
     let lang = Lang::from_path(&path.to_string_lossy())?;
@@ -58,11 +77,15 @@ impl ProjectIndex {
         Self::default()
     }
 
-    /// Records an open document's summary; returns whether it changed (so dependants need re-checking).
+    /// Records an open document's summary; returns whether it changed in a way other files can see (so
+    /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
     pub fn set_open(&self, path: &Path, mut summary: Summary) -> bool {
         // the path resolves the file's relative imports
         summary.path = Some(path.to_path_buf());
-        let changed = self.open.get(path).is_none_or(|s| **s != summary);
+        let changed = self
+            .open
+            .get(path)
+            .is_none_or(|s| without_spans(&s) != without_spans(&summary));
         let new_file = !self.open.contains_key(path) && !self.disk.contains_key(path);
         self.open.insert(path.to_path_buf(), Arc::new(summary));
         if new_file {
@@ -104,13 +127,22 @@ impl ProjectIndex {
         let mut files = Vec::new();
         let dir = root.join("amplify");
         if dir.is_dir() {
-            let walker = ignore::WalkBuilder::new(&dir)
+            // Walk from the project root (so its .gitignore applies) into `amplify/` only. `.gitignore` files
+            // are read as plain ignore files: git mode would also look for repositories and ignore files in
+            // every parent folder and in the user's configuration, outside the workspace.
+            let walker = ignore::WalkBuilder::new(root)
                 .hidden(false)
-                .git_ignore(true)
-                .require_git(false)
-                .max_depth(Some(12))
+                .git_ignore(false)
+                .git_exclude(false)
+                .git_global(false)
+                .parents(false)
+                .add_custom_ignore_filename(".gitignore")
+                .max_depth(Some(13))
                 .filter_entry(|e| {
                     let n = e.file_name().to_string_lossy();
+                    if e.depth() == 1 {
+                        return n == "amplify";
+                    }
                     !(n == "node_modules" || n == ".amplify" || n == ".git")
                 })
                 .build();
@@ -215,6 +247,47 @@ mod tests {
             Some(PathBuf::from("/p"))
         );
         assert_eq!(root_of(Path::new("/nowhere/x.ts")), None);
+    }
+
+    /// Typing inside a storage path moves the storage file's spans but changes nothing another file can see:
+    /// the data schema (another file) is neither re-read from disk nor re-checked.
+    #[test]
+    fn typing_inside_a_storage_path_does_not_recheck_the_project() {
+        let dir = tempfile_dir();
+        let data = dir.join("amplify/data/resource.ts");
+        std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
+        std::fs::write(
+            &data,
+            "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ Todo: a.model({ title: a.string() }).authorization((allow) => [allow.owner()]) });\nexport const data = defineData({ schema });\n",
+        )
+        .expect("write");
+        let storage = dir.join("amplify/storage/resource.ts");
+        let text = |path: &str, name: &str| {
+            format!(
+                "import {{ defineStorage }} from '@aws-amplify/backend';\nexport const storage = defineStorage({{\n  name: '{name}',\n  access: (allow) => ({{\n    '{path}': [allow.authenticated.to(['read'])],\n  }}),\n}});\n"
+            )
+        };
+        let idx = ProjectIndex::new();
+        let summary = |t: &str| summarize(&storage, t).expect("summary");
+        assert!(idx.set_open(&storage, summary(&text("photos/*", "media"))));
+        let data_before = idx.summary(&data).expect("data summary");
+        assert!(idx.facts(Some(&storage), None).data.is_some());
+        // 'photos/*' -> 'photos/thumbs/*', one keystroke at a time: the call's span grows, the facts do not move
+        for path in ["photos/t*", "photos/th*", "photos/thumbs/*"] {
+            assert!(
+                !idx.set_open(&storage, summary(&text(path, "media"))),
+                "{path}"
+            );
+            assert!(idx.facts(Some(&storage), None).data.is_some());
+        }
+        // the data file was summarised once, from disk, and not re-read since
+        assert!(Arc::ptr_eq(
+            &data_before,
+            &idx.summary(&data).expect("data summary")
+        ));
+        // a change other files can see does re-check them
+        assert!(idx.set_open(&storage, summary(&text("photos/thumbs/*", "pictures"))));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
