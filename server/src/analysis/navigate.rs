@@ -781,9 +781,13 @@ pub fn entry_file(project: &Project, file: &Path, entry: &str) -> Option<PathBuf
         .root
         .clone()
         .or_else(|| crate::workspace::index::root_of(file))?;
+    // Lexically outside: never touch the disk there. Lexically inside: also refuse a symlink that leads out.
+    if !target.starts_with(clean(&root)) {
+        return None;
+    }
     let inside = match (std::fs::canonicalize(&target), std::fs::canonicalize(&root)) {
         (Ok(t), Ok(r)) => t.starts_with(r),
-        _ => target.starts_with(clean(&root)),
+        _ => true,
     };
     if !inside {
         return None;

@@ -108,9 +108,20 @@ pub fn write(reports: &[FileReport], format: Format, out: &mut dyn Write) -> std
     }
 }
 
+/// The code of the diagnostic on a plain-string value where a secret belongs.
+const HARDCODED_SECRET: &str = "security/hardcoded-secret";
+
 fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
     let (mut errors, mut warnings, mut others) = (0, 0, 0);
     for r in reports {
+        // Hard-coded secrets are never printed: their characters (inside the quotes) show as `*` in every
+        // source line quoted below, whichever diagnostic quotes the line.
+        let secrets: Vec<(usize, usize)> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == HARDCODED_SECRET)
+            .map(|d| (d.span.start, d.span.end))
+            .collect();
         for d in &r.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -145,9 +156,22 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                         .map_or(line.len(), |(i, _)| i),
                     Encoding::Utf32,
                 );
+                let line_start = r.snapshot.rope.line_to_byte(line_idx);
                 let shown: String = line
-                    .chars()
-                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .char_indices()
+                    .map(|(i, c)| {
+                        let at = line_start + i;
+                        if secrets
+                            .iter()
+                            .any(|&(a, b)| a < at && at + c.len_utf8() < b)
+                        {
+                            '*'
+                        } else if c == '\t' {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
                     .collect();
                 writeln!(out, "    {shown}")?;
                 writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;

@@ -466,10 +466,15 @@ pub async fn document_symbol(
 /// Amplify projects (folders holding `amplify/`) at or below `folder`.
 fn projects_below(folder: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    // `.gitignore` files are read as plain ignore files: git mode would also look for repositories and ignore
+    // files in every parent folder and in the user's configuration, outside the workspace.
     let walker = ignore::WalkBuilder::new(folder)
         .hidden(false)
-        .git_ignore(true)
-        .require_git(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
+        .parents(false)
+        .add_custom_ignore_filename(".gitignore")
         .max_depth(Some(PROJECT_SEARCH_DEPTH))
         .filter_entry(|e| {
             let n = e.file_name().to_string_lossy();

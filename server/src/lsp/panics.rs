@@ -17,7 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tower_lsp_server::jsonrpc::{Error as RpcError, Id, Request, Response};
+use tower_lsp_server::jsonrpc::{Error as RpcError, ErrorCode, Id, Request, Response};
 use tower_service::Service;
 
 thread_local! {
@@ -127,6 +127,7 @@ where
                     },
                 )
             }))),
+            Some(Poll::Ready(Ok(Some(resp)))) => Poll::Ready(Ok(Some(redact(resp)))),
             Some(p) => p,
             None => {
                 // Never poll a future that panicked again.
@@ -135,6 +136,48 @@ where
             }
         }
     }
+}
+
+/// Invalid-params errors quote the offending value (`invalid type: string "…", expected u32`), which can be
+/// anything the client sent, document text included: the quoted parts are left out.
+fn redact(resp: Response) -> Response {
+    if !resp
+        .error()
+        .is_some_and(|e| e.code == ErrorCode::InvalidParams)
+    {
+        return resp;
+    }
+    let (id, body) = resp.into_parts();
+    Response::from_parts(
+        id,
+        body.map_err(|mut e| {
+            e.message = redact_quoted(&e.message).into();
+            e
+        }),
+    )
+}
+
+/// `msg` with the text between each pair of `"` or `` ` `` replaced by `…`.
+pub fn redact_quoted(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut quote: Option<char> = None;
+    for c in msg.chars() {
+        match quote {
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                    out.push('…');
+                }
+            }
+            Some(q) if c == q => {
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 fn internal_error(id: Id) -> Response {
@@ -177,6 +220,20 @@ mod tests {
         // the layer count is restored
         assert_eq!(CATCHING.with(Cell::get), 0);
         assert!(hook_should_log("x.rs:1"));
+    }
+
+    #[test]
+    fn quoted_values_are_redacted() {
+        assert_eq!(
+            redact_quoted("invalid type: string \"s3cr3t\", expected u32"),
+            "invalid type: string \"…\", expected u32"
+        );
+        assert_eq!(
+            redact_quoted("unknown variant `x`, expected `a`"),
+            "unknown variant `…`, expected `…`"
+        );
+        assert_eq!(redact_quoted("no quotes"), "no quotes");
+        assert_eq!(redact_quoted("open \"never closed"), "open \"…");
     }
 
     #[test]
