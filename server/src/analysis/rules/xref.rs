@@ -140,6 +140,12 @@ fn not_a_function(cx: &RuleCtx, v: &Value, place: &str, severity: Severity) -> O
     ))
 }
 
+/// Whether `v` is a call of a method named `name`: `<something>.name(...)`.
+fn is_method_call(v: &Value, name: &str) -> bool {
+    matches!(&v.kind, Kind::Call { callee, is_new: false, .. }
+        if matches!(&callee.kind, Kind::Member { prop, .. } if prop == name))
+}
+
 /// The properties of an object value (through a top-level `const`).
 fn as_object<'a>(
     cx: &RuleCtx<'a>,
@@ -150,6 +156,11 @@ fn as_object<'a>(
 
 /// `a.handler.function(x)` with its argument.
 fn handler_function_arg(v: &Value) -> Option<&Value> {
+    // This runs on every value of the file: reject anything but a call of `.function` before flattening
+    // the chain (which allocates, and walks the whole chain again for each of its links).
+    if !is_method_call(v, "function") {
+        return None;
+    }
     let chain = v.chain()?;
     if chain.root != "a" || chain.root_args.is_some() || chain.links.len() != 2 {
         return None;
@@ -187,6 +198,10 @@ fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                     ));
                 }
+                return;
+            }
+            // only `allow.resource(x)` reports (see `handler_function_arg` for why this test comes first)
+            if !is_method_call(v, "resource") {
                 return;
             }
             let Some(chain) = v.chain() else { return };
