@@ -488,8 +488,9 @@ impl Scanner<'_> {
                 if let Label::Call(chain) = &mut f.label {
                     if let Some(last) = chain.last_mut() {
                         if last.first_str.is_none() {
-                            let raw =
-                                &self.src[sp.start + 1..sp.end.saturating_sub(1).max(sp.start + 1)];
+                            // the quotes are one byte each; an unterminated string has no closing one
+                            let end = if closed { sp.end - 1 } else { sp.end };
+                            let raw = &self.src[sp.start + 1..end.max(sp.start + 1)];
                             last.first_str = Some(raw.to_string());
                         }
                     }
@@ -814,9 +815,10 @@ mod tests {
     }
 
     #[test]
-    fn two_dots_before_a_multibyte_character() {
-        // found by fuzzing: `..` followed by a two-byte character used to step into it
-        for src in ["..¡", "  \0..¡x", "a..😀", "...é"] {
+    fn two_dots_or_an_unterminated_string_before_a_multibyte_character() {
+        // found by fuzzing: `..` followed by a two-byte character used to step into it, and the first string
+        // argument of a call, unterminated before a line break, lost its last byte, not its closing quote
+        for src in ["..¡", "  \0..¡x", "a..😀", "...é", "''a(\"¡\n", "a.ref('é\nx"] {
             for off in 0..=src.len() {
                 cursor_at(src, off);
             }
