@@ -11,7 +11,10 @@ fn version_and_help() {
     let out = bin().arg("--version").output().expect("run");
     assert!(out.status.success());
     let s = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(s.trim(), format!("amplify-lsp {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        s.trim(),
+        format!("amplify-lsp {}", env!("CARGO_PKG_VERSION"))
+    );
     let out = bin().arg("--help").output().expect("run");
     assert!(out.status.success());
     let s = String::from_utf8_lossy(&out.stdout);
@@ -20,7 +23,10 @@ fn version_and_help() {
 
 #[test]
 fn check_missing_path_is_a_clear_error() {
-    let out = bin().args(["check", "/definitely/not/here"]).output().expect("run");
+    let out = bin()
+        .args(["check", "/definitely/not/here"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
 }

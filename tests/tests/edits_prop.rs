@@ -13,9 +13,34 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
 
 /// Snippets inserted by the edits: code, multi-byte and astral characters, CRLF, lone CR, half-typed code.
 const PIECES: &[&str] = &[
-    "a", "x", " ", "\n", "\r\n", "\r", "{", "}", "(", ")", "'", "`", ";", ",", ".", "😀", "中", "é", "🏳️‍🌈",
-    "a.string()", ".required()", "allow.", "defineFunction({ timeoutSeconds: 3 })", "/* c */", "// note\n",
-    "'path/*': [allow.guest.to(['read'])],", "${", "𝔘𝔫𝔦",
+    "a",
+    "x",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "{",
+    "}",
+    "(",
+    ")",
+    "'",
+    "`",
+    ";",
+    ",",
+    ".",
+    "😀",
+    "中",
+    "é",
+    "🏳️‍🌈",
+    "a.string()",
+    ".required()",
+    "allow.",
+    "defineFunction({ timeoutSeconds: 3 })",
+    "/* c */",
+    "// note\n",
+    "'path/*': [allow.guest.to(['read'])],",
+    "${",
+    "𝔘𝔫𝔦",
 ];
 
 #[derive(Debug, Clone)]

@@ -20,7 +20,10 @@ fn initialize_advertises_capabilities_and_server_info() {
     let caps = &res["capabilities"];
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
-    assert_eq!(caps["positionEncoding"], "utf-16", "UTF-16 unless the client offers UTF-8");
+    assert_eq!(
+        caps["positionEncoding"], "utf-16",
+        "UTF-16 unless the client offers UTF-8"
+    );
     assert!(c.shutdown().success());
 }
 
@@ -74,7 +77,11 @@ fn a_hundred_quick_incremental_edits_apply_in_order() {
         let lines: Vec<&str> = expected.split('\n').collect();
         let line = lines.len() as u32 - 1;
         let col = lines.last().map_or(0, |l| l.encode_utf16().count()) as u32;
-        c.change(&uri, version, json!([edit(line, col, line, col, &ch.to_string())]));
+        c.change(
+            &uri,
+            version,
+            json!([edit(line, col, line, col, &ch.to_string())]),
+        );
         expected.push(ch);
     }
     let d = debug(&mut c, &uri);
@@ -131,7 +138,10 @@ fn diagnostic_ranges_use_the_negotiated_encoding() {
         }));
         let uri = c.open("amplify/backend.ts", text);
         let diags = c.diagnostics(&uri, Some(1));
-        let syntax: Vec<_> = diags.iter().filter(|d| d["code"] == "syntax/error").collect();
+        let syntax: Vec<_> = diags
+            .iter()
+            .filter(|d| d["code"] == "syntax/error")
+            .collect();
         assert!(!syntax.is_empty(), "{diags:?}");
         assert_eq!(syntax[0]["range"]["start"]["character"], col, "{diags:?}");
     }
@@ -142,14 +152,20 @@ fn syntax_errors_are_not_published_unless_asked() {
     let mut c = Client::start();
     let uri = c.open("amplify/backend.ts", "const = ;\n");
     let diags = c.diagnostics(&uri, Some(1));
-    assert!(Client::codes(&diags).iter().all(|c| c != "syntax/error"), "{diags:?}");
+    assert!(
+        Client::codes(&diags).iter().all(|c| c != "syntax/error"),
+        "{diags:?}"
+    );
     // Turning the setting on re-publishes with them.
     c.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": { "amplifyLsp": { "syntaxErrors": true } } }),
     );
     let diags = c.diagnostics(&uri, Some(1));
-    assert!(Client::codes(&diags).iter().any(|c| c == "syntax/error"), "{diags:?}");
+    assert!(
+        Client::codes(&diags).iter().any(|c| c == "syntax/error"),
+        "{diags:?}"
+    );
 }
 
 #[test]
@@ -160,7 +176,17 @@ fn non_amplify_files_are_tracked_but_not_analysed() {
     assert!(diags.is_empty());
     assert_eq!(debug(&mut c, &uri)["amplify"], false);
     // Importing the Amplify backend package makes it ours.
-    c.change(&uri, 2, json!([edit(0, 0, 0, 0, "import { a } from '@aws-amplify/backend';\n")]));
+    c.change(
+        &uri,
+        2,
+        json!([edit(
+            0,
+            0,
+            0,
+            0,
+            "import { a } from '@aws-amplify/backend';\n"
+        )]),
+    );
     let diags = c.diagnostics(&uri, Some(2));
     assert!(!diags.is_empty());
 }

@@ -818,7 +818,14 @@ mod tests {
     fn two_dots_or_an_unterminated_string_before_a_multibyte_character() {
         // found by fuzzing: `..` followed by a two-byte character used to step into it, and the first string
         // argument of a call, unterminated before a line break, lost its last byte, not its closing quote
-        for src in ["..¡", "  \0..¡x", "a..😀", "...é", "''a(\"¡\n", "a.ref('é\nx"] {
+        for src in [
+            "..¡",
+            "  \0..¡x",
+            "a..😀",
+            "...é",
+            "''a(\"¡\n",
+            "a.ref('é\nx",
+        ] {
             for off in 0..=src.len() {
                 cursor_at(src, off);
             }

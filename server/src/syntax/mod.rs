@@ -145,7 +145,10 @@ mod tests {
 
     #[test]
     fn lang_by_extension() {
-        assert_eq!(Lang::from_path("file:///a/amplify/x.ts"), Some(Lang::TypeScript));
+        assert_eq!(
+            Lang::from_path("file:///a/amplify/x.ts"),
+            Some(Lang::TypeScript)
+        );
         assert_eq!(Lang::from_path("/a/b.MTS"), Some(Lang::TypeScript));
         assert_eq!(Lang::from_path("/a/b.cts"), Some(Lang::TypeScript));
         assert_eq!(Lang::from_path("/a/b.tsx"), Some(Lang::Tsx));

@@ -24,7 +24,8 @@ impl Queries {
         let language = lang.language();
         // The queries are part of the binary and covered by tests; a failure here is a build defect.
         let q = |name: &str, src: &str| {
-            Query::new(&language, src).unwrap_or_else(|e| panic!("query {name} does not compile: {e}"))
+            Query::new(&language, src)
+                .unwrap_or_else(|e| panic!("query {name} does not compile: {e}"))
         };
         Queries {
             calls: q("calls.scm", CALLS),
