@@ -350,6 +350,17 @@ impl FileModel {
             .find_map(|i| i.names.iter().find(|n| n.local == local).map(|n| (i, n)))
     }
 
+    /// Where the `i`-th factory call is named: its binding's name (`const sayHello = ...`), else the callee.
+    pub fn define_name_span(&self, i: usize) -> Option<Span> {
+        let d = self.defines.get(i)?;
+        Some(
+            self.bindings
+                .iter()
+                .find(|b| b.define == Some(i))
+                .map_or(d.callee_span, |b| b.name_span),
+        )
+    }
+
     pub fn first(&self, kind: DefineKind) -> Option<&Define> {
         self.defines.iter().find(|d| d.kind == kind)
     }

@@ -30,12 +30,7 @@ fn not_in_backend(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         if imported || used_locally(cx.src, name, d.call_span.end) {
             continue;
         }
-        let span = cx
-            .file
-            .bindings
-            .iter()
-            .find(|b| b.define == Some(i))
-            .map_or(d.callee_span, |b| b.name_span);
+        let span = cx.file.define_name_span(i).unwrap_or(d.callee_span);
         out.push(Diagnostic::new(
             span,
             Severity::Warning,
