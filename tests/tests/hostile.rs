@@ -626,6 +626,15 @@ fn ten_thousand_levels_of_nesting_do_not_overflow() {
         );
         c.close(&uri);
     }
+    // JSX in a .tsx Amplify file.
+    let jsx = format!(
+        "import {{ defineAuth }} from '@aws-amplify/backend';\nexport const ui = {};\n",
+        nested("<div>", "{defineAuth({})}", "</div>", N)
+    );
+    let uri = c.open("jsx/amplify/auth/view.tsx", &jsx);
+    c.diagnostics(&uri, Some(1));
+    c.completion(&uri, pos(1, 25_000));
+    c.hover(&uri, pos(1, 25_000));
     assert_serving(&mut c);
 }
 
