@@ -258,7 +258,89 @@ fn bench_size(c: &mut Criterion, size: Size) {
     drop(input);
 }
 
+/// `AMPLIFY_BENCH_COUNT=<size>/<op>:<n>` runs one operation `n` times and nothing else, for instruction
+/// counts that machine load does not disturb: compare `perf stat -e instructions:u` (or
+/// `valgrind --tool=callgrind`) of `n` = 0 and `n` > 0. Operations: `file_model`, `diagnostics`,
+/// `keystroke_middle`, `full_analysis`, `ts_reparse_middle`, `completion`, `hover`.
+fn count_mode(spec: &str) {
+    let (what, n) = spec.split_once(':').unwrap_or((spec, "1"));
+    let n: usize = n.parse().expect("AMPLIFY_BENCH_COUNT: <size>/<op>:<n>");
+    let (size, op) = what
+        .split_once('/')
+        .expect("AMPLIFY_BENCH_COUNT: <size>/<op>:<n>");
+    let size = Size::parse(size).expect("size: starter, mid or large");
+    let input = Input::new(size);
+    let opts = Options::default();
+    let snap = input.doc.snapshot();
+    let file = analysis::file_model(&snap).expect("file model");
+    let facts = input.index.facts(Some(&input.path), None);
+    let offset = gen::key_end_at(&input.text, 0.5);
+    let (change, edit, new_text) = insertion(&input.doc, offset);
+    let mut p = parser();
+    let tree = p.parse(&input.text, None).expect("parse");
+    let copts = completion::CompletionOptions::default();
+    for _ in 0..n {
+        match op {
+            "file_model" => drop(black_box(analysis::file_model(&snap))),
+            "diagnostics" => drop(black_box(analysis::diagnostics_for(
+                &snap, &file, &facts, &opts,
+            ))),
+            "keystroke_middle" => {
+                let mut doc = input.doc.clone();
+                black_box(did_change(
+                    &input.index,
+                    &input.path,
+                    &mut doc,
+                    &change,
+                    &opts,
+                ));
+            }
+            "full_analysis" => {
+                let doc = Document::new(
+                    &input.uri,
+                    Some(Lang::TypeScript),
+                    1,
+                    input.text.clone(),
+                    MAX_SIZE,
+                );
+                reindex(&input.index, &input.path, &doc);
+                black_box(diagnostics(&input.index, &input.path, &doc, &opts));
+            }
+            "ts_reparse_middle" => {
+                let mut old = tree.clone();
+                old.edit(&edit);
+                drop(black_box(p.parse(&new_text, Some(&old))));
+            }
+            "completion" => {
+                let at = offset_of(&input.text, "allow.", 0.5, "allow.".len());
+                let facts = input.index.facts(Some(&input.path), None);
+                drop(black_box(completion::completion(
+                    &input.text,
+                    Some(&file),
+                    &facts,
+                    at,
+                    &copts,
+                )));
+            }
+            "hover" => {
+                let at = offset_of(&input.text, ".model(", 0.5, 2);
+                drop(black_box(hover::hover(
+                    &input.text,
+                    Some(&file),
+                    at,
+                    "react",
+                )));
+            }
+            other => panic!("unknown operation {other}"),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("AMPLIFY_BENCH_COUNT") {
+        count_mode(&spec);
+        return;
+    }
     let started = SystemTime::now();
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))

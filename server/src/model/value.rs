@@ -2,9 +2,11 @@
 //! literals, arrays, calls and callbacks. Lowering is bounded in depth, so hostile nesting cannot overflow
 //! the stack; whatever is too deep or not understood becomes [`Kind::Other`] and is never guessed at.
 
+use std::sync::OnceLock;
+
 use tree_sitter::Node;
 
-use crate::syntax::{span, text};
+use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
 /// How deep lowering goes before giving up on a subtree.
@@ -237,6 +239,60 @@ impl Chain<'_> {
     }
 }
 
+/// The field names lowering asks for, with their ids looked up once (see [`field`]).
+const FIELDS: [&str; 14] = [
+    "operator",
+    "argument",
+    "object",
+    "property",
+    "function",
+    "constructor",
+    "arguments",
+    "key",
+    "value",
+    "name",
+    "parameter",
+    "parameters",
+    "pattern",
+    "body",
+];
+
+/// The ids of [`FIELDS`] in one grammar, which is told apart from the other by its number of node kinds.
+struct FieldIds {
+    kinds: usize,
+    ids: Vec<(&'static str, u16)>,
+}
+
+impl FieldIds {
+    fn of(lang: Lang) -> FieldIds {
+        let language = lang.language();
+        FieldIds {
+            kinds: language.node_kind_count(),
+            ids: FIELDS
+                .iter()
+                .filter_map(|&f| Some((f, language.field_id_for_name(f)?.get())))
+                .collect(),
+        }
+    }
+}
+
+/// `node.child_by_field_name(name)`, with the field id looked up once per grammar: tree-sitter finds an id
+/// by comparing the name with every field name of the grammar, which was a quarter of the time spent
+/// lowering a large schema. (The TypeScript and TSX grammars number their fields differently.)
+fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    static IDS: OnceLock<[FieldIds; 2]> = OnceLock::new();
+    let tables = IDS.get_or_init(|| [FieldIds::of(Lang::TypeScript), FieldIds::of(Lang::Tsx)]);
+    let kinds = node.language().node_kind_count();
+    let id = tables
+        .iter()
+        .find(|t| t.kinds == kinds)
+        .and_then(|t| t.ids.iter().find(|(n, _)| *n == name));
+    match id {
+        Some(&(_, id)) => node.child_by_field_id(id),
+        None => node.child_by_field_name(name),
+    }
+}
+
 /// Lowers an expression node into a [`Value`].
 pub fn lower(node: Node, src: &str) -> Value {
     lower_at(node, src, 0)
@@ -276,8 +332,8 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
         }
         "unary_expression" => {
             // -5 is a literal to us
-            let op = node.child_by_field_name("operator").map(|o| text(o, src));
-            let arg = node.child_by_field_name("argument");
+            let op = field(node, "operator").map(|o| text(o, src));
+            let arg = field(node, "argument");
             match (op, arg) {
                 (Some("-"), Some(a)) if a.kind() == "number" => {
                     parse_number(text(a, src)).map_or(Kind::Other, |n| Kind::Num(-n))
@@ -311,8 +367,8 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
         "call_expression" => lower_call(node, src, d, "function", false),
         "new_expression" => lower_call(node, src, d, "constructor", true),
         "member_expression" => {
-            let object = node.child_by_field_name("object");
-            let prop = node.child_by_field_name("property");
+            let object = field(node, "object");
+            let prop = field(node, "property");
             match (object, prop) {
                 (Some(o), Some(p)) => Kind::Member {
                     object: Box::new(lower_at(o, src, d)),
@@ -351,10 +407,10 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
 /// `f(args)` or `new F(args)`.
 fn lower_call(node: Node, src: &str, depth: usize, callee_field: &str, is_new: bool) -> Kind {
     let sp = span(node);
-    let Some(f) = node.child_by_field_name(callee_field) else {
+    let Some(f) = field(node, callee_field) else {
         return Kind::Other;
     };
-    let args = node.child_by_field_name("arguments");
+    let args = field(node, "arguments");
     Kind::Call {
         callee: Box::new(lower_at(f, src, depth)),
         args: args.map(|a| lower_args(a, src, depth)).unwrap_or_default(),
@@ -375,8 +431,8 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
     let sp = span(node);
     match node.kind() {
         "pair" => {
-            let key = node.child_by_field_name("key")?;
-            let value = node.child_by_field_name("value");
+            let key = field(node, "key")?;
+            let value = field(node, "value");
             let key_text = match key.kind() {
                 "property_identifier" | "identifier" => Some(text(key, src).to_string()),
                 "string" => Some(string_value(key, src)),
@@ -414,7 +470,7 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
             span: sp,
         }),
         "method_definition" => {
-            let name = node.child_by_field_name("name")?;
+            let name = field(node, "name")?;
             Some(Prop {
                 key: Some(text(name, src).to_string()),
                 key_span: span(name),
@@ -432,20 +488,19 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
 
 fn lower_func(node: Node, src: &str, depth: usize) -> Kind {
     let mut params = Vec::new();
-    if let Some(p) = node.child_by_field_name("parameter") {
+    if let Some(p) = field(node, "parameter") {
         params.push(text(p, src).to_string());
-    } else if let Some(ps) = node.child_by_field_name("parameters") {
+    } else if let Some(ps) = field(node, "parameters") {
         let mut c = ps.walk();
         for p in ps.named_children(&mut c) {
-            let name = p
-                .child_by_field_name("pattern")
+            let name = field(p, "pattern")
                 .filter(|n| n.kind() == "identifier")
                 .map(|n| text(n, src).to_string())
                 .unwrap_or_default();
             params.push(name);
         }
     }
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = field(node, "body") else {
         return Kind::Other;
     };
     let returned = if body.kind() == "statement_block" {
@@ -483,7 +538,7 @@ fn calls_identifier(root: Node, src: &str, name: &str) -> bool {
             return true;
         }
         if node.kind() == "call_expression" {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = field(node, "function") {
                 if f.kind() == "identifier" && text(f, src) == name {
                     return true;
                 }
@@ -568,6 +623,47 @@ fn parse_number(t: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_field_ids_find_the_same_children() {
+        // the grammars are told apart by their number of node kinds
+        assert_ne!(
+            Lang::TypeScript.language().node_kind_count(),
+            Lang::Tsx.language().node_kind_count()
+        );
+        for lang in [Lang::TypeScript, Lang::Tsx] {
+            let language = lang.language();
+            for f in FIELDS {
+                assert!(language.field_id_for_name(f).is_some(), "{f} in {lang:?}");
+            }
+            let src = "const f = ({ a }, b) => -b; g(x.y, function h(p) { return p(); }, new C(1), { k: 1, m() {} });";
+            let tree = crate::syntax::parse(src, lang, None).expect("parse");
+            let mut cursor = tree.walk();
+            let mut checked = 0;
+            'walk: loop {
+                let node = cursor.node();
+                for f in FIELDS {
+                    let cached = field(node, f);
+                    assert_eq!(
+                        cached,
+                        node.child_by_field_name(f),
+                        "{f} of {}",
+                        node.kind()
+                    );
+                    checked += usize::from(cached.is_some());
+                }
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                }
+            }
+            assert!(checked > 20, "{lang:?}: {checked}");
+        }
+    }
     use crate::syntax::{parse, Lang};
 
     fn expr(src: &str) -> Value {
