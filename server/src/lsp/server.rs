@@ -449,13 +449,16 @@ impl LanguageServer for Backend {
             Ok(Some(snap)) => {
                 // Coalesce bursts: let changes that already arrived apply first. When a newer version (or a
                 // close) is there, its own handler re-indexes and publishes: indexing builds the file model,
-                // the larger part of the work on a big schema.
-                tokio::task::yield_now().await;
-                let current = self.docs.snapshot(uri.as_str()).is_some_and(|cur| {
-                    cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text)
-                });
-                if !current {
-                    return;
+                // the larger part of the work on a big schema. The protocol library runs a few handlers at a
+                // time, so the changes that follow may take a few rounds to be read and applied.
+                for _ in 0..4 {
+                    tokio::task::yield_now().await;
+                    let current = self.docs.snapshot(uri.as_str()).is_some_and(|cur| {
+                        cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text)
+                    });
+                    if !current {
+                        return;
+                    }
                 }
                 let changed_root = self.reindex(&snap);
                 let uri_str = uri.as_str().to_string();
