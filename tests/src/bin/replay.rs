@@ -355,18 +355,24 @@ impl Client {
         )
     }
 
-    /// (peak RSS in kB, CPU seconds) of the server process.
-    fn resources(&self) -> (u64, f64) {
+    /// A `/proc/<pid>/status` figure in kB (`VmHWM`: peak RSS, `VmRSS`: current RSS).
+    fn status_kb(&self, field: &str) -> u64 {
         let pid = self.child.id();
-        let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
             .ok()
             .and_then(|s| {
                 s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
+                    .find(|l| l.starts_with(field))
                     .and_then(|l| l.split_whitespace().nth(1))
                     .and_then(|n| n.parse().ok())
             })
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    /// (peak RSS in kB, CPU seconds) of the server process.
+    fn resources(&self) -> (u64, f64) {
+        let pid = self.child.id();
+        let rss = self.status_kb("VmHWM:");
         let cpu = std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .ok()
             .and_then(|s| {
@@ -500,6 +506,10 @@ struct Run {
     storage_keystrokes: Vec<Duration>,
     cold_start: Duration,
     peak_rss_kb: u64,
+    /// Peak RSS right after the cold start (the data schema open and analysed).
+    open_rss_kb: u64,
+    /// RSS at the end of the replay.
+    end_rss_kb: u64,
     cpu_seconds: f64,
     /// Publications of the data schema while typing in the storage file (and shortly after).
     data_republished: usize,
@@ -629,6 +639,7 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     open(&mut c, &data_uri, &data_text)?;
     let (at, _) = c.diagnostics(&data_uri, 1)?;
     run.cold_start = at - t0;
+    run.open_rss_kb = c.status_kb("VmHWM:");
 
     // 2. Other tabs.
     for rel in [
@@ -676,6 +687,11 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
                 .map_or(0, Vec::len);
             if n == 0 {
                 run.empty_completions += 1;
+                if std::env::var_os("REPLAY_VERBOSE").is_some() {
+                    let done = &model[..typed];
+                    let line = done.rsplit('\n').next().unwrap_or("");
+                    eprintln!("  no completion after {line:?}");
+                }
             }
         }
         if key.starts_with('\n') {
@@ -757,6 +773,7 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     let pubs_before = c.publications.get(&data_uri).copied().unwrap_or(0);
     c.forget_publications(&data_uri);
     let burst: Vec<&str> = comment.split_inclusive(|_| true).collect();
+    let first_sent = Instant::now();
     for (k, ch) in burst.iter().enumerate() {
         let p = end.advance(&comment[..k]);
         version += 1;
@@ -765,6 +782,22 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     run.burst_changes = burst.len();
     let (got, _) = c.diagnostics(&data_uri, version)?;
     run.burst_settle = got - last_sent;
+    if std::env::var_os("REPLAY_VERBOSE").is_some() {
+        eprintln!(
+            "  burst: last change sent after {:?}, last diagnostics after {:?}",
+            last_sent - first_sent,
+            got - first_sent
+        );
+        for (at, m) in &c.backlog {
+            if m["params"]["uri"] == json!(data_uri) {
+                eprintln!(
+                    "  burst: version {} published after {:?}",
+                    m["params"]["version"],
+                    *at - first_sent
+                );
+            }
+        }
+    }
     c.drain(Duration::from_millis(100))?;
     run.burst_publications = c.publications.get(&data_uri).copied().unwrap_or(0) - pubs_before;
     debug_assert!(first_version <= version);
@@ -772,6 +805,7 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     // 6. Resources, then a clean exit.
     let (rss, cpu) = c.resources();
     run.peak_rss_kb = rss;
+    run.end_rss_kb = c.status_kb("VmRSS:");
     run.cpu_seconds = cpu;
     run.stale_publications = c.stale_publications;
     c.shutdown()?;
@@ -824,6 +858,8 @@ struct Summary {
     storage_key: [f64; 2],
     cold_start: f64,
     peak_rss_mb: f64,
+    open_rss_mb: f64,
+    end_rss_mb: f64,
     cpu_seconds: f64,
     data_republished: usize,
     burst: (usize, usize, f64),
@@ -845,6 +881,8 @@ impl Summary {
             storage_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.storage_keystrokes, p))),
             cold_start: med(&|r| r.cold_start),
             peak_rss_mb: median_of(runs.iter().map(|r| r.peak_rss_kb as f64 / 1024.0)),
+            open_rss_mb: median_of(runs.iter().map(|r| r.open_rss_kb as f64 / 1024.0)),
+            end_rss_mb: median_of(runs.iter().map(|r| r.end_rss_kb as f64 / 1024.0)),
             cpu_seconds: median_of(runs.iter().map(|r| r.cpu_seconds)),
             data_republished: runs.iter().map(|r| r.data_republished).max().unwrap_or(0),
             burst: (
@@ -890,7 +928,15 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("cold start (spawn → first diagnostics)", &|s| {
         f3(s.cold_start)
     });
-    row("peak RSS (VmHWM)", &|s| format!("{:.1} MB", s.peak_rss_mb));
+    row("peak RSS (VmHWM), whole replay", &|s| {
+        format!("{:.1} MB", s.peak_rss_mb)
+    });
+    row("peak RSS after opening the schema", &|s| {
+        format!("{:.1} MB", s.open_rss_mb)
+    });
+    row("RSS at the end (VmRSS)", &|s| {
+        format!("{:.1} MB", s.end_rss_mb)
+    });
     row("server CPU time, whole replay", &|s| {
         format!("{:.2} s", s.cpu_seconds)
     });
