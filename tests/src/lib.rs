@@ -241,6 +241,13 @@ impl Client {
         }
     }
 
+    /// Receives the next message without answering it, even when it is a request from the server.
+    pub fn recv_unanswered(&mut self, timeout: Duration) -> Option<Value> {
+        let msg = self.rx.recv_timeout(timeout).ok()?;
+        self.transcript.push(msg.clone());
+        Some(msg)
+    }
+
     /// Waits until a message matching `pred` arrives (from the backlog first); other messages are kept.
     pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.backlog.iter().position(&pred) {
@@ -429,6 +436,22 @@ impl Client {
             if Instant::now() > deadline {
                 let _ = self.child.kill();
                 panic!("server did not exit");
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the process to exit (at most TIMEOUT) with stdin still open, as clients that never close it
+    /// after `exit` do.
+    pub fn wait_exit_stdin_open(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server did not exit with stdin open");
             }
             thread::sleep(Duration::from_millis(10));
         }

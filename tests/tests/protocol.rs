@@ -198,6 +198,31 @@ fn shutdown_then_exit_is_clean() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// A client that asks for dynamic watcher registration and never answers the server's `client/registerCapability`
+/// request, then sends `shutdown` and `exit` without closing stdin (as VS Code's protocol library may): the
+/// unanswered request must not keep the process alive.
+#[test]
+fn exit_ends_the_process_even_with_a_server_request_unanswered() {
+    let mut c = Client::start_with(json!({
+        "capabilities": {
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+            "window": { "workDoneProgress": true }
+        }
+    }));
+    // The registration request is on its way; it is deliberately never answered.
+    let shutdown = c.send_request("shutdown", Value::Null);
+    let (mut answered, mut registration) = (false, false);
+    while !(answered && registration) {
+        let msg = c
+            .recv_unanswered(TIMEOUT)
+            .expect("no shutdown answer or registration request");
+        answered |= msg["id"] == json!(shutdown) && msg.get("method").is_none();
+        registration |= msg["method"] == "client/registerCapability";
+    }
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit_stdin_open().code(), Some(0));
+}
+
 #[test]
 fn exit_without_shutdown_exits_with_1() {
     let mut c = Client::start();

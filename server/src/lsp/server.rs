@@ -663,6 +663,9 @@ impl LanguageServer for Backend {
     }
 }
 
+/// How long in-flight handlers may still run once the input has ended (after `exit` or end of input).
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Serves LSP over stdin/stdout until `exit` or end of input. Returns the process exit code: 1 when `exit`
 /// arrives without a prior `shutdown`, 0 otherwise.
 pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
@@ -687,10 +690,24 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
         builder = builder.custom_method("amplify/debugPanic", Backend::debug_panic);
     }
     let (service, socket) = builder.finish();
-    Server::new(from_client, to_stdout, socket)
-        .serve(panics::CatchPanics(service))
-        .await;
-    // Serving ended (`exit` or end of input): stop reading, and let everything answered reach stdout.
+    let mut serve =
+        Box::pin(Server::new(from_client, to_stdout, socket).serve(panics::CatchPanics(service)));
+    let mut pump = pump;
+    tokio::select! {
+        _ = &mut serve => {}
+        _ = &mut pump => {
+            // The input is over (`exit` or end of input). The protocol library waits for every handler to
+            // finish, and a handler waiting on a request to the client (a watcher registration, a progress
+            // token) would wait forever once nobody reads the answers. Give the handlers a moment to finish
+            // what they answer, then stop regardless.
+            if tokio::time::timeout(EXIT_GRACE, &mut serve).await.is_err() {
+                tracing::debug!("handlers still waiting on the client at exit; stopping anyway");
+            }
+        }
+    }
+    // Serving ended: stop reading, close the library's output (dropping it ends the output task once all it
+    // wrote is flushed), and let everything answered reach stdout.
+    drop(serve);
     pump.abort();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), output).await;
     if eof.load(Ordering::SeqCst) || shutdown.load(Ordering::SeqCst) {
