@@ -12,6 +12,9 @@
 //!   near the start, middle and end of the file;
 //! - `keystroke_{start,middle,end}`: the same insertion through the server's `didChange` path: apply it to
 //!   the document (rope, incremental reparse), re-index the file, compute its diagnostics;
+//! - `ts_reparse_typing`, `keystroke_typing`: the same pair in the middle of typing a new model (the file has
+//!   an unclosed `.model({`, as it has most of the time while someone types), where tree-sitter's error
+//!   recovery makes the reparse itself far more expensive;
 //! - `completion`: completion at a deep position (`allow.|` inside a model's authorization callback), as
 //!   the server answers it (project facts, completion; the version's file model is already built, as it is
 //!   once its diagnostics are out);
@@ -120,6 +123,41 @@ fn did_change(
     diagnostics(index, path, doc, opts)
 }
 
+/// The typing scenario: the document with `url: a.ur` of a new model typed into the middle of the schema, and
+/// the insertion of the next character (`l`).
+struct Typing {
+    doc: Document,
+    tree: Tree,
+    change: Change,
+    edit: InputEdit,
+    new_text: String,
+}
+
+impl Typing {
+    fn new(input: &Input) -> Typing {
+        let (text, at) = gen::typing_state(&input.text, "url: a.ur").expect("typing state");
+        let doc = Document::new(
+            &input.uri,
+            Some(Lang::TypeScript),
+            1,
+            text.clone(),
+            MAX_SIZE,
+        );
+        let tree = parser().parse(&text, None).expect("parse");
+        let (mut change, mut edit, _) = insertion(&doc, at);
+        change.text = "l".to_string();
+        edit.new_end_byte = at + 1;
+        let new_text = format!("{}l{}", &text[..at], &text[at..]);
+        Typing {
+            doc,
+            tree,
+            change,
+            edit,
+            new_text,
+        }
+    }
+}
+
 /// A one-character insertion at `offset`: the protocol change and tree-sitter's edit.
 fn insertion(doc: &Document, offset: usize) -> (Change, InputEdit, String) {
     let snap = doc.snapshot();
@@ -226,6 +264,29 @@ fn bench_size(c: &mut Criterion, size: Size) {
             )
         });
     }
+    // Mid-typing: a model half typed into the middle of the schema (`.model({` unclosed), the next character.
+    let typing = Typing::new(&input);
+    g.bench_function("ts_reparse_typing", |b| {
+        b.iter_batched(
+            || {
+                let mut t = typing.tree.clone();
+                t.edit(&typing.edit);
+                t
+            },
+            |old| p.parse(black_box(&typing.new_text), Some(&old)),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("keystroke_typing", |b| {
+        b.iter_batched(
+            || typing.doc.clone(),
+            |mut doc| {
+                let n = did_change(&input.index, &input.path, &mut doc, &typing.change, &opts);
+                (doc, n)
+            },
+            BatchSize::SmallInput,
+        )
+    });
     // Leave the index as `didOpen` left it.
     reindex(&input.index, &input.path, &input.doc);
 
@@ -261,7 +322,8 @@ fn bench_size(c: &mut Criterion, size: Size) {
 /// `AMPLIFY_BENCH_COUNT=<size>/<op>:<n>` runs one operation `n` times and nothing else, for instruction
 /// counts that machine load does not disturb: compare `perf stat -e instructions:u` (or
 /// `valgrind --tool=callgrind`) of `n` = 0 and `n` > 0. Operations: `file_model`, `diagnostics`,
-/// `keystroke_middle`, `full_analysis`, `ts_reparse_middle`, `completion`, `hover`.
+/// `keystroke_middle`, `ts_reparse_middle`, `keystroke_typing`, `ts_reparse_typing`, `full_analysis`,
+/// `completion`, `hover`.
 fn count_mode(spec: &str) {
     let (what, n) = spec.split_once(':').unwrap_or((spec, "1"));
     let n: usize = n.parse().expect("AMPLIFY_BENCH_COUNT: <size>/<op>:<n>");
@@ -279,6 +341,7 @@ fn count_mode(spec: &str) {
     let mut p = parser();
     let tree = p.parse(&input.text, None).expect("parse");
     let copts = completion::CompletionOptions::default();
+    let typing = Typing::new(&input);
     for _ in 0..n {
         match op {
             "file_model" => drop(black_box(analysis::file_model(&snap))),
@@ -310,6 +373,21 @@ fn count_mode(spec: &str) {
                 let mut old = tree.clone();
                 old.edit(&edit);
                 drop(black_box(p.parse(&new_text, Some(&old))));
+            }
+            "ts_reparse_typing" => {
+                let mut old = typing.tree.clone();
+                old.edit(&typing.edit);
+                drop(black_box(p.parse(&typing.new_text, Some(&old))));
+            }
+            "keystroke_typing" => {
+                let mut doc = typing.doc.clone();
+                black_box(did_change(
+                    &input.index,
+                    &input.path,
+                    &mut doc,
+                    &typing.change,
+                    &opts,
+                ));
             }
             "completion" => {
                 let at = offset_of(&input.text, "allow.", 0.5, "allow.".len());
@@ -403,6 +481,8 @@ fn summary(since: SystemTime) {
         "keystroke_middle",
         "ts_reparse_end",
         "keystroke_end",
+        "ts_reparse_typing",
+        "keystroke_typing",
         "completion",
         "hover",
     ]
@@ -411,7 +491,10 @@ fn summary(since: SystemTime) {
     .chain(
         POSITIONS
             .iter()
-            .map(|(p, _)| format!("keystroke_{p} / ts_reparse_{p}")),
+            .map(|(p, _)| format!("keystroke_{p} / ts_reparse_{p}"))
+            .chain(std::iter::once(
+                "keystroke_typing / ts_reparse_typing".to_string(),
+            )),
     )
     .chain(std::iter::once("full_analysis / ts_parse_full".to_string()))
     .collect();

@@ -523,25 +523,6 @@ struct Run {
     bytes: usize,
 }
 
-/// The model typed into the schema, with `indent` spaces before its name.
-fn typed_model(indent: usize) -> String {
-    let i0 = " ".repeat(indent);
-    let i1 = " ".repeat(indent + 2);
-    let i2 = " ".repeat(indent + 4);
-    format!(
-        "{i0}Bookmark: a\n\
-         {i1}.model({{\n\
-         {i2}url: a.url().required(),\n\
-         {i2}title: a.string(),\n\
-         {i2}tags: a.string().array(),\n\
-         {i2}rating: a.integer().validate((v) => v.gte(0).lte(5)),\n\
-         {i2}visibility: a.enum(['PRIVATE', 'SHARED']),\n\
-         {i1}}})\n\
-         {i1}.secondaryIndexes((index) => [index('url')])\n\
-         {i1}.authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n\n"
-    )
-}
-
 /// Splits typed text into keystrokes: one character each, except that a newline carries the next line's
 /// indentation (editors auto-indent).
 fn keystrokes(text: &str) -> Vec<&str> {
@@ -559,30 +540,6 @@ fn keystrokes(text: &str) -> Vec<&str> {
         i = j;
     }
     out
-}
-
-/// Where to type the new model: the start of a model's line (`    Name: a`) at or after the middle of the
-/// file (else the last one before), and that line's indentation.
-fn insertion_point(text: &str) -> Option<(usize, usize)> {
-    let mut starts = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_end();
-        let indent = t.len() - t.trim_start().len();
-        let is_model_line = t.trim_start().strip_suffix(": a").is_some_and(|k| {
-            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-        if indent >= 2 && is_model_line {
-            starts.push((offset, indent));
-        }
-        offset += line.len();
-    }
-    let mid = text.len() / 2;
-    starts
-        .iter()
-        .copied()
-        .find(|&(o, _)| o >= mid)
-        .or_else(|| starts.last().copied())
 }
 
 /// A word of a finished line to hover over: the member after the last `a.`, else the line's first word.
@@ -655,9 +612,9 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
 
     // 3. Type a model into the schema, then delete it.
     let (at_offset, indent) =
-        insertion_point(&data_text).ok_or_else(|| io("no model line to type before"))?;
+        gen::insertion_point(&data_text).ok_or_else(|| io("no model line to type before"))?;
     let start = Pos::of(&data_text, at_offset);
-    let model = typed_model(indent);
+    let model = gen::typed_model(indent);
     let keys = keystrokes(&model);
     let mut version = 1i64;
     let mut typed = 0usize; // bytes of `model` typed so far
