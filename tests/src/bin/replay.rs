@@ -16,12 +16,16 @@
 //!    its indentation, as editors auto-indent), requesting completion right after every `.` and `'` (without
 //!    waiting for the diagnostics first, as editors do with trigger characters) and hovering over a word of
 //!    each finished line; then deletes it again with backspaces; each keystroke waits for the
-//!    `publishDiagnostics` of its version (keystroke → diagnostics latency);
+//!    `publishDiagnostics` of its version (keystroke → diagnostics latency); afterwards, in this process, times
+//!    tree-sitter's own incremental reparse of the same keystrokes, the anchor they are compared with;
 //! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
 //!    publications than changes) and never publishes a version older than one already published;
 //! 6. reads the server's peak RSS (`VmHWM` of `/proc/<pid>/status`) and CPU time, then shuts it down.
+//!
+//! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency and tree-sitter's reparse time (a
+//! tab-separated table, the last run's), to see which keystrokes cost what.
 //!
 //! The client is deliberately light (its own framing, a reader thread that timestamps each message as soon
 //! as its last byte is read), so the latencies are the server's plus two pipe hops.
@@ -501,6 +505,8 @@ impl Pos {
 #[derive(Default)]
 struct Run {
     keystrokes: Vec<Duration>,
+    /// tree-sitter's own incremental reparse of each of those keystrokes, in this process.
+    reparses: Vec<Duration>,
     completions: Vec<Duration>,
     hovers: Vec<Duration>,
     storage_keystrokes: Vec<Duration>,
@@ -540,6 +546,74 @@ fn keystrokes(text: &str) -> Vec<&str> {
         i = j;
     }
     out
+}
+
+/// tree-sitter alone, the anchor: its incremental reparse of the same keystrokes as step 3 (typing `keys` at
+/// `at`, then deleting them again), each from the edited previous tree, timed around `Parser::parse` only.
+fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<Duration>> {
+    use tree_sitter::{InputEdit, Parser, Point};
+    fn point(text: &str, offset: usize) -> Point {
+        let before = &text.as_bytes()[..offset];
+        let row = before.iter().filter(|&&b| b == b'\n').count();
+        let column = offset
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        Point { row, column }
+    }
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .map_err(|e| io(&format!("grammar: {e}")))?;
+    let mut text = text.to_string();
+    let mut tree = parser
+        .parse(&text, None)
+        .ok_or_else(|| io("tree-sitter parse failed"))?;
+    let mut out = Vec::with_capacity(keys.len() * 2);
+    let mut steps: Vec<(usize, &str, bool)> = Vec::new(); // (offset, key, insert?)
+    let mut off = at;
+    for key in keys {
+        steps.push((off, key, true));
+        off += key.len();
+    }
+    for key in keys.iter().rev() {
+        off -= key.len();
+        steps.push((off, key, false));
+    }
+    for (offset, key, insert) in steps {
+        let start_position = point(&text, offset);
+        let edit = if insert {
+            text.insert_str(offset, key);
+            InputEdit {
+                start_byte: offset,
+                old_end_byte: offset,
+                new_end_byte: offset + key.len(),
+                start_position,
+                old_end_position: start_position,
+                new_end_position: point(&text, offset + key.len()),
+            }
+        } else {
+            let old_end_position = point(&text, offset + key.len());
+            text.replace_range(offset..offset + key.len(), "");
+            InputEdit {
+                start_byte: offset,
+                old_end_byte: offset + key.len(),
+                new_end_byte: offset,
+                start_position,
+                old_end_position,
+                new_end_position: start_position,
+            }
+        };
+        tree.edit(&edit);
+        let t = Instant::now();
+        let next = parser
+            .parse(&text, Some(&tree))
+            .ok_or_else(|| io("tree-sitter reparse failed"))?;
+        out.push(t.elapsed());
+        tree = next;
+    }
+    Ok(out)
 }
 
 /// A word of a finished line to hover over: the member after the last `a.`, else the line's first word.
@@ -685,6 +759,19 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         run.keystrokes.push(got - sent);
     }
     c.drain(Duration::from_millis(20))?;
+    run.reparses = reparse_times(&data_text, at_offset, &keys)?;
+    if let Some(file) = std::env::var_os("REPLAY_DUMP") {
+        // One line per keystroke of step 3: its latency and tree-sitter's reparse of it, in milliseconds.
+        let mut out = String::from("keystroke\tlatency_ms\treparse_ms\n");
+        for (i, (k, r)) in run.keystrokes.iter().zip(&run.reparses).enumerate() {
+            out.push_str(&format!(
+                "{i}\t{:.3}\t{:.3}\n",
+                k.as_secs_f64() * 1e3,
+                r.as_secs_f64() * 1e3
+            ));
+        }
+        std::fs::write(file, out)?;
+    }
 
     // 4. Type inside a storage path; the data schema must not be re-analysed.
     let storage_uri = file_uri(&root.join(gen::STORAGE_FILE));
@@ -810,6 +897,7 @@ struct Summary {
     bytes: usize,
     keystrokes: usize,
     key: [f64; 3],
+    reparse: [f64; 3],
     completion: [f64; 2],
     hover: [f64; 2],
     storage_key: [f64; 2],
@@ -833,6 +921,7 @@ impl Summary {
             bytes: runs.first().map_or(0, |r| r.bytes),
             keystrokes: runs.first().map_or(0, |r| r.keystrokes.len()),
             key: [50.0, 95.0, 99.0].map(|p| med(&|r| percentile(&r.keystrokes, p))),
+            reparse: [50.0, 95.0, 99.0].map(|p| med(&|r| percentile(&r.reparses, p))),
             completion: [50.0, 95.0].map(|p| med(&|r| percentile(&r.completions, p))),
             hover: [50.0, 95.0].map(|p| med(&|r| percentile(&r.hovers, p))),
             storage_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.storage_keystrokes, p))),
@@ -872,6 +961,28 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("keystroke → diagnostics p50", &|s| f3(s.key[0]));
     row("keystroke → diagnostics p95", &|s| f3(s.key[1]));
     row("keystroke → diagnostics p99", &|s| f3(s.key[2]));
+    row("tree-sitter alone, same keystrokes p50 / p95 / p99", &|s| {
+        format!(
+            "{} / {} / {}",
+            f3(s.reparse[0]),
+            f3(s.reparse[1]),
+            f3(s.reparse[2])
+        )
+    });
+    row("keystroke ÷ tree-sitter reparse at p50 / p95", &|s| {
+        let r = |a: f64, b: f64| {
+            if b > 0.0 {
+                format!("{:.1}×", a / b)
+            } else {
+                "-".into()
+            }
+        };
+        format!(
+            "{} / {}",
+            r(s.key[0], s.reparse[0]),
+            r(s.key[1], s.reparse[1])
+        )
+    });
     row("completion p50", &|s| f3(s.completion[0]));
     row("completion p95", &|s| f3(s.completion[1]));
     row("hover p50", &|s| f3(s.hover[0]));
