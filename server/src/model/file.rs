@@ -1,8 +1,10 @@
 //! What one file says, as plain data: its Amplify factory calls, imports and top-level bindings.
 
+use std::sync::Arc;
+
 use tree_sitter::{Node, Tree};
 
-use super::value::{lower, Kind, Value};
+use super::value::{lower, lower_cached, Kind, LowerCache, Value};
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
@@ -101,6 +103,9 @@ pub struct FileModel {
     pub defines: Vec<Define>,
     pub imports: Vec<Import>,
     pub bindings: Vec<Binding>,
+    /// The lowered entries of this version, for [`FileModel::build_incremental`] of the next one (empty when
+    /// built with [`FileModel::build`]).
+    pub lowered: Arc<LowerCache>,
 }
 
 // The three finders below look for the patterns of `queries/calls.scm`, `queries/imports.scm` and
@@ -205,9 +210,31 @@ fn top_level_bindings<'t>(root: Node<'t>) -> Vec<(Node<'t>, Node<'t>, bool)> {
 }
 
 impl FileModel {
-    pub fn build(tree: &Tree, src: &str, _lang: Lang) -> FileModel {
+    pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {
+        Self::build_from(tree, src, lang, None)
+    }
+
+    /// Builds the model of a new version of a file, reusing what an earlier version lowered (`prev`, its
+    /// model's [`FileModel::lowered`]) from text that has not changed, and keeping this version's entries for
+    /// the next one. The result equals [`FileModel::build`]'s, apart from `lowered`.
+    pub fn build_incremental(
+        tree: &Tree,
+        src: &str,
+        lang: Lang,
+        prev: Option<&LowerCache>,
+    ) -> FileModel {
+        let empty = LowerCache::default();
+        Self::build_from(tree, src, lang, Some(prev.unwrap_or(&empty)))
+    }
+
+    fn build_from(tree: &Tree, src: &str, _lang: Lang, prev: Option<&LowerCache>) -> FileModel {
         let root = tree.root_node();
         let mut model = FileModel::default();
+        let mut next = prev.map(LowerCache::after).unwrap_or_default();
+        let mut lower = |node: Node, src: &str| match prev {
+            Some(prev) => lower_cached(node, src, Some(prev), &mut next),
+            None => lower(node, src),
+        };
 
         // Factory calls.
         for (call, callee, args) in factory_calls(root, src) {
@@ -323,6 +350,10 @@ impl FileModel {
                 define,
             });
         }
+        if let Some(prev) = prev {
+            next.carry_over(prev);
+        }
+        model.lowered = Arc::new(next);
         model
     }
 
@@ -501,5 +532,60 @@ export const data = defineData({ schema });
         let resolved = m.resolve(arg.field("schema").expect("schema prop"));
         assert!(matches!(resolved.kind, Kind::Call { .. }));
         assert_eq!(m.binding("sayHello").and_then(|b| b.define), Some(0));
+    }
+
+    /// A schema of `n` models, each long enough to be cached.
+    fn schema_src(names: &[&str]) -> String {
+        let mut s = String::from(
+            "import { a, defineData } from '@aws-amplify/backend';\n\nconst schema = a.schema({\n",
+        );
+        for n in names {
+            s.push_str(&format!(
+                "  {n}: a\n    .model({{\n      title: a.string().required(),\n      body: a.string(),\n      \
+                 rating: a.integer(),\n      tags: a.string().array(),\n      ownerId: a.id(),\n    }})\n    \
+                 .secondaryIndexes((index) => [index('title')])\n    \
+                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
+            ));
+        }
+        s.push_str("});\n\nexport const data = defineData({ schema });\n");
+        s
+    }
+
+    fn same(a: &FileModel, b: &FileModel) -> bool {
+        format!("{:?}{:?}{:?}", a.defines, a.imports, a.bindings)
+            == format!("{:?}{:?}{:?}", b.defines, b.imports, b.bindings)
+    }
+
+    #[test]
+    fn incremental_build_equals_a_fresh_build_and_reuses_untouched_models() {
+        let versions = [
+            schema_src(&["Post", "Comment", "Tag", "Author", "Blog"]),
+            // a character typed inside one model
+            schema_src(&["Post", "Comment", "Tags", "Author", "Blog"]),
+            // a model inserted before the others: every later entry moves
+            schema_src(&["Draft", "Post", "Comment", "Tags", "Author", "Blog"]),
+            // a syntax error in the middle (an unclosed call), then fixed again
+            schema_src(&["Draft", "Post", "Comment", "Tags", "Author", "Blog"]).replacen(
+                "rating: a.integer(),",
+                "rating: a.integer(,",
+                1,
+            ),
+            schema_src(&["Draft", "Post", "Comment", "Tags", "Author", "Blog"]),
+            // models deleted
+            schema_src(&["Post", "Blog"]),
+        ];
+        let mut prev: Option<Arc<LowerCache>> = None;
+        let mut reused = Vec::new();
+        for (i, src) in versions.iter().enumerate() {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let fresh = FileModel::build(&tree, src, Lang::TypeScript);
+            let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
+            assert!(same(&fresh, &inc), "version {i} differs from a fresh build");
+            reused.push(inc.lowered.reused());
+            prev = Some(inc.lowered.clone());
+        }
+        // v1 reuses the 4 untouched models; v2 the 5 that moved; v3 none (the error hides the schema from the
+        // lowering); v4 all 6, kept through v3 unused; v5 the 2 that remain.
+        assert_eq!(reused, vec![0, 4, 5, 0, 6, 2], "reuse per version");
     }
 }

@@ -2,7 +2,9 @@
 //! literals, arrays, calls and callbacks. Lowering is bounded in depth, so hostile nesting cannot overflow
 //! the stack; whatever is too deep or not understood becomes [`Kind::Other`] and is never guessed at.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::Node;
 
@@ -295,10 +297,177 @@ fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
 
 /// Lowers an expression node into a [`Value`].
 pub fn lower(node: Node, src: &str) -> Value {
-    lower_at(node, src, 0)
+    let mut cx = Lowering {
+        src,
+        prev: None,
+        next: None,
+    };
+    lower_at(node, &mut cx, 0)
 }
 
-fn lower_at(node: Node, src: &str, depth: usize) -> Value {
+/// Like [`lower`], reusing the entries of `prev` (the cache of an earlier version of the same file) whose text
+/// has not changed, and recording this version's entries in `next`.
+pub fn lower_cached(
+    node: Node,
+    src: &str,
+    prev: Option<&LowerCache>,
+    next: &mut LowerCache,
+) -> Value {
+    let mut cx = Lowering {
+        src,
+        prev,
+        next: Some(std::mem::take(next)),
+    };
+    let v = lower_at(node, &mut cx, 0);
+    if let Some(n) = cx.next {
+        *next = n;
+    }
+    v
+}
+
+/// Object entries at least this long (in bytes) are cached by their text: in a schema, one per model.
+const CACHED_ENTRY_LEN: usize = 256;
+
+/// Lowered object entries (`key: value` pairs) of one version of a file, by their text, so the next version
+/// re-lowers only the entries an edit touched. Lowering walks tree-sitter nodes, most of the cost of a
+/// keystroke in a long schema; a cached entry is cloned and moved to its new offset instead.
+#[derive(Default)]
+pub struct LowerCache {
+    /// (hash of the entry's text, its length, the lowering depth) -> (its start offset, the lowered entry).
+    entries: HashMap<CacheKey, (u32, Arc<(usize, Prop)>)>,
+    /// Counts versions; each entry records the generation that last used it.
+    generation: u32,
+    /// How many of the entries were taken from the earlier version's cache.
+    reused: usize,
+}
+
+/// (hash of an entry's text, its length, the lowering depth).
+type CacheKey = (u64, usize, usize);
+
+/// How many versions an entry is kept without being used: a syntax error can hide the whole schema from the
+/// lowering for a few keystrokes, and the models are all still there once it is fixed.
+const KEEP_UNUSED: u32 = 16;
+
+impl LowerCache {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// How many entries this version reused from the earlier one.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// The empty cache of the version after `prev`.
+    pub fn after(prev: &LowerCache) -> LowerCache {
+        LowerCache {
+            generation: prev.generation.wrapping_add(1),
+            ..LowerCache::default()
+        }
+    }
+
+    /// Keeps the entries of `prev` this version did not use, unless they have not been used for
+    /// [`KEEP_UNUSED`] versions.
+    pub fn carry_over(&mut self, prev: &LowerCache) {
+        for (k, (used, entry)) in &prev.entries {
+            if self.generation.wrapping_sub(*used) <= KEEP_UNUSED {
+                self.entries
+                    .entry(*k)
+                    .or_insert_with(|| (*used, entry.clone()));
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for LowerCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "LowerCache({} entries, {} reused)",
+            self.entries.len(),
+            self.reused
+        )
+    }
+}
+
+struct Lowering<'a> {
+    src: &'a str,
+    prev: Option<&'a LowerCache>,
+    /// `None` when not caching.
+    next: Option<LowerCache>,
+}
+
+impl Lowering<'_> {
+    /// The cache key of an entry node, when it is worth caching: long enough, and free of syntax errors (a
+    /// subtree with errors depends on how the parser recovered, not only on its text).
+    fn key(&self, node: Node, depth: usize) -> Option<CacheKey> {
+        self.next.as_ref()?;
+        let range = node.byte_range();
+        if range.len() < CACHED_ENTRY_LEN || node.has_error() {
+            return None;
+        }
+        let text = self.src.get(range.clone())?;
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        Some((h.finish(), range.len(), depth))
+    }
+}
+
+/// Moves every span of a lowered value by `delta` bytes.
+fn shift_value(v: &mut Value, delta: isize) {
+    shift_span(&mut v.span, delta);
+    match &mut v.kind {
+        Kind::Array(items) => items.iter_mut().for_each(|i| shift_value(i, delta)),
+        Kind::Object(props) => props.iter_mut().for_each(|p| shift_prop(p, delta)),
+        Kind::Func(f) => {
+            shift_span(&mut f.body_span, delta);
+            if let Some(b) = &mut f.body {
+                shift_value(b, delta);
+            }
+        }
+        Kind::Call {
+            callee,
+            args,
+            args_span,
+            ..
+        } => {
+            shift_value(callee, delta);
+            args.iter_mut().for_each(|a| shift_value(a, delta));
+            shift_span(args_span, delta);
+        }
+        Kind::Member {
+            object, prop_span, ..
+        } => {
+            shift_value(object, delta);
+            shift_span(prop_span, delta);
+        }
+        Kind::Spread(inner) => shift_value(inner, delta),
+        Kind::Str(_)
+        | Kind::Template
+        | Kind::Num(_)
+        | Kind::Bool(_)
+        | Kind::Null
+        | Kind::Undefined
+        | Kind::Ident(_)
+        | Kind::Other => {}
+    }
+}
+
+fn shift_prop(p: &mut Prop, delta: isize) {
+    shift_span(&mut p.key_span, delta);
+    shift_span(&mut p.span, delta);
+    shift_value(&mut p.value, delta);
+}
+
+fn shift_span(s: &mut Span, delta: isize) {
+    s.start = s.start.saturating_add_signed(delta);
+    s.end = s.end.saturating_add_signed(delta);
+}
+
+fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
+    let src = cx.src;
     let sp = span(node);
     if depth > MAX_DEPTH {
         return Value::other(sp);
@@ -346,7 +515,7 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
             Kind::Array(
                 node.named_children(&mut c)
                     .filter(|n| !n.is_extra())
-                    .map(|n| lower_at(n, src, d))
+                    .map(|n| lower_at(n, cx, d))
                     .collect(),
             )
         }
@@ -355,23 +524,23 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
             let props = node
                 .named_children(&mut c)
                 .filter(|n| !n.is_extra())
-                .filter_map(|n| lower_prop(n, src, d))
+                .filter_map(|n| lower_prop(n, cx, d))
                 .collect();
             Kind::Object(props)
         }
         "spread_element" => match node.named_child(0) {
-            Some(n) => Kind::Spread(Box::new(lower_at(n, src, d))),
+            Some(n) => Kind::Spread(Box::new(lower_at(n, cx, d))),
             None => Kind::Other,
         },
-        "arrow_function" | "function_expression" | "function" => lower_func(node, src, d),
-        "call_expression" => lower_call(node, src, d, "function", false),
-        "new_expression" => lower_call(node, src, d, "constructor", true),
+        "arrow_function" | "function_expression" | "function" => lower_func(node, cx, d),
+        "call_expression" => lower_call(node, cx, d, "function", false),
+        "new_expression" => lower_call(node, cx, d, "constructor", true),
         "member_expression" => {
             let object = field(node, "object");
             let prop = field(node, "property");
             match (object, prop) {
                 (Some(o), Some(p)) => Kind::Member {
-                    object: Box::new(lower_at(o, src, d)),
+                    object: Box::new(lower_at(o, cx, d)),
                     prop: text(p, src).to_string(),
                     prop_span: span(p),
                 },
@@ -390,7 +559,7 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
                 .find(|n| !n.kind().contains("type") && !n.is_extra());
             return match inner {
                 Some(n) => {
-                    let mut v = lower_at(n, src, d);
+                    let mut v = lower_at(n, cx, d);
                     if node.kind() == "parenthesized_expression" {
                         v.span = sp;
                     }
@@ -405,49 +574,62 @@ fn lower_at(node: Node, src: &str, depth: usize) -> Value {
 }
 
 /// `f(args)` or `new F(args)`.
-fn lower_call(node: Node, src: &str, depth: usize, callee_field: &str, is_new: bool) -> Kind {
+fn lower_call(
+    node: Node,
+    cx: &mut Lowering,
+    depth: usize,
+    callee_field: &str,
+    is_new: bool,
+) -> Kind {
     let sp = span(node);
     let Some(f) = field(node, callee_field) else {
         return Kind::Other;
     };
     let args = field(node, "arguments");
     Kind::Call {
-        callee: Box::new(lower_at(f, src, depth)),
-        args: args.map(|a| lower_args(a, src, depth)).unwrap_or_default(),
+        callee: Box::new(lower_at(f, cx, depth)),
+        args: args.map(|a| lower_args(a, cx, depth)).unwrap_or_default(),
         args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
         is_new,
     }
 }
 
-fn lower_args(node: Node, src: &str, depth: usize) -> Vec<Value> {
+fn lower_args(node: Node, cx: &mut Lowering, depth: usize) -> Vec<Value> {
     let mut c = node.walk();
     node.named_children(&mut c)
         .filter(|n| !n.is_extra())
-        .map(|n| lower_at(n, src, depth))
+        .map(|n| lower_at(n, cx, depth))
         .collect()
 }
 
-fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
+fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
+    let src = cx.src;
     let sp = span(node);
     match node.kind() {
         "pair" => {
-            let key = field(node, "key")?;
-            let value = field(node, "value");
-            let key_text = match key.kind() {
-                "property_identifier" | "identifier" => Some(text(key, src).to_string()),
-                "string" => Some(string_value(key, src)),
-                "number" => Some(text(key, src).to_string()),
-                _ => None,
-            };
-            Some(Prop {
-                key: key_text,
-                key_span: span(key),
-                value: value.map_or(Value::other(Span::new(sp.end, sp.end)), |v| {
-                    lower_at(v, src, depth)
-                }),
-                shorthand: false,
-                span: sp,
-            })
+            let cache_key = cx.key(node, depth);
+            if let Some(k) = cache_key {
+                let hit = cx
+                    .prev
+                    .and_then(|c| c.entries.get(&k))
+                    .map(|(_, e)| e.clone());
+                if let Some(hit) = hit {
+                    let mut prop = hit.1.clone();
+                    shift_prop(&mut prop, sp.start as isize - hit.0 as isize);
+                    if let Some(next) = cx.next.as_mut() {
+                        next.entries.insert(k, (next.generation, hit));
+                        next.reused += 1;
+                    }
+                    return Some(prop);
+                }
+            }
+            let prop = lower_pair(node, cx, depth, sp)?;
+            if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
+                let generation = next.generation;
+                next.entries
+                    .insert(k, (generation, Arc::new((sp.start, prop.clone()))));
+            }
+            Some(prop)
         }
         "shorthand_property_identifier" => {
             let t = text(node, src).to_string();
@@ -465,7 +647,7 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
         "spread_element" => Some(Prop {
             key: None,
             key_span: sp,
-            value: lower_at(node, src, depth),
+            value: lower_at(node, cx, depth),
             shorthand: false,
             span: sp,
         }),
@@ -475,7 +657,7 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
                 key: Some(text(name, src).to_string()),
                 key_span: span(name),
                 value: Value {
-                    kind: lower_func(node, src, depth),
+                    kind: lower_func(node, cx, depth),
                     span: sp,
                 },
                 shorthand: false,
@@ -486,7 +668,30 @@ fn lower_prop(node: Node, src: &str, depth: usize) -> Option<Prop> {
     }
 }
 
-fn lower_func(node: Node, src: &str, depth: usize) -> Kind {
+/// A `key: value` entry.
+fn lower_pair(node: Node, cx: &mut Lowering, depth: usize, sp: Span) -> Option<Prop> {
+    let src = cx.src;
+    let key = field(node, "key")?;
+    let value = field(node, "value");
+    let key_text = match key.kind() {
+        "property_identifier" | "identifier" => Some(text(key, src).to_string()),
+        "string" => Some(string_value(key, src)),
+        "number" => Some(text(key, src).to_string()),
+        _ => None,
+    };
+    Some(Prop {
+        key: key_text,
+        key_span: span(key),
+        value: value.map_or(Value::other(Span::new(sp.end, sp.end)), |v| {
+            lower_at(v, cx, depth)
+        }),
+        shorthand: false,
+        span: sp,
+    })
+}
+
+fn lower_func(node: Node, cx: &mut Lowering, depth: usize) -> Kind {
+    let src = cx.src;
     let mut params = Vec::new();
     if let Some(p) = field(node, "parameter") {
         params.push(text(p, src).to_string());
@@ -509,9 +714,9 @@ fn lower_func(node: Node, src: &str, depth: usize) -> Kind {
             .named_children(&mut c)
             .find(|n| n.kind() == "return_statement")
             .and_then(|r| r.named_child(0));
-        ret.map(|r| lower_at(r, src, depth))
+        ret.map(|r| lower_at(r, cx, depth))
     } else {
-        Some(lower_at(body, src, depth))
+        Some(lower_at(body, cx, depth))
     };
     let param_called = params
         .iter()

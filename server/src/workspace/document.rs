@@ -6,6 +6,7 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::model::file::FileModel;
+use crate::model::value::LowerCache;
 use crate::syntax::{self, Lang};
 use crate::text::{offset_at, Encoding, Pos};
 
@@ -40,6 +41,8 @@ pub struct Snapshot {
     pub too_large: bool,
     /// The file model of this version, built on first use and shared by every snapshot of the version.
     model: Arc<OnceLock<Option<Arc<FileModel>>>>,
+    /// What the latest earlier version whose model was built had lowered, reused by this version's build.
+    prev_lowered: Option<Arc<LowerCache>>,
 }
 
 impl Snapshot {
@@ -49,7 +52,12 @@ impl Snapshot {
         self.model
             .get_or_init(|| {
                 let (tree, lang) = (self.tree.as_ref()?, self.lang?);
-                Some(Arc::new(FileModel::build(tree, &self.text, lang)))
+                Some(Arc::new(FileModel::build_incremental(
+                    tree,
+                    &self.text,
+                    lang,
+                    self.prev_lowered.as_deref(),
+                )))
             })
             .clone()
     }
@@ -66,6 +74,7 @@ pub struct Document {
     amplify: bool,
     max_size: usize,
     model: Arc<OnceLock<Option<Arc<FileModel>>>>,
+    prev_lowered: Option<Arc<LowerCache>>,
 }
 
 impl Document {
@@ -86,6 +95,7 @@ impl Document {
             amplify: false,
             max_size,
             model: Arc::default(),
+            prev_lowered: None,
         };
         doc.refresh(false);
         doc
@@ -177,6 +187,9 @@ impl Document {
 
     /// Re-decides whether the document is ours and (re)parses it when it is.
     fn refresh(&mut self, incremental: bool) {
+        if let Some(Some(m)) = self.model.get() {
+            self.prev_lowered = Some(m.lowered.clone());
+        }
         self.model = Arc::default();
         let too_large = self.text.len() > self.max_size;
         self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);
@@ -204,6 +217,7 @@ impl Document {
             amplify: self.amplify,
             too_large: self.text.len() > self.max_size,
             model: self.model.clone(),
+            prev_lowered: self.prev_lowered.clone(),
         }
     }
 }
