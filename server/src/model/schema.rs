@@ -7,6 +7,9 @@
 //! a top-level `const` of the file, spreads, computed keys, block-bodied callbacks) is kept as "unknown" and
 //! marks its container incomplete, so that rules never guess.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
 use crate::model::value::{Chain, Kind, Link, Value};
@@ -29,6 +32,9 @@ pub struct Schema {
     /// Whether the schema is an `a.combine(...)`.
     pub combined: bool,
     pub span: Span,
+    /// Where the first type of each name is (part, index), built on first lookup: rules look names up for
+    /// every relationship and reference, and a schema can hold a thousand models.
+    pub by_name: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 /// One `a.schema({...})`.
@@ -451,7 +457,17 @@ impl Schema {
     }
     /// The type named `name` (the first one when several parts define it).
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
-        self.types().find(|t| t.name == name)
+        let index = self.by_name.get_or_init(|| {
+            let mut m = HashMap::new();
+            for (pi, part) in self.parts.iter().enumerate() {
+                for (ti, t) in part.types.iter().enumerate() {
+                    m.entry(t.name.clone()).or_insert((pi, ti));
+                }
+            }
+            m
+        });
+        let &(pi, ti) = index.get(name)?;
+        self.parts.get(pi)?.types.get(ti)
     }
     pub fn model(&self, name: &str) -> Option<&Model> {
         match &self.get(name)?.kind {
@@ -571,6 +587,7 @@ pub fn schema_of(file: &FileModel) -> Option<Schema> {
                 combined: true,
                 parts: renumber(parts),
                 span,
+                by_name: OnceLock::new(),
             }
         }
     };
@@ -659,6 +676,7 @@ impl<'f> Cx<'f> {
                 combine_complete: true,
                 combined: false,
                 span: v.span,
+                by_name: OnceLock::new(),
             }),
             "combine" => {
                 let items = first.args?.first().map(|a| self.resolve(a))?.as_array()?;
@@ -678,6 +696,7 @@ impl<'f> Cx<'f> {
                     combine_complete: complete,
                     combined: true,
                     span: v.span,
+                    by_name: OnceLock::new(),
                 })
             }
             _ => None,
