@@ -428,21 +428,11 @@ impl Client {
     /// Closes stdin and waits for the process to exit (at most TIMEOUT).
     pub fn wait_exit(&mut self) -> ExitStatus {
         self.stdin.take();
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("server did not exit");
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+        self.wait_exit_stdin_open()
     }
 
-    /// Waits for the process to exit (at most TIMEOUT) with stdin still open, as clients that never close it
-    /// after `exit` do.
+    /// Waits for the process to exit (at most TIMEOUT) without closing stdin first, as clients that never
+    /// close it after `exit` do.
     pub fn wait_exit_stdin_open(&mut self) -> ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
@@ -451,7 +441,12 @@ impl Client {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("server did not exit with stdin open");
+                let stdin = if self.stdin.is_some() {
+                    "open"
+                } else {
+                    "closed"
+                };
+                panic!("server did not exit (stdin {stdin})");
             }
             thread::sleep(Duration::from_millis(10));
         }
