@@ -223,6 +223,94 @@ fn exit_ends_the_process_even_with_a_server_request_unanswered() {
     assert_eq!(c.wait_exit_stdin_open().code(), Some(0));
 }
 
+/// A client that advertises workspace folders, dynamic watcher registration and progress, but never answers
+/// the server's requests: the server stops waiting after a few seconds, indexes the folders `initialize`
+/// named, and keeps serving meanwhile.
+#[test]
+fn unanswered_client_requests_do_not_stall_indexing() {
+    let mut c = Client::spawn(&[]);
+    c.write_file(
+        "amplify/auth/resource.ts",
+        "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });\n",
+    );
+    c.write_file(
+        "amplify/backend.ts",
+        "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\ndefineBackend({ auth });\n",
+    );
+    let root_uri = file_uri(c.root.path());
+    let init = c.send_request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": root_uri,
+            "workspaceFolders": [{ "uri": root_uri, "name": "test" }],
+            "capabilities": {
+                "workspace": {
+                    "workspaceFolders": true,
+                    "didChangeWatchedFiles": { "dynamicRegistration": true }
+                },
+                "window": { "workDoneProgress": true }
+            }
+        }),
+    );
+    loop {
+        let msg = c.recv_unanswered(TIMEOUT).expect("no initialize answer");
+        if msg["id"] == json!(init) && msg.get("method").is_none() {
+            break;
+        }
+    }
+    c.notify("initialized", json!({}));
+    // The server asks for the folders and registers its watchers; neither is answered.
+    let (mut folders_asked, mut registration) = (false, false);
+    while !(folders_asked && registration) {
+        let msg = c
+            .recv_unanswered(TIMEOUT)
+            .expect("the server asked nothing");
+        folders_asked |= msg["method"] == "workspace/workspaceFolders";
+        registration |= msg["method"] == "client/registerCapability";
+    }
+    // Meanwhile, requests are answered.
+    let uri = c.uri("amplify/backend.ts");
+    c.open_uri(
+        &uri,
+        "import { defineBackend } from '@aws-amplify/backend';\ndefineBackend({});\n",
+        1,
+    );
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 3 } }),
+    );
+    loop {
+        let msg = c.recv_unanswered(TIMEOUT).expect("no hover answer");
+        if msg["id"] == json!(hover) && msg.get("method").is_none() {
+            assert!(msg.get("error").is_none(), "{msg}");
+            break;
+        }
+    }
+    // After the time limit, the folders `initialize` named are indexed anyway.
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while !c
+        .stderr()
+        .contains("indexed 2 backend files in 1 workspace folders")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the workspace was never indexed:\n{}",
+            c.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let log = c.stderr();
+    assert!(
+        log.contains("did not answer the workspace folders request"),
+        "{log}"
+    );
+    assert!(
+        log.contains("did not answer the file watcher registration"),
+        "{log}"
+    );
+}
+
 #[test]
 fn exit_without_shutdown_exits_with_1() {
     let mut c = Client::start();

@@ -12,6 +12,7 @@ use tower_lsp_server::jsonrpc::{Error as RpcError, ErrorCode, Result as RpcResul
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
+use super::server::client_answer;
 use super::Backend;
 use crate::analysis::navigate::{self, clean, Project, ProjectFile, Target};
 use crate::analysis::symbols::{self, DocSymbol, SymKind};
@@ -499,15 +500,22 @@ async fn workspace_folders(b: &Backend) -> Vec<PathBuf> {
         .ok()
         .and_then(|c| c.workspace.as_ref().and_then(|w| w.workspace_folders))
         .unwrap_or(false);
-    if !supported {
-        return Vec::new();
-    }
-    match b.client.workspace_folders().await {
-        Ok(Some(folders)) => folders
+    let asked = if supported {
+        client_answer(
+            "the workspace folders request",
+            b.client.workspace_folders(),
+        )
+        .await
+    } else {
+        None
+    };
+    match asked {
+        Some(Some(folders)) => folders
             .iter()
             .filter_map(|f| uri_to_path(f.uri.as_str()))
             .collect(),
-        _ => Vec::new(),
+        // Not supported, not answered, or no folder open: the folders `initialize` named.
+        _ => b.init_folders.read().map(|f| f.clone()).unwrap_or_default(),
     }
 }
 
@@ -645,18 +653,20 @@ pub async fn index_workspace(b: &Backend) {
         .unwrap_or(false);
     let progress = if progress_supported && files.len() >= PROGRESS_THRESHOLD {
         let token = ProgressToken::String("amplify-lsp/index".to_string());
-        match b.client.create_work_done_progress(token.clone()).await {
-            Ok(()) => Some(
+        let created = client_answer(
+            "the progress token request",
+            b.client.create_work_done_progress(token.clone()),
+        )
+        .await;
+        match created {
+            Some(()) => Some(
                 b.client
                     .progress(token, "Indexing Amplify backend files")
                     .with_percentage(0)
                     .begin()
                     .await,
             ),
-            Err(e) => {
-                tracing::debug!("no progress token: {e}");
-                None
-            }
+            None => None,
         }
     } else {
         None

@@ -1,6 +1,7 @@
 //! The language server: state, capabilities, and one handler per LSP method.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -28,6 +29,8 @@ pub struct Backend {
     pub(crate) index: ProjectIndex,
     /// The client's capabilities, as sent in `initialize`.
     pub(crate) client_caps: RwLock<ClientCapabilities>,
+    /// The workspace folders (or root) sent in `initialize`: used when the client cannot list them later.
+    pub(crate) init_folders: RwLock<Vec<PathBuf>>,
     settings: RwLock<Settings>,
     encoding: AtomicU8,
     /// The client pulls diagnostics (`textDocument/diagnostic`), so we do not push them.
@@ -65,6 +68,7 @@ impl Backend {
             docs: DocumentStore::new(),
             index: ProjectIndex::new(),
             client_caps: RwLock::new(ClientCapabilities::default()),
+            init_folders: RwLock::default(),
             settings: RwLock::new(Settings::default()),
             encoding: AtomicU8::new(ENC_UTF16),
             pull_diagnostics: AtomicBool::new(false),
@@ -335,6 +339,9 @@ impl LanguageServer for Backend {
         if let Ok(mut caps) = self.client_caps.write() {
             *caps = params.capabilities.clone();
         }
+        if let Ok(mut folders) = self.init_folders.write() {
+            *folders = initial_folders(&params);
+        }
         let mut result = InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding,
@@ -383,7 +390,10 @@ impl LanguageServer for Backend {
             crate::VERSION,
             self.encoding()
         );
-        if self.watch_dynamic.load(Ordering::Relaxed) {
+        let register = async {
+            if !self.watch_dynamic.load(Ordering::Relaxed) {
+                return;
+            }
             let glob = |p: &str| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(p.to_string()),
                 kind: None,
@@ -399,11 +409,14 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(opts).ok(),
             };
-            if let Err(e) = self.client.register_capability(vec![reg]).await {
-                tracing::warn!("could not register file watchers: {e}");
-            }
-        }
-        super::nav::index_workspace(self).await;
+            client_answer(
+                "the file watcher registration",
+                self.client.register_capability(vec![reg]),
+            )
+            .await;
+        };
+        // Concurrently: indexing does not need the registration's answer, and must not wait for it.
+        tokio::join!(register, super::nav::index_workspace(self));
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -661,6 +674,49 @@ impl LanguageServer for Backend {
             }),
         ))
     }
+}
+
+/// How long the server waits for the client to answer one of its requests (a registration, a progress token,
+/// the workspace folders) before going on without the answer.
+pub(crate) const CLIENT_ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Waits for the client's answer to a request of ours, at most [`CLIENT_ANSWER_TIMEOUT`]: a client that never
+/// answers must not hold a handler (and one of the protocol library's concurrency slots) forever.
+pub(crate) async fn client_answer<T>(
+    what: &str,
+    request: impl std::future::Future<Output = RpcResult<T>>,
+) -> Option<T> {
+    match tokio::time::timeout(CLIENT_ANSWER_TIMEOUT, request).await {
+        Ok(Ok(answer)) => Some(answer),
+        Ok(Err(e)) => {
+            tracing::warn!("the client refused {what}: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(
+                "the client did not answer {what} within {} s; going on without it",
+                CLIENT_ANSWER_TIMEOUT.as_secs()
+            );
+            None
+        }
+    }
+}
+
+/// The folders of `initialize`: its workspace folders, else its root URI, else its root path.
+fn initial_folders(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = params.workspace_folders.as_ref().filter(|f| !f.is_empty()) {
+        return folders
+            .iter()
+            .filter_map(|f| analysis::uri_to_path(f.uri.as_str()))
+            .collect();
+    }
+    #[allow(deprecated)]
+    let root = params
+        .root_uri
+        .as_ref()
+        .and_then(|u| analysis::uri_to_path(u.as_str()))
+        .or_else(|| params.root_path.as_ref().map(PathBuf::from));
+    root.into_iter().collect()
 }
 
 /// How long in-flight handlers may still run once the input has ended (after `exit` or end of input).
