@@ -152,6 +152,7 @@ fn entry_only(name: &str, entry: &str) -> String {
 /// log, the test hooks, and (when available) a system call trace.
 struct Session {
     client: Client,
+    folder: PathBuf,
     root: PathBuf,
     outside: PathBuf,
     marks: PathBuf,
@@ -254,16 +255,26 @@ impl Session {
         if traced {
             env.push(("AMPLIFY_STRACE_OUT", trace_str.as_str()));
         }
-        let client = Client::start_env(&env, json!({}));
-        // The project lives in the client's workspace folder; "outside" is a sibling of the project.
-        let root = client.root.path().join("workspace");
-        let outside = client.root.path().join("outside");
+        // The project is the client's workspace folder; "outside" is a sibling of it, so outside the
+        // workspace. The server may look at their common parent `folder`, and nowhere else.
+        let folder = dirs.path().join("home");
+        let root = folder.join("workspace");
+        let outside = folder.join("outside");
         for d in [&root, &outside] {
             std::fs::create_dir_all(d).expect("mkdir");
         }
+        let root_uri = file_uri(&root);
+        let client = Client::start_env(
+            &env,
+            json!({
+                "rootUri": root_uri,
+                "workspaceFolders": [{ "uri": root_uri, "name": "workspace" }],
+            }),
+        );
         std::fs::write(outside.join("decoy.ts"), "export const handler = 1;\n").expect("decoy");
         Session {
             client,
+            folder,
             root,
             outside,
             marks,
@@ -535,7 +546,7 @@ fn planted_secrets_never_appear_in_any_output_and_nothing_outside_is_touched() {
     assert_eq!(snapshot(&s.root), before, "the workspace changed");
     assert_eq!(snapshot(&s.outside), outside_before, "the outside changed");
     match &s.trace {
-        Some(trace) => check_trace(trace, s.client.root.path(), &s.outside),
+        Some(trace) => check_trace(trace, &s.folder, &s.outside),
         None => eprintln!("strace not available: system calls not checked"),
     }
 }
