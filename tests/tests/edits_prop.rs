@@ -127,17 +127,24 @@ fn run(ops: &[Vec<EditOp>], enc: Encoding) -> Result<(), TestCaseError> {
             reference.edit(&edit);
             expected.replace_range(a..b, &op.insert);
         }
-        reference = parse(&expected, Lang::TypeScript, Some(&reference)).expect("parse");
+        let next = parse(&expected, Lang::TypeScript, Some(&reference));
         doc.apply(n as i32 + 2, &changes, enc)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(doc.text(), expected.as_str());
-        let tree = doc.tree().expect("tree");
+        // tree-sitter's error recovery can run away on some texts; the parse is then abandoned within its
+        // budget (`syntax::parse_budget`) and there is no tree to compare. The text must still be right (above).
+        let (Some(next), Some(tree)) = (next, doc.tree()) else {
+            return Ok(());
+        };
+        reference = next;
         prop_assert_eq!(tree.root_node().end_byte(), expected.len());
         // Identical to the independently maintained incremental tree, node for node (kinds and byte ranges).
         prop_assert_eq!(outline(tree), outline(&reference));
         // And identical to a fresh parse whenever the text is free of syntax errors. (With errors,
         // tree-sitter's error recovery may legitimately pick a different recovery incrementally.)
-        let fresh = parse(&expected, Lang::TypeScript, None).expect("parse");
+        let Some(fresh) = parse(&expected, Lang::TypeScript, None) else {
+            return Ok(());
+        };
         if !fresh.root_node().has_error() {
             prop_assert_eq!(outline(tree), outline(&fresh));
         }

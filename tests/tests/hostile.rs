@@ -792,3 +792,35 @@ fn a_panic_while_analysing_a_notification_is_contained() {
     );
     assert_serving(&mut c);
 }
+
+/// A short text on which tree-sitter's error recovery runs away (minutes, gigabytes): the server abandons the
+/// parse within its budget, says the file was not checked, keeps serving, and checks the file again once an
+/// edit makes it parse.
+#[test]
+fn a_runaway_parse_is_abandoned_and_reported() {
+    let bytes = std::fs::read(repo_root().join("tests/fixtures/crashers/parse-explosion.data.ts"))
+        .expect("crasher fixture");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut c = Client::start();
+    let uri = c.open("amplify/data/resource.ts", &text);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert_eq!(
+        Client::codes(&diags),
+        ["syntax/parse-abandoned"],
+        "{diags:?}"
+    );
+    assert!(c.stderr().contains("gave up parsing"), "{}", c.stderr());
+    assert_serving(&mut c);
+    // A full replacement that parses: checked again, the notice is gone.
+    c.change(&uri, 2, json!([{ "text": STORAGE }]));
+    let diags = c.diagnostics(&uri, Some(2));
+    let codes = Client::codes(&diags);
+    assert!(
+        !codes.contains(&"syntax/parse-abandoned".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"storage/path-wildcard".to_string()),
+        "{codes:?}"
+    );
+}

@@ -74,6 +74,31 @@ pub fn diagnostics(snap: &Snapshot, project: &ProjectFacts, opts: &Options) -> V
     }
 }
 
+/// The code of the notice for a file the parser gave up on.
+pub const PARSE_ABANDONED: &str = "syntax/parse-abandoned";
+
+/// For an Amplify file that should have been parsed but was not (tree-sitter's error recovery ran past its
+/// budget, see [`crate::syntax::parse_budget`]): one finding at the top of the file, so that an empty list of
+/// diagnostics is not mistaken for a clean file. The file certainly has syntax errors, so it is an error where
+/// syntax errors are reported (`check`, or the `syntaxErrors` setting), else a warning.
+pub fn unparsed_notice(snap: &Snapshot, opts: &Options) -> Option<Diagnostic> {
+    if !snap.amplify || snap.too_large || snap.lang.is_none() || snap.tree.is_some() {
+        return None;
+    }
+    Some(Diagnostic::new(
+        Span::new(0, 0),
+        if opts.syntax_errors {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        PARSE_ABANDONED,
+        "this file was not checked: the TypeScript parser could not recover from its syntax errors in time. \
+         Look for an unclosed bracket, string or comment near the last change"
+            .to_string(),
+    ))
+}
+
 /// The file model of an analysable snapshot.
 pub fn file_model(snap: &Snapshot) -> Option<FileModel> {
     let (Some(tree), Some(lang)) = (snap.tree.as_ref(), snap.lang) else {

@@ -88,6 +88,14 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
             continue;
         }
         let Some(file) = analysis::file_model(&snapshot) else {
+            // not parsed: say so rather than report the file clean
+            if let Some(notice) = analysis::diagnostics::unparsed_notice(&snapshot, opts) {
+                reports.push(FileReport {
+                    path: path.clone(),
+                    snapshot,
+                    diagnostics: vec![notice],
+                });
+            }
             continue;
         };
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());

@@ -139,7 +139,10 @@ impl Backend {
             }
             // built once per version, shared with `reindex`, completion and hover
             let Some(file) = snap.file_model() else {
-                return Vec::new();
+                return analysis::diagnostics::unparsed_notice(snap, &opts)
+                    .iter()
+                    .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
+                    .collect();
             };
             let path = analysis::uri_to_path(&snap.uri);
             let facts = self.index.facts(path.as_deref(), None);

@@ -5,7 +5,10 @@ mod queries;
 pub use queries::{queries, Queries};
 
 use std::cell::RefCell;
-use tree_sitter::{Language, Node, Parser, Point, Tree};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Point, Tree};
 
 use crate::text::Span;
 
@@ -50,8 +53,16 @@ thread_local! {
     static PARSERS: RefCell<[Option<Parser>; 2]> = const { RefCell::new([None, None]) };
 }
 
+/// How long one parse may take: a base, plus time in proportion to the text (a normal full parse runs at
+/// about 3 MB/s here). tree-sitter's error recovery can explode on some short inputs (a 313-byte file of
+/// half-typed code once took minutes and gigabytes); past this budget the parse is abandoned.
+pub fn parse_budget(len: usize) -> Duration {
+    Duration::from_millis(250 + (len / 512) as u64)
+}
+
 /// Parses `text`, reusing `old` (already `edit`ed to match `text`) for an incremental reparse.
-/// Returns `None` only if tree-sitter gives up, which it does not without a timeout or cancellation.
+/// Returns `None` when tree-sitter gives up: here, only when the parse exceeds [`parse_budget`]; the caller
+/// then treats the text as unparsed (nothing is analysed until a later edit parses again).
 pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
@@ -61,7 +72,33 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
             p.set_language(&lang.language()).ok()?;
             *slot = Some(p);
         }
-        slot.as_mut()?.parse(text, old)
+        let parser = slot.as_mut()?;
+        let started = Instant::now();
+        let budget = parse_budget(text.len());
+        let mut over_budget = |_: &ParseState| {
+            if started.elapsed() > budget {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let options = ParseOptions::new().progress_callback(&mut over_budget);
+        let bytes = text.as_bytes();
+        let tree = parser.parse_with_options(
+            &mut |i, _| bytes.get(i..).unwrap_or_default(),
+            old,
+            Some(options),
+        );
+        if tree.is_none() {
+            // A cancelled parse would otherwise be resumed by the next call.
+            parser.reset();
+            tracing::warn!(
+                "gave up parsing a {} byte text after {} ms (tree-sitter's error recovery did not finish)",
+                text.len(),
+                started.elapsed().as_millis()
+            );
+        }
+        tree
     })
 }
 
@@ -154,6 +191,30 @@ mod tests {
         assert_eq!(Lang::from_path("/a/b.tsx"), Some(Lang::Tsx));
         assert_eq!(Lang::from_path("/a/b.js"), None);
         assert_eq!(Lang::from_path("/a/noext"), None);
+    }
+
+    /// A 313-byte text (found by the edit property test) on which tree-sitter's error recovery runs for
+    /// minutes and takes gigabytes: the parse is abandoned within its budget, and the parser then parses the
+    /// next text normally (a cancelled parse is not resumed).
+    #[test]
+    fn a_runaway_parse_is_abandoned_and_the_parser_recovers() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/crashers/parse-explosion.data.ts"
+        );
+        let bytes = std::fs::read(path).expect("crasher fixture");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let started = Instant::now();
+        assert!(parse(&text, Lang::TypeScript, None).is_none());
+        let took = started.elapsed();
+        assert!(
+            took < parse_budget(text.len()) * 20,
+            "abandoned only after {took:?}"
+        );
+        let ok = "export const x = { a: 1 };";
+        let tree = parse(ok, Lang::TypeScript, None).expect("parse after an abandoned one");
+        assert!(!tree.root_node().has_error());
+        assert_eq!(tree.root_node().end_byte(), ok.len());
     }
 
     #[test]
