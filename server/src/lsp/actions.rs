@@ -80,14 +80,14 @@ fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
 
 /// The inputs of the analysis for one snapshot, built once per request.
 struct Prepared {
-    file: crate::model::file::FileModel,
+    file: std::sync::Arc<crate::model::file::FileModel>,
     path: Option<std::path::PathBuf>,
     facts: crate::model::project::ProjectFacts,
     diagnostics: Vec<analysis::Diagnostic>,
 }
 
 fn prepare(b: &Backend, snap: &Snapshot) -> Option<Prepared> {
-    let file = analysis::file_model(snap)?;
+    let file = snap.file_model()?;
     let path = analysis::uri_to_path(&snap.uri);
     let facts = b.index.facts(path.as_deref(), None);
     let diagnostics = analysis::diagnostics_for(snap, &file, &facts, &b.options());

@@ -16,7 +16,7 @@ use super::server::client_answer;
 use super::Backend;
 use crate::analysis::navigate::{self, clean, Project, ProjectFile, Target};
 use crate::analysis::symbols::{self, DocSymbol, SymKind};
-use crate::analysis::{self, uri_to_path};
+use crate::analysis::uri_to_path;
 use crate::text::Span;
 use crate::workspace::index::root_of;
 use crate::workspace::Snapshot;
@@ -443,7 +443,7 @@ pub async fn document_symbol(
         })
         .unwrap_or(false);
     b.guard("documentSymbol", uri.as_str(), || {
-        let file = analysis::file_model(&snap)?;
+        let file = snap.file_model()?;
         let path = uri_to_path(&snap.uri);
         let syms = symbols::document_symbols(&snap.text, &file, path.as_deref());
         Some(if hierarchical {
@@ -583,7 +583,7 @@ pub async fn code_lens(b: &Backend, p: CodeLensParams) -> RpcResult<Option<Vec<C
     };
     let enc = b.encoding();
     b.guard("codeLens", uri.as_str(), || {
-        let file = analysis::file_model(&snap)?;
+        let file = snap.file_model()?;
         Some(
             symbols::code_lenses(&file)
                 .into_iter()
@@ -610,7 +610,7 @@ pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec
     let enc = b.encoding();
     let range = convert::span(&snap.rope, p.range, enc);
     b.guard("inlayHint", uri.as_str(), || {
-        let file = analysis::file_model(&snap)?;
+        let file = snap.file_model()?;
         let path = uri_to_path(&snap.uri);
         let facts = b.index.facts(path.as_deref(), None);
         Some(
