@@ -48,14 +48,15 @@ struct Finding {
     severity: String,
 }
 
-/// The codes of `docs/codes.tsv`, in order.
-fn codes() -> Vec<String> {
+/// The (code, severity) pairs of `docs/codes.tsv`, in order.
+fn codes() -> Vec<(String, String)> {
     let tsv = std::fs::read_to_string(repo_root().join("docs/codes.tsv")).expect("docs/codes.tsv");
     tsv.lines()
-        .filter_map(|l| l.split('\t').next())
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
+        .filter_map(|l| {
+            let mut cols = l.split('\t').map(str::trim);
+            let code = cols.next().filter(|c| !c.is_empty())?;
+            Some((code.to_string(), cols.next().unwrap_or("").to_string()))
+        })
         .collect()
 }
 
@@ -336,7 +337,7 @@ fn check_right(code: &str, blocks: &[(String, String)], problems: &mut Vec<Strin
 }
 
 /// Static checks of one page's text.
-fn check_page(code: &str, md: &str, problems: &mut Vec<String>) {
+fn check_page(code: &str, severity: &str, md: &str, problems: &mut Vec<String>) {
     if !md.starts_with(&format!("# `{code}`\n")) {
         problems.push(format!("{code}: the page's title is not the code"));
     }
@@ -353,8 +354,23 @@ fn check_page(code: &str, md: &str, problems: &mut Vec<String>) {
             problems.push(format!("{code}: no `## {heading}` section"));
         }
     }
-    if !md.contains("**Severity:**") {
-        problems.push(format!("{code}: no severity"));
+    match md.lines().find(|l| l.starts_with("**Severity:** ")) {
+        None => problems.push(format!("{code}: no `**Severity:**` line")),
+        Some(line) => {
+            if !line.starts_with(&format!("**Severity:** {severity}")) {
+                problems.push(format!(
+                    "{code}: docs/codes.tsv says {severity}, the page says {line}"
+                ));
+            }
+            // error/warning codes say when each applies
+            if severity.contains('/')
+                && !(line.contains("**error**") && line.contains("**warning**"))
+            {
+                problems.push(format!(
+                    "{code}: the page does not say when it is an error and when a warning"
+                ));
+            }
+        }
     }
     if special(code).is_none() && !md.contains(&format!("// {IGNORE} {code}`")) {
         problems.push(format!(
@@ -395,7 +411,7 @@ fn every_code_has_a_page_with_checked_examples() {
         all.len()
     );
     let mut pairs = 0;
-    for code in &all {
+    for (code, severity) in &all {
         let Some((cat, name)) = code.split_once('/') else {
             problems.push(format!("{code}: not <category>/<name>"));
             continue;
@@ -415,7 +431,7 @@ fn every_code_has_a_page_with_checked_examples() {
             problems.push(format!("{code}: no page {}", path.display()));
             continue;
         };
-        check_page(code, &md, &mut problems);
+        check_page(code, severity, &md, &mut problems);
         let wrong = ts_blocks(
             section(&md, "Wrong").unwrap_or(""),
             &format!("{code}: Wrong"),
@@ -439,7 +455,10 @@ fn every_code_has_a_page_with_checked_examples() {
             pairs += 1;
         }
     }
-    for code in all.iter().filter_map(|c| special(c).map(|why| (c, why))) {
+    for code in all
+        .iter()
+        .filter_map(|(c, _)| special(c).map(|why| (c, why)))
+    {
         eprintln!("special: {} — {}", code.0, code.1);
     }
     eprintln!(
