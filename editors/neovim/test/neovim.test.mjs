@@ -36,7 +36,8 @@ function runScript(nvim, script) {
     cwd: repo,
     encoding: 'utf8',
     timeout: timeoutMs,
-    env: { ...process.env, XDG_STATE_HOME: state },
+    // 0.7 writes lsp.log under the cache folder, 0.8+ under the state folder.
+    env: { ...process.env, XDG_STATE_HOME: state, XDG_CACHE_HOME: state },
   });
   rmSync(state, { recursive: true, force: true });
   const stdout = run.stdout ?? '';

@@ -13,6 +13,9 @@ local out = function(s)
   io.stdout:flush()
 end
 
+-- Helpers shared with enable.lua (files, keys, floating windows, lsp.log).
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+
 local script = debug.getinfo(1, 'S').source:sub(2)
 local here = vim.fn.fnamemodify(script, ':p:h') -- editors/neovim/test
 local plugin_dir = vim.fn.fnamemodify(here, ':h') -- editors/neovim
@@ -168,7 +171,12 @@ local function main()
   out('# server ' .. bin)
   vim.o.hidden = true
   vim.o.swapfile = false
+  vim.o.showmode = false
+  vim.o.shortmess = vim.o.shortmess .. 'c'
   vim.cmd('filetype on')
+  -- The log level a user would set to look at what the server says (normal lines are INFO).
+  vim.lsp.set_log_level(os.getenv('AMPLIFY_LSP_NVIM_LOG') or 'info')
+  local log_mark = H.log_mark()
   vim.opt.runtimepath:prepend(plugin_dir)
   if vim.fn.executable(bin) ~= 1 then
     out('not ok server binary -- ' .. bin .. ' is not executable (cargo build -p amplify-lsp, or set AMPLIFY_LSP_BIN)')
@@ -293,6 +301,109 @@ local function main()
     labels = completion_labels(buf, blank, indent + 4)
     expect(labels.timeoutSeconds, 'timeoutSeconds not offered after "time"; got ' .. vim.inspect(vim.tbl_keys(labels)))
   end)
+
+  -- The 0.7 - 0.10 example configuration (editors/neovim/examples/init-0.7.lua), as a user has it,
+  -- on a second copy of the project (a new root, so a new client with the example's on_attach).
+  H.put_server_on_path()
+  local project = H.scratch_fixture('project', 'project-example')
+  dofile(plugin_dir .. '/examples/init-0.7.lua')
+
+  check('example config: K on defineAuth opens the server hover (not a man page)', 'hover', function()
+    local buf = H.open(project .. '/amplify/auth/resource.ts')
+    expect(wait_client(buf), 'no client on auth/resource.ts with the example config')
+    vim.wait(200)
+    local k = vim.fn.maparg('K', 'n', false, true)
+    expect(type(k) == 'table' and k.buffer == 1, 'K is not mapped for the buffer: ' .. vim.inspect(k))
+    local l, c = find_line(buf, 'defineAuth({')
+    vim.api.nvim_win_set_cursor(0, { l + 1, c + 2 })
+    H.feed('K')
+    local text
+    vim.wait(timeout, function()
+      for _, w in ipairs(H.floats()) do
+        text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false), '\n')
+        return true
+      end
+      return false
+    end, 20)
+    H.close_floats()
+    expect(text, 'K opened no hover window')
+    expect(text:find('defineAuth', 1, true), 'hover does not name defineAuth:\n' .. text)
+  end)
+
+  check('example config: "mem" then CTRL-X CTRL-O completes memoryMB', 'completion', function()
+    local buf = H.open(project .. '/amplify/functions/say-hello/resource.ts')
+    expect(wait_client(buf), 'no client on the function resource')
+    vim.wait(200)
+    expect(vim.bo[buf].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc is ' .. vim.inspect(vim.bo[buf].omnifunc))
+    local row = find_line(buf, 'defineFunction({') + 2
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  ' })
+    vim.api.nvim_win_set_cursor(0, { row + 1, 2 })
+    local menu
+    _G.__amplify_wait_menu = function()
+      vim.wait(timeout, function()
+        return #vim.fn.complete_info({ 'items' }).items > 0
+      end, 20)
+      menu = vim.fn.complete_info({ 'items' })
+    end
+    vim.keymap.set('i', '<Plug>(amplify-accept)', function()
+      return vim.fn.pumvisible() == 1 and '<C-y>' or ''
+    end, { expr = true, buffer = buf })
+    H.feed('Amem<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><Plug>(amplify-accept)<Cmd>lua vim.wait(300)<CR><Esc>')
+    local line = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  ' })
+    local words = {}
+    for _, it in ipairs(menu and menu.items or {}) do
+      table.insert(words, it.abbr ~= '' and it.abbr or it.word)
+    end
+    out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. ' CTRL-X CTRL-O after "mem": ' .. table.concat(words, ', ') .. '; line ' .. vim.inspect(line))
+    expect(#words > 0, 'no completion items after "mem"')
+    expect(words[1]:find('^memoryMB'), 'first item ' .. words[1] .. '; menu: ' .. table.concat(words, ', '))
+    expect(line:find('^  memoryMB'), 'line after completing: ' .. vim.inspect(line))
+  end)
+
+  check('example config: gra offers and applies "Switch to owner-based authorization (user pool)"', 'code-action', function()
+    local buf = H.open(project .. '/amplify/data/resource.ts')
+    expect(wait_client(buf), 'no client on data/resource.ts')
+    vim.wait(200)
+    local before = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+    local l, c = find_line(buf, 'allow.publicApiKey()')
+    vim.api.nvim_win_set_cursor(0, { l + 1, c + 7 })
+    local offered = {}
+    local orig = vim.ui.select
+    -- Stands for the user picking the entry in the menu.
+    vim.ui.select = function(items, opts, on_choice)
+      for i, item in ipairs(items) do
+        local action = item.action or item[2] or item
+        local title = action.title or opts.format_item(item)
+        table.insert(offered, title)
+        if title:find('owner-based authorization', 1, true) then
+          return on_choice(item, i)
+        end
+      end
+      on_choice(nil, nil)
+    end
+    local ok, err = pcall(H.feed, 'gra')
+    local changed = vim.wait(timeout, function()
+      return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') ~= before
+    end, 20)
+    vim.ui.select = orig
+    expect(ok, 'gra failed: ' .. tostring(err))
+    expect(#offered > 0, 'gra offered no code action')
+    expect(changed, 'the buffer did not change; offered: ' .. table.concat(offered, ' | '))
+    local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+    expect(after:find('allow.owner()', 1, true), 'no allow.owner() after the action:\n' .. after)
+  end)
+
+  check('lsp.log: no server line logged as [ERROR]', nil, function()
+    vim.wait(300)
+    local errors = {}
+    for _, line in ipairs(H.log_since(log_mark)) do
+      if line:find('^%[ERROR%]') then
+        table.insert(errors, line)
+      end
+    end
+    expect(#errors == 0, #errors .. ' [ERROR] lines in ' .. vim.lsp.get_log_path() .. ':\n' .. table.concat(errors, '\n', 1, math.min(#errors, 5)))
+  end)
 end
 
 local ok, err = xpcall(main, debug.traceback)
@@ -304,10 +415,15 @@ out(string.format('# %d passed, %d failed, %d skipped', counts.ok, counts.failed
 -- Stop the servers politely before leaving.
 local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
 for _, c in ipairs(all) do
-  c.stop()
+  if vim.fn.has('nvim-0.11') == 1 then
+    c:stop()
+  else
+    c.stop()
+  end
 end
 vim.wait(2000, function()
   local left = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
   return #left == 0
 end, 50)
+H.cleanup()
 vim.cmd(counts.failed > 0 and 'cquit 1' or 'qall!')
