@@ -1,11 +1,25 @@
 // Checks editors/helix/languages.toml: the server entry, its command, root patterns and the
-// language wiring, and emulates how Helix decides whether to start a server with
-// `required-root-patterns` (helix-lsp: the glob set is matched against the *names* of the entries
-// directly inside the language server's root folder; that root is the outermost folder holding
-// one of the language's `roots` markers, up to the workspace).
+// language wiring, and replays how Helix 25.07.1 decides whether to start a server (read from its
+// source at tag 25.07.1; no code copied):
+//
+// * helix-loader/src/lib.rs, find_workspace (lines 238-258): the workspace is the first ancestor of
+//   the current directory holding .git, .svn, .jj or .helix; with none, the current directory
+//   itself, flagged "workspace is cwd".
+// * helix-lsp/src/lib.rs, find_lsp_workspace (lines 943-1000): for a file outside the workspace there
+//   is no root. Otherwise walk up from the file's folder; remember the topmost folder that holds one
+//   of the language's `roots` markers (typescript: package.json, tsconfig.json); at a
+//   `workspace-lsp-roots` folder stop and return that topmost marker folder (or the workspace); at
+//   the workspace stop and return the topmost marker folder, else the workspace unless the
+//   workspace is the cwd (then no root).
+// * helix-lsp/src/lib.rs, start_client (lines 865-899): no root means the workspace is used; with
+//   `required-root-patterns`, the server starts only if one glob matches the *name* of an entry
+//   directly inside that folder (read_dir, not recursive); otherwise it is silently not started
+//   (StartupError::NoRequiredRootFound, lines 653 and 721).
+// * helix-lsp/src/client.rs, try_add_doc (lines 68-100): a later file reuses a running client of the
+//   same root; the patterns are checked only when a client starts.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -55,6 +69,9 @@ describe('helix languages.toml', () => {
     assert.deepEqual(server.args, ['--stdio']);
     const patterns = server['required-root-patterns'];
     assert.ok(Array.isArray(patterns) && patterns.includes('amplify'), 'required-root-patterns must contain "amplify"');
+    // The amplify/ folder itself, and a resource folder, as the root (hx started inside them).
+    assert.ok(patterns.includes('backend.ts'), 'required-root-patterns must contain "backend.ts"');
+    assert.ok(patterns.includes('resource.ts'), 'required-root-patterns must contain "resource.ts"');
     for (const p of patterns) {
       // A pattern with a slash can never match: Helix compares against single file names.
       assert.ok(!p.includes('/'), `required-root-patterns entry ${JSON.stringify(p)} contains "/" and would never match`);
@@ -109,26 +126,59 @@ describe('helix languages.toml', () => {
   });
 });
 
-// --- Emulating Helix's start decision --------------------------------------------------------
+// --- Replaying Helix's start decision (see the top of the file) --------------------------------
 
-/** helix-lsp find_lsp_workspace: the outermost folder with a root marker, up to `workspace`. */
-function lspRoot(file, workspace) {
-  let top;
-  let dir = path.dirname(file);
-  for (;;) {
-    const names = readdirSync(dir);
-    if (names.some((n) => TYPESCRIPT_ROOTS.some((m) => minimatch(n, m, { dot: true })))) top = dir;
-    if (dir === workspace) return top ?? workspace;
-    const parent = path.dirname(dir);
-    if (parent === dir) return top ?? workspace;
-    dir = parent;
+const VCS_MARKERS = ['.git', '.svn', '.jj', '.helix'];
+const exists = (p) => {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** helix-loader find_workspace: [workspace, workspaceIsCwd] for a current directory. */
+function findWorkspace(cwd) {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (VCS_MARKERS.some((m) => exists(path.join(dir, m)))) return [dir, false];
+    if (path.dirname(dir) === dir) return [cwd, true];
   }
 }
 
-function wouldStart(file, workspace) {
-  const root = lspRoot(file, workspace);
+/** helix-lsp find_lsp_workspace: the root folder, or undefined (no root). */
+function findLspWorkspace(fileDir, markers, rootDirs, workspace, workspaceIsCwd) {
+  if (fileDir !== workspace && !fileDir.startsWith(workspace + path.sep)) return undefined;
+  let topMarker;
+  for (let dir = fileDir; ; dir = path.dirname(dir)) {
+    if (markers.some((m) => exists(path.join(dir, m)))) topMarker = dir;
+    if (rootDirs.some((r) => path.resolve(workspace, r) === dir)) return topMarker ?? workspace;
+    if (dir === workspace) return topMarker ?? (workspaceIsCwd ? undefined : workspace);
+    if (path.dirname(dir) === dir) return undefined; // not reached: the workspace is an ancestor
+  }
+}
+
+/** The folder Helix gives the server as its root, for `file` opened with `hx` started in `cwd`. */
+function helixRoot(file, cwd, rootDirs = []) {
+  const [workspace, isCwd] = findWorkspace(cwd);
+  return findLspWorkspace(path.dirname(file), TYPESCRIPT_ROOTS, rootDirs, workspace, isCwd) ?? workspace;
+}
+
+/** helix-lsp start_client: whether amplify-lsp starts, and the root it gets. */
+function helixStart(file, cwd, rootDirs = []) {
+  const root = helixRoot(file, cwd, rootDirs);
   const patterns = server['required-root-patterns'];
-  return readdirSync(root).some((name) => patterns.some((p) => minimatch(name, p, { dot: true })));
+  const starts = readdirSync(root).some((name) => patterns.some((p) => minimatch(name, p, { dot: true })));
+  return { root, starts };
+}
+
+/** A scratch copy of the fixture project (with amplify/package.json, like `npm create amplify`). */
+function scratchProject({ git = false, parent } = {}) {
+  const base = parent ?? realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-root-')));
+  const project = path.join(base, 'app');
+  cpSync(fixture, project, { recursive: true });
+  if (git) mkdirSync(path.join(project, '.git'));
+  return { base, project };
 }
 
 test('editors/README.md shows the same configuration as languages.toml', () => {
@@ -141,14 +191,60 @@ test('editors/README.md shows the same configuration as languages.toml', () => {
   );
 });
 
-describe('helix start decision (emulated)', () => {
-  test('starts for amplify/ files of the fixture project, opened from the project or a parent', () => {
-    const project = realpathSync(fixture);
-    for (const rel of ['amplify/storage/resource.ts', 'amplify/functions/say-hello/resource.ts', 'amplify/backend.ts']) {
-      const file = path.join(project, rel);
-      assert.equal(wouldStart(file, project), true, `${rel}, workspace = project`);
-      assert.equal(wouldStart(file, path.dirname(project)), true, `${rel}, workspace = parent`);
+describe('helix start decision (replayed from Helix 25.07.1)', () => {
+  const storage = (project) => path.join(project, 'amplify', 'storage', 'resource.ts');
+
+  test('hx started in the project (git or not), or in a parent folder: root = the project, starts', () => {
+    for (const git of [false, true]) {
+      const { base, project } = scratchProject({ git });
+      for (const rel of ['amplify/storage/resource.ts', 'amplify/functions/say-hello/resource.ts', 'amplify/backend.ts']) {
+        const file = path.join(project, rel);
+        assert.deepEqual(helixStart(file, project), { root: project, starts: true }, `${rel}, cwd = project, git ${git}`);
+        assert.deepEqual(helixStart(file, base), { root: project, starts: true }, `${rel}, cwd = parent, git ${git}`);
+      }
     }
+  });
+
+  test('hx started inside amplify/ of a git project: root = the project, starts', () => {
+    const { project } = scratchProject({ git: true });
+    assert.deepEqual(helixStart(storage(project), path.join(project, 'amplify')), { root: project, starts: true });
+  });
+
+  test('hx started inside amplify/ without git: root = the amplify/ folder itself, starts (backend.ts)', () => {
+    // amplify/package.json is the topmost marker below the workspace (= the cwd); "amplify" alone
+    // never matched here, which is why the server silently did not start.
+    const { project } = scratchProject();
+    const amplify = path.join(project, 'amplify');
+    const r = helixStart(storage(project), amplify);
+    assert.equal(r.root, amplify);
+    assert.equal(r.starts, true, 'required-root-patterns must match an entry of the amplify/ folder (backend.ts)');
+  });
+
+  test('hx started in amplify/storage/ without git: root = that folder, starts (resource.ts)', () => {
+    const { project } = scratchProject();
+    const dir = path.join(project, 'amplify', 'storage');
+    assert.deepEqual(helixStart(storage(project), dir), { root: dir, starts: true });
+  });
+
+  test('file opened by absolute path from a folder outside the project: root = that folder, cannot start', () => {
+    // The file is outside the workspace, so Helix gives every server the workspace (the current
+    // folder) as its root: no pattern can tell it apart from any other folder. The README says to
+    // start hx in the project, or :cd there and :lsp-restart.
+    const { project } = scratchProject();
+    const elsewhere = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-elsewhere-')));
+    writeFileSync(path.join(elsewhere, 'notes.txt'), '');
+    assert.deepEqual(helixStart(storage(project), elsewhere), { root: elsewhere, starts: false });
+  });
+
+  test('monorepo: the root is the outermost package.json folder; [editor] workspace-lsp-roots fixes it', () => {
+    const mono = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-mono-')));
+    mkdirSync(path.join(mono, '.git'));
+    writeFileSync(path.join(mono, 'package.json'), '{}');
+    mkdirSync(path.join(mono, 'apps'));
+    const { project } = scratchProject({ parent: path.join(mono, 'apps') });
+    const web = project; // apps/app
+    assert.deepEqual(helixStart(storage(web), mono), { root: mono, starts: false }, 'without workspace-lsp-roots');
+    assert.deepEqual(helixStart(storage(web), mono, ['apps/app']), { root: web, starts: true }, 'with workspace-lsp-roots');
   });
 
   test('does not start in a TypeScript project without amplify/', () => {
@@ -156,6 +252,28 @@ describe('helix start decision (emulated)', () => {
     mkdirSync(path.join(tmp, 'src'));
     writeFileSync(path.join(tmp, 'package.json'), '{}');
     writeFileSync(path.join(tmp, 'src', 'main.ts'), 'export {};\n');
-    assert.equal(wouldStart(path.join(tmp, 'src', 'main.ts'), tmp), false);
+    assert.equal(helixStart(path.join(tmp, 'src', 'main.ts'), tmp).starts, false);
+    mkdirSync(path.join(tmp, '.git'));
+    assert.equal(helixStart(path.join(tmp, 'src', 'main.ts'), path.join(tmp, 'src')).starts, false);
+  });
+});
+
+describe('editors/README.md Helix section', () => {
+  const readme = readFileSync(path.join(editors, 'README.md'), 'utf8');
+  const helix = readme.slice(readme.indexOf('## Helix'), readme.indexOf('\n## ', readme.indexOf('## Helix') + 1));
+
+  test('workspace-lsp-roots is shown under [editor] of .helix/config.toml (Helix refuses it at the top level)', () => {
+    assert.ok(helix.includes('workspace-lsp-roots'), 'the monorepo advice is missing');
+    const blocks = [...helix.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => parse(m[1]));
+    const withRoots = blocks.filter((b) => JSON.stringify(b).includes('workspace-lsp-roots'));
+    assert.ok(withRoots.length > 0, 'no toml block with workspace-lsp-roots');
+    for (const b of withRoots) {
+      assert.equal(b['workspace-lsp-roots'], undefined, 'workspace-lsp-roots at the top level: Helix rejects the config');
+      assert.ok(Array.isArray(b.editor?.['workspace-lsp-roots']), 'workspace-lsp-roots must be under [editor]');
+    }
+    // helix-term/src/config.rs ConfigRaw (deny_unknown_fields): only theme, keys, editor at the top.
+    for (const b of blocks.filter((x) => !x['language-server'] && !x.language)) {
+      for (const key of Object.keys(b)) assert.ok(['theme', 'keys', 'editor'].includes(key), `config.toml top-level key ${key}`);
+    }
   });
 });
