@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -88,3 +88,12 @@ for (const nvim of nvims) {
     }
   });
 }
+
+test('editors/README.md shows the example configs the tests load (examples/init-0.11.lua, init-0.7.lua)', () => {
+  const readme = readFileSync(path.join(repo, 'editors', 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```lua\n([\s\S]*?)```/g)].map((m) => m[1]);
+  for (const name of ['init-0.11.lua', 'init-0.7.lua']) {
+    const file = readFileSync(path.join(here, '..', 'examples', name), 'utf8');
+    assert.ok(blocks.includes(file), `no lua block in editors/README.md equals editors/neovim/examples/${name}`);
+  }
+});
