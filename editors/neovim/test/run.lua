@@ -169,6 +169,18 @@ end
 local function main()
   out('# nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch))
   out('# server ' .. bin)
+  do -- What this Neovim declares (the server picks pull or push diagnostics from it).
+    local caps = vim.lsp.protocol.make_client_capabilities()
+    local td, ws = caps.textDocument or {}, caps.workspace or {}
+    local item = ((td.completion or {}).completionItem or {})
+    out(string.format(
+      '# client capabilities: pull diagnostics %s, workspace.diagnostics.refreshSupport %s, snippetSupport %s, insertReplaceSupport %s',
+      tostring(td.diagnostic ~= nil),
+      tostring((ws.diagnostics or {}).refreshSupport == true),
+      tostring(item.snippetSupport == true),
+      tostring(item.insertReplaceSupport == true)
+    ))
+  end
   vim.o.hidden = true
   vim.o.swapfile = false
   vim.o.showmode = false
