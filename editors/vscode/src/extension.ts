@@ -10,6 +10,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ENV_VAR, type Exec, type FileSystem, findServer, SETTING } from './discovery';
+import { ClientLogChannel } from './log';
 import {
   classifyChange,
   type RawSettings,
@@ -35,6 +36,8 @@ const nodeFs: FileSystem = {
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+/** What the language client writes to: `output` at the right level, one timestamp (see log.ts). */
+let clientOutput: ClientLogChannel;
 let traceOutput: vscode.OutputChannel;
 let extensionPath = '';
 /** Set once an Amplify file is around; until then settings changes do not start anything. */
@@ -56,6 +59,7 @@ function readSettings(): RawSettings {
     logLevel: c.get('logLevel'),
     syntaxErrors: c.get('syntaxErrors'),
     maxFileSize: c.get('maxFileSize'),
+    hideTypeScriptDuplicates: c.get('completion.hideTypeScriptDuplicates'),
   };
 }
 
@@ -97,7 +101,8 @@ async function start(): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     initializationOptions: init.settings,
-    outputChannel: output,
+    // Not `output` itself: the client formats lines for a plain channel (see log.ts).
+    outputChannel: clientOutput as unknown as vscode.OutputChannel,
     traceOutputChannel: traceOutput,
     middleware: {
       workspace: {
@@ -140,8 +145,32 @@ async function offerHelp(message: string, blame: 'env' | 'setting' | undefined):
   const actions = blame === 'env' ? [showOutput] : [openSettings, showOutput];
   const detail = blame === 'env' ? ` (${ENV_VAR} is read when VS Code starts: restart VS Code after changing it.)` : '';
   const choice = await vscode.window.showErrorMessage(message + detail, ...actions);
-  if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', SETTING);
+  if (choice === openSettings) await openServerPathSetting();
   else if (choice === showOutput) output.show(true);
+}
+
+/**
+ * Opens the settings editor on `amplifyLsp.server.path`. In a remote window (code-server,
+ * Remote-SSH, WSL, Dev Containers) the server runs on the remote machine, and a
+ * `machine-overridable` setting is not listed under the local User settings (the editor said "No
+ * Settings Found"): open the Remote settings there.
+ */
+export async function openServerPathSetting(): Promise<void> {
+  const query = `@id:${SETTING}`;
+  for (const [id, args] of settingsCommands(vscode.env.remoteName, query)) {
+    try {
+      await vscode.commands.executeCommand(id, args);
+      return;
+    } catch (e) {
+      output.warn(`${id}: ${String(e)}`);
+    }
+  }
+}
+
+/** The commands to try, in order, to show a setting: remote settings first in a remote window. */
+export function settingsCommands(remoteName: string | undefined, query: string): Array<[string, unknown]> {
+  const local: [string, unknown] = ['workbench.action.openSettings', { query }];
+  return remoteName ? [['workbench.action.openRemoteSettings', { query }], local] : [local];
 }
 
 /**
@@ -170,6 +199,7 @@ function reconfigure(): void {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel('Amplify LSP', { log: true });
+  clientOutput = new ClientLogChannel(output);
   traceOutput = vscode.window.createOutputChannel('Amplify LSP Trace');
   context.subscriptions.push(
     output,

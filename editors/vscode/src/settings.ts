@@ -25,6 +25,17 @@ export interface RawSettings {
   logLevel?: unknown;
   syntaxErrors?: unknown;
   maxFileSize?: unknown;
+  /** `amplifyLsp.completion.hideTypeScriptDuplicates` */
+  hideTypeScriptDuplicates?: unknown;
+}
+
+/** The `completion` object the server reads. */
+export interface CompletionSettings {
+  /**
+   * When the project's `node_modules` holds `@aws-amplify/backend`, TypeScript completes the same
+   * property keys, `a.` / `allow.` members and literals itself: the server then leaves those out.
+   */
+  hideTypeScriptDuplicates?: boolean;
 }
 
 /** `initializationOptions`, and the `amplifyLsp` object of `workspace/didChangeConfiguration`. */
@@ -33,6 +44,7 @@ export interface ServerSettings {
   logLevel?: LogLevel;
   syntaxErrors?: boolean;
   maxFileSize?: number;
+  completion?: CompletionSettings;
 }
 
 export interface Converted {
@@ -78,6 +90,14 @@ export function toServerSettings(raw: RawSettings): Converted {
     if (typeof n === 'number' && Number.isInteger(n) && n > 0) settings.maxFileSize = n;
     else warnings.push(`${SECTION}.maxFileSize: expected a positive whole number of bytes, got ${JSON.stringify(n)}; ignored`);
   }
+  if (!unset(raw.hideTypeScriptDuplicates)) {
+    const v = raw.hideTypeScriptDuplicates;
+    if (typeof v === 'boolean') settings.completion = { hideTypeScriptDuplicates: v };
+    else
+      warnings.push(
+        `${SECTION}.completion.hideTypeScriptDuplicates: expected true or false, got ${JSON.stringify(v)}; ignored`,
+      );
+  }
   return { settings, warnings };
 }
 
@@ -99,7 +119,13 @@ export type ChangeAction = 'restart' | 'reconfigure' | 'none';
 /** Settings whose change needs a new server process. */
 export const RESTART_KEYS = ['server.path'] as const;
 /** Settings the running server picks up from `workspace/didChangeConfiguration`. */
-export const RECONFIGURE_KEYS = ['docsPlatform', 'logLevel', 'syntaxErrors', 'maxFileSize'] as const;
+export const RECONFIGURE_KEYS = [
+  'docsPlatform',
+  'logLevel',
+  'syntaxErrors',
+  'maxFileSize',
+  'completion.hideTypeScriptDuplicates',
+] as const;
 
 /**
  * Classifies a configuration change. `affects` is `ConfigurationChangeEvent.affectsConfiguration`

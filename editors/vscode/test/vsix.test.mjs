@@ -58,11 +58,12 @@ test('the .vsix holds the bundled extension, its manifest and docs, and nothing 
     'extension/dist/extension.js',
     'extension/readme.md',
     'extension/LICENSE.txt',
+    'extension/images/icon.png',
   ]) {
     assert.ok(names.includes(want), `${want} missing from ${path.basename(vsix)}: ${names.join(', ')}`);
   }
   for (const name of names) {
-    assert.doesNotMatch(name, /^extension\/(src|test|out|node_modules)\//, `${name} should not be packaged`);
+    assert.doesNotMatch(name, /^extension\/(src|test|out|node_modules|e2e|scripts)\//, `${name} should not be packaged`);
     assert.doesNotMatch(name, /\.(ts|map)$/, `${name} should not be packaged`);
   }
 

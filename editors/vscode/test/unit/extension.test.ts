@@ -25,6 +25,7 @@ class FakeClient {
     readonly clientOptions: {
       documentSelector: unknown;
       initializationOptions: unknown;
+      outputChannel: { appendLine(s: string): void };
       middleware: {
         workspace: {
           configuration: (p: { items: Array<{ section?: string }> }, t: unknown, next: Listener) => Promise<unknown>;
@@ -59,6 +60,11 @@ interface World {
   trusted: boolean;
   amplifyOnDisk: boolean;
   errors: Array<{ message: string; items: string[] }>;
+  /** The button the user presses on an error message. */
+  choice?: string;
+  remoteName?: string;
+  executed: Array<[string, unknown]>;
+  logged: string[];
   commands: Map<string, () => unknown>;
   onConfig: Listener[];
   onOpen: Listener[];
@@ -78,14 +84,23 @@ function fakeVscode() {
       return { key: k, globalValue: world.user[k], workspaceValue: world.workspace[k] };
     },
   });
-  const channel = () => ({
-    info() {},
-    warn() {},
-    error() {},
-    show() {},
-    dispose() {},
-    appendLine() {},
-  });
+  const channel = (name: string) => {
+    const at = (level: string) => (m: string) => world.logged.push(`${name} [${level}] ${m}`);
+    return {
+      name,
+      logLevel: 3,
+      trace: at('trace'),
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+      show() {},
+      hide() {},
+      clear() {},
+      dispose() {},
+      appendLine: at('appendLine'),
+    };
+  };
   return {
     workspace: {
       getConfiguration: config,
@@ -103,12 +118,19 @@ function fakeVscode() {
       createOutputChannel: channel,
       showErrorMessage: async (message: string, ...items: string[]) => {
         world.errors.push({ message, items });
-        return undefined;
+        return world.choice;
+      },
+    },
+    env: {
+      get remoteName() {
+        return world.remoteName;
       },
     },
     commands: {
       registerCommand: (id: string, fn: () => unknown) => (world.commands.set(id, fn), { dispose() {} }),
-      executeCommand: async () => undefined,
+      executeCommand: async (id: string, args: unknown) => {
+        world.executed.push([id, args]);
+      },
     },
     languages: {
       match: (_selector: unknown, doc: { languageId: string; uri: { fsPath: string } }) =>
@@ -171,6 +193,8 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
       trusted: true,
       amplifyOnDisk: true,
       errors: [],
+      executed: [],
+      logged: [],
       commands: new Map(),
       onConfig: [],
       onOpen: [],
@@ -269,6 +293,54 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
     assert.equal(world.errors.length, 1);
     assert.match(world.errors[0].message, /not found.*cargo install/s);
     assert.deepEqual(world.errors[0].items, ['Open Settings', 'Show Output']);
+  });
+
+  test('Open Settings shows amplifyLsp.server.path by id in a local window', async () => {
+    world.choice = 'Open Settings';
+    await activate();
+    await tick();
+    assert.deepEqual(world.executed, [['workbench.action.openSettings', { query: '@id:amplifyLsp.server.path' }]]);
+  });
+
+  test('Open Settings opens the Remote settings in a remote window (code-server, SSH, WSL)', async () => {
+    world.choice = 'Open Settings';
+    world.remoteName = 'ssh-remote';
+    await activate();
+    await tick();
+    assert.deepEqual(world.executed, [['workbench.action.openRemoteSettings', { query: '@id:amplifyLsp.server.path' }]]);
+  });
+
+  test('the client writes through the log adapter: one level, a normal exit is not an error', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    await activate();
+    const out = FakeClient.created[0].clientOptions.outputChannel;
+    out.appendLine('[Error - 3:15:02 PM] Server process exited with code 0.');
+    out.appendLine('[Warn  - 3:15:02 PM] careful');
+    assert.deepEqual(world.logged.slice(-2), [
+      'Amplify LSP [info] Server process exited with code 0.',
+      'Amplify LSP [warn] careful',
+    ]);
+  });
+
+  test('completion.hideTypeScriptDuplicates goes to initializationOptions and reconfigures', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    world.user['amplifyLsp.completion.hideTypeScriptDuplicates'] = false;
+    await activate();
+    const c = FakeClient.created[0];
+    assert.deepEqual(c.clientOptions.initializationOptions, {
+      docsPlatform: 'vue',
+      logLevel: 'info',
+      syntaxErrors: false,
+      completion: { hideTypeScriptDuplicates: false },
+    });
+    changeSetting('amplifyLsp.completion.hideTypeScriptDuplicates', true);
+    await tick();
+    assert.equal(FakeClient.created.length, 1, 'restarted instead of reconfiguring');
+    assert.deepEqual(c.notifications.at(-1)?.params, {
+      settings: {
+        amplifyLsp: { docsPlatform: 'vue', logLevel: 'info', syntaxErrors: false, completion: { hideTypeScriptDuplicates: true } },
+      },
+    });
   });
 
   test('a wrong AMPLIFY_LSP_PATH is reported as such', async () => {

@@ -52,9 +52,23 @@ describe('settings -> initializationOptions', () => {
       logLevel: props['amplifyLsp.logLevel'].default,
       syntaxErrors: props['amplifyLsp.syntaxErrors'].default,
       maxFileSize: props['amplifyLsp.maxFileSize'].default,
+      hideTypeScriptDuplicates: props['amplifyLsp.completion.hideTypeScriptDuplicates'].default,
     });
     assert.deepEqual(r.warnings, []);
-    assert.deepEqual(Object.keys(r.settings).sort(), ['docsPlatform', 'logLevel', 'syntaxErrors']);
+    assert.deepEqual(Object.keys(r.settings).sort(), ['completion', 'docsPlatform', 'logLevel', 'syntaxErrors']);
+    assert.deepEqual(r.settings.completion, { hideTypeScriptDuplicates: true });
+  });
+
+  test('completion.hideTypeScriptDuplicates: a boolean under `completion`, anything else dropped', () => {
+    assert.deepEqual(toInitializationOptions({ hideTypeScriptDuplicates: false }), {
+      settings: { completion: { hideTypeScriptDuplicates: false } },
+      warnings: [],
+    });
+    const r = toDidChangeConfigurationParams({ hideTypeScriptDuplicates: true });
+    assert.deepEqual(r, { settings: { amplifyLsp: { completion: { hideTypeScriptDuplicates: true } } } });
+    const bad = toInitializationOptions({ hideTypeScriptDuplicates: 'yes' });
+    assert.deepEqual(bad.settings, {});
+    assert.match(bad.warnings[0], /completion\.hideTypeScriptDuplicates/);
   });
 
   test('package.json enums match what the converter accepts', () => {
@@ -69,7 +83,7 @@ describe('which changes restart and which reconfigure', () => {
   test('server.path restarts', () => {
     assert.equal(classifyChange(only('amplifyLsp.server.path')), 'restart');
   });
-  for (const key of ['docsPlatform', 'logLevel', 'syntaxErrors', 'maxFileSize']) {
+  for (const key of ['docsPlatform', 'logLevel', 'syntaxErrors', 'maxFileSize', 'completion.hideTypeScriptDuplicates']) {
     test(`${key} reconfigures`, () => {
       assert.equal(classifyChange(only(`amplifyLsp.${key}`)), 'reconfigure');
     });
