@@ -137,6 +137,7 @@ pub fn exercise(path: &Path, text: &str, salt: usize) -> Stats {
     let copts = completion::CompletionOptions {
         snippets: salt & 1 == 0,
         docs_platform: "react".to_string(),
+        hide_typed: salt & 2 != 0,
     };
     let probes = offsets(text, salt);
     for &off in &probes {

@@ -60,6 +60,9 @@ fn without_wire_log(f: EnvFilter) -> EnvFilter {
     for d in [
         "tower_lsp_server::codec=off",
         "tower_lsp_server::service::client=info",
+        // the folder walker's own debug lines say nothing a user needs
+        "ignore=info",
+        "globset=info",
     ] {
         if let Ok(d) = d.parse() {
             f = f.add_directive(d);
@@ -73,13 +76,19 @@ fn serve() -> ExitCode {
     let initial = std::env::var("AMPLIFY_LSP_LOG").unwrap_or_else(|_| "info".to_string());
     let filter = log_filter(&initial).unwrap_or_else(|_| without_wire_log(EnvFilter::new("info")));
     let (filter, handle) = reload::Layer::new(filter);
+    // While a client is connected, log lines go to it as `window/logMessage` (clients show stderr as errors);
+    // stderr has the rest: what happens before the connection and after it ends.
     tracing_subscriber::registry()
         .with(filter)
+        .with(amplify_lsp::lsp::log::ClientLayer)
         .with(
             fmt::layer()
                 .with_writer(std::io::stderr)
                 .with_ansi(false)
-                .with_target(false),
+                .with_target(false)
+                .with_filter(tracing_subscriber::filter::filter_fn(|m| {
+                    !amplify_lsp::lsp::log::to_client(m)
+                })),
         )
         .init();
     let env_fixed = std::env::var_os("AMPLIFY_LSP_LOG").is_some();

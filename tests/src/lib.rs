@@ -174,6 +174,41 @@ impl Client {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// Everything the server logged so far: its stderr (before the connection existed, and after it ended),
+    /// then every `window/logMessage` received, one per line as `[<type>] <message>` (1 error, 2 warning,
+    /// 3 info, 4 log). Messages already sent but not yet read are read first (they stay in the backlog).
+    pub fn log(&mut self) -> String {
+        while let Some(m) = self.recv(Duration::from_millis(0)) {
+            self.backlog.push(m);
+        }
+        let mut out = self.stderr();
+        for m in &self.transcript {
+            if m["method"] == "window/logMessage" {
+                let typ = m["params"]["type"].as_i64().unwrap_or(0);
+                let msg = m["params"]["message"].as_str().unwrap_or("");
+                out.push_str(&format!("[{typ}] {msg}\n"));
+            }
+        }
+        out
+    }
+
+    /// The `window/logMessage` notifications received so far: (type, message).
+    pub fn log_messages(&mut self) -> Vec<(i64, String)> {
+        while let Some(m) = self.recv(Duration::from_millis(0)) {
+            self.backlog.push(m);
+        }
+        self.transcript
+            .iter()
+            .filter(|m| m["method"] == "window/logMessage")
+            .map(|m| {
+                (
+                    m["params"]["type"].as_i64().unwrap_or(0),
+                    m["params"]["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    }
+
     /// Writes raw bytes to the server's stdin.
     pub fn send_raw(&mut self, bytes: &[u8]) {
         if let Some(stdin) = self.stdin.as_mut() {

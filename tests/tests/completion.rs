@@ -563,3 +563,92 @@ fn hovers() {
     let h = c.hover(&uri, position_of(&text, ".required()", 2));
     assert!(h.contains(".required"), "{h}");
 }
+
+/// The item labelled `label`.
+fn item<'a>(items: &'a [Value], label: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|i| i["label"] == label)
+        .unwrap_or_else(|| panic!("no {label:?} in {:?}", Client::labels(items)))
+}
+
+#[test]
+fn items_rank_first_filter_on_their_name_and_replace_the_typed_prefix() {
+    // A client without snippets gets plain text.
+    let mut c = Client::start_with(json!({ "capabilities": {} }));
+    let (text, pos) = cursor("import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ mem$0 });\n");
+    let uri = c.open(FUNC, &text);
+    let items = c.completion(&uri, pos.clone());
+    let m = item(&items, "memoryMB");
+    // TypeScript's sort texts start with `1` (`11`, `15`): every one of ours must sort before them.
+    for i in &items {
+        let sort = i["sortText"].as_str().unwrap_or_default();
+        assert!(sort.starts_with('0'), "{} sorts as {sort:?}", i["label"]);
+    }
+    // Clients that do not filter when an item has an edit range (Neovim 0.11) filter on `filterText`.
+    assert_eq!(m["filterText"], "memoryMB");
+    // The edit replaces the typed `mem`, from its first letter to the cursor, and inserts the key and `: `.
+    let edit = &m["textEdit"];
+    assert_eq!(edit["newText"], "memoryMB: ");
+    assert_eq!(edit["range"]["end"], pos);
+    let line = pos["line"].as_i64().unwrap_or(-1);
+    let character = pos["character"].as_i64().unwrap_or(-1);
+    assert_eq!(
+        edit["range"]["start"],
+        json!({ "line": line, "character": character - 3 })
+    );
+    assert_ne!(
+        m["insertTextFormat"], 2,
+        "plain text without snippet support"
+    );
+}
+
+#[test]
+fn a_snippet_client_gets_the_key_and_a_cursor_in_the_value() {
+    let mut c = Client::start();
+    let (text, pos) = cursor("import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ $0 });\n");
+    let uri = c.open(FUNC, &text);
+    let items = c.completion(&uri, pos);
+    let t = item(&items, "timeoutSeconds");
+    assert_eq!(t["insertTextFormat"], 2);
+    let new_text = t["textEdit"]["newText"].as_str().unwrap_or_default();
+    assert!(
+        new_text.starts_with("timeoutSeconds: ") && new_text.contains('$'),
+        "{new_text}"
+    );
+}
+
+#[test]
+fn typescript_duplicates_are_left_out_when_amplify_types_are_installed() {
+    let fixture = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ Todo: a.model({ title: a.string() }).authorization((allow) => [allow.$0]) });\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey' } });\n";
+    let func = "import { defineFunction } from '@aws-amplify/backend';\nexport const f = defineFunction({ $0 });\n";
+    let groups = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ Todo: a.model({ title: a.string() }).authorization((allow) => [allow.groups(['$0'])]) });\nexport const data = defineData({ schema });\n";
+    let auth = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['ADMINS'] });\n";
+
+    let mut c = Client::start();
+    c.write_file("amplify/auth/resource.ts", auth);
+    // Without the types, everything is offered.
+    assert!(labels(&mut c, FUNC, func).contains(&"memoryMB".to_string()));
+    assert!(labels(&mut c, DATA, fixture).contains(&"owner".to_string()));
+    // With `@aws-amplify/backend` installed, TypeScript offers property names and `allow.` rules itself.
+    c.write_file(
+        "node_modules/@aws-amplify/backend/package.json",
+        "{ \"name\": \"@aws-amplify/backend\" }",
+    );
+    let l = labels(&mut c, FUNC, func);
+    has_none(&l, &["memoryMB", "timeoutSeconds"]);
+    has_none(&labels(&mut c, DATA, fixture), &["owner", "groups"]);
+    // What only the project knows is still offered: the groups of defineAuth.
+    has_all(&labels(&mut c, DATA, groups), &["ADMINS"]);
+    c.shutdown();
+
+    // The setting brings the duplicates back.
+    let mut c = Client::start_with(json!({
+        "initializationOptions": { "completion": { "hideTypeScriptDuplicates": false } }
+    }));
+    c.write_file(
+        "node_modules/@aws-amplify/backend/package.json",
+        "{ \"name\": \"@aws-amplify/backend\" }",
+    );
+    has_all(&labels(&mut c, FUNC, func), &["memoryMB", "timeoutSeconds"]);
+}

@@ -24,7 +24,7 @@ fn storage_path_without_wildcard_is_an_error_on_the_key() {
     assert!(d["codeDescription"]["href"]
         .as_str()
         .unwrap_or("")
-        .contains("#diagnostic-codes"));
+        .contains("/docs/codes/storage/path-wildcard.md#platform-react"));
     // fixing it clears the diagnostic
     let pos = position_of(STORAGE, "photos'", 6);
     c.change(
@@ -96,7 +96,10 @@ fn ignore_comment_silences_one_line() {
 #[test]
 fn pull_diagnostics_when_the_client_supports_them() {
     let mut c = Client::start_with(json!({
-        "capabilities": { "textDocument": { "diagnostic": { "dynamicRegistration": false } } }
+        "capabilities": {
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } }
+        }
     }));
     assert_eq!(
         c.init_result["capabilities"]["diagnosticProvider"]["identifier"],
@@ -122,6 +125,112 @@ fn pull_diagnostics_when_the_client_supports_them() {
         m["method"] == "textDocument/publishDiagnostics"
     });
     assert!(pushed.is_none(), "{pushed:?}");
+}
+
+const AUTH_EDITORS: &str = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['EDITORS'] });\n";
+const STORAGE_ADMIN: &str = "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({ name: 'files', access: (allow) => ({ 'media/*': [allow.groups(['ADMIN']).to(['read'])] }) });\n";
+
+fn pull(c: &mut Client, uri: &str) -> Vec<String> {
+    let res = c
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .expect("diagnostic");
+    res["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_pull_client_is_asked_to_pull_again_when_another_file_changes_a_finding() {
+    let mut c = Client::start_with(json!({
+        "capabilities": {
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } }
+        }
+    }));
+    let auth = c.open("amplify/auth/resource.ts", AUTH_EDITORS);
+    let storage = c.open("amplify/storage/resource.ts", STORAGE_ADMIN);
+    assert!(
+        pull(&mut c, &storage).contains(&"storage/unknown-group".to_string()),
+        "the group is not in defineAuth yet"
+    );
+    let is_refresh = |m: &Value| m["method"] == "workspace/diagnostic/refresh";
+    // Whatever opening the files asked for, let it pass, then start from a clean slate.
+    while c
+        .try_wait_for(std::time::Duration::from_millis(300), is_refresh)
+        .is_some()
+    {}
+    // The group is added in the auth file: the storage file's finding goes, and only a refresh tells the client.
+    let fixed = AUTH_EDITORS.replace("['EDITORS']", "['EDITORS', 'ADMIN']");
+    c.change(&auth, 2, json!([{ "text": fixed }]));
+    let refresh = c.wait_for(is_refresh);
+    assert!(refresh.get("id").is_some(), "a request: {refresh}");
+    assert!(
+        !pull(&mut c, &storage).contains(&"storage/unknown-group".to_string()),
+        "after the refresh, the pull sees the group"
+    );
+    // An edit that changes nothing for other files asks for no refresh.
+    c.change(
+        &auth,
+        3,
+        json!([{ "text": format!("{fixed}// a comment\n") }]),
+    );
+    assert!(c
+        .try_wait_for(std::time::Duration::from_millis(500), is_refresh)
+        .is_none());
+    // Nothing is pushed to a pull client.
+    assert!(!c
+        .transcript
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics"));
+}
+
+#[test]
+fn a_client_that_pulls_but_cannot_be_asked_to_refresh_gets_pushed_diagnostics() {
+    // Neovim 0.10 pulls, but does not declare `workspace.diagnostics.refreshSupport`.
+    let mut c = Client::start_with(json!({
+        "capabilities": { "textDocument": { "diagnostic": { "dynamicRegistration": false } } }
+    }));
+    assert!(c.init_result["capabilities"]["diagnosticProvider"].is_null());
+    let auth = c.open("amplify/auth/resource.ts", AUTH_EDITORS);
+    let storage = c.open("amplify/storage/resource.ts", STORAGE_ADMIN);
+    let diags = c.diagnostics(&storage, Some(1));
+    assert!(Client::codes(&diags).contains(&"storage/unknown-group".to_string()));
+    let fixed = AUTH_EDITORS.replace("['EDITORS']", "['EDITORS', 'ADMIN']");
+    c.change(&auth, 2, json!([{ "text": fixed }]));
+    let cleared = c.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == json!(storage)
+            && !m["params"]["diagnostics"]
+                .to_string()
+                .contains("storage/unknown-group")
+    });
+    assert_eq!(cleared["params"]["version"], 1);
+}
+
+#[test]
+fn each_code_links_to_its_own_page_at_the_users_platform() {
+    let mut c = Client::start_with(json!({ "initializationOptions": { "docsPlatform": "vue" } }));
+    let uri = c.open("amplify/storage/resource.ts", STORAGE);
+    let diags = c.diagnostics(&uri, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "storage/path-wildcard")
+        .expect("storage/path-wildcard");
+    let href = d["codeDescription"]["href"].as_str().unwrap_or_default();
+    assert!(
+        href.ends_with("/docs/codes/storage/path-wildcard.md#platform-vue"),
+        "{href}"
+    );
+    // the page exists in the repository
+    assert!(repo_root()
+        .join("docs/codes/storage/path-wildcard.md")
+        .is_file());
 }
 
 #[test]
@@ -211,7 +320,7 @@ fn secrets_are_never_repeated_in_messages() {
     );
     c.wait_exit();
     assert!(
-        !c.stderr().contains(planted),
+        !c.log().contains(planted),
         "the planted value leaked into the logs"
     );
 }

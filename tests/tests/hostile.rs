@@ -38,7 +38,7 @@ fn framed(body: &[u8]) -> Vec<u8> {
 /// The server still serves: a fresh document opens, is analysed (the storage path rule fires), and completion
 /// and hover answer.
 fn assert_serving(c: &mut Client) {
-    assert!(c.alive(), "server died; stderr:\n{}", c.stderr());
+    assert!(c.alive(), "server died; stderr:\n{}", c.log());
     let uri = c.uri(&format!(
         "probe{}/amplify/storage/resource.ts",
         c.transcript.len()
@@ -94,7 +94,7 @@ fn malformed_json_is_a_parse_error_and_the_session_goes_on() {
     c.send_raw(&framed(deep.as_bytes()));
     assert_eq!(error_for(&mut c, Value::Null)["code"], -32700);
     assert_serving(&mut c);
-    assert!(c.stderr().contains("invalid message from the client"));
+    assert!(c.log().contains("invalid message from the client"));
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn stale_and_repeated_versions_are_ignored() {
     let d = debug(&mut c, &uri);
     assert_eq!(d["text"], "abc!");
     assert_eq!(d["version"], 11);
-    assert!(c.stderr().contains("not newer"));
+    assert!(c.log().contains("not newer"));
     // Diagnostics are never published for an ignored version.
     assert!(c
         .try_wait_for(Duration::from_millis(300), |m| {
@@ -434,11 +434,11 @@ fn a_ten_megabyte_file_is_kept_but_not_analysed() {
     assert_eq!(d["text"].as_str().map(str::len), Some(text.len() + 10));
     // One log line says so, naming the document.
     let lines = c
-        .stderr()
+        .log()
         .lines()
         .filter(|l| l.contains(&uri) && l.contains("limit"))
         .count();
-    assert_eq!(lines, 1, "{}", c.stderr());
+    assert_eq!(lines, 1, "{}", c.log());
     // Shrunk below the limit, it is analysed again.
     c.change(&uri, 3, json!([{ "text": STORAGE }]));
     let diags = c.diagnostics(&uri, Some(3));
@@ -618,7 +618,7 @@ fn ten_thousand_levels_of_nesting_do_not_overflow() {
             "textDocument/codeAction",
             json!({ "textDocument": { "uri": uri }, "range": { "start": pos(1, 0), "end": pos(1, 40_000) }, "context": { "diagnostics": [] } }),
         );
-        assert!(c.alive(), "{name}: server died; stderr:\n{}", c.stderr());
+        assert!(c.alive(), "{name}: server died; stderr:\n{}", c.log());
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "{name}: {:?}",
@@ -751,7 +751,7 @@ fn a_panic_in_analysis_is_an_error_response_logged_once() {
         assert_eq!(err["code"], code, "{place}: {err}");
         assert_serving(&mut c);
     }
-    let log = c.stderr();
+    let log = c.log();
     let lines: Vec<&str> = log.lines().filter(|l| l.contains("panic")).collect();
     assert_eq!(lines.len(), 2, "one line per panic:\n{log}");
     assert!(
@@ -781,15 +781,15 @@ fn a_panic_while_analysing_a_notification_is_contained() {
     c.change(&uri, 3, json!([{ "text": STORAGE }]));
     let diags = c.diagnostics(&uri, Some(3));
     assert!(Client::codes(&diags).contains(&"storage/path-wildcard".to_string()));
-    let log = c.stderr();
+    let log = c.log();
     assert!(!log.contains(secret), "{log}");
-    assert_eq!(
-        log.lines()
-            .filter(|l| l.contains("panic") && l.contains(&uri))
-            .count(),
-        2,
-        "{log}"
-    );
+    // One line per panic: the open and the first edit (and the pass after the workspace was indexed, when the
+    // document was open by then).
+    let n = log
+        .lines()
+        .filter(|l| l.contains("panic") && l.contains(&uri))
+        .count();
+    assert!((2..=3).contains(&n), "{log}");
     assert_serving(&mut c);
 }
 
@@ -809,7 +809,7 @@ fn a_runaway_parse_is_abandoned_and_reported() {
         ["syntax/parse-abandoned"],
         "{diags:?}"
     );
-    assert!(c.stderr().contains("gave up parsing"), "{}", c.stderr());
+    assert!(c.log().contains("gave up parsing"), "{}", c.log());
     assert_serving(&mut c);
     // A full replacement that parses: checked again, the notice is gone.
     c.change(&uri, 2, json!([{ "text": STORAGE }]));

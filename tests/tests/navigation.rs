@@ -772,3 +772,45 @@ fn capabilities_are_announced() {
     assert!(caps["codeLensProvider"].is_object());
     assert_eq!(caps["inlayHintProvider"], true);
 }
+
+#[test]
+fn definition_of_a_backend_resource_is_one_link_spanning_its_declaration() {
+    // VS Code merges our answer with TypeScript's and lists both unless they are the same place: the target
+    // range is the whole declaring statement, as TypeScript gives it, and the selection is the name.
+    let mut c = Client::start_with(json!({
+        "capabilities": { "textDocument": { "definition": { "linkSupport": true } } }
+    }));
+    for (rel, text) in [
+        (AUTH, AUTH_SRC),
+        (DATA, DATA_SRC),
+        (STORAGE, STORAGE_SRC),
+        (FUNC, FUNC_SRC),
+        (BACKEND, BACKEND_SRC),
+    ] {
+        c.write_file(rel, text);
+    }
+    let uri = c.open(BACKEND, BACKEND_SRC);
+    let res = c
+        .request(
+            "textDocument/definition",
+            pos_params(&uri, &position_of(BACKEND_SRC, "storage, sayHello", 2)),
+        )
+        .expect("definition");
+    let links = res.as_array().cloned().unwrap_or_default();
+    assert_eq!(links.len(), 1, "{res:#}");
+    let link = &links[0];
+    assert_eq!(link["targetUri"], json!(c.uri(STORAGE)));
+    let start = STORAGE_SRC
+        .find("export const storage")
+        .expect("declaration");
+    let end = STORAGE_SRC[start..].find(";\n").expect("end") + start + 1;
+    assert_eq!(
+        link["targetRange"],
+        json!({ "start": utf16_position(STORAGE_SRC, start), "end": utf16_position(STORAGE_SRC, end) })
+    );
+    let name = STORAGE_SRC.find("storage =").expect("name");
+    assert_eq!(
+        link["targetSelectionRange"],
+        json!({ "start": utf16_position(STORAGE_SRC, name), "end": utf16_position(STORAGE_SRC, name + 7) })
+    );
+}

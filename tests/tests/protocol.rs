@@ -290,17 +290,17 @@ fn unanswered_client_requests_do_not_stall_indexing() {
     // After the time limit, the folders `initialize` named are indexed anyway.
     let deadline = std::time::Instant::now() + TIMEOUT;
     while !c
-        .stderr()
+        .log()
         .contains("indexed 2 backend files in 1 workspace folders")
     {
         assert!(
             std::time::Instant::now() < deadline,
             "the workspace was never indexed:\n{}",
-            c.stderr()
+            c.log()
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let log = c.stderr();
+    let log = c.log();
     assert!(
         log.contains("did not answer the workspace folders request"),
         "{log}"
@@ -327,13 +327,42 @@ fn closing_stdin_ends_the_server_cleanly() {
 }
 
 #[test]
-fn logs_go_to_stderr_and_stdout_is_only_protocol() {
+fn logs_go_to_the_client_with_their_level_and_stdout_is_only_protocol() {
     let mut c = Client::start();
     let uri = c.open("amplify/backend.ts", "x");
     c.diagnostics(&uri, Some(1));
+    // A warning: a change for a document that is not open.
+    c.change(&c.uri("amplify/nowhere.ts"), 2, json!([{ "text": "y" }]));
+    c.wait_for(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("not open"))
+    });
     // Every message on stdout parsed as JSON-RPC (the reader would have stopped otherwise) ...
     assert!(c.transcript.iter().all(|m| m["jsonrpc"] == "2.0"));
+    let logs = c.log_messages();
+    let find = |needle: &str| {
+        logs.iter()
+            .find(|(_, m)| m.contains(needle))
+            .map(|(t, _)| *t)
+            .unwrap_or_else(|| panic!("no log message with {needle:?}: {logs:#?}"))
+    };
+    // ... the logs went to the client, each with its level as the message type (clients show stderr as
+    // errors): info is 3, a warning 2, debug 4 (log) ...
+    assert_eq!(find("ready"), 3);
+    assert_eq!(find("not open"), 2);
+    assert_eq!(find("checked"), 4, "debug says what was analysed");
+    // ... with neither a timestamp nor a level in the text (the client adds its own) ...
+    for (_, m) in &logs {
+        assert!(
+            !m.starts_with("20") && !m.contains(" INFO ") && !m.contains(" DEBUG "),
+            "{m}"
+        );
+    }
+    // ... and stderr has nothing from the connected session.
     c.wait_exit();
-    // ... and the logs went to stderr.
-    assert!(c.stderr().contains("ready"), "{}", c.stderr());
+    let stderr = c.stderr();
+    assert!(!stderr.contains("ready"), "{stderr}");
+    assert!(!stderr.contains("not open"), "{stderr}");
 }

@@ -44,7 +44,7 @@ fn wait_codes(
         let Some(msg) = msg else {
             panic!(
                 "timed out waiting for diagnostics of {uri} where {what}\nstderr:\n{}",
-                c.stderr()
+                c.log()
             );
         };
         let diags = msg["params"]["diagnostics"]
@@ -120,12 +120,16 @@ fn creating_and_deleting_auth_changes_owner_rule_errors() {
     let auth = c.open(AUTH, AUTH_SRC);
     settle(&mut c, &data);
     c.close(&auth);
-    wait_codes(
-        &mut c,
-        &data,
-        "auth still on disk",
-        lacks("data/provider-not-configured"),
-    );
+    // (the data file's diagnostics do not change, so they need not be published again; none with the error)
+    let d = data.clone();
+    let stale = c.try_wait_for(Duration::from_millis(500), move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == json!(d)
+            && m["params"]["diagnostics"]
+                .to_string()
+                .contains("data/provider-not-configured")
+    });
+    assert!(stale.is_none(), "auth is still on disk: {stale:?}");
 
     // deleted from disk: the error is back
     settle(&mut c, &data);
@@ -474,4 +478,58 @@ defineBackend({ auth, settings });
         .expect("diagnostic");
     assert_eq!(d["range"]["start"], position_of(src, "settings });", 0));
     assert_eq!(d["severity"], 1);
+}
+
+#[test]
+fn a_workspace_folder_that_is_the_amplify_folder_is_indexed_as_its_project() {
+    // Helix makes the nearest folder with a package.json the root, and `amplify/` has its own.
+    let mut c = Client::spawn(&[]);
+    let amplify = c.root.path().join("amplify");
+    c.write_file(AUTH, AUTH_SRC);
+    c.write_file(
+        BACKEND,
+        "import { defineBackend } from '@aws-amplify/backend';\n",
+    );
+    let folder = file_uri(&amplify);
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": folder, "capabilities": {},
+                "workspaceFolders": [{ "uri": folder, "name": "amplify" }] }),
+    )
+    .expect("initialize");
+    c.notify("initialized", json!({}));
+    let indexed = c.wait_for(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("indexed"))
+    });
+    assert!(
+        indexed["params"]["message"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("indexed 2 backend files")),
+        "{indexed}"
+    );
+    assert!(!c
+        .transcript
+        .iter()
+        .any(|m| m["method"] == "window/showMessage"));
+}
+
+#[test]
+fn a_root_without_an_amplify_project_is_said_once() {
+    let mut c = Client::start();
+    let shown = c.wait_for(|m| m["method"] == "window/showMessage");
+    let text = shown["params"]["message"].as_str().unwrap_or_default();
+    assert!(text.contains("no Amplify backend"), "{text}");
+    assert_eq!(shown["params"]["type"], 3, "information, not an error");
+    // Opening a backend file later still works, and the message is not repeated.
+    let uri = c.open(STORAGE, "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({ name: 'x', access: (allow) => ({ 'a': [allow.guest.to(['read'])] }) });\n");
+    assert!(
+        Client::codes(&c.diagnostics(&uri, Some(1))).contains(&"storage/path-wildcard".to_string())
+    );
+    assert!(c
+        .try_wait_for(Duration::from_millis(300), |m| m["method"]
+            == "window/showMessage")
+        .is_none());
 }

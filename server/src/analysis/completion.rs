@@ -36,6 +36,9 @@ pub struct CompletionItem {
     pub replace: Span,
     pub sort: String,
     pub preselect: bool,
+    /// TypeScript offers the same item once Amplify's types are installed (a property name, an `a.` or `allow.`
+    /// member, a literal of a union type); items from the project (model, field, group names) are not.
+    pub typed: bool,
 }
 
 /// Client abilities and settings that shape completion.
@@ -43,6 +46,9 @@ pub struct CompletionItem {
 pub struct CompletionOptions {
     pub snippets: bool,
     pub docs_platform: String,
+    /// Leave out the items TypeScript offers too ([`CompletionItem::typed`]): set when Amplify's types are
+    /// installed in the project and the user did not ask for duplicates.
+    pub hide_typed: bool,
 }
 
 impl Default for CompletionOptions {
@@ -50,6 +56,7 @@ impl Default for CompletionOptions {
         CompletionOptions {
             snippets: true,
             docs_platform: "react".to_string(),
+            hide_typed: false,
         }
     }
 }
@@ -124,7 +131,12 @@ pub fn completion(
     }
     let mut out = cx.out;
     let mut seen = std::collections::HashSet::new();
-    out.retain(|i| seen.insert(i.label.clone()));
+    out.retain(|i| !(opts.hide_typed && i.typed) && seen.insert(i.label.clone()));
+    // Our items are about the cursor's Amplify context: rank them above identifier completions from other
+    // servers (TypeScript's sort texts start with `1`), keeping their order among themselves.
+    for i in &mut out {
+        i.sort.insert(0, '0');
+    }
     out
 }
 
@@ -176,6 +188,7 @@ impl Ctx<'_> {
                 replace,
                 sort: format!("{i:03}"),
                 preselect: false,
+                typed: true,
             });
         }
     }
@@ -202,6 +215,7 @@ impl Ctx<'_> {
                 replace,
                 sort: format!("{i:03}"),
                 preselect: false,
+                typed: false,
             });
         }
     }
@@ -300,6 +314,7 @@ impl Ctx<'_> {
                         replace,
                         sort: format!("{}_{}", if m.graphql.is_some() { 0 } else { 1 }, m.name),
                         preselect: false,
+                        typed: true,
                     });
                 }
             }
@@ -380,6 +395,7 @@ impl Ctx<'_> {
                         replace,
                         sort: r.name.to_string(),
                         preselect: false,
+                        typed: true,
                     });
                 }
             }
@@ -438,6 +454,7 @@ impl Ctx<'_> {
             replace,
             sort: name.to_string(),
             preselect: false,
+            typed: true,
         });
     }
 
@@ -475,6 +492,7 @@ impl Ctx<'_> {
                 replace,
                 sort: format!("{}_{}", if p.required { 0 } else { 1 }, p.name),
                 preselect: p.required,
+                typed: true,
             });
         }
         if let Some(extra) = obj.extra {
@@ -515,6 +533,7 @@ impl Ctx<'_> {
                         replace,
                         sort: format!("{i:03}"),
                         preselect: false,
+                        typed: true,
                     });
                 }
             }
@@ -530,6 +549,7 @@ impl Ctx<'_> {
                         replace,
                         sort: format!("{i:03}"),
                         preselect: false,
+                        typed: true,
                     });
                 }
             }
@@ -545,6 +565,7 @@ impl Ctx<'_> {
                         replace,
                         sort: v.to_string(),
                         preselect: false,
+                        typed: true,
                     });
                 }
             }
@@ -567,6 +588,7 @@ impl Ctx<'_> {
                     replace,
                     sort: "0".into(),
                     preselect: true,
+                    typed: false,
                 });
             }
             // schedule examples

@@ -142,16 +142,26 @@ pub fn diagnostics_for(
     out
 }
 
+/// A rule module: its name and its check.
+pub type RuleModule = (&'static str, fn(&RuleCtx, &mut Vec<Diagnostic>));
+
+/// Every rule module, in the order they run.
+pub const RULE_MODULES: &[RuleModule] = &[
+    ("shape", rules::shape::check),
+    ("backend", rules::backend::check),
+    ("security", rules::security::check),
+    ("auth", rules::auth::check),
+    ("data", rules::data::check),
+    ("storage", rules::storage::check),
+    ("function", rules::function::check),
+    ("xref", rules::xref::check),
+];
+
 /// Runs every rule module on one file.
 pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    rules::shape::check(cx, out);
-    rules::backend::check(cx, out);
-    rules::security::check(cx, out);
-    rules::auth::check(cx, out);
-    rules::data::check(cx, out);
-    rules::storage::check(cx, out);
-    rules::function::check(cx, out);
-    rules::xref::check(cx, out);
+    for (_, check) in RULE_MODULES {
+        check(cx, out);
+    }
 }
 
 /// `// amplify-lsp-ignore-next-line <code> [<code>...]` silences those codes on the next line (all codes when

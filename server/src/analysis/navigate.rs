@@ -181,6 +181,26 @@ pub fn definition(project: &Project, idx: usize, offset: usize) -> Option<(Span,
     Some((occ.span, out))
 }
 
+/// The whole statement that declares the name `node` (`export const auth = defineAuth({...});`), when it
+/// declares nothing else. This is the range TypeScript gives as a definition's target, so an editor that asks
+/// both servers sees one place, not two that differ only in their extent.
+fn declaration_statement(node: Node) -> Option<Span> {
+    let declarator = node
+        .parent()
+        .filter(|p| p.kind() == "variable_declarator")?;
+    let decl = declarator
+        .parent()
+        .filter(|p| matches!(p.kind(), "lexical_declaration" | "variable_declaration"))?;
+    if decl.named_child_count() != 1 {
+        return None;
+    }
+    let stmt = decl
+        .parent()
+        .filter(|p| p.kind() == "export_statement")
+        .unwrap_or(decl);
+    Some(syntax::span(stmt))
+}
+
 /// Every occurrence of the symbol at `offset` (declarations too when `include_decl`).
 pub fn references(project: &Project, idx: usize, offset: usize, include_decl: bool) -> Vec<Target> {
     let index = Index::build(project);
@@ -1087,7 +1107,9 @@ fn tree_occs(project: &Project, idx: usize, out: &mut Vec<Occ>) {
                 };
                 if let Some(sym) = sym {
                     match decls.iter().find(|(n, _)| *n == sp) {
-                        Some((_, full)) => push_decl(out, sp, sym, *full),
+                        Some((_, full)) => {
+                            push_decl(out, sp, sym, declaration_statement(node).unwrap_or(*full))
+                        }
                         None => push(out, sp, sym),
                     }
                 }
@@ -1262,7 +1284,8 @@ export const data = defineData({ schema, functions: { greeter: sayHello } });
         let d = definition(&p, i, off);
         assert_eq!(texts(&p, &d), ["resource.ts:2:auth"]);
         assert_eq!(d[0].path, PathBuf::from(AUTH));
-        assert!(p.files[3].text[d[0].full.start..d[0].full.end].starts_with("auth = defineAuth({"));
+        assert!(p.files[3].text[d[0].full.start..d[0].full.end]
+            .starts_with("export const auth = defineAuth({"));
         let (i, off) = at(&p, BACKEND, "data: myData", 7);
         assert_eq!(texts(&p, &definition(&p, i, off)), ["resource.ts:23:data"]);
         let (i, off) = at(&p, BACKEND, "import { data as", 9);

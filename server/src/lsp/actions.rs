@@ -38,12 +38,23 @@ struct ClientSupport {
     disabled: bool,
     document_changes: bool,
     create_files: bool,
+    /// The `docsPlatform` setting, for the diagnostics' links.
+    docs_platform: &'static str,
 }
 
 impl ClientSupport {
     fn of(b: &Backend) -> Self {
+        let platform = b.options().docs_platform;
+        let docs_platform = crate::model::catalog::PLATFORMS
+            .iter()
+            .copied()
+            .find(|p| *p == platform)
+            .unwrap_or("react");
         let Ok(caps) = b.client_caps.read() else {
-            return Self::default();
+            return Self {
+                docs_platform,
+                ..Self::default()
+            };
         };
         let ca = caps
             .text_document
@@ -60,6 +71,7 @@ impl ClientSupport {
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
             disabled: ca.and_then(|c| c.disabled_support).unwrap_or(false),
             document_changes,
+            docs_platform,
             create_files: document_changes
                 && we
                     .and_then(|w| w.resource_operations.as_ref())
@@ -182,7 +194,7 @@ fn to_lsp(
         .fixes
         .iter()
         .filter_map(|&i| p.diagnostics.get(i))
-        .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
+        .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, support.docs_platform))
         .collect();
     let (title, disabled) = match a.disabled {
         Some(reason) if support.disabled => (a.title, Some(CodeActionDisabled { reason })),

@@ -14,6 +14,16 @@ pub struct Settings {
     pub log_level: Option<String>,
     pub syntax_errors: Option<bool>,
     pub max_file_size: Option<u64>,
+    pub completion: CompletionSettings,
+}
+
+/// `completion.*` settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CompletionSettings {
+    /// Leave out the completion items TypeScript offers as well (property names, `a.` and `allow.` members,
+    /// literals of union types) when the project has Amplify's types installed. Default: true.
+    pub hide_type_script_duplicates: Option<bool>,
 }
 
 impl Settings {
@@ -42,6 +52,14 @@ impl Settings {
         if other.max_file_size.is_some() {
             self.max_file_size = other.max_file_size;
         }
+        if other.completion.hide_type_script_duplicates.is_some() {
+            self.completion.hide_type_script_duplicates =
+                other.completion.hide_type_script_duplicates;
+        }
+    }
+
+    pub fn hide_type_script_duplicates(&self) -> bool {
+        self.completion.hide_type_script_duplicates.unwrap_or(true)
     }
 
     pub fn max_file_size(&self) -> usize {
@@ -63,6 +81,17 @@ mod tests {
         let s = Settings::from_json(&json!({"amplifyLsp": {"syntaxErrors": true, "other": 1}}))
             .expect("nested");
         assert_eq!(s.syntax_errors, Some(true));
+        let s = Settings::from_json(&json!({"completion": {"hideTypeScriptDuplicates": false}}))
+            .expect("nested completion settings");
+        assert!(!s.hide_type_script_duplicates());
+        let mut merged = Settings::default();
+        assert!(merged.hide_type_script_duplicates(), "on by default");
+        merged.merge(s);
+        merged.merge(Settings::from_json(&json!({"docsPlatform": "vue"})).expect("flat"));
+        assert!(
+            !merged.hide_type_script_duplicates(),
+            "a later change without the key keeps it"
+        );
         assert!(Settings::from_json(&json!({"syntaxErrors": "yes"})).is_err());
         assert_eq!(
             Settings::from_json(&Value::Null).expect("null"),

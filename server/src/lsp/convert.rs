@@ -49,15 +49,25 @@ pub fn severity(s: analysis::Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// Where the README documents the diagnostic codes.
-pub const CODES_URL: &str =
-    "https://github.com/amplify-lsp/amplify-lsp/blob/main/README.md#diagnostic-codes";
+/// Where the pages of the diagnostic codes are: `docs/codes/<category>/<name>.md` in the repository.
+pub const CODES_BASE: &str = "https://github.com/amplify-lsp/amplify-lsp/blob/main/docs/codes/";
+
+/// The page of one code, at the anchor of the docs.amplify.aws link for the user's platform.
+pub fn code_url(code: &str, platform: &str) -> String {
+    let platform = if crate::model::catalog::PLATFORMS.contains(&platform) {
+        platform
+    } else {
+        "react"
+    };
+    format!("{CODES_BASE}{code}.md#platform-{platform}")
+}
 
 pub fn diagnostic(
     uri: &lsp::Uri,
     rope: &Rope,
     d: &analysis::Diagnostic,
     enc: Encoding,
+    platform: &str,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
@@ -72,7 +82,7 @@ pub fn diagnostic(
         range: range(rope, d.span, enc),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: CODES_URL
+        code_description: code_url(d.code, platform)
             .parse::<lsp::Uri>()
             .ok()
             .map(|href| lsp::CodeDescription { href }),
@@ -102,7 +112,11 @@ pub fn completion_item(
         K::Keyword => lsp::CompletionItemKind::KEYWORD,
         K::Snippet => lsp::CompletionItemKind::SNIPPET,
     };
+    // The label is what the user types: clients that leave filtering to a server which sends edit ranges
+    // (Neovim 0.11) filter on `filterText`, and VS Code matches it against the text in the edit's range.
+    let filter_text = Some(i.label.clone());
     lsp::CompletionItem {
+        filter_text,
         label: i.label,
         kind: Some(kind),
         detail: i.detail,

@@ -4,6 +4,7 @@ mod actions;
 pub mod config;
 pub mod convert;
 pub mod framing;
+pub mod log;
 mod nav;
 pub mod panics;
 mod server;

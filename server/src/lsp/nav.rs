@@ -464,6 +464,16 @@ pub async fn document_symbol(
     .ok_or_else(RpcError::internal_error)
 }
 
+/// The project of a workspace folder that lies inside an `amplify/` folder (or is one): the parent of the
+/// innermost `amplify/` among the folder and its ancestors.
+fn enclosing_project(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|d| d.file_name().is_some_and(|n| n == "amplify"))
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+}
+
 /// Amplify projects (folders holding `amplify/`) at or below `folder`.
 fn projects_below(folder: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -640,10 +650,28 @@ pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec
 pub async fn index_workspace(b: &Backend) {
     let folders = workspace_folders(b).await;
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut projects = 0;
     for folder in &folders {
-        for root in projects_below(folder) {
+        // A folder that is the `amplify/` folder itself, or one below it (Helix makes the nearest folder with a
+        // package.json the root, and `amplify/` has its own): its project is the parent of that `amplify/`.
+        let roots = match enclosing_project(folder) {
+            Some(root) => vec![root],
+            None => projects_below(folder),
+        };
+        for root in roots {
+            projects += 1;
             files.extend(b.index.files(&root).iter().cloned());
         }
+    }
+    if projects == 0 && !folders.is_empty() {
+        let names: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+        let message = format!(
+            "amplify-lsp: no Amplify backend in {} (no amplify/ folder up to {PROJECT_SEARCH_DEPTH} levels \
+             down). It will check files under an amplify/ folder when you open them.",
+            names.join(", ")
+        );
+        tracing::info!("{message}");
+        b.client.show_message(MessageType::INFO, message).await;
     }
     let progress_supported = b
         .client_caps

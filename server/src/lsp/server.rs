@@ -17,7 +17,7 @@ use crate::analysis::{self, Options};
 use crate::model::project::Summary;
 use crate::syntax::Lang;
 use crate::text::Encoding;
-use crate::workspace::index::root_of;
+use crate::workspace::index::{amplify_types_installed, root_of};
 use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
 
 /// Reloads the log filter when the `logLevel` setting changes.
@@ -33,14 +33,21 @@ pub struct Backend {
     pub(crate) init_folders: RwLock<Vec<PathBuf>>,
     settings: RwLock<Settings>,
     encoding: AtomicU8,
-    /// The client pulls diagnostics (`textDocument/diagnostic`), so we do not push them.
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and lets us ask it to pull again
+    /// (`workspace/diagnostic/refresh`), so we do not push them.
     pull_diagnostics: AtomicBool,
+    /// Asks a pull client to pull again; see [`Refresher`].
+    refresher: Refresher,
     /// The client lets us register file watchers dynamically.
     watch_dynamic: AtomicBool,
     /// The client accepts snippets in completion items.
     snippets: AtomicBool,
-    /// The newest version whose diagnostics were published, per URI: never publish an older one after it.
-    published: Mutex<HashMap<String, i32>>,
+    /// The newest version whose diagnostics were published per URI, the epoch their computation started in,
+    /// and a digest of the list: never publish an older version after it, nor an older computation of the same
+    /// version, nor the same list for the same version twice.
+    published: Mutex<HashMap<String, (i32, u64, u64)>>,
+    /// Counts the computations of pushed diagnostics, in the order they start.
+    publish_epoch: std::sync::atomic::AtomicU64,
     shutdown: Arc<AtomicBool>,
     log_reload: Option<LogReload>,
     /// `AMPLIFY_LSP_TEST_HOOKS=1` at start: enables `amplify/debugPanic` and the panic marker (tests only).
@@ -72,9 +79,11 @@ impl Backend {
             settings: RwLock::new(Settings::default()),
             encoding: AtomicU8::new(ENC_UTF16),
             pull_diagnostics: AtomicBool::new(false),
+            refresher: Refresher::default(),
             watch_dynamic: AtomicBool::new(false),
             snippets: AtomicBool::new(false),
             published: Mutex::new(HashMap::new()),
+            publish_epoch: std::sync::atomic::AtomicU64::new(1),
             shutdown,
             log_reload,
             test_hooks: test_hooks_enabled(),
@@ -130,7 +139,37 @@ impl Backend {
         panics::catching(|| panics::describe(method, uri, pos), f)
     }
 
-    pub(crate) fn lsp_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
+    /// The diagnostics of a snapshot; `why` says what asked for them, for the debug log.
+    pub(crate) fn lsp_diagnostics(
+        &self,
+        uri: &Uri,
+        snap: &Snapshot,
+        why: &str,
+    ) -> Option<Vec<Diagnostic>> {
+        let started = std::time::Instant::now();
+        let out = self.compute_diagnostics(uri, snap);
+        if let Some(d) = &out {
+            let errors = d
+                .iter()
+                .filter(|d| d.severity == Some(DiagnosticSeverity::ERROR))
+                .count();
+            tracing::debug!(
+                "checked {} v{} ({why}): {} rule modules, {} findings ({errors} errors) in {:.2} ms",
+                uri.as_str(),
+                snap.version,
+                if snap.amplify {
+                    analysis::diagnostics::RULE_MODULES.len()
+                } else {
+                    0
+                },
+                d.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        out
+    }
+
+    fn compute_diagnostics(&self, uri: &Uri, snap: &Snapshot) -> Option<Vec<Diagnostic>> {
         let enc = self.encoding();
         let opts = self.options();
         self.guard("diagnostics", uri.as_str(), || {
@@ -141,14 +180,14 @@ impl Backend {
             let Some(file) = snap.file_model() else {
                 return analysis::diagnostics::unparsed_notice(snap, &opts)
                     .iter()
-                    .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
+                    .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, &opts.docs_platform))
                     .collect();
             };
             let path = analysis::uri_to_path(&snap.uri);
             let facts = self.index.facts(path.as_deref(), None);
             analysis::diagnostics_for(snap, &file, &facts, &opts)
                 .iter()
-                .map(|d| convert::diagnostic(uri, &snap.rope, d, enc))
+                .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, &opts.docs_platform))
                 .collect()
         })
     }
@@ -170,8 +209,17 @@ impl Backend {
         }
     }
 
-    /// Re-publishes diagnostics for the open documents of a project, except `skip`.
+    /// Re-publishes diagnostics for the open documents of a project, except `skip`. A pull client is asked to
+    /// pull them again instead.
     async fn republish_project(&self, root: &std::path::Path, skip: &str) {
+        if self.pull_diagnostics.load(Ordering::Relaxed) {
+            tracing::debug!(
+                "diagnostics of other files of {} may have changed: asking the client to pull again",
+                root.display()
+            );
+            self.refresher.request(&self.client);
+            return;
+        }
         for path in self.index.open_in(root) {
             let Some(uri) = Uri::from_file_path(&path) else {
                 continue;
@@ -180,13 +228,35 @@ impl Backend {
                 continue;
             }
             if let Some(snap) = self.snapshot(&uri) {
-                self.publish(uri, snap).await;
+                self.publish(uri, snap, "another file of its project changed")
+                    .await;
+            }
+        }
+    }
+
+    /// New diagnostics for every open document: pushed, or pulled again by a pull client.
+    async fn refresh_open_documents(&self, why: &str) {
+        let snaps = self.docs.snapshots();
+        if snaps.is_empty() {
+            return;
+        }
+        tracing::debug!(
+            "{why}: refreshing the diagnostics of {} open documents",
+            snaps.len()
+        );
+        if self.pull_diagnostics.load(Ordering::Relaxed) {
+            self.refresher.request(&self.client);
+            return;
+        }
+        for snap in snaps {
+            if let Ok(uri) = snap.uri.parse::<Uri>() {
+                self.publish(uri, snap, why).await;
             }
         }
     }
 
     /// Computes and pushes diagnostics for a snapshot, unless a newer version's are already out.
-    async fn publish(&self, uri: Uri, snap: Snapshot) {
+    async fn publish(&self, uri: Uri, snap: Snapshot, why: &str) {
         if self.pull_diagnostics.load(Ordering::Relaxed) {
             return;
         }
@@ -202,22 +272,59 @@ impl Backend {
         if !current {
             return;
         }
-        let diags = self.lsp_diagnostics(&uri, &snap).unwrap_or_default();
+        // Computations that start later see newer settings and project facts: one that finishes after a later
+        // one (for the same version) must not overwrite it.
+        let epoch = self.publish_epoch.fetch_add(1, Ordering::SeqCst);
+        let diags = self.lsp_diagnostics(&uri, &snap, why).unwrap_or_default();
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&diags)
+                .unwrap_or_default()
+                .hash(&mut h);
+            h.finish()
+        };
         {
             let Ok(mut published) = self.published.lock() else {
                 return;
             };
             let last = published
                 .entry(uri.as_str().to_string())
-                .or_insert(i32::MIN);
-            if snap.version < *last {
+                .or_insert((i32::MIN, 0, 0));
+            if snap.version < last.0 || (snap.version == last.0 && epoch < last.1) {
                 return;
             }
-            *last = snap.version;
+            // The same list for the same version again (another file changed nothing for this one): the client
+            // has it already.
+            if snap.version == last.0 && digest == last.2 {
+                return;
+            }
+            *last = (snap.version, epoch, digest);
         }
         self.client
             .publish_diagnostics(uri, diags, Some(snap.version))
             .await;
+    }
+
+    /// Whether TypeScript sees Amplify's types for this file (see [`amplify_types_installed`]): looked for up
+    /// to the project root, or up to the workspace folder holding the file when that folder is above it.
+    fn types_installed(&self, path: &std::path::Path) -> bool {
+        let folders = self
+            .init_folders
+            .read()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        let outer = folders
+            .into_iter()
+            .filter(|f| path.starts_with(f))
+            .min_by_key(|f| f.components().count());
+        let limit = match (root_of(path), outer) {
+            (Some(root), Some(folder)) if root.starts_with(&folder) => folder,
+            (Some(root), _) => root,
+            (None, Some(folder)) => folder,
+            (None, None) => return false,
+        };
+        amplify_types_installed(path, &limit)
     }
 
     pub(crate) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
@@ -308,12 +415,22 @@ impl LanguageServer for Backend {
             },
             Ordering::Relaxed,
         );
+        // Pull only when the client can be told to pull again: a change in one file changes the diagnostics of
+        // others (a group added in auth clears a storage finding), and a pull client re-pulls only the file it
+        // edits. A client that pulls but cannot be told (Neovim 0.10) gets pushed diagnostics instead.
         let pull = params
             .capabilities
             .text_document
             .as_ref()
             .and_then(|t| t.diagnostic.as_ref())
-            .is_some();
+            .is_some()
+            && params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
         self.pull_diagnostics.store(pull, Ordering::Relaxed);
         let watch = params
             .capabilities
@@ -420,6 +537,9 @@ impl LanguageServer for Backend {
         };
         // Concurrently: indexing does not need the registration's answer, and must not wait for it.
         tokio::join!(register, super::nav::index_workspace(self));
+        // Files opened while the index was built were checked against what was indexed so far.
+        self.refresh_open_documents("the workspace was indexed")
+            .await;
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -443,7 +563,7 @@ impl LanguageServer for Backend {
             published.remove(&uri_str);
         }
         let changed_root = self.reindex(&snap);
-        self.publish(doc.uri, snap).await;
+        self.publish(doc.uri, snap, "opened").await;
         if let Some(root) = changed_root {
             self.republish_project(&root, &uri_str).await;
         }
@@ -478,7 +598,7 @@ impl LanguageServer for Backend {
                 }
                 let changed_root = self.reindex(&snap);
                 let uri_str = uri.as_str().to_string();
-                self.publish(uri, snap).await;
+                self.publish(uri, snap, "edited").await;
                 if let Some(root) = changed_root {
                     self.republish_project(&root, &uri_str).await;
                 }
@@ -516,11 +636,7 @@ impl LanguageServer for Backend {
         // A new size limit applies to the open documents too.
         self.docs.set_max_size(self.settings().max_file_size());
         // Settings may change what is reported: refresh every open document.
-        for snap in self.docs.snapshots() {
-            if let Ok(uri) = snap.uri.parse::<Uri>() {
-                self.publish(uri, snap).await;
-            }
-        }
+        self.refresh_open_documents("the settings changed").await;
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
@@ -536,6 +652,8 @@ impl LanguageServer for Backend {
         let opts = analysis::completion::CompletionOptions {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
+            hide_typed: self.settings().hide_type_script_duplicates()
+                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
         };
         let pos = params.text_document_position.position;
         let items = self
@@ -546,6 +664,18 @@ impl LanguageServer for Backend {
                 analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
+        tracing::trace!(
+            "completion at {}:{}:{}: {} items{}",
+            uri.as_str(),
+            pos.line,
+            pos.character,
+            items.len(),
+            if opts.hide_typed {
+                " (TypeScript's duplicates left out: Amplify's types are installed)"
+            } else {
+                ""
+            }
+        );
         let items: Vec<CompletionItem> = items
             .into_iter()
             .map(|i| convert::completion_item(&snap.rope, i, enc))
@@ -578,6 +708,17 @@ impl LanguageServer for Backend {
                 analysis::hover::hover(&snap.text, file.as_deref(), offset, &platform)
             })
             .ok_or_else(RpcError::internal_error)?;
+        tracing::trace!(
+            "hover at {}:{}:{}: {}",
+            uri.as_str(),
+            pos.line,
+            pos.character,
+            if h.is_some() {
+                "answered"
+            } else {
+                "nothing here"
+            }
+        );
         Ok(h.map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -663,7 +804,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let items = match self.snapshot(&uri) {
             Some(snap) => self
-                .lsp_diagnostics(&uri, &snap)
+                .lsp_diagnostics(&uri, &snap, "pulled by the client")
                 .ok_or_else(RpcError::internal_error)?,
             None => Vec::new(),
         };
@@ -676,6 +817,42 @@ impl LanguageServer for Backend {
                 },
             }),
         ))
+    }
+}
+
+/// Sends `workspace/diagnostic/refresh` without holding the handler that asks for it, and without piling
+/// requests up: while one is in flight, further asks only mark it dirty, and one more refresh follows its answer.
+/// So the client always pulls after the last change that asked, at most two refreshes are outstanding per burst,
+/// and a client that never answers costs one timed-out request at a time.
+#[derive(Default, Clone)]
+pub(crate) struct Refresher {
+    dirty: Arc<AtomicBool>,
+    running: Arc<AtomicBool>,
+}
+
+impl Refresher {
+    pub(crate) fn request(&self, client: &Client) {
+        self.dirty.store(true, Ordering::SeqCst);
+        if self.running.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (dirty, running, client) = (self.dirty.clone(), self.running.clone(), client.clone());
+        tokio::spawn(async move {
+            loop {
+                while dirty.swap(false, Ordering::SeqCst) {
+                    client_answer(
+                        "the diagnostic refresh request",
+                        client.workspace_diagnostic_refresh(),
+                    )
+                    .await;
+                }
+                running.store(false, Ordering::SeqCst);
+                // an ask that came after the last swap but before `running` was cleared found it set: take it
+                if !dirty.load(Ordering::SeqCst) || running.swap(true, Ordering::SeqCst) {
+                    break;
+                }
+            }
+        });
     }
 }
 
@@ -743,8 +920,11 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     ));
     let output = tokio::spawn(framing::output(from_server, errors_rx, tokio::io::stdout()));
     let sd = shutdown.clone();
-    let mut builder = LspService::build(move |client| Backend::new(client, sd, log_reload))
-        .custom_method("amplify/debugDocument", Backend::debug_document);
+    let mut builder = LspService::build(move |client| {
+        super::log::connect(client.clone());
+        Backend::new(client, sd, log_reload)
+    })
+    .custom_method("amplify/debugDocument", Backend::debug_document);
     if test_hooks_enabled() {
         builder = builder.custom_method("amplify/debugPanic", Backend::debug_panic);
     }
@@ -755,6 +935,7 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     tokio::select! {
         _ = &mut serve => {}
         _ = &mut pump => {
+            super::log::disconnect();
             // The input is over (`exit` or end of input). The protocol library waits for every handler to
             // finish, and a handler waiting on a request to the client (a watcher registration, a progress
             // token) would wait forever once nobody reads the answers. Give the handlers a moment to finish
@@ -764,6 +945,8 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
             }
         }
     }
+    // Nobody reads log messages any more: what follows goes to stderr.
+    super::log::disconnect();
     // Serving ended: stop reading, close the library's output (dropping it ends the output task once all it
     // wrote is flushed), and let everything answered reach stdout.
     drop(serve);

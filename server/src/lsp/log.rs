@@ -1,0 +1,131 @@
+//! Where log lines go. Before the connection exists (and after it ends) they go to stderr, with a timestamp and
+//! a level. While it exists they go to the client as `window/logMessage`, with the level as the message type
+//! and neither timestamp nor level in the text: every client adds its own, and every client shows whatever a
+//! server writes to stderr as an error (Neovim's `lsp.log`, Helix's `:log-open`, VS Code's output channel).
+//!
+//! The text is the same as on stderr, so what the secrets test proves of one holds for the other: log lines name
+//! files, positions, counts and codes, never document text or setting values.
+
+use std::fmt::Write as _;
+use std::sync::RwLock;
+
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::Client;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+
+/// The log lines on their way to the client, while a connection exists.
+static SINK: RwLock<Option<UnboundedSender<(MessageType, String)>>> = RwLock::new(None);
+
+/// Events of the library's own client, which sends our log lines: they must not be sent through it again.
+const CLIENT_TARGET: &str = "tower_lsp_server::service::client";
+
+/// Whether log lines currently go to the client (so the stderr writer must skip them).
+pub fn to_client(meta: &tracing::Metadata<'_>) -> bool {
+    !meta.target().starts_with(CLIENT_TARGET) && SINK.read().is_ok_and(|s| s.is_some())
+}
+
+/// Starts sending log lines to `client`; they stop when [`disconnect`] is called or the returned task ends.
+pub fn connect(client: Client) {
+    let (tx, rx) = unbounded_channel();
+    if let Ok(mut sink) = SINK.write() {
+        *sink = Some(tx);
+    }
+    tokio::spawn(forward(client, rx));
+}
+
+/// Log lines go to stderr again (the connection is ending).
+pub fn disconnect() {
+    if let Ok(mut sink) = SINK.write() {
+        *sink = None;
+    }
+}
+
+async fn forward(client: Client, mut rx: UnboundedReceiver<(MessageType, String)>) {
+    while let Some((typ, message)) = rx.recv().await {
+        client.log_message(typ, message).await;
+    }
+}
+
+/// The `MessageType` of a level. LSP 3.17 has no debug type: debug and trace lines are `Log`.
+pub fn message_type(level: &Level) -> MessageType {
+    match *level {
+        Level::ERROR => MessageType::ERROR,
+        Level::WARN => MessageType::WARNING,
+        Level::INFO => MessageType::INFO,
+        _ => MessageType::LOG,
+    }
+}
+
+/// The layer that sends log lines to the client while connected.
+pub struct ClientLayer;
+
+impl<S: Subscriber> Layer<S> for ClientLayer {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        if !to_client(event.metadata()) {
+            return;
+        }
+        let mut line = Line::default();
+        event.record(&mut line);
+        let Ok(sink) = SINK.read() else {
+            return;
+        };
+        if let Some(tx) = sink.as_ref() {
+            let _ = tx.send((message_type(event.metadata().level()), line.text));
+        }
+    }
+}
+
+/// The text of one event: its message, then its other fields as `name=value`.
+#[derive(Default)]
+struct Line {
+    text: String,
+}
+
+impl Visit for Line {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.push(field, format_args!("{value}"));
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.push(field, format_args!("{value:?}"));
+    }
+}
+
+impl Line {
+    fn push(&mut self, field: &Field, value: std::fmt::Arguments<'_>) {
+        // lines from the `log` crate (dependencies) carry their origin as `log.*` fields: not for the user
+        if field.name().starts_with("log.") {
+            return;
+        }
+        if field.name() == "message" {
+            let rest = std::mem::take(&mut self.text);
+            let _ = write!(self.text, "{value}");
+            if !rest.is_empty() {
+                self.text.push(' ');
+                self.text.push_str(&rest);
+            }
+        } else {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            let _ = write!(self.text, "{}={value}", field.name());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_map_to_message_types() {
+        assert_eq!(message_type(&Level::ERROR), MessageType::ERROR);
+        assert_eq!(message_type(&Level::WARN), MessageType::WARNING);
+        assert_eq!(message_type(&Level::INFO), MessageType::INFO);
+        assert_eq!(message_type(&Level::DEBUG), MessageType::LOG);
+        assert_eq!(message_type(&Level::TRACE), MessageType::LOG);
+    }
+}
