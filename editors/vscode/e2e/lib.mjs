@@ -358,13 +358,17 @@ export async function newLineAfter(page, text, dir, rel) {
 }
 
 /**
- * Every label of the open suggest widget, in order: pages through the (virtualised) list with
- * PageDown and collects the rows by index. Leaves the widget open with the focus on the last item.
+ * Every label of the open suggest widget, in order: scrolls through the (virtualised) list with
+ * the mouse wheel and collects the rendered rows by index.
  */
-export async function allSuggestLabels(page, max = 3000) {
+export async function allSuggestLabels(page, { max = 3000, until = () => false } = {}) {
   const byIndex = new Map();
+  const list = page.locator('.editor-widget.suggest-widget.visible .monaco-list').first();
+  const box = await list.boundingBox();
+  if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   let stale = 0;
-  for (let i = 0; i < 400 && stale < 3; i++) {
+  let size = 0;
+  for (let i = 0; i < 1000 && stale < 8; i++) {
     const rows = await page.$$eval('.editor-widget.suggest-widget.visible .monaco-list-row', (rs) =>
       rs.map((r) => ({
         index: Number(r.getAttribute('data-index')),
@@ -373,16 +377,17 @@ export async function allSuggestLabels(page, max = 3000) {
       })),
     );
     const n = byIndex.size;
-    let size = 0;
     for (const r of rows) {
       byIndex.set(r.index, r.label);
       size = r.size || size;
     }
-    if (byIndex.size >= Math.min(size || Infinity, max)) break;
+    if (rows.length === 0 || byIndex.size >= Math.min(size || Infinity, max)) break;
+    if (rows.some((r) => until(r.label))) break;
     stale = byIndex.size === n ? stale + 1 : 0;
-    await page.keyboard.press('PageDown');
-    await page.waitForTimeout(30);
+    await page.mouse.wheel(0, Math.max(100, (box?.height ?? 200) - 40));
+    await page.waitForTimeout(stale ? 150 : 40);
   }
+  log(`suggest widget: ${size} items, read ${byIndex.size}`);
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
 }
 
@@ -399,8 +404,9 @@ export async function completionRank(page, names) {
   await page.waitForTimeout(1000); // let every provider answer
   // Re-trigger once: the widget keeps the list it has; a second Ctrl+Space on an open widget
   // toggles details, so close it first.
-  const top = await allSuggestLabels(page);
+  const match = (l) => names.includes(l.replace(/\?$/, ''));
+  const top = await allSuggestLabels(page, { until: match });
   await page.keyboard.press('Escape');
-  const rank = top.findIndex((l) => names.includes(l.replace(/\?$/, ''))) + 1;
+  const rank = top.findIndex(match) + 1;
   return { rank, top };
 }

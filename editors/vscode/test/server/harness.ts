@@ -216,6 +216,9 @@ export function vscodeLikeCapabilities(opts: { pullDiagnostics: boolean; positio
   };
   if (opts.pullDiagnostics && caps.textDocument) {
     caps.textDocument.diagnostic = { dynamicRegistration: true, relatedDocumentSupport: false };
+    // vscode-languageclient 9 declares both together (lib/common/diagnostic.js); the server pulls
+    // only from clients that can be asked to pull again.
+    if (caps.workspace) caps.workspace.diagnostics = { refreshSupport: true };
   }
   return caps;
 }
