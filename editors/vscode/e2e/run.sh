@@ -131,15 +131,18 @@ export E2E_AMPLIFY_TYPES="$TYPES/node_modules"
 
 # --- the extension -------------------------------------------------------------------------------
 VSIX="$(ls -t "$VSCODE_DIR"/amplify-lsp-*.vsix 2>/dev/null | grep -v -- '-linux-\|-darwin-\|-win32-\|-alpine-' | head -n 1 || true)"
-if [ -z "$VSIX" ]; then
+# Built by editors/test-all.sh (vscode part); (re)built here when missing or older than the sources.
+if [ -z "$VSIX" ] || [ -n "$(cd "$VSCODE_DIR" && find src package.json README.md -newer "$VSIX" 2>/dev/null | head -n 1)" ]; then
   step "building the .vsix"
   (
     cd "$VSCODE_DIR"
     [ -d node_modules ] || tmo 600 npm ci --no-audit --no-fund >/dev/null
     npm run --silent build
+    version="$(node -p "require('./package.json').version")"
+    rm -f "amplify-lsp-$version.vsix"
     tmo 300 npx --no-install @vscode/vsce package </dev/null >/dev/null
   )
-  VSIX="$(ls -t "$VSCODE_DIR"/amplify-lsp-*.vsix | head -n 1)"
+  VSIX="$VSCODE_DIR/amplify-lsp-$(node -p "require('$VSCODE_DIR/package.json').version").vsix"
 fi
 
 # --- a scratch folder: user data, extensions, workspaces, browser profiles ----------------------
@@ -204,12 +207,13 @@ setsid "${CODE_SERVER[@]}" "${cs_common[@]}" --bind-addr "127.0.0.1:$PORT" \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --ignore-last-opened >"$WORK/code-server.log" 2>&1 &
 cs_pid=$!
+healthy() { node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$E2E_URL/healthz"; }
 for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "$E2E_URL/healthz" 2>/dev/null && break
+  healthy && break
   kill -0 "$cs_pid" 2>/dev/null || { cat "$WORK/code-server.log" >&2; echo "error: code-server exited" >&2; exit 1; }
   sleep 0.5
 done
-curl -fsS -o /dev/null "$E2E_URL/healthz" || { cat "$WORK/code-server.log" >&2; echo "error: code-server did not answer" >&2; exit 1; }
+healthy || { cat "$WORK/code-server.log" >&2; echo "error: code-server did not answer" >&2; exit 1; }
 
 step "versions"
 echo "code-server: $("${CODE_SERVER[@]}" --version 2>/dev/null | tail -n 1)"
