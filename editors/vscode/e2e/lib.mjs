@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const URL = process.env.E2E_URL ?? 'http://127.0.0.1:18080';
@@ -32,6 +33,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 const mod = 'Control';
+
+/** Browsers still open; closed after the file's last test, also when a test timed out. */
+const open = new Set();
+after(async () => {
+  for (const wb of [...open]) await wb.close();
+});
 
 /**
  * Copies `examples/<name>` into a fresh folder under WORK and returns its path. `settings` goes to
@@ -74,22 +81,31 @@ export async function openWorkbench(folder, t) {
     async close() {
       if (closed) return;
       closed = true;
+      open.delete(wb);
       await context.close().catch(() => {});
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
-  if (t) {
-    // On failure: a screenshot and the browser console, named after the test.
-    t.after(async () => {
-      await wb.close();
-    });
-  }
-  await page.goto(`${URL}/?folder=${encodeURIComponent(folder)}`, { timeout: 30_000 });
-  await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 30_000 });
-  // The explorer shows the folder once the remote file system is connected.
-  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30_000 });
   wb.console = consoleLines;
+  open.add(wb);
+  try {
+    await page.goto(`${URL}/?folder=${encodeURIComponent(folder)}`, { timeout: 30_000 });
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 30_000 });
+    // The explorer shows the folder once the remote file system is connected.
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30_000 });
+  } catch (e) {
+    if (t) await failed(t, wb);
+    await wb.close();
+    throw e;
+  }
   return wb;
+}
+
+/** A screenshot and the browser console of a failed test, into ARTIFACTS. */
+async function failed(t, wb) {
+  const file = await wb.shot(t.name);
+  fs.writeFileSync(file.replace(/\.png$/, '.console.txt'), wb.console.join('\n'));
+  t.diagnostic(`screenshot: ${file}`);
 }
 
 /**
@@ -98,14 +114,12 @@ export async function openWorkbench(folder, t) {
  */
 export async function withWorkbench(t, folder, body) {
   const t0 = Date.now();
-  const wb = await openWorkbench(folder);
+  const wb = await openWorkbench(folder, t);
   log(`workbench open in ${Date.now() - t0} ms`);
   try {
     return await body(wb);
   } catch (e) {
-    const file = await wb.shot(t.name);
-    fs.writeFileSync(file.replace(/\.png$/, '.console.txt'), wb.console.join('\n'));
-    t.diagnostic(`screenshot: ${file}`);
+    await failed(t, wb);
     throw e;
   } finally {
     await wb.close();

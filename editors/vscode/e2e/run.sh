@@ -230,6 +230,6 @@ tests=("$@")
 step "node --test (${#tests[@]} files)"
 rc=0
 # One file at a time (the 2 cores are shared with code-server and Chromium); 12 min in all.
-tmo 720 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${tests[@]}" || rc=$?
+tmo 720 node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit --test-reporter=spec "${tests[@]}" || rc=$?
 step "done (exit $rc); artifacts in $ARTIFACTS"
 exit "$rc"
