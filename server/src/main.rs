@@ -86,9 +86,9 @@ fn serve() -> ExitCode {
                 .with_writer(std::io::stderr)
                 .with_ansi(false)
                 .with_target(false)
-                .with_filter(tracing_subscriber::filter::filter_fn(|m| {
-                    !amplify_lsp::lsp::log::to_client(m)
-                })),
+                .with_filter(tracing_subscriber::filter::filter_fn(
+                    amplify_lsp::lsp::log::to_stderr,
+                )),
         )
         .init();
     let env_fixed = std::env::var_os("AMPLIFY_LSP_LOG").is_some();

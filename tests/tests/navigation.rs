@@ -196,14 +196,15 @@ fn definition_of_models_from_refs_relationships_and_returns() {
     // a group name goes to defineAuth's groups, in another file (on disk)
     let d = definition(&mut c, &uri, position_of(DATA_SRC, "group('ADMINS')", 8));
     assert_eq!(d, [(c.uri(AUTH), position_of(AUTH_SRC, "'ADMINS'", 1))]);
-    // a function handler goes to the defineFunction; so does a data function key
+    // a function handler named by its identifier is TypeScript's to answer; a data function key (a string)
+    // goes to the defineFunction
     let fn_def = vec![(c.uri(FUNC), position_of(FUNC_SRC, "sayHello =", 0))];
     let d = definition(
         &mut c,
         &uri,
         position_of(DATA_SRC, "function(sayHello)", 10),
     );
-    assert_eq!(d, fn_def);
+    assert!(d.is_empty(), "{d:?}");
     let d = definition(
         &mut c,
         &uri,
@@ -223,19 +224,9 @@ fn definition_of_models_from_refs_relationships_and_returns() {
 #[test]
 fn definition_across_backend_storage_functions_and_env_imports() {
     let mut c = project();
-    // backend.ts: identifiers in defineBackend and in the imports
+    // backend.ts: identifiers in defineBackend and in the imports are TypeScript's to answer (see
+    // `identifiers_are_left_to_typescript`); names in strings are ours
     let uri = c.open(BACKEND, BACKEND_SRC);
-    let d = definition(&mut c, &uri, position_of(BACKEND_SRC, "{ auth,", 3));
-    assert_eq!(d, [(c.uri(AUTH), position_of(AUTH_SRC, "auth =", 0))]);
-    let d = definition(
-        &mut c,
-        &uri,
-        position_of(BACKEND_SRC, "import { storage }", 10),
-    );
-    assert_eq!(
-        d,
-        [(c.uri(STORAGE), position_of(STORAGE_SRC, "storage =", 0))]
-    );
     let d = definition(&mut c, &uri, position_of(BACKEND_SRC, "tables['Post']", 9));
     assert_eq!(d, [(c.uri(DATA), position_of(DATA_SRC, "Post: a", 0))]);
     // the function's entry goes to the handler file
@@ -774,9 +765,10 @@ fn capabilities_are_announced() {
 }
 
 #[test]
-fn definition_of_a_backend_resource_is_one_link_spanning_its_declaration() {
-    // VS Code merges our answer with TypeScript's and lists both unless they are the same place: the target
-    // range is the whole declaring statement, as TypeScript gives it, and the selection is the name.
+fn identifiers_are_left_to_typescript() {
+    // VS Code (and Neovim) merge our definitions with TypeScript's. For `storage` in `defineBackend({ storage })`
+    // TypeScript answers the import line and we would answer the resource: two places, and VS Code opens a peek
+    // instead of jumping. Identifiers are TypeScript's; names inside strings stay ours.
     let mut c = Client::start_with(json!({
         "capabilities": { "textDocument": { "definition": { "linkSupport": true } } }
     }));
@@ -790,27 +782,27 @@ fn definition_of_a_backend_resource_is_one_link_spanning_its_declaration() {
         c.write_file(rel, text);
     }
     let uri = c.open(BACKEND, BACKEND_SRC);
+    for (needle, delta) in [
+        ("storage, sayHello", 2),
+        ("import { storage }", 10),
+        ("{ auth,", 3),
+    ] {
+        let res = c
+            .request(
+                "textDocument/definition",
+                pos_params(&uri, &position_of(BACKEND_SRC, needle, delta)),
+            )
+            .expect("definition");
+        assert!(res.is_null(), "{needle}: {res:#}");
+    }
+    // ... while a model name in a string is answered, as one link whose target is the model
     let res = c
         .request(
             "textDocument/definition",
-            pos_params(&uri, &position_of(BACKEND_SRC, "storage, sayHello", 2)),
+            pos_params(&uri, &position_of(BACKEND_SRC, "tables['Post']", 9)),
         )
         .expect("definition");
     let links = res.as_array().cloned().unwrap_or_default();
     assert_eq!(links.len(), 1, "{res:#}");
-    let link = &links[0];
-    assert_eq!(link["targetUri"], json!(c.uri(STORAGE)));
-    let start = STORAGE_SRC
-        .find("export const storage")
-        .expect("declaration");
-    let end = STORAGE_SRC[start..].find(";\n").expect("end") + start + 1;
-    assert_eq!(
-        link["targetRange"],
-        json!({ "start": utf16_position(STORAGE_SRC, start), "end": utf16_position(STORAGE_SRC, end) })
-    );
-    let name = STORAGE_SRC.find("storage =").expect("name");
-    assert_eq!(
-        link["targetSelectionRange"],
-        json!({ "start": utf16_position(STORAGE_SRC, name), "end": utf16_position(STORAGE_SRC, name + 7) })
-    );
+    assert_eq!(links[0]["targetUri"], json!(c.uri(DATA)));
 }

@@ -201,6 +201,28 @@ fn declaration_statement(node: Node) -> Option<Span> {
     Some(syntax::span(stmt))
 }
 
+/// Whether the name at `offset` is a JavaScript binding that TypeScript resolves itself: an identifier naming a
+/// resource (`storage` in `defineBackend({ storage })`, an import, a declaration). Editors ask TypeScript too and
+/// merge the answers; two answers for one name (TypeScript's import line and our declaration) make VS Code open
+/// a peek instead of jumping. So definitions are TypeScript's for these, and ours for what it cannot resolve:
+/// names inside strings and Amplify's conventions (models, fields, groups, entries, `$amplify/env/…`).
+pub fn typescript_resolves(project: &Project, idx: usize, offset: usize) -> bool {
+    let index = Index::build(project);
+    let Some(occ) = index.at(idx, offset) else {
+        return false;
+    };
+    if !matches!(occ.sym, Sym::Resource(..)) {
+        return false;
+    }
+    // an identifier, not a name inside a string (`'$amplify/env/say-hello'`, `a.handler.function('greeter')`)
+    let root = project.files[idx].tree.root_node();
+    let node = root.descendant_for_byte_range(occ.span.start, occ.span.end);
+    node.is_some_and(|n| {
+        matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+            && syntax::span(n) == occ.span
+    })
+}
+
 /// Every occurrence of the symbol at `offset` (declarations too when `include_decl`).
 pub fn references(project: &Project, idx: usize, offset: usize, include_decl: bool) -> Vec<Target> {
     let index = Index::build(project);

@@ -7,6 +7,7 @@
 //! files, positions, counts and codes, never document text or setting values.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
@@ -25,6 +26,24 @@ const CLIENT_TARGET: &str = "tower_lsp_server::service::client";
 /// Whether log lines currently go to the client (so the stderr writer must skip them).
 pub fn to_client(meta: &tracing::Metadata<'_>) -> bool {
     !meta.target().starts_with(CLIENT_TARGET) && SINK.read().is_ok_and(|s| s.is_some())
+}
+
+/// Set once `shutdown` arrives: what the library's client then fails to send (our last log lines, racing the
+/// end of the connection) is not worth an error on stderr, which every editor shows as an error.
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Whether a log line goes to stderr: when it does not go to the client, except for the library client's own
+/// complaints after `shutdown`.
+pub fn to_stderr(meta: &tracing::Metadata<'_>) -> bool {
+    if to_client(meta) {
+        return false;
+    }
+    !(SHUTTING_DOWN.load(Ordering::SeqCst) && meta.target().starts_with(CLIENT_TARGET))
+}
+
+/// The client asked the server to shut down.
+pub fn shutting_down() {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
 }
 
 /// Starts sending log lines to `client`; they stop when [`disconnect`] is called or the returned task ends.

@@ -180,6 +180,9 @@ pub async fn goto_definition(
         Some(tdp.position),
         || {
             let mut g = gather(b, &snap)?;
+            if navigate::typescript_resolves(&g.project, g.current, offset) {
+                return None;
+            }
             let (origin, targets) = navigate::definition(&g.project, g.current, offset)?;
             if targets.is_empty() {
                 return None;

@@ -544,6 +544,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> RpcResult<()> {
         self.shutdown.store(true, Ordering::SeqCst);
+        super::log::shutting_down();
         Ok(())
     }
 
