@@ -63,6 +63,8 @@ fn without_wire_log(f: EnvFilter) -> EnvFilter {
         // the folder walker's own debug lines say nothing a user needs
         "ignore=info",
         "globset=info",
+        // a cancellation that arrives after its answer was sent is normal traffic, not news
+        "tower_lsp_server::service::pending=warn",
     ] {
         if let Ok(d) = d.parse() {
             f = f.add_directive(d);
