@@ -640,6 +640,11 @@ fn typescript_duplicates_are_left_out_when_amplify_types_are_installed() {
     has_none(&labels(&mut c, DATA, fixture), &["owner", "groups"]);
     // What only the project knows is still offered: the groups of defineAuth.
     has_all(&labels(&mut c, DATA, groups), &["ADMINS"]);
+    // A monorepo app below a hoisted install: TypeScript finds the types, so the duplicates go too.
+    has_none(
+        &labels(&mut c, "apps/web/amplify/functions/f/resource.ts", func),
+        &["memoryMB"],
+    );
     c.shutdown();
 
     // The setting brings the duplicates back.

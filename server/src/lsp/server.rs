@@ -306,27 +306,6 @@ impl Backend {
             .await;
     }
 
-    /// Whether TypeScript sees Amplify's types for this file (see [`amplify_types_installed`]): looked for up
-    /// to the project root, or up to the workspace folder holding the file when that folder is above it.
-    fn types_installed(&self, path: &std::path::Path) -> bool {
-        let folders = self
-            .init_folders
-            .read()
-            .map(|f| f.clone())
-            .unwrap_or_default();
-        let outer = folders
-            .into_iter()
-            .filter(|f| path.starts_with(f))
-            .min_by_key(|f| f.components().count());
-        let limit = match (root_of(path), outer) {
-            (Some(root), Some(folder)) if root.starts_with(&folder) => folder,
-            (Some(root), _) => root,
-            (None, Some(folder)) => folder,
-            (None, None) => return false,
-        };
-        amplify_types_installed(path, &limit)
-    }
-
     pub(crate) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         self.docs.snapshot(uri.as_str())
     }
@@ -654,7 +633,7 @@ impl LanguageServer for Backend {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
             hide_typed: self.settings().hide_type_script_duplicates()
-                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
+                && analysis::uri_to_path(&snap.uri).is_some_and(|p| amplify_types_installed(&p)),
         };
         let pos = params.text_document_position.position;
         let items = self

@@ -45,27 +45,19 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Whether Amplify's TypeScript types are installed for `file`: some folder from the file's up to `limit`
-/// (the project root, or a workspace folder above it for hoisted monorepos) holds
-/// `node_modules/@aws-amplify/backend`. Then TypeScript's own completion offers the property names and
-/// members that our catalog offers too. Only file metadata is read, never a file's content.
-pub fn amplify_types_installed(file: &Path, limit: &Path) -> bool {
-    let mut cur = file.parent();
-    while let Some(dir) = cur {
+/// Whether Amplify's TypeScript types are installed for `file`: the file's folder or one above it holds
+/// `node_modules/@aws-amplify/backend`, found the way Node (and so TypeScript) resolves a package, including a
+/// monorepo's hoisted `node_modules` above the workspace folder. Then TypeScript's own completion offers the
+/// property names and members that our catalog offers too. Only metadata is read, never a file's content.
+pub fn amplify_types_installed(file: &Path) -> bool {
+    file.ancestors().skip(1).any(|dir| {
         let pkg = dir
             .join("node_modules")
             .join("@aws-amplify")
             .join("backend")
             .join("package.json");
-        if std::fs::metadata(&pkg).is_ok_and(|m| m.is_file()) {
-            return true;
-        }
-        if dir == limit || !dir.starts_with(limit) {
-            return false;
-        }
-        cur = dir.parent();
-    }
-    false
+        std::fs::metadata(&pkg).is_ok_and(|m| m.is_file())
+    })
 }
 
 /// A summary with every position zeroed. Other files' diagnostics depend on a file only through the
