@@ -24,17 +24,8 @@ use std::process::Command;
 
 use amplify_lsp_tests::{repo_root, server_binary, Value};
 
-const PLATFORMS: [&str; 9] = [
-    "react",
-    "nextjs",
-    "vue",
-    "angular",
-    "javascript",
-    "react-native",
-    "flutter",
-    "swift",
-    "android",
-];
+// The docs.amplify.aws platforms, as the server knows them (each page has an anchor for every one).
+use amplify_lsp::model::catalog::PLATFORMS;
 
 const MARKER: &str = "// ← amplify-lsp:";
 const IGNORE: &str = "amplify-lsp-ignore-next-line";

@@ -266,24 +266,11 @@ local function main()
     local before = table.concat(lines_of(buf), '\n')
     local l, c = H.find_line(buf, 'allow.publicApiKey()')
     vim.api.nvim_win_set_cursor(0, { l + 1, c + 7 })
-    -- vim.ui.select stands for the user picking the entry in the menu.
-    local offered = {}
-    local orig = vim.ui.select
-    vim.ui.select = function(items, opts, on_choice)
-      for i, item in ipairs(items) do
-        local title = (item.action or item[2] or item).title or opts.format_item(item)
-        table.insert(offered, title)
-        if title:find('owner-based authorization', 1, true) then
-          return on_choice(item, i)
-        end
-      end
-      on_choice(nil, nil)
-    end
-    local ok, err = pcall(H.feed, 'gra')
+    local ok, err, offered, restore = H.apply_action('gra', 'owner-based authorization')
     local changed = H.wait_for(H.timeout, function()
       return table.concat(lines_of(buf), '\n') ~= before
     end)
-    vim.ui.select = orig
+    restore()
     expect(ok, 'gra failed: ' .. tostring(err))
     expect(#offered > 0, 'gra offered no code action')
     expect(changed, 'the buffer did not change; offered: ' .. table.concat(offered, ' | '))

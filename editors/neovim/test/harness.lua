@@ -217,6 +217,29 @@ end
 -- lsp.log --------------------------------------------------------------------------------------
 
 --- The log's size now, to read only what is appended afterwards.
+--- Types `keys` (a code action mapping such as `gra`) and picks the action whose title contains `wanted`
+--- from the menu (vim.ui.select stands for the user choosing it). Returns whether typing succeeded, its
+--- error, and the titles offered.
+function H.apply_action(keys, wanted)
+  local offered = {}
+  local orig = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    for i, item in ipairs(items) do
+      local action = item.action or item[2] or item
+      local title = action.title or opts.format_item(item)
+      table.insert(offered, title)
+      if title:find(wanted, 1, true) then
+        return on_choice(item, i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+  local ok, err = pcall(H.feed, keys)
+  return ok, err, offered, function()
+    vim.ui.select = orig
+  end
+end
+
 function H.log_mark()
   local st = uv.fs_stat(vim.lsp.get_log_path())
   return st and st.size or 0

@@ -85,23 +85,7 @@ local function expect(cond, msg)
   end
 end
 
-local function clients_of(bufnr)
-  local list = {}
-  if vim.lsp.get_clients then
-    list = vim.lsp.get_clients({ bufnr = bufnr })
-  else
-    for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-      table.insert(list, c)
-    end
-  end
-  local ours = {}
-  for _, c in ipairs(list) do
-    if c.name == 'amplify_lsp' then
-      table.insert(ours, c)
-    end
-  end
-  return ours
-end
+local clients_of = H.clients_of
 
 local function open(rel)
   vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/' .. rel))
@@ -380,25 +364,11 @@ local function main()
     local before = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
     local l, c = find_line(buf, 'allow.publicApiKey()')
     vim.api.nvim_win_set_cursor(0, { l + 1, c + 7 })
-    local offered = {}
-    local orig = vim.ui.select
-    -- Stands for the user picking the entry in the menu.
-    vim.ui.select = function(items, opts, on_choice)
-      for i, item in ipairs(items) do
-        local action = item.action or item[2] or item
-        local title = action.title or opts.format_item(item)
-        table.insert(offered, title)
-        if title:find('owner-based authorization', 1, true) then
-          return on_choice(item, i)
-        end
-      end
-      on_choice(nil, nil)
-    end
-    local ok, err = pcall(H.feed, 'gra')
+    local ok, err, offered, restore = H.apply_action('gra', 'owner-based authorization')
     local changed = vim.wait(timeout, function()
       return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') ~= before
     end, 20)
-    vim.ui.select = orig
+    restore()
     expect(ok, 'gra failed: ' .. tostring(err))
     expect(#offered > 0, 'gra offered no code action')
     expect(changed, 'the buffer did not change; offered: ' .. table.concat(offered, ' | '))
