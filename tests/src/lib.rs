@@ -192,6 +192,31 @@ impl Client {
         out
     }
 
+    /// Waits (at most [`TIMEOUT`]) until the log (see [`Client::log`]) has a line containing `needle`, and
+    /// returns the log. Log lines travel beside the answers (a `window/logMessage` may arrive after the answer
+    /// of the request that caused it), so a test that expects a line waits for it.
+    pub fn wait_log(&mut self, needle: &str) -> String {
+        self.wait_log_until(&format!("a log line with {needle:?}"), |log| {
+            log.lines().any(|l| l.contains(needle))
+        })
+    }
+
+    /// Waits (at most [`TIMEOUT`]) until the whole log satisfies `pred`, and returns it.
+    pub fn wait_log_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let log = self.log();
+            if pred(&log) {
+                return log;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}:\n{log}");
+            if let Some(m) = self.recv(left.min(Duration::from_millis(50))) {
+                self.backlog.push(m);
+            }
+        }
+    }
+
     /// The `window/logMessage` notifications received so far: (type, message).
     pub fn log_messages(&mut self) -> Vec<(i64, String)> {
         while let Some(m) = self.recv(Duration::from_millis(0)) {

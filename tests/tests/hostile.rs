@@ -94,7 +94,7 @@ fn malformed_json_is_a_parse_error_and_the_session_goes_on() {
     c.send_raw(&framed(deep.as_bytes()));
     assert_eq!(error_for(&mut c, Value::Null)["code"], -32700);
     assert_serving(&mut c);
-    assert!(c.log().contains("invalid message from the client"));
+    c.wait_log("invalid message from the client");
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn stale_and_repeated_versions_are_ignored() {
     let d = debug(&mut c, &uri);
     assert_eq!(d["text"], "abc!");
     assert_eq!(d["version"], 11);
-    assert!(c.log().contains("not newer"));
+    c.wait_log("not newer");
     // Diagnostics are never published for an ignored version.
     assert!(c
         .try_wait_for(Duration::from_millis(300), |m| {
@@ -433,12 +433,12 @@ fn a_ten_megabyte_file_is_kept_but_not_analysed() {
     assert_eq!(d["amplify"], false);
     assert_eq!(d["text"].as_str().map(str::len), Some(text.len() + 10));
     // One log line says so, naming the document.
-    let lines = c
-        .log()
+    let log = c.wait_log("limit");
+    let lines = log
         .lines()
         .filter(|l| l.contains(&uri) && l.contains("limit"))
         .count();
-    assert_eq!(lines, 1, "{}", c.log());
+    assert_eq!(lines, 1, "{log}");
     // Shrunk below the limit, it is analysed again.
     c.change(&uri, 3, json!([{ "text": STORAGE }]));
     let diags = c.diagnostics(&uri, Some(3));
@@ -751,7 +751,9 @@ fn a_panic_in_analysis_is_an_error_response_logged_once() {
         assert_eq!(err["code"], code, "{place}: {err}");
         assert_serving(&mut c);
     }
-    let log = c.log();
+    let log = c.wait_log_until("two panic lines", |log| {
+        log.lines().filter(|l| l.contains("panic")).count() >= 2
+    });
     let lines: Vec<&str> = log.lines().filter(|l| l.contains("panic")).collect();
     assert_eq!(lines.len(), 2, "one line per panic:\n{log}");
     assert!(
@@ -781,7 +783,13 @@ fn a_panic_while_analysing_a_notification_is_contained() {
     c.change(&uri, 3, json!([{ "text": STORAGE }]));
     let diags = c.diagnostics(&uri, Some(3));
     assert!(Client::codes(&diags).contains(&"storage/path-wildcard".to_string()));
-    let log = c.log();
+    let u = uri.clone();
+    let log = c.wait_log_until("two panic lines", move |log| {
+        log.lines()
+            .filter(|l| l.contains("panic") && l.contains(&u))
+            .count()
+            >= 2
+    });
     assert!(!log.contains(secret), "{log}");
     // One line per panic: the open and the first edit (and the pass after the workspace was indexed, when the
     // document was open by then).
@@ -809,7 +817,7 @@ fn a_runaway_parse_is_abandoned_and_reported() {
         ["syntax/parse-abandoned"],
         "{diags:?}"
     );
-    assert!(c.log().contains("gave up parsing"), "{}", c.log());
+    c.wait_log("gave up parsing");
     assert_serving(&mut c);
     // A full replacement that parses: checked again, the notice is gone.
     c.change(&uri, 2, json!([{ "text": STORAGE }]));

@@ -345,7 +345,7 @@ fn files_above_max_file_size_are_skipped_with_one_log_line() {
     assert!(c
         .hover(&big, json!({ "line": 4, "character": 6 }))
         .is_empty());
-    let log = c.log();
+    let log = c.wait_log("limit");
     let lines = log
         .lines()
         .filter(|l| l.contains(&big) && l.contains("limit"))

@@ -61,19 +61,19 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
     let mut reports = Vec::new();
     let index = crate::workspace::ProjectIndex::new();
     for path in files {
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("amplify-lsp: cannot read {}", path.display());
-            continue;
+        // A project file is read only inside its project; a file named on its own, inside its folder.
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        let root = crate::workspace::index::root_of(&abs)
+            .or_else(|| abs.parent().map(std::path::Path::to_path_buf))
+            .unwrap_or_default();
+        let text = match crate::workspace::fs::read_project_file(&abs, &root, MAX_FILE_SIZE as u64)
+        {
+            Ok(text) => text,
+            Err(why) => {
+                eprintln!("amplify-lsp: skipping {}: {why}", path.display());
+                continue;
+            }
         };
-        if bytes.len() > MAX_FILE_SIZE {
-            eprintln!(
-                "amplify-lsp: skipping {} ({} bytes, above the size limit)",
-                path.display(),
-                bytes.len()
-            );
-            continue;
-        }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
         let display = path.to_string_lossy();
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         let doc = Document::new(

@@ -317,11 +317,15 @@ impl Backend {
                 return Some(snap.text.as_str().to_string());
             }
         }
-        let meta = std::fs::metadata(path).ok()?;
-        if meta.len() > self.settings().max_file_size() as u64 {
-            return None;
+        let root = root_of(path)?;
+        let max = self.settings().max_file_size() as u64;
+        match crate::workspace::fs::read_project_file(path, &root, max) {
+            Ok(text) => Some(text),
+            Err(why) => {
+                tracing::info!("not reading {}: {why}", path.display());
+                None
+            }
         }
-        std::fs::read_to_string(path).ok()
     }
 
     /// `amplify/debugDocument {uri}`: the server's view of a document, for tests and bug reports: its version,

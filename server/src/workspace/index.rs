@@ -22,6 +22,8 @@ const MAX_INDEXED_SIZE: u64 = 5 * 1024 * 1024;
 pub struct ProjectIndex {
     open: DashMap<PathBuf, Arc<Summary>>,
     disk: DashMap<PathBuf, (SystemTime, u64, Arc<Summary>)>,
+    /// Files refused by the safe reader (see [`super::fs`]), by the modification time and size seen then.
+    refused: DashMap<PathBuf, (SystemTime, u64)>,
     listings: DashMap<PathBuf, Arc<Vec<PathBuf>>>,
 }
 
@@ -118,6 +120,7 @@ impl ProjectIndex {
     /// A file changed, was created or deleted on disk.
     pub fn invalidate(&self, path: &Path) {
         self.disk.remove(path);
+        self.refused.remove(path);
         self.invalidate_listing(path);
     }
 
@@ -130,6 +133,7 @@ impl ProjectIndex {
     /// Drops everything cached (e.g. after many file events).
     pub fn clear_disk(&self) {
         self.disk.clear();
+        self.refused.clear();
         self.listings.clear();
     }
 
@@ -194,11 +198,21 @@ impl ProjectIndex {
                 return Some(e.2.clone());
             }
         }
-        if len > MAX_INDEXED_SIZE {
-            return None;
+        if let Some(e) = self.refused.get(path) {
+            if e.0 == mtime && e.1 == len {
+                return None;
+            }
         }
-        let bytes = std::fs::read(path).ok()?;
-        let text = String::from_utf8_lossy(&bytes);
+        let root = root_of(path)?;
+        let text = match super::fs::read_project_file(path, &root, MAX_INDEXED_SIZE) {
+            Ok(text) => text,
+            Err(why) => {
+                // once per version of the file on disk
+                tracing::info!("not indexing {}: {why}", path.display());
+                self.refused.insert(path.to_path_buf(), (mtime, len));
+                return None;
+            }
+        };
         if !is_amplify_file(&path.to_string_lossy(), &text) {
             return None;
         }

@@ -1,6 +1,7 @@
 //! Workspace layer: the store of open documents and the index of each Amplify project.
 
 mod document;
+pub mod fs;
 pub mod index;
 mod store;
 

@@ -1667,7 +1667,9 @@ impl<'a> Check<'a> {
                     dir.join(entry)
                 };
                 let candidate = normalize(&candidate);
-                if !candidate.starts_with(&root) {
+                // never look outside the project, also not through a link (an existence oracle otherwise)
+                if !candidate.starts_with(&root) || !crate::workspace::fs::within(&candidate, &root)
+                {
                     continue;
                 }
                 if let Ok(false) = candidate.try_exists() {

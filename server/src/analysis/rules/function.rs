@@ -252,8 +252,9 @@ fn entry(
     };
     let relative = given.unwrap_or("./handler.ts");
     let candidate = normalize(&dir.join(relative));
-    if !candidate.starts_with(&root) {
-        // never look outside the project
+    if !candidate.starts_with(&root) || !crate::workspace::fs::within(&candidate, &root) {
+        // never look outside the project, also not through a link: "does it exist?" must not be answered
+        // for a place outside it
         return;
     }
     if candidate.exists() {
