@@ -533,3 +533,53 @@ fn a_root_without_an_amplify_project_is_said_once() {
             == "window/showMessage")
         .is_none());
 }
+
+/// Neovim's spelling of a file URI: `( ) @ + , ; =` left as they are, other bytes as lower-case `%xx`.
+fn neovim_uri(path: &std::path::Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/()@+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02x}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn cross_file_diagnostics_follow_any_spelling_of_the_uri() {
+    // A project under `app (copy)+ü@x/`, opened with Neovim's URIs: the server's own URIs for the same files
+    // (built from paths) are spelled differently, and must still find the open documents.
+    let mut c = Client::start();
+    let dir = "app (copy)+ü@x,y;z=1";
+    let storage_path = c.root.path().join(dir).join(STORAGE);
+    let auth_path = c.root.path().join(dir).join(AUTH);
+    let storage_src = "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({ name: 'files', access: (allow) => ({ 'media/*': [allow.groups(['ADMINS']).to(['read'])] }) });\n";
+    let auth_without = AUTH_SRC.replace("['ADMINS']", "['EDITORS']");
+    c.write_file(&format!("{dir}/{AUTH}"), &auth_without);
+    c.write_file(&format!("{dir}/{STORAGE}"), storage_src);
+    let storage = neovim_uri(&storage_path);
+    let auth = neovim_uri(&auth_path);
+    assert_ne!(
+        storage,
+        file_uri(&storage_path),
+        "the test needs two spellings"
+    );
+    c.open_uri(&storage, storage_src, 1);
+    wait_codes(
+        &mut c,
+        &storage,
+        "the group is unknown",
+        has("storage/unknown-group"),
+    );
+    c.open_uri(&auth, &auth_without, 1);
+    c.change(&auth, 2, json!([{ "text": AUTH_SRC }]));
+    // published again, under the client's own spelling
+    wait_codes(
+        &mut c,
+        &storage,
+        "the group is declared",
+        lacks("storage/unknown-group"),
+    );
+}

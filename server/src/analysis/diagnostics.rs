@@ -201,34 +201,5 @@ fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
 
 /// The file-system path of a `file://` URI (or of a plain path), percent-decoded.
 pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
-    let rest = match uri.strip_prefix("file://") {
-        Some(r) => r,
-        None if uri.contains("://") => return None,
-        None => return Some(std::path::PathBuf::from(uri)),
-    };
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            ) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    let s = String::from_utf8(out).ok()?;
-    // file:///C:/x on Windows
-    let s = if s.len() > 2 && s.as_bytes()[0] == b'/' && s.as_bytes()[2] == b':' {
-        s[1..].to_string()
-    } else {
-        s
-    };
-    Some(std::path::PathBuf::from(s))
+    crate::workspace::uri::to_path(uri)
 }

@@ -220,15 +220,20 @@ impl Backend {
             self.refresher.request(&self.client);
             return;
         }
+        let skip = crate::workspace::uri::canonical(skip);
         for path in self.index.open_in(root) {
             let Some(uri) = Uri::from_file_path(&path) else {
                 continue;
             };
-            if uri.as_str() == skip {
+            if crate::workspace::uri::canonical(uri.as_str()) == skip {
                 continue;
             }
+            // found whatever the client's spelling of the URI, and published under that spelling
             if let Some(snap) = self.snapshot(&uri) {
-                self.publish(uri, snap, "another file of its project changed")
+                let Ok(client_uri) = snap.uri.parse::<Uri>() else {
+                    continue;
+                };
+                self.publish(client_uri, snap, "another file of its project changed")
                     .await;
             }
         }
@@ -289,7 +294,7 @@ impl Backend {
                 return;
             };
             let last = published
-                .entry(uri.as_str().to_string())
+                .entry(crate::workspace::uri::canonical(uri.as_str()))
                 .or_insert((i32::MIN, 0, 0));
             if snap.version < last.0 || (snap.version == last.0 && epoch < last.1) {
                 return;
@@ -544,7 +549,7 @@ impl LanguageServer for Backend {
         }
         let snap = self.docs.open(&uri_str, lang, doc.version, doc.text, max);
         if let Ok(mut published) = self.published.lock() {
-            published.remove(&uri_str);
+            published.remove(&crate::workspace::uri::canonical(&uri_str));
         }
         let changed_root = self.reindex(&snap);
         self.publish(doc.uri, snap, "opened").await;
@@ -605,7 +610,7 @@ impl LanguageServer for Backend {
             }
         }
         if let Ok(mut published) = self.published.lock() {
-            published.remove(uri.as_str());
+            published.remove(&crate::workspace::uri::canonical(uri.as_str()));
         }
         if !self.pull_diagnostics.load(Ordering::Relaxed) {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;

@@ -4,6 +4,7 @@ mod document;
 pub mod fs;
 pub mod index;
 mod store;
+pub mod uri;
 
 pub use document::{is_amplify_file, Change, ChangeError, Document, Snapshot};
 pub use index::ProjectIndex;

@@ -1,9 +1,11 @@
-//! The open documents, keyed by URI. Guards are never held across an `.await` by callers: every method
-//! here is synchronous and returns owned data.
+//! The open documents, keyed by the canonical spelling of their URI (see [`super::uri`]): every method takes
+//! the URI as the client spelled it, and a document keeps that spelling for what is sent back. Guards are never
+//! held across an `.await` by callers: every method here is synchronous and returns owned data.
 
 use dashmap::DashMap;
 
 use super::document::{Change, ChangeError, Document, Snapshot};
+use super::uri::canonical;
 use crate::syntax::Lang;
 use crate::text::Encoding;
 
@@ -27,7 +29,7 @@ impl DocumentStore {
     ) -> Snapshot {
         let doc = Document::new(uri, lang, version, text, max_size);
         let snap = doc.snapshot();
-        self.docs.insert(uri.to_string(), doc);
+        self.docs.insert(canonical(uri), doc);
         snap
     }
 
@@ -39,7 +41,7 @@ impl DocumentStore {
         changes: &[Change],
         enc: Encoding,
     ) -> Result<Option<Snapshot>, ChangeError> {
-        let Some(mut doc) = self.docs.get_mut(uri) else {
+        let Some(mut doc) = self.docs.get_mut(&canonical(uri)) else {
             return Ok(None);
         };
         doc.apply(version, changes, enc)?;
@@ -54,11 +56,11 @@ impl DocumentStore {
     }
 
     pub fn close(&self, uri: &str) -> bool {
-        self.docs.remove(uri).is_some()
+        self.docs.remove(&canonical(uri)).is_some()
     }
 
     pub fn snapshot(&self, uri: &str) -> Option<Snapshot> {
-        self.docs.get(uri).map(|d| d.snapshot())
+        self.docs.get(&canonical(uri)).map(|d| d.snapshot())
     }
 
     pub fn len(&self) -> usize {
