@@ -90,7 +90,21 @@ impl Client {
     /// Like [`Client::start_with`], with extra environment variables for the server process (they win over
     /// the harness's defaults, e.g. `("AMPLIFY_LSP_LOG", "trace")`).
     pub fn start_env(env: &[(&str, &str)], overrides: Value) -> Client {
+        Self::start_with_files(env, &[], overrides)
+    }
+
+    /// Like [`Client::start_env`], with files (relative path, text) written to the workspace folder before the
+    /// server is initialized, as in a real project: the server lists and indexes them at start, and needs no
+    /// file events to see them.
+    pub fn start_with_files(
+        env: &[(&str, &str)],
+        files: &[(&str, &str)],
+        overrides: Value,
+    ) -> Client {
         let mut c = Self::spawn_env(&[], env);
+        for (rel, text) in files {
+            c.write_file(rel, text);
+        }
         let root_uri = file_uri(c.root.path());
         let mut params = json!({
             "processId": std::process::id(),

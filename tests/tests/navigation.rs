@@ -103,7 +103,19 @@ backend.data.resources.tables['Post'].pointInTimeRecoveryEnabled = true;
 
 /// Writes the whole project to disk and returns the client.
 fn project() -> Client {
-    let c = Client::start_with(json!({
+    // Written before the server starts (as in a real project): files written after it started would be seen
+    // only through file events, and the workspace listing made at start would miss them.
+    Client::start_with_files(
+        &[],
+        &[
+            (AUTH, AUTH_SRC),
+            (DATA, DATA_SRC),
+            (STORAGE, STORAGE_SRC),
+            (FUNC, FUNC_SRC),
+            (HANDLER, HANDLER_SRC),
+            (BACKEND, BACKEND_SRC),
+        ],
+        json!({
         "capabilities": {
             "textDocument": {
                 "rename": { "prepareSupport": true },
@@ -112,18 +124,8 @@ fn project() -> Client {
             },
             "workspace": { "workspaceEdit": { "documentChanges": true } }
         }
-    }));
-    for (rel, text) in [
-        (AUTH, AUTH_SRC),
-        (DATA, DATA_SRC),
-        (STORAGE, STORAGE_SRC),
-        (FUNC, FUNC_SRC),
-        (HANDLER, HANDLER_SRC),
-        (BACKEND, BACKEND_SRC),
-    ] {
-        c.write_file(rel, text);
-    }
-    c
+        }),
+    )
 }
 
 fn pos_params(uri: &str, pos: &Value) -> Value {
