@@ -311,6 +311,22 @@ impl Backend {
             .await;
     }
 
+    /// Whether TypeScript sees Amplify's types for this file (see [`amplify_types_installed`]), looked for up to
+    /// the outermost workspace folder holding the file (the project root when no folder holds it).
+    fn types_installed(&self, path: &std::path::Path) -> bool {
+        let folders = self
+            .init_folders
+            .read()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        let limit = folders
+            .into_iter()
+            .filter(|f| path.starts_with(f))
+            .min_by_key(|f| f.components().count())
+            .or_else(|| root_of(path));
+        limit.is_some_and(|limit| amplify_types_installed(path, &limit))
+    }
+
     pub(crate) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         self.docs.snapshot(uri.as_str())
     }
@@ -642,7 +658,7 @@ impl LanguageServer for Backend {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
             hide_typed: self.settings().hide_type_script_duplicates()
-                && analysis::uri_to_path(&snap.uri).is_some_and(|p| amplify_types_installed(&p)),
+                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
         };
         let pos = params.text_document_position.position;
         let items = self

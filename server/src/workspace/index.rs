@@ -47,19 +47,23 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Whether Amplify's TypeScript types are installed for `file`: the file's folder or one above it holds
-/// `node_modules/@aws-amplify/backend`, found the way Node (and so TypeScript) resolves a package, including a
-/// monorepo's hoisted `node_modules` above the workspace folder. Then TypeScript's own completion offers the
-/// property names and members that our catalog offers too. Only metadata is read, never a file's content.
-pub fn amplify_types_installed(file: &Path) -> bool {
-    file.ancestors().skip(1).any(|dir| {
-        let pkg = dir
-            .join("node_modules")
-            .join("@aws-amplify")
-            .join("backend")
-            .join("package.json");
-        std::fs::metadata(&pkg).is_ok_and(|m| m.is_file())
-    })
+/// Whether Amplify's TypeScript types are installed for `file`: the file's folder or one above it, up to
+/// `limit` (the outermost workspace folder holding the file), holds `node_modules/@aws-amplify/backend`, found
+/// the way Node (and so TypeScript) resolves a package, so a monorepo's hoisted install counts. Then
+/// TypeScript's own completion offers the property names and members that our catalog offers too. Nothing
+/// outside `limit` is looked at, and only metadata is read, never a file's content.
+pub fn amplify_types_installed(file: &Path, limit: &Path) -> bool {
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(limit))
+        .any(|dir| {
+            let pkg = dir
+                .join("node_modules")
+                .join("@aws-amplify")
+                .join("backend")
+                .join("package.json");
+            std::fs::metadata(&pkg).is_ok_and(|m| m.is_file())
+        })
 }
 
 /// A summary with every position zeroed. Other files' diagnostics depend on a file only through the
