@@ -660,6 +660,14 @@ fn the_check_command_does_not_print_secrets_either() {
             "amplify/functions/worker/resource.ts",
             worker_resource("../../../../../../../../etc/passwd"),
         ),
+        // a diagnostic message that quotes a credential-shaped value, on a line with another one
+        (
+            "amplify/functions/shaped/resource.ts",
+            format!(
+                "import {{ defineFunction }} from '@aws-amplify/backend';\n\nexport const shaped = defineFunction({{\n  entry: './{}.ts', name: '{}',\n}});\n",
+                SHAPED[3], SHAPED[2]
+            ),
+        ),
     ] {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -680,8 +688,14 @@ fn the_check_command_does_not_print_secrets_either() {
             stdout.contains("hardcoded-secret"),
             "{format}: the secrets are reported:\n{stdout}"
         );
+        assert!(
+            stdout.contains("entry-not-found"),
+            "{format}: the shaped entry is reported:\n{stdout}"
+        );
         assert!(leaks(&stdout).is_empty(), "{format}: {stdout}");
         assert!(leaks(&stderr).is_empty(), "{format}: {stderr}");
+        assert!(shaped_leaks(&stdout).is_empty(), "{format}: {stdout}");
+        assert!(shaped_leaks(&stderr).is_empty(), "{format}: {stderr}");
     }
     assert_eq!(snapshot(root), before, "check wrote into the project");
 }

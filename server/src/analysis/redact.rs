@@ -30,6 +30,29 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     apply(text, ranges)
 }
 
+/// [`redact`] keeping the width: each character of a masked value becomes `*` (for quoted source lines, whose
+/// carets below must still line up).
+pub fn redact_same_width(text: &str) -> Cow<'_, str> {
+    let mut ranges = Vec::new();
+    pem_blocks(text, &mut ranges);
+    shaped_words(text, &mut ranges);
+    named_values(text, &mut ranges);
+    if ranges.iter().all(|&(a, b)| a >= b) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.char_indices()
+            .map(|(i, c)| {
+                if ranges.iter().any(|&(a, b)| a <= i && i < b) {
+                    '*'
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
 /// [`redact`] for a value shown under a name (a symbol's detail under its name, a setting under its key): the
 /// whole value is masked when the name makes it a secret (`DB_PASSWORD` → `'hunter22'`).
 pub fn redact_field<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
@@ -115,8 +138,8 @@ fn shaped_words(text: &str, out: &mut Vec<(usize, usize)>) {
         let shaped = is_vendor_credential(core) || looks_random(core, 32);
         if !shaped {
             // `name=value` / `name:value` where only the value is a token
-            if let Some((k, v)) = split_name(core) {
-                if is_vendor_credential(v) || looks_random(v, 32) || looks_like_credential(k, v) {
+            if let Some((_, v)) = split_name(core) {
+                if is_vendor_credential(v) || looks_random(v, 32) {
                     let at = start + (core.len() - v.len());
                     out.push((at, start + core.len()));
                 }
@@ -206,12 +229,22 @@ fn named_values(text: &str, out: &mut Vec<(usize, usize)>) {
                 (k + 1, end)
             }
             Some(_) => {
+                // an unquoted value is a token (`token=abc123`), never an expression (`secret('X')`,
+                // `process.env.KEY`): it must end where the text or a separator does
                 let end = text[k..]
                     .find(|ch: char| {
-                        ch.is_whitespace() || matches!(ch, ',' | ';' | ')' | ']' | '}')
+                        !(ch.is_ascii_alphanumeric()
+                            || matches!(ch, '_' | '-' | '+' | '/' | '=' | '~'))
                     })
                     .map_or(text.len(), |e| k + e);
-                (k, end)
+                let ends_well = text[end..].chars().next().is_none_or(|ch| {
+                    ch.is_whitespace() || matches!(ch, ',' | ';' | ')' | ']' | '}' | '&')
+                });
+                if ends_well {
+                    (k, end)
+                } else {
+                    (k, k)
+                }
             }
             None => (k, k),
         };
@@ -285,6 +318,18 @@ mod tests {
     }
 
     #[test]
+    fn same_width_masking_keeps_columns() {
+        let line = "  groups: ['ADMINS', 'AKIAIOSFODNN7EXAMPLE'],";
+        let masked = redact_same_width(line);
+        assert_eq!(masked, "  groups: ['ADMINS', '********************'],");
+        assert_eq!(masked.chars().count(), line.chars().count());
+        assert!(matches!(
+            redact_same_width("  groups: ['ADMINS'],"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
     fn values_under_secret_names_are_masked() {
         assert_eq!(
             redact("{ DB_PASSWORD: 'Zq8dbPassword99', GREETING: 'hello' }"),
@@ -300,6 +345,10 @@ mod tests {
             "{ STRIPE_SECRET_KEY: '***"
         );
         assert_eq!(redact_field("DB_PASSWORD", "'hunter22'"), "'***'");
+        assert_eq!(
+            redact("password=hunter22x token=Abc123def"),
+            "password=*** token=***"
+        );
         assert_eq!(redact_field("clientSecret", "Zq8xyz..."), "***");
         assert_eq!(redact_field("name", "'worker'"), "'worker'");
         assert_eq!(
@@ -322,6 +371,10 @@ mod tests {
             "ADMINS group · read: authenticated",
             "Use secret('GOOGLE_CLIENT_SECRET') (then store the value: npx ampx sandbox secret set X)",
             "a == b and x: y",
+            "clientSecret: secret('GOOGLE_CLIENT_SECRET')",
+            "{ clientSecret: process.env.GOOGLE_SECRET, apiKey: config.keys.primary }",
+            "clientSecret: '${1:GOOGLE_CLIENT_SECRET}'",
+            "password=$PASSWORD_FROM_ENV",
             "",
         ] {
             assert!(matches!(redact(s), Cow::Borrowed(_)), "{s} -> {}", redact(s));
