@@ -40,7 +40,8 @@ fn main() -> ExitCode {
             match check::run(&paths, format, &mut lock) {
                 Ok(code) => ExitCode::from(code as u8),
                 Err(e) => {
-                    eprintln!("amplify-lsp: {e:#}");
+                    let message = format!("amplify-lsp: {e:#}");
+                    eprintln!("{}", amplify_lsp::analysis::redact::redact(&message));
                     ExitCode::from(2)
                 }
             }
@@ -85,7 +86,7 @@ fn serve() -> ExitCode {
         .with(amplify_lsp::lsp::log::ClientLayer)
         .with(
             fmt::layer()
-                .with_writer(std::io::stderr)
+                .with_writer(amplify_lsp::lsp::log::Stderr)
                 .with_ansi(false)
                 .with_target(false)
                 .with_filter(tracing_subscriber::filter::filter_fn(
@@ -98,7 +99,10 @@ fn serve() -> ExitCode {
         if env_fixed {
             return Ok(()); // the environment variable wins over the setting
         }
-        let f = log_filter(level).map_err(|e| format!("invalid log level {level:?}: {e}"))?;
+        // the error quotes the directive it could not read: only say that it was not one
+        let f = log_filter(level).map_err(|_| {
+            "not a log level (error, warn, info, debug, trace) nor a filter directive".to_string()
+        })?;
         handle.reload(f).map_err(|e| e.to_string())
     });
     std::panic::set_hook(Box::new(|info| {

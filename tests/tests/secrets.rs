@@ -668,6 +668,14 @@ fn the_check_command_does_not_print_secrets_either() {
             "amplify/functions/worker/resource.ts",
             worker_resource("../../../../../../../../etc/passwd"),
         ),
+        // a diagnostic message that quotes a credential-shaped value, on a line with another one
+        (
+            "amplify/functions/shaped/resource.ts",
+            format!(
+                "import {{ defineFunction }} from '@aws-amplify/backend';\n\nexport const shaped = defineFunction({{\n  entry: './{}.ts', name: '{}',\n}});\n",
+                SHAPED[3], SHAPED[2]
+            ),
+        ),
     ] {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -688,8 +696,236 @@ fn the_check_command_does_not_print_secrets_either() {
             stdout.contains("hardcoded-secret"),
             "{format}: the secrets are reported:\n{stdout}"
         );
+        assert!(
+            stdout.contains("entry-not-found"),
+            "{format}: the shaped entry is reported:\n{stdout}"
+        );
         assert!(leaks(&stdout).is_empty(), "{format}: {stdout}");
         assert!(leaks(&stderr).is_empty(), "{format}: {stderr}");
+        assert!(shaped_leaks(&stdout).is_empty(), "{format}: {stdout}");
+        assert!(shaped_leaks(&stderr).is_empty(), "{format}: {stderr}");
     }
     assert_eq!(snapshot(root), before, "check wrote into the project");
+}
+
+/// Credential-shaped values (an AWS access key id and Stripe live keys), each carrying the marker `Zq8LEAK`
+/// (any case), planted so that each output path would carry one if it were not masked.
+const SHAPED: &[&str] = &[
+    "AKIAZQ8LEAKGROUP0001", // an auth group: symbol names, completion labels, code lens titles
+    "sk_live_Zq8LEAKmode0001", // an invalid authorization mode: a diagnostic message, a symbol detail
+    "sk_live_Zq8LEAKname0001", // a function's name: symbol details
+    "sk_live_Zq8LEAKentry001", // a missing entry file: a diagnostic message
+    "sk_live_Zq8LEAKstripe01", // `environment` values: a symbol detail, hovers, an inlay hint's function
+    "AKIAZQ8LEAKENV000001",
+    "sk_live_Zq8LEAKsetting1", // settings values: log lines
+    "AKIAZQ8LEAKLOGLEVEL1",
+    "sk_live_Zq8LEAKmethod01", // an unknown method's name and invalid params: error responses
+    "sk_live_Zq8LEAKparams01",
+];
+
+/// Every 10-byte window of the planted values from their marker on, compared case-insensitively.
+fn shaped_leaks(haystack: &str) -> Vec<String> {
+    let hay = haystack.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for s in SHAPED {
+        let lower = s.to_ascii_lowercase();
+        let tail = &lower[lower.find("zq8leak").unwrap_or(0)..];
+        for i in 0..tail.len().saturating_sub(9) {
+            let w = &tail[i..i + 10];
+            if hay.contains(w) && !found.iter().any(|f: &String| f == w) {
+                found.push(w.to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_output_path_masks_credential_shaped_values() {
+    let env = [("AMPLIFY_LSP_LOG", "trace")];
+    // Hierarchical symbols: only they carry a `detail`.
+    let caps = json!({
+        "textDocument": {
+            "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+            "completion": { "completionItem": { "snippetSupport": true, "documentationFormat": ["markdown"] } },
+            "hover": { "contentFormat": ["markdown"] },
+            "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
+        }
+    });
+    let mut c = Client::start_env(
+        &env,
+        json!({
+            "capabilities": caps,
+            "initializationOptions": { "maxFileSize": SHAPED[6] },
+        }),
+    );
+    let backend = "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data } from './data/resource';\nimport { worker } from './functions/worker/resource';\n\ndefineBackend({ auth, data, worker });\n";
+    let auth = format!(
+        "import {{ defineAuth }} from '@aws-amplify/backend';\n\nexport const auth = defineAuth({{\n  loginWith: {{ email: true }},\n  groups: ['ADMINS', '{}'],\n}});\n",
+        SHAPED[0]
+    );
+    let data = format!(
+        "import {{ a, defineData }} from '@aws-amplify/backend';\n\nconst schema = a.schema({{\n  Post: a.model({{ title: a.string() }}).authorization((allow) => [allow.groups(['ADMINS', '{}']), allow.group('')]),\n}});\n\nexport const data = defineData({{\n  schema,\n  authorizationModes: {{ defaultAuthorizationMode: '{}' }},\n}});\n",
+        SHAPED[0], SHAPED[1]
+    );
+    let worker = format!(
+        "import {{ defineFunction }} from '@aws-amplify/backend';\n\nexport const worker = defineFunction({{\n  name: '{}',\n  entry: './{}.ts',\n  environment: {{ STRIPE_SECRET_KEY: '{}', AWS_ACCESS_KEY_ID: '{}' }},\n}});\n",
+        SHAPED[2], SHAPED[3], SHAPED[4], SHAPED[5]
+    );
+    c.write_file("amplify/backend.ts", backend);
+    let auth_uri = c.write_file("amplify/auth/resource.ts", &auth);
+    let data_uri = c.write_file("amplify/data/resource.ts", &data);
+    let worker_uri = c.write_file("amplify/functions/worker/resource.ts", &worker);
+    for (uri, text) in [
+        (&auth_uri, &auth),
+        (&data_uri, &data),
+        (&worker_uri, &worker),
+    ] {
+        c.open_uri(uri, text, 1);
+    }
+
+    // Diagnostic messages: the values reached the rules (by range), and the messages that quote them are masked.
+    let worker_diags = c.diagnostics(&worker_uri, Some(1));
+    let codes = Client::codes(&worker_diags);
+    assert!(
+        codes
+            .iter()
+            .filter(|c| *c == "security/hardcoded-secret")
+            .count()
+            >= 2
+            && codes.iter().any(|c| c == "function/entry-not-found"),
+        "{worker_diags:?}"
+    );
+    let data_diags = c.diagnostics(&data_uri, Some(1));
+    let mode_at = position_of(&data, SHAPED[1], 0);
+    assert!(
+        data_diags
+            .iter()
+            .any(|d| d["code"] == "shape/invalid-literal"
+                && d["range"]["start"]["line"] == mode_at["line"]),
+        "the invalid mode is reported: {data_diags:?}"
+    );
+
+    // Symbols: the group is a symbol, the function's name and environment are details.
+    let whole = |uri: &str| json!({ "textDocument": { "uri": uri } });
+    let auth_syms = c
+        .request("textDocument/documentSymbol", whole(&auth_uri))
+        .expect("auth symbols");
+    let groups = auth_syms.to_string();
+    assert!(
+        groups.contains("\"groups\"") && groups.contains("2 groups"),
+        "{groups}"
+    );
+    let worker_syms = c
+        .request("textDocument/documentSymbol", whole(&worker_uri))
+        .expect("worker symbols");
+    let details = worker_syms.to_string();
+    assert!(
+        details.contains("{ STRIPE_SECRET_KEY: ") && details.contains("defineFunction '"),
+        "the environment and the name are shown: {details}"
+    );
+    let _ = c.request("textDocument/documentSymbol", whole(&data_uri));
+    let _ = c.request("workspace/symbol", json!({ "query": "" }));
+    let _ = c.request("workspace/symbol", json!({ "query": "AKIA" }));
+
+    // Code lens: the model's rules name the groups.
+    let lenses = c
+        .request("textDocument/codeLens", whole(&data_uri))
+        .expect("code lens");
+    assert!(lenses.to_string().contains("groups"), "{lenses}");
+
+    // Inlay hints: the function (with its planted values) gets Amplify's defaults.
+    let hints = c
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": worker_uri }, "range": { "start": pos(0, 0), "end": pos(20, 0) } }),
+        )
+        .expect("inlay hints");
+    assert!(hints.as_array().is_some_and(|h| !h.is_empty()), "{hints}");
+
+    // Hovers on the keys and on the values.
+    let on_key = c.hover(&worker_uri, position_of(&worker, "environment", 2));
+    assert!(!on_key.is_empty(), "the environment key is hovered");
+    for (text, uri) in [
+        (&worker, &worker_uri),
+        (&data, &data_uri),
+        (&auth, &auth_uri),
+    ] {
+        for s in SHAPED {
+            if text.contains(s) {
+                for delta in [0, 4, s.len() - 1] {
+                    c.hover(uri, position_of(text, s, delta));
+                }
+                let key_start = text[..text.find(s).unwrap_or(0)]
+                    .rfind(['{', ',', '('])
+                    .map_or(0, |i| i + 2);
+                c.hover(uri, utf16_position(text, key_start));
+            }
+        }
+    }
+
+    // Completion: the groups of `defineAuth` are offered in `allow.group('')`.
+    let items = c.completion(&data_uri, position_of(&data, "group('')", 7));
+    let labels = Client::labels(&items);
+    assert!(labels.iter().any(|l| l == "ADMINS"), "{labels:?}");
+    c.completion(&data_uri, position_of(&data, SHAPED[1], 3));
+    c.completion(&worker_uri, position_of(&worker, SHAPED[4], 3));
+
+    // Code actions over everything, with their titles.
+    for (uri, diags) in [(&worker_uri, &worker_diags), (&data_uri, &data_diags)] {
+        let _ = c.code_actions(
+            uri,
+            json!({ "start": pos(0, 0), "end": pos(20, 0) }),
+            Value::Array(diags.clone()),
+        );
+    }
+
+    // Settings: malformed values are reported by key, never quoted.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "amplifyLsp": { "syntaxErrors": SHAPED[6], "docsPlatform": 7 } } }),
+    );
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "amplifyLsp": { "logLevel": SHAPED[7] } } }),
+    );
+    // Error responses: an unknown method named like a key, invalid params quoting one.
+    let unknown = c.request(SHAPED[8], json!({}));
+    assert!(unknown.is_err(), "{unknown:?}");
+    let bad = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": worker_uri }, "position": { "line": SHAPED[9], "character": 0 } }),
+    );
+    assert!(bad.is_err(), "{bad:?}");
+    let _ = c.hover(&worker_uri, pos(0, 0));
+    assert!(c.alive(), "{}", c.log());
+
+    let log = c.log();
+    assert!(
+        log.matches("malformed settings").count() >= 2,
+        "the malformed settings are reported:\n{log}"
+    );
+    let stdout: String = c
+        .transcript
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let found = shaped_leaks(&stdout);
+    assert!(
+        found.is_empty(),
+        "planted values on stdout: {found:?}\n{}",
+        stdout
+            .lines()
+            .filter(|l| !shaped_leaks(l).is_empty())
+            .map(|l| l.chars().take(600).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let found = shaped_leaks(&c.stderr());
+    assert!(
+        found.is_empty(),
+        "planted values on stderr: {found:?}\n{}",
+        c.stderr()
+    );
 }

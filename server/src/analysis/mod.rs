@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod hover;
 pub mod lookup;
 pub mod navigate;
+pub mod redact;
 pub mod rules;
 pub mod symbols;
 

@@ -5,6 +5,7 @@ use std::io::Write;
 use serde_json::json;
 
 use super::{display_path, FileReport};
+use crate::analysis::redact::{redact, redact_same_width};
 use crate::analysis::Severity;
 use crate::text::{byte_col_to_units, position_at, Encoding};
 
@@ -49,7 +50,7 @@ pub fn write(reports: &[FileReport], format: Format, out: &mut dyn Write) -> std
                             "endLine": l.end_line, "endColumn": l.end_col,
                             "severity": d.severity.label(),
                             "code": d.code,
-                            "message": d.message,
+                            "message": redact(&d.message),
                         })
                     })
                 })
@@ -77,7 +78,7 @@ pub fn write(reports: &[FileReport], format: Format, out: &mut dyn Write) -> std
                                 Severity::Warning => "warning",
                                 _ => "note",
                             },
-                            "message": { "text": d.message },
+                            "message": { "text": redact(&d.message) },
                             "locations": [{ "physicalLocation": {
                                 "artifactLocation": { "uri": display_path(&r.path) },
                                 "region": {
@@ -137,7 +138,7 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                 l.col,
                 d.severity.label(),
                 d.code,
-                d.message
+                redact(&d.message)
             )?;
             let line_idx = l.line - 1;
             if line_idx < r.snapshot.rope.len_lines() {
@@ -173,7 +174,8 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
                         }
                     })
                     .collect();
-                writeln!(out, "    {shown}")?;
+                // and any other credential-shaped value on the line, keeping the columns of the carets
+                writeln!(out, "    {}", redact_same_width(&shown))?;
                 writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;
             }
         }

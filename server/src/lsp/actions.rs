@@ -12,6 +12,7 @@ use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
 
 use super::{convert, Backend};
+use crate::analysis::redact::redact;
 use crate::analysis::{self, actions as act};
 use crate::text::Encoding;
 use crate::workspace::Snapshot;
@@ -197,12 +198,17 @@ fn to_lsp(
         .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, support.docs_platform))
         .collect();
     let (title, disabled) = match a.disabled {
-        Some(reason) if support.disabled => (a.title, Some(CodeActionDisabled { reason })),
+        Some(reason) if support.disabled => (
+            a.title,
+            Some(CodeActionDisabled {
+                reason: redact(&reason).into_owned(),
+            }),
+        ),
         Some(reason) => (format!("{} (unavailable: {reason})", a.title), None),
         None => (a.title, None),
     };
     CodeAction {
-        title,
+        title: redact(&title).into_owned(),
         kind: Some(CodeActionKind::from(a.kind.as_str())),
         diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
         edit: change.and_then(|c| workspace_edit(b, uri, snap, c, enc, support)),

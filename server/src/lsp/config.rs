@@ -34,8 +34,14 @@ impl Settings {
         if inner.is_null() {
             return Ok(Settings::default());
         }
-        serde_json::from_value(inner.clone())
-            .map_err(|e| format!("ignoring malformed settings: {e}"))
+        // serde's own message quotes the value it could not read, which may be anything the client sent: the
+        // message names the key and the expected type instead.
+        serde_json::from_value(inner.clone()).map_err(|_| {
+            format!(
+                "ignoring malformed settings: {}",
+                malformed(inner).unwrap_or_else(|| "not understood".to_string())
+            )
+        })
     }
 
     /// Overlays the fields `other` sets.
@@ -69,6 +75,35 @@ impl Settings {
     }
 }
 
+/// The expected JSON type of each setting, by its path.
+const SETTING_TYPES: &[(&str, &str)] = &[
+    ("docsPlatform", "a string"),
+    ("logLevel", "a string"),
+    ("syntaxErrors", "a boolean"),
+    ("maxFileSize", "a non-negative integer"),
+    ("completion", "an object"),
+    ("completion.hideTypeScriptDuplicates", "a boolean"),
+];
+
+/// Which setting of `settings` has the wrong type, and what it should be, without its value.
+fn malformed(settings: &Value) -> Option<String> {
+    if !settings.is_object() {
+        return Some("the settings should be an object".to_string());
+    }
+    SETTING_TYPES.iter().find_map(|(path, expected)| {
+        let v = path
+            .split('.')
+            .try_fold(settings, |v, key| v.as_object()?.get(key))?;
+        let ok = match *expected {
+            "a string" => v.is_string(),
+            "a boolean" => v.is_boolean(),
+            "a non-negative integer" => v.is_u64(),
+            _ => v.is_object(),
+        };
+        (!ok && !v.is_null()).then(|| format!("`{path}` should be {expected}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +128,45 @@ mod tests {
             "a later change without the key keeps it"
         );
         assert!(Settings::from_json(&json!({"syntaxErrors": "yes"})).is_err());
+    }
+
+    #[test]
+    fn malformed_settings_name_the_key_not_the_value() {
+        let cases = [
+            (
+                json!({"syntaxErrors": "sk_live_0123456789abcdef"}),
+                "`syntaxErrors` should be a boolean",
+            ),
+            (
+                json!({"docsPlatform": ["sk_live_0123456789abcdef"]}),
+                "`docsPlatform` should be a string",
+            ),
+            (
+                json!({"maxFileSize": "sk_live_0123456789abcdef"}),
+                "`maxFileSize` should be a non-negative integer",
+            ),
+            (
+                json!({"maxFileSize": -1}),
+                "`maxFileSize` should be a non-negative integer",
+            ),
+            (
+                json!({"amplifyLsp": {"completion": {"hideTypeScriptDuplicates": "sk_live_0123456789abcdef"}}}),
+                "`completion.hideTypeScriptDuplicates` should be a boolean",
+            ),
+            (
+                json!({"completion": "sk_live_0123456789abcdef"}),
+                "`completion` should be an object",
+            ),
+            (
+                json!("sk_live_0123456789abcdef"),
+                "the settings should be an object",
+            ),
+        ];
+        for (value, want) in cases {
+            let e = Settings::from_json(&value).expect_err("malformed");
+            assert!(e.contains(want), "{e}");
+            assert!(!e.contains("sk_live"), "{e}");
+        }
         assert_eq!(
             Settings::from_json(&Value::Null).expect("null"),
             Settings::default()

@@ -5,6 +5,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::analysis;
+use crate::analysis::redact::{has_secret, redact};
 use crate::text::{offset_at, position_at, Encoding, Pos, Span};
 use crate::workspace::Change;
 
@@ -75,7 +76,7 @@ pub fn diagnostic(
         .filter(|r| r.uri.is_none())
         .map(|r| lsp::DiagnosticRelatedInformation {
             location: lsp::Location::new(uri.clone(), range(rope, r.span, enc)),
-            message: r.message.clone(),
+            message: redact(&r.message).into_owned(),
         })
         .collect();
     lsp::Diagnostic {
@@ -87,19 +88,24 @@ pub fn diagnostic(
             .ok()
             .map(|href| lsp::CodeDescription { href }),
         source: Some("amplify".to_string()),
-        message: d.message.clone(),
+        message: redact(&d.message).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
     }
 }
 
+/// The protocol form of a completion item, with its detail and documentation masked; `None` for an item whose
+/// label or inserted text holds a secret (it cannot be shown without it).
 pub fn completion_item(
     rope: &Rope,
     i: analysis::completion::CompletionItem,
     enc: Encoding,
-) -> lsp::CompletionItem {
+) -> Option<lsp::CompletionItem> {
     use analysis::completion::ItemKind as K;
+    if has_secret(&i.label) || has_secret(&i.insert) {
+        return None;
+    }
     let kind = match i.kind {
         K::Property => lsp::CompletionItemKind::PROPERTY,
         K::Value => lsp::CompletionItemKind::VALUE,
@@ -115,15 +121,15 @@ pub fn completion_item(
     // The label is what the user types: clients that leave filtering to a server which sends edit ranges
     // (Neovim 0.11) filter on `filterText`, and VS Code matches it against the text in the edit's range.
     let filter_text = Some(i.label.clone());
-    lsp::CompletionItem {
+    Some(lsp::CompletionItem {
         filter_text,
         label: i.label,
         kind: Some(kind),
-        detail: i.detail,
+        detail: i.detail.map(|d| redact(&d).into_owned()),
         documentation: i.documentation.map(|value| {
             lsp::Documentation::MarkupContent(lsp::MarkupContent {
                 kind: lsp::MarkupKind::Markdown,
-                value,
+                value: redact(&value).into_owned(),
             })
         }),
         sort_text: Some(i.sort),
@@ -138,5 +144,5 @@ pub fn completion_item(
             new_text: i.insert,
         })),
         ..Default::default()
-    }
+    })
 }

@@ -56,7 +56,7 @@ impl Frame {
                 json!({
                     "jsonrpc": "2.0",
                     "id": id,
-                    "error": { "code": code, "message": message },
+                    "error": { "code": code, "message": crate::analysis::redact::redact(message) },
                 })
                 .to_string()
                 .into_bytes(),

@@ -4,7 +4,9 @@
 //! server writes to stderr as an error (Neovim's `lsp.log`, Helix's `:log-open`, VS Code's output channel).
 //!
 //! The text is the same as on stderr, so what the secrets test proves of one holds for the other: log lines name
-//! files, positions, counts and codes, never document text or setting values.
+//! files, positions, counts and codes, never document text or setting values. Both ways pass through the secret
+//! masker ([`crate::analysis::redact`]) as whole lines: [`ClientLayer`] before sending, [`Stderr`] before writing,
+//! so a call site that quotes a value by mistake still cannot print a credential.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,7 +17,10 @@ use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Context, Layer};
+
+use crate::analysis::redact::redact;
 
 /// The log lines on their way to the client, while a connection exists.
 static SINK: RwLock<Option<UnboundedSender<(MessageType, String)>>> = RwLock::new(None);
@@ -92,8 +97,34 @@ impl<S: Subscriber> Layer<S> for ClientLayer {
             return;
         };
         if let Some(tx) = sink.as_ref() {
-            let _ = tx.send((message_type(event.metadata().level()), line.text));
+            let text = redact(&line.text).into_owned();
+            let _ = tx.send((message_type(event.metadata().level()), text));
         }
+    }
+}
+
+/// The stderr writer of the log: each formatted line is masked before it is written. (The formatting layer
+/// writes one event's whole line in one call, so a value is never split between two writes.)
+#[derive(Clone, Copy, Default)]
+pub struct Stderr;
+
+impl<'a> MakeWriter<'a> for Stderr {
+    type Writer = Stderr;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        Stderr
+    }
+}
+
+impl std::io::Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
     }
 }
 

@@ -15,6 +15,7 @@ use super::convert;
 use super::server::client_answer;
 use super::Backend;
 use crate::analysis::navigate::{self, clean, Project, ProjectFile, Target};
+use crate::analysis::redact::{redact, redact_field};
 use crate::analysis::symbols::{self, DocSymbol, SymKind};
 use crate::analysis::uri_to_path;
 use crate::text::Span;
@@ -392,9 +393,13 @@ fn lsp_symbol(
         name: if s.name.is_empty() {
             "(unnamed)".to_string()
         } else {
-            s.name.clone()
+            redact(&s.name).into_owned()
         },
-        detail: s.detail.clone(),
+        // a detail is often the value of the property the symbol is named after
+        detail: s
+            .detail
+            .as_ref()
+            .map(|d| redact_field(&s.name, d).into_owned()),
         kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
@@ -415,13 +420,13 @@ fn symbol_information(
         name: if s.name.is_empty() {
             "(unnamed)".to_string()
         } else {
-            s.name
+            redact(&s.name).into_owned()
         },
         kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
         location: Location::new(uri.clone(), convert::range(rope, s.span, enc)),
-        container_name: s.container,
+        container_name: s.container.map(|c| redact(&c).into_owned()),
     }
 }
 
@@ -603,7 +608,7 @@ pub async fn code_lens(b: &Backend, p: CodeLensParams) -> RpcResult<Option<Vec<C
                 .map(|l| CodeLens {
                     range: convert::range(&snap.rope, l.span, enc),
                     command: Some(Command {
-                        title: l.title,
+                        title: redact(&l.title).into_owned(),
                         command: String::new(),
                         arguments: None,
                     }),
@@ -632,10 +637,10 @@ pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec
                 .filter(|h| range.touches(h.offset))
                 .map(|h| InlayHint {
                     position: convert::range(&snap.rope, Span::new(h.offset, h.offset), enc).start,
-                    label: InlayHintLabel::String(h.label),
+                    label: InlayHintLabel::String(redact(&h.label).into_owned()),
                     kind: None,
                     text_edits: None,
-                    tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                    tooltip: Some(InlayHintTooltip::String(redact(&h.tooltip).into_owned())),
                     padding_left: Some(true),
                     padding_right: Some(true),
                     data: None,
@@ -674,7 +679,9 @@ pub async fn index_workspace(b: &Backend) {
             names.join(", ")
         );
         tracing::info!("{message}");
-        b.client.show_message(MessageType::INFO, message).await;
+        b.client
+            .show_message(MessageType::INFO, redact(&message).into_owned())
+            .await;
     }
     let progress_supported = b
         .client_caps

@@ -138,20 +138,28 @@ where
     }
 }
 
+/// Every error response passes the secret masker ([`crate::analysis::redact`]), its message and its data.
 /// Invalid-params errors quote the offending value (`invalid type: string "…", expected u32`), which can be
-/// anything the client sent, document text included: the quoted parts are left out.
+/// anything the client sent, document text included: the quoted parts are left out first.
 fn redact(resp: Response) -> Response {
-    if !resp
-        .error()
-        .is_some_and(|e| e.code == ErrorCode::InvalidParams)
-    {
+    if resp.error().is_none() {
         return resp;
     }
     let (id, body) = resp.into_parts();
     Response::from_parts(
         id,
         body.map_err(|mut e| {
-            e.message = redact_quoted(&e.message).into();
+            let message = if e.code == ErrorCode::InvalidParams {
+                redact_quoted(&e.message)
+            } else {
+                e.message.to_string()
+            };
+            e.message = crate::analysis::redact::redact(&message)
+                .into_owned()
+                .into();
+            if let Some(serde_json::Value::String(d)) = &mut e.data {
+                *d = crate::analysis::redact::redact(d).into_owned();
+            }
             e
         }),
     )

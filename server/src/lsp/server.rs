@@ -683,7 +683,7 @@ impl LanguageServer for Backend {
         );
         let items: Vec<CompletionItem> = items
             .into_iter()
-            .map(|i| convert::completion_item(&snap.rope, i, enc))
+            .filter_map(|i| convert::completion_item(&snap.rope, i, enc))
             .collect();
         Ok(Some(CompletionResponse::List(CompletionList {
             is_incomplete: false,
@@ -727,7 +727,7 @@ impl LanguageServer for Backend {
         Ok(h.map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: h.markdown,
+                value: crate::analysis::redact::redact(&h.markdown).into_owned(),
             }),
             range: Some(convert::range(&snap.rope, h.span, enc)),
         }))

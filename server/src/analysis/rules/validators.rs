@@ -1370,7 +1370,7 @@ fn is_token_char(c: u8) -> bool {
 }
 
 /// Shapes that are credentials whatever the key is called.
-fn is_vendor_credential(value: &str) -> bool {
+pub(crate) fn is_vendor_credential(value: &str) -> bool {
     let b = value.as_bytes();
     // AWS access key ids: 4-letter prefix + 16 upper-case letters/digits, as a whole token
     let aws_key = [
@@ -1552,7 +1552,7 @@ fn entropy(value: &str) -> f64 {
 
 /// A long random-looking string: at least `min_len` characters of a base64/token alphabet with
 /// upper, lower and digits mixed, and high entropy (hashes and UUIDs, which are lower-case hex, do not count).
-fn looks_random(value: &str, min_len: usize) -> bool {
+pub(crate) fn looks_random(value: &str, min_len: usize) -> bool {
     let token_alphabet = value
         .bytes()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-'));
