@@ -29,6 +29,7 @@ impl Encoding {
         }
     }
 
+    #[cfg(test)]
     fn units(self, c: char) -> usize {
         match self {
             Self::Utf8 => c.len_utf8(),
@@ -143,19 +144,6 @@ pub fn position_at(rope: &Rope, offset: usize, enc: Encoding) -> Pos {
         }
     };
     Pos::new(line as u32, u32::try_from(col).unwrap_or(u32::MAX))
-}
-
-/// Converts a byte column within a line's text to `enc` units (used by the `check` printer, on the part of the
-/// line it shows).
-pub fn byte_col_to_units(line: &str, byte_col: usize, enc: Encoding) -> usize {
-    let mut units = 0;
-    for (i, c) in line.char_indices() {
-        if i >= byte_col {
-            break;
-        }
-        units += enc.units(c);
-    }
-    units
 }
 
 fn snap(rope: &Rope, offset: usize) -> usize {
@@ -335,20 +323,41 @@ mod tests {
         let rope = r(&text);
         let k = 77_777usize;
         let byte = k * 6;
-        assert_eq!(position_at(&rope, byte, Encoding::Utf16), Pos::new(0, (k * 4) as u32));
-        assert_eq!(position_at(&rope, byte, Encoding::Utf32), Pos::new(0, (k * 3) as u32));
-        assert_eq!(position_at(&rope, byte, Encoding::Utf8), Pos::new(0, byte as u32));
-        assert_eq!(offset_at(&rope, Pos::new(0, (k * 4) as u32), Encoding::Utf16), byte);
+        assert_eq!(
+            position_at(&rope, byte, Encoding::Utf16),
+            Pos::new(0, (k * 4) as u32)
+        );
+        assert_eq!(
+            position_at(&rope, byte, Encoding::Utf32),
+            Pos::new(0, (k * 3) as u32)
+        );
+        assert_eq!(
+            position_at(&rope, byte, Encoding::Utf8),
+            Pos::new(0, byte as u32)
+        );
+        assert_eq!(
+            offset_at(&rope, Pos::new(0, (k * 4) as u32), Encoding::Utf16),
+            byte
+        );
         // the second unit of an emoji snaps back to its start
         assert_eq!(
             offset_at(&rope, Pos::new(0, (k * 4 + 3) as u32), Encoding::Utf16),
             byte + 2
         );
-        assert_eq!(offset_at(&rope, Pos::new(0, (k * 3) as u32), Encoding::Utf32), byte);
+        assert_eq!(
+            offset_at(&rope, Pos::new(0, (k * 3) as u32), Encoding::Utf32),
+            byte
+        );
         // a byte inside the emoji snaps back too
-        assert_eq!(position_at(&rope, byte + 4, Encoding::Utf16), Pos::new(0, (k * 4 + 2) as u32));
+        assert_eq!(
+            position_at(&rope, byte + 4, Encoding::Utf16),
+            Pos::new(0, (k * 4 + 2) as u32)
+        );
         // past the end of the one line: its end
-        assert_eq!(offset_at(&rope, Pos::new(0, u32::MAX), Encoding::Utf16), text.len());
+        assert_eq!(
+            offset_at(&rope, Pos::new(0, u32::MAX), Encoding::Utf16),
+            text.len()
+        );
     }
 
     #[test]
