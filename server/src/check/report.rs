@@ -7,7 +7,9 @@ use serde_json::json;
 use super::{display_path, FileReport};
 use crate::analysis::redact::{redact, redact_same_width};
 use crate::analysis::Severity;
-use crate::text::{byte_col_to_units, position_at, Encoding};
+use ropey::Rope;
+
+use crate::text::{position_at, Encoding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -142,41 +144,9 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
             )?;
             let line_idx = l.line - 1;
             if line_idx < r.snapshot.rope.len_lines() {
-                let line = r.snapshot.rope.line(line_idx).to_string();
-                let line = line.trim_end_matches(['\n', '\r']);
-                let start = l.col - 1;
-                let width = if l.end_line == l.line {
-                    l.end_col.saturating_sub(l.col).max(1)
-                } else {
-                    line.chars().count().saturating_sub(start).max(1)
-                };
-                let pad = byte_col_to_units(
-                    line,
-                    line.char_indices()
-                        .nth(start)
-                        .map_or(line.len(), |(i, _)| i),
-                    Encoding::Utf32,
-                );
-                let line_start = r.snapshot.rope.line_to_byte(line_idx);
-                let shown: String = line
-                    .char_indices()
-                    .map(|(i, c)| {
-                        let at = line_start + i;
-                        if secrets
-                            .iter()
-                            .any(|&(a, b)| a < at && at + c.len_utf8() < b)
-                        {
-                            '*'
-                        } else if c == '\t' {
-                            ' '
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                // and any other credential-shaped value on the line, keeping the columns of the carets
-                writeln!(out, "    {}", redact_same_width(&shown))?;
-                writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;
+                let q = quote(&r.snapshot.rope, line_idx, &l, &secrets);
+                writeln!(out, "    {}", redact_same_width(&q.shown))?;
+                writeln!(out, "    {}{}", " ".repeat(q.pad), "^".repeat(q.width))?;
             }
         }
     }
@@ -185,4 +155,127 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "{errors} error(s), {warnings} warning(s), {others} hint(s) in {files} Amplify file(s)"
     )
+}
+
+/// The most characters of a source line quoted under a diagnostic: a longer line (a minified or generated
+/// file can be one line of megabytes) is quoted around the diagnostic, with `…` where it is cut. Quoting costs
+/// the window's length, not the line's.
+const QUOTE_CHARS: usize = 160;
+
+/// A quoted source line and the caret under the diagnostic.
+struct Quote {
+    shown: String,
+    /// Spaces before the caret, and the caret's width (in characters of `shown`).
+    pad: usize,
+    width: usize,
+}
+
+/// Quotes line `line_idx` for the diagnostic at `l`: tabs shown as spaces, the characters inside a hard-coded
+/// secret's quotes as `*`.
+fn quote(rope: &Rope, line_idx: usize, l: &Loc, secrets: &[(usize, usize)]) -> Quote {
+    let slice = rope.line(line_idx);
+    // The line's characters without its "\n" or "\r\n".
+    let mut len = slice.len_chars();
+    if len > 0 && slice.char(len - 1) == '\n' {
+        len -= 1;
+        if len > 0 && slice.char(len - 1) == '\r' {
+            len -= 1;
+        }
+    }
+    let start = (l.col - 1).min(len);
+    let width = if l.end_line == l.line {
+        l.end_col.saturating_sub(l.col)
+    } else {
+        len.saturating_sub(start)
+    };
+    let (from, to) = if len <= QUOTE_CHARS {
+        (0, len)
+    } else {
+        let to = (start.saturating_sub(QUOTE_CHARS / 4) + QUOTE_CHARS).min(len);
+        (to - QUOTE_CHARS, to)
+    };
+    let line_start = rope.line_to_byte(line_idx);
+    let mut at = line_start + slice.char_to_byte(from);
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    for c in slice.slice(from..to).chars() {
+        let masked = secrets
+            .iter()
+            .any(|&(a, b)| a < at && at + c.len_utf8() < b);
+        shown.push(if masked {
+            '*'
+        } else if c == '\t' {
+            ' '
+        } else {
+            c
+        });
+        at += c.len_utf8();
+    }
+    if to < len {
+        shown.push('…');
+    }
+    let ellipsis = usize::from(from > 0);
+    Quote {
+        shown,
+        pad: start - from + ellipsis,
+        width: width.min(to.saturating_sub(start)).max(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc_of(rope: &Rope, start: usize, end: usize) -> Loc {
+        let a = position_at(rope, start, Encoding::Utf32);
+        let b = position_at(rope, end, Encoding::Utf32);
+        Loc {
+            line: a.line as usize + 1,
+            col: a.character as usize + 1,
+            end_line: b.line as usize + 1,
+            end_col: b.character as usize + 1,
+        }
+    }
+
+    #[test]
+    fn short_lines_are_quoted_whole() {
+        let text = "x\n\tconst k = 'secret';\r\nnext";
+        let rope = Rope::from_str(text);
+        let at = text.find("k =").unwrap_or(0);
+        let secret = text.find("'secret'").unwrap_or(0);
+        let q = quote(
+            &rope,
+            1,
+            &loc_of(&rope, at, at + 1),
+            &[(secret, secret + 8)],
+        );
+        assert_eq!(q.shown, " const k = '******';");
+        assert_eq!((q.pad, q.width), (7, 1));
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_diagnostic() {
+        // one line of 400,000 characters, with multi-byte ones, and a diagnostic far along it
+        let text = format!(
+            "{}target{}\n",
+            "é😀ab".repeat(50_000),
+            "cd中".repeat(60_000)
+        );
+        let rope = Rope::from_str(&text);
+        let at = text.find("target").unwrap_or(0);
+        let q = quote(&rope, 0, &loc_of(&rope, at, at + 6), &[]);
+        assert!(q.shown.starts_with('…') && q.shown.ends_with('…'));
+        assert_eq!(q.shown.chars().count(), QUOTE_CHARS + 2);
+        let caret: String = q.shown.chars().skip(q.pad).take(q.width).collect();
+        assert_eq!(caret, "target");
+        // a diagnostic that runs past the line: the caret stops at the quote's end
+        let q = quote(&rope, 0, &loc_of(&rope, at, text.len()), &[]);
+        assert_eq!(q.shown.chars().skip(q.pad).take(q.width).count(), q.width);
+        // near the start of the line: no cut at the start
+        let q = quote(&rope, 0, &loc_of(&rope, 2, 6), &[]);
+        assert!(!q.shown.starts_with('…') && q.shown.ends_with('…'));
+        assert_eq!((q.pad, q.width), (1, 1));
+    }
 }

@@ -5,4 +5,4 @@
 
 mod position;
 
-pub use position::{byte_col_to_units, offset_at, position_at, Encoding, Pos, Span};
+pub use position::{offset_at, position_at, Encoding, Pos, Span};
