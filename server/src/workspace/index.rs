@@ -21,7 +21,9 @@ const MAX_INDEXED_SIZE: u64 = 5 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
     open: DashMap<PathBuf, Arc<Summary>>,
-    disk: DashMap<PathBuf, (SystemTime, u64, Arc<Summary>)>,
+    /// By modification time and size. `None` is cached too: a file that is not an Amplify file, or whose parse
+    /// was abandoned, is not read and parsed again until it changes.
+    disk: DashMap<PathBuf, (SystemTime, u64, Option<Arc<Summary>>)>,
     listings: DashMap<PathBuf, Arc<Vec<PathBuf>>>,
 }
 
@@ -181,7 +183,8 @@ impl ProjectIndex {
         files
     }
 
-    /// The summary of one file: the open document's, else the disk's (cached by mtime and size).
+    /// The summary of one file: the open document's, else the disk's (cached by mtime and size, as is a file
+    /// that gives none because it is not an Amplify file or its parse was abandoned).
     pub fn summary(&self, path: &Path) -> Option<Arc<Summary>> {
         if let Some(s) = self.open.get(path) {
             return Some(s.clone());
@@ -191,7 +194,7 @@ impl ProjectIndex {
         let len = meta.len();
         if let Some(e) = self.disk.get(path) {
             if e.0 == mtime && e.1 == len {
-                return Some(e.2.clone());
+                return e.2.clone();
             }
         }
         if len > MAX_INDEXED_SIZE {
@@ -199,13 +202,13 @@ impl ProjectIndex {
         }
         let bytes = std::fs::read(path).ok()?;
         let text = String::from_utf8_lossy(&bytes);
-        if !is_amplify_file(&path.to_string_lossy(), &text) {
-            return None;
-        }
-        let s = Arc::new(summarize(path, &text)?);
+        let s = is_amplify_file(&path.to_string_lossy(), &text)
+            .then(|| summarize(path, &text))
+            .flatten()
+            .map(Arc::new);
         self.disk
             .insert(path.to_path_buf(), (mtime, len, s.clone()));
-        Some(s)
+        s
     }
 
     /// The facts of the project `path` belongs to. `this` replaces the file's own summary (its current text).
