@@ -337,6 +337,42 @@ mod tests {
         let _ = std::fs::remove_dir_all(root);
     }
 
+    /// A file whose parse is abandoned gives no summary, and that outcome is cached like a summary (by
+    /// modification time and size): the next request for the project's facts does not parse it again. Once
+    /// the file changes, it is read and parsed again.
+    #[test]
+    fn an_abandoned_parse_is_cached_until_the_file_changes() {
+        let dir = tempfile_dir();
+        let crasher = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/crashers/parse-explosion.data.ts"
+        ))
+        .expect("crasher fixture");
+        let broken = dir.join("amplify/data/resource.ts");
+        std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
+        let mut text = b"// index test\n".to_vec();
+        text.extend_from_slice(&crasher);
+        std::fs::write(&broken, &text).expect("write");
+        let idx = ProjectIndex::new();
+        let before = syntax::parse_counts().0;
+        assert!(idx.summary(&broken).is_none());
+        assert!(syntax::parse_counts().0 > before);
+        assert!(idx.disk.get(&broken).is_some_and(|e| e.2.is_none()));
+        let other = dir.join("amplify/auth/resource.ts");
+        let _ = idx.facts(Some(&other), None);
+        assert!(idx.summary(&broken).is_none());
+        assert!(idx.disk.get(&broken).is_some_and(|e| e.2.is_none()));
+        // fixed on disk (and the change reported): parsed again
+        std::fs::write(
+            &broken,
+            "import { a, defineData } from '@aws-amplify/backend';\nexport const data = defineData({ schema: a.schema({}) });\n",
+        )
+        .expect("write");
+        idx.invalidate(&broken);
+        assert!(idx.summary(&broken).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     fn tempfile_dir() -> PathBuf {
         let p = std::env::temp_dir().join(format!(
             "amplify-lsp-index-{}-{}",
