@@ -96,17 +96,12 @@ pub fn parse_counts() -> (u64, u64) {
 }
 
 /// The texts whose full parse was abandoned, by (grammar, length, hash): the budget counts work, so the same
-/// text is abandoned again, and the next full parse of it can be skipped. Bounded; the oldest goes first.
-struct Abandoned {
-    keys: VecDeque<(Lang, usize, u64)>,
-}
+/// text is abandoned again, and the next full parse of it can be skipped. At most [`ABANDONED_REMEMBERED`];
+/// the oldest goes first.
+static ABANDONED: Mutex<VecDeque<(Lang, usize, u64)>> = Mutex::new(VecDeque::new());
 
 /// The most abandoned texts remembered.
 const ABANDONED_REMEMBERED: usize = 256;
-
-static ABANDONED: Mutex<Abandoned> = Mutex::new(Abandoned {
-    keys: VecDeque::new(),
-});
 
 fn text_key(text: &str, lang: Lang) -> (Lang, usize, u64) {
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -121,10 +116,7 @@ fn text_key(text: &str, lang: Lang) -> (Lang, usize, u64) {
 pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
     let key = old.is_none().then(|| text_key(text, lang));
     if let Some(key) = key {
-        if ABANDONED
-            .lock()
-            .is_ok_and(|a| a.keys.iter().any(|k| *k == key))
-        {
+        if ABANDONED.lock().is_ok_and(|a| a.contains(&key)) {
             tracing::debug!(
                 "not parsing a {} byte text again: its parse was abandoned before",
                 text.len()
@@ -139,10 +131,10 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
             text.len(),
         );
         if let (Some(key), Ok(mut a)) = (key, ABANDONED.lock()) {
-            if a.keys.len() >= ABANDONED_REMEMBERED {
-                a.keys.pop_front();
+            if a.len() >= ABANDONED_REMEMBERED {
+                a.pop_front();
             }
-            a.keys.push_back(key);
+            a.push_back(key);
         }
     }
     tree
@@ -309,7 +301,7 @@ mod tests {
         assert_eq!(tree.root_node().end_byte(), ok.len());
         // remembered, so asking again runs no parse
         let key = text_key(&text, Lang::TypeScript);
-        assert!(ABANDONED.lock().is_ok_and(|a| a.keys.contains(&key)));
+        assert!(ABANDONED.lock().is_ok_and(|a| a.contains(&key)));
         assert!(parse(&text, Lang::TypeScript, None).is_none());
     }
 
