@@ -212,8 +212,8 @@ fn marked_lines(blocks: &[(String, String)], code: &str) -> BTreeSet<(String, us
 fn special(code: &str) -> Option<&'static str> {
     match code {
         "syntax/parse-abandoned" => Some(
-            "whether a text exhausts the parse budget depends on the text and the machine; the page shows the kind of \
-             text, which must at least be reported as a syntax error, and the kept crasher \
+            "which texts exhaust the parse budget is hard to predict, and the one kept holds bytes a web page cannot \
+             show; the page shows the kind of text, which must at least be reported as a syntax error, and the kept crasher \
              tests/fixtures/crashers/parse-explosion.data.ts must report the code. It cannot be silenced: the \
              diagnostic belongs to the unparsed file, not to a line",
         ),

@@ -350,7 +350,9 @@ impl Backend {
     }
 
     /// `amplify/debugDocument {uri}`: the server's view of a document, for tests and bug reports: its version,
-    /// text, whether it is an Amplify file, and whether the incrementally maintained tree equals a fresh parse.
+    /// text, whether it is an Amplify file, whether the incrementally maintained tree equals a fresh parse, and
+    /// how many parses the process has run and abandoned so far (so tests can count work, not time it; the
+    /// fresh parse made here is counted too).
     pub async fn debug_document(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
         let uri = params
             .get("uri")
@@ -366,6 +368,7 @@ impl Backend {
                 .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
             _ => None,
         };
+        let (parses_run, parses_abandoned) = crate::syntax::parse_counts();
         Ok(serde_json::json!({
             "version": snap.version,
             "text": snap.text.as_str(),
@@ -373,6 +376,7 @@ impl Backend {
             "tooLarge": snap.too_large,
             "treeMatchesFreshParse": fresh_matches,
             "openDocuments": self.docs.len(),
+            "parses": { "run": parses_run, "abandoned": parses_abandoned },
         }))
     }
 }

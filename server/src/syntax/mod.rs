@@ -5,8 +5,11 @@ mod queries;
 pub use queries::{queries, Queries};
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Point, Tree};
 
@@ -53,18 +56,122 @@ thread_local! {
     static PARSERS: RefCell<[Option<Parser>; 2]> = const { RefCell::new([None, None]) };
 }
 
-/// How long one parse may take: a base, plus time in proportion to the text (a normal full parse runs at
-/// about 3 MB/s here). tree-sitter's error recovery can explode on some short inputs (a 313-byte file of
-/// half-typed code once took minutes and gigabytes); past this budget the parse is abandoned.
-pub fn parse_budget(len: usize) -> Duration {
-    Duration::from_millis(250 + (len / 512) as u64)
+/// The work every parse may do regardless of size, in progress-callback invocations. tree-sitter calls the
+/// progress callback once per 100 parse operations (`OP_COUNT_PER_PARSER_CALLBACK_CHECK` in its `parser.c`),
+/// so one unit is about 100 shifts, reductions or recovery steps.
+pub const PARSE_BUDGET_BASE: u64 = 200;
+
+/// The work every parse may do per KB of text, in progress-callback invocations (see [`parse_budget`]).
+pub const PARSE_BUDGET_PER_KB: u64 = 256;
+
+/// How much work one parse of a `len`-byte text may do, counted in progress-callback invocations: a base
+/// plus an amount in proportion to the text. Work, not time, so a busy machine cannot make a parse run out
+/// of budget: the same text gets the same outcome whatever the load.
+///
+/// Measured (tree-sitter 0.26.13, TypeScript grammar): every `.ts` file of the repository (842 files,
+/// examples, fixtures and editor extensions) needs at most 11.2 invocations per KB and 146 in all; the
+/// 12,000-line benchmark schema (1,000 models, 458 KB) 5,521 (12.4/KB), on one line too; the 1 MB one-line
+/// schema 12,681 (12.4/KB); 4.6 MB of schema (10,000 models) 55,087; random bytes and token soup at most
+/// 15/KB; 10,000 levels of nesting (objects, arrays, calls, arrows, templates, types, JSX) at most 51/KB;
+/// the densest degenerate texts found (100,000 commas in brackets, 100,000 semicolons) 82/KB and 72/KB.
+/// tree-sitter's error recovery on the 313-byte crasher (`tests/fixtures/crashers/parse-explosion.data.ts`)
+/// never finishes: it makes about 2 to 4 invocations per millisecond, for minutes, stuck at byte 293.
+/// So 256 per KB is 20 times what real code needs and 3 times the densest text found, and the base of 200
+/// (a normal file under 1 KB needs at most 10) stops the crasher after 278 invocations, about 0.1 s.
+pub fn parse_budget(len: usize) -> u64 {
+    PARSE_BUDGET_BASE.saturating_add((len as u64).saturating_mul(PARSE_BUDGET_PER_KB) / 1024)
+}
+
+/// A backstop in CPU time of the parsing thread: 1 s plus 4 ms per KB, more than 20 times what the largest
+/// texts measured need (the 1 MB one-line schema parses in well under 0.2 s of CPU). The work budget
+/// ([`parse_budget`]) stops a runaway error recovery in a small file long before this; in a large file, where
+/// the work budget grows with the text, a runaway confined to a small part of it would otherwise run for tens
+/// of seconds. CPU time, not wall-clock time: a thread waiting for a core accrues none, so load cannot trip it.
+fn cpu_budget_ns(len: usize) -> u64 {
+    1_000_000_000u64.saturating_add((len as u64 / 1024).saturating_mul(4_000_000))
+}
+
+/// The CPU time this thread has used, in nanoseconds (`None` where the platform does not tell).
+#[cfg(unix)]
+fn thread_cpu_ns() -> Option<u64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_ns() -> Option<u64> {
+    None
+}
+
+/// Parses run (cache hits not counted) and parses abandoned, since the process started: `amplify/debugDocument`
+/// reports them, so tests can count work instead of timing it.
+static PARSES_RUN: AtomicU64 = AtomicU64::new(0);
+static PARSES_ABANDONED: AtomicU64 = AtomicU64::new(0);
+
+/// (parses run, parses abandoned) since the process started.
+pub fn parse_counts() -> (u64, u64) {
+    (
+        PARSES_RUN.load(Ordering::Relaxed),
+        PARSES_ABANDONED.load(Ordering::Relaxed),
+    )
+}
+
+/// The texts whose full parse was abandoned, by (grammar, length, hash): the budget counts work, so the same
+/// text is abandoned again, and the next full parse of it can be skipped. At most [`ABANDONED_REMEMBERED`];
+/// the oldest goes first.
+static ABANDONED: Mutex<VecDeque<(Lang, usize, u64)>> = Mutex::new(VecDeque::new());
+
+/// The most abandoned texts remembered.
+const ABANDONED_REMEMBERED: usize = 256;
+
+fn text_key(text: &str, lang: Lang) -> (Lang, usize, u64) {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    (lang, text.len(), h.finish())
 }
 
 /// Parses `text`, reusing `old` (already `edit`ed to match `text`) for an incremental reparse.
 /// Returns `None` when tree-sitter gives up: here, only when the parse exceeds [`parse_budget`]; the caller
-/// then treats the text as unparsed (nothing is analysed until a later edit parses again).
+/// then treats the text as unparsed (nothing is analysed until a later edit parses again). A full parse of a
+/// text abandoned before is not run again.
 pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
-    PARSERS.with(|cell| {
+    let key = old.is_none().then(|| text_key(text, lang));
+    if let Some(key) = key {
+        if ABANDONED.lock().is_ok_and(|a| a.contains(&key)) {
+            tracing::debug!(
+                "not parsing a {} byte text again: its parse was abandoned before",
+                text.len()
+            );
+            return None;
+        }
+    }
+    let (tree, work) = parse_within(text, lang, old, parse_budget(text.len()));
+    if tree.is_none() {
+        tracing::warn!(
+            "gave up parsing a {} byte text after {work} units of work (tree-sitter's error recovery did not finish)",
+            text.len(),
+        );
+        if let (Some(key), Ok(mut a)) = (key, ABANDONED.lock()) {
+            if a.len() >= ABANDONED_REMEMBERED {
+                a.pop_front();
+            }
+            a.push_back(key);
+        }
+    }
+    tree
+}
+
+/// Parses with a budget of `budget` progress-callback invocations; returns the tree (`None` when abandoned)
+/// and the invocations counted.
+fn parse_within(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) -> (Option<Tree>, u64) {
+    PARSES_RUN.fetch_add(1, Ordering::Relaxed);
+    let mut work = 0u64;
+    let tree = PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let slot = &mut parsers[lang as usize];
         if slot.is_none() {
@@ -73,14 +180,22 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
             *slot = Some(p);
         }
         let parser = slot.as_mut()?;
-        let started = Instant::now();
-        let budget = parse_budget(text.len());
+        let cpu_limit = cpu_budget_ns(text.len());
+        let cpu_start = thread_cpu_ns();
         let mut over_budget = |_: &ParseState| {
-            if started.elapsed() > budget {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
+            work += 1;
+            if work > budget {
+                return ControlFlow::Break(());
             }
+            // the backstop, checked every 64 invocations: CPU time of this thread, which load does not advance
+            if work % 64 == 0 {
+                if let (Some(start), Some(now)) = (cpu_start, thread_cpu_ns()) {
+                    if now.saturating_sub(start) > cpu_limit {
+                        return ControlFlow::Break(());
+                    }
+                }
+            }
+            ControlFlow::Continue(())
         };
         let options = ParseOptions::new().progress_callback(&mut over_budget);
         let bytes = text.as_bytes();
@@ -92,14 +207,13 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
         if tree.is_none() {
             // A cancelled parse would otherwise be resumed by the next call.
             parser.reset();
-            tracing::warn!(
-                "gave up parsing a {} byte text after {} ms (tree-sitter's error recovery did not finish)",
-                text.len(),
-                started.elapsed().as_millis()
-            );
         }
         tree
-    })
+    });
+    if tree.is_none() {
+        PARSES_ABANDONED.fetch_add(1, Ordering::Relaxed);
+    }
+    (tree, work)
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset in `text`.
@@ -177,6 +291,10 @@ pub fn syntax_errors(tree: &Tree, src: &str, limit: usize) -> Vec<SyntaxError> {
 }
 
 #[cfg(test)]
+#[path = "../../../tests/fixtures/bench/gen.rs"]
+mod bench_gen;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -193,28 +311,105 @@ mod tests {
         assert_eq!(Lang::from_path("/a/noext"), None);
     }
 
-    /// A 313-byte text (found by the edit property test) on which tree-sitter's error recovery runs for
-    /// minutes and takes gigabytes: the parse is abandoned within its budget, and the parser then parses the
-    /// next text normally (a cancelled parse is not resumed).
-    #[test]
-    fn a_runaway_parse_is_abandoned_and_the_parser_recovers() {
+    fn crasher() -> String {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../tests/fixtures/crashers/parse-explosion.data.ts"
         );
         let bytes = std::fs::read(path).expect("crasher fixture");
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let started = Instant::now();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// A 313-byte text (found by the edit property test) on which tree-sitter's error recovery runs for
+    /// minutes and takes gigabytes: the parse is abandoned when its work budget runs out, and the parser then
+    /// parses the next text normally (a cancelled parse is not resumed). The same text is not parsed again.
+    #[test]
+    fn a_runaway_parse_is_abandoned_and_the_parser_recovers() {
+        let text = crasher();
+        let (tree, work) = parse_within(&text, Lang::TypeScript, None, parse_budget(text.len()));
+        assert!(tree.is_none());
+        assert_eq!(work, parse_budget(text.len()) + 1);
         assert!(parse(&text, Lang::TypeScript, None).is_none());
-        let took = started.elapsed();
-        assert!(
-            took < parse_budget(text.len()) * 20,
-            "abandoned only after {took:?}"
-        );
         let ok = "export const x = { a: 1 };";
         let tree = parse(ok, Lang::TypeScript, None).expect("parse after an abandoned one");
         assert!(!tree.root_node().has_error());
         assert_eq!(tree.root_node().end_byte(), ok.len());
+        // remembered, so asking again runs no parse
+        let key = text_key(&text, Lang::TypeScript);
+        assert!(ABANDONED.lock().is_ok_and(|a| a.contains(&key)));
+        assert!(parse(&text, Lang::TypeScript, None).is_none());
+    }
+
+    /// A runaway error recovery confined to the end of a large text: the work budget grows with the text (about
+    /// 50,000 invocations here, tens of seconds at the crasher's pace), so the CPU-time backstop stops it first.
+    #[test]
+    fn a_runaway_at_the_end_of_a_large_text_is_stopped_by_the_cpu_backstop() {
+        let mut text = bench_gen::large_schema(400);
+        text.push_str(&crasher());
+        let budget = parse_budget(text.len());
+        let (tree, work) = parse_within(&text, Lang::TypeScript, None, budget);
+        assert!(tree.is_none(), "the runaway is abandoned");
+        assert!(
+            work < budget,
+            "stopped by the CPU backstop ({work} invocations of a {budget} budget)"
+        );
+    }
+
+    /// The work a parse of `text` needs, asserting it finished.
+    fn work_of(text: &str) -> u64 {
+        let (tree, work) = parse_within(text, Lang::TypeScript, None, u64::MAX);
+        assert!(tree.is_some());
+        work
+    }
+
+    /// Normal texts of any size stay far inside the budget: the 12,000-line benchmark schema (also on one
+    /// line, and grown to 1 MB on one line), every example and fixture file, 10,000 levels of nesting. Each
+    /// needs less than a fifth of its budget (the measured margins are 20 times for code, see
+    /// [`parse_budget`]).
+    #[test]
+    fn normal_texts_of_any_size_stay_far_inside_the_budget() {
+        let large = bench_gen::large_schema(bench_gen::LARGE_MODELS);
+        assert!(large.lines().count() > 11_000, "{}", large.lines().count());
+        let one_line = large.replace('\n', " ");
+        let mut mb = bench_gen::large_schema(2_300).replace('\n', " ");
+        mb.truncate(mb.rfind(' ').unwrap_or(mb.len()).min(1 << 20));
+        assert!(mb.len() > 1_000_000);
+        let nested = format!(
+            "import {{ defineFunction }} from '@aws-amplify/backend';\nexport const f = defineFunction({}{{ name: 'x' }}{});\n",
+            "f(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        let mut texts = vec![large, one_line, mb, nested];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs = vec![root.join("examples"), root.join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    if p.file_name()
+                        .is_some_and(|n| n != "node_modules" && n != "crashers")
+                    {
+                        dirs.push(p);
+                    }
+                } else if p.extension().is_some_and(|x| x == "ts") {
+                    texts.push(
+                        String::from_utf8_lossy(&std::fs::read(&p).expect("read")).into_owned(),
+                    );
+                }
+            }
+        }
+        assert!(texts.len() > 100, "{}", texts.len());
+        for text in &texts {
+            let work = work_of(text);
+            assert!(
+                work * 5 < parse_budget(text.len()),
+                "{work} of {} for {} bytes: {}",
+                parse_budget(text.len()),
+                text.len(),
+                text.chars().take(80).collect::<String>()
+            );
+            assert!(parse(text, Lang::TypeScript, None).is_some());
+        }
     }
 
     #[test]

@@ -21,7 +21,9 @@ const MAX_INDEXED_SIZE: u64 = 5 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
     open: DashMap<PathBuf, Arc<Summary>>,
-    disk: DashMap<PathBuf, (SystemTime, u64, Arc<Summary>)>,
+    /// By modification time and size. `None` is cached too: a file that is not an Amplify file, or whose parse
+    /// was abandoned, is not read and parsed again until it changes.
+    disk: DashMap<PathBuf, (SystemTime, u64, Option<Arc<Summary>>)>,
     /// Files refused by the safe reader (see [`super::fs`]), by the modification time and size seen then.
     refused: DashMap<PathBuf, (SystemTime, u64)>,
     listings: DashMap<PathBuf, Arc<Vec<PathBuf>>>,
@@ -189,7 +191,8 @@ impl ProjectIndex {
         files
     }
 
-    /// The summary of one file: the open document's, else the disk's (cached by mtime and size).
+    /// The summary of one file: the open document's, else the disk's (cached by mtime and size, as is a file
+    /// that gives none because it is not an Amplify file or its parse was abandoned).
     pub fn summary(&self, path: &Path) -> Option<Arc<Summary>> {
         if let Some(s) = self.open.get(path) {
             return Some(s.clone());
@@ -199,7 +202,7 @@ impl ProjectIndex {
         let len = meta.len();
         if let Some(e) = self.disk.get(path) {
             if e.0 == mtime && e.1 == len {
-                return Some(e.2.clone());
+                return e.2.clone();
             }
         }
         if let Some(e) = self.refused.get(path) {
@@ -217,13 +220,13 @@ impl ProjectIndex {
                 return None;
             }
         };
-        if !is_amplify_file(&path.to_string_lossy(), &text) {
-            return None;
-        }
-        let s = Arc::new(summarize(path, &text)?);
+        let s = is_amplify_file(&path.to_string_lossy(), &text)
+            .then(|| summarize(path, &text))
+            .flatten()
+            .map(Arc::new);
         self.disk
             .insert(path.to_path_buf(), (mtime, len, s.clone()));
-        Some(s)
+        s
     }
 
     /// The facts of the project `path` belongs to. `this` replaces the file's own summary (its current text).
@@ -350,6 +353,42 @@ mod tests {
         idx.close(&root.join("amplify/auth/resource.ts"));
         assert!(idx.facts(Some(&data), None).has_auth);
         let _ = std::fs::remove_dir_all(root);
+    }
+
+    /// A file whose parse is abandoned gives no summary, and that outcome is cached like a summary (by
+    /// modification time and size): the next request for the project's facts does not parse it again. Once
+    /// the file changes, it is read and parsed again.
+    #[test]
+    fn an_abandoned_parse_is_cached_until_the_file_changes() {
+        let dir = tempfile_dir();
+        let crasher = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/crashers/parse-explosion.data.ts"
+        ))
+        .expect("crasher fixture");
+        let broken = dir.join("amplify/data/resource.ts");
+        std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
+        let mut text = b"// index test\n".to_vec();
+        text.extend_from_slice(&crasher);
+        std::fs::write(&broken, &text).expect("write");
+        let idx = ProjectIndex::new();
+        let before = syntax::parse_counts().0;
+        assert!(idx.summary(&broken).is_none());
+        assert!(syntax::parse_counts().0 > before);
+        assert!(idx.disk.get(&broken).is_some_and(|e| e.2.is_none()));
+        let other = dir.join("amplify/auth/resource.ts");
+        let _ = idx.facts(Some(&other), None);
+        assert!(idx.summary(&broken).is_none());
+        assert!(idx.disk.get(&broken).is_some_and(|e| e.2.is_none()));
+        // fixed on disk (and the change reported): parsed again
+        std::fs::write(
+            &broken,
+            "import { a, defineData } from '@aws-amplify/backend';\nexport const data = defineData({ schema: a.schema({}) });\n",
+        )
+        .expect("write");
+        idx.invalidate(&broken);
+        assert!(idx.summary(&broken).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     fn tempfile_dir() -> PathBuf {
