@@ -8,82 +8,14 @@
 -- status 0 when nothing failed, 1 otherwise (2 if the script itself broke).
 -- Works with Neovim 0.7 (Debian 12) and newer.
 
-local out = function(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
--- Helpers shared with enable.lua (files, keys, floating windows, lsp.log).
+-- Helpers shared with enable.lua (report lines, features, files, keys, floating windows, lsp.log).
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
 
-local script = debug.getinfo(1, 'S').source:sub(2)
-local here = vim.fn.fnamemodify(script, ':p:h') -- editors/neovim/test
-local plugin_dir = vim.fn.fnamemodify(here, ':h') -- editors/neovim
-local editors = vim.fn.fnamemodify(plugin_dir, ':h')
-local repo = vim.fn.fnamemodify(editors, ':h')
+local out, check, expect, counts = H.out, H.check, H.expect, H.counts
+local plugin_dir, editors = H.plugin_dir, H.editors
 local fixture = vim.loop.fs_realpath(editors .. '/fixtures/project')
-local timeout = tonumber(os.getenv('AMPLIFY_LSP_TEST_TIMEOUT_MS') or '') or 15000
-
-local bin = os.getenv('AMPLIFY_LSP_BIN')
-if bin == nil or bin == '' then
-  bin = repo .. '/target/debug/amplify-lsp'
-elseif bin:sub(1, 1) ~= '/' then
-  bin = repo .. '/' .. bin
-end
-
--- Features (editors/features.txt or AMPLIFY_LSP_FEATURES)
-local features = {}
-local all_features = false
-do
-  local env = os.getenv('AMPLIFY_LSP_FEATURES')
-  if env and vim.trim(env) ~= '' then
-    env = vim.trim(env)
-    if env == 'all' then
-      all_features = true
-    elseif env ~= 'none' then
-      for _, f in ipairs(vim.split(env, ',', { plain = true })) do
-        if vim.trim(f) ~= '' then
-          features[vim.trim(f)] = true
-        end
-      end
-    end
-  else
-    local f = io.open(editors .. '/features.txt', 'r')
-    if f then
-      for line in f:lines() do
-        local name = vim.trim((line:gsub('#.*$', '')))
-        if name ~= '' then
-          features[name] = true
-        end
-      end
-      f:close()
-    end
-  end
-end
-
-local counts = { ok = 0, failed = 0, skipped = 0 }
-
-local function check(name, feature, fn)
-  if feature and not all_features and not features[feature] then
-    counts.skipped = counts.skipped + 1
-    out('skip ' .. name .. ' -- feature "' .. feature .. '" is not enabled (editors/features.txt or AMPLIFY_LSP_FEATURES)')
-    return
-  end
-  local ok, err = pcall(fn)
-  if ok then
-    counts.ok = counts.ok + 1
-    out('ok ' .. name)
-  else
-    counts.failed = counts.failed + 1
-    out('not ok ' .. name .. ' -- ' .. tostring(err):gsub('\n', '\n    '))
-  end
-end
-
-local function expect(cond, msg)
-  if not cond then
-    error(msg or 'expectation failed', 2)
-  end
-end
+local timeout = H.timeout
+local bin = H.bin
 
 local clients_of = H.clients_of
 
@@ -393,19 +325,4 @@ if not ok then
   out('not ok test script -- ' .. tostring(err):gsub('\n', '\n    '))
   counts.failed = counts.failed + 1
 end
-out(string.format('# %d passed, %d failed, %d skipped', counts.ok, counts.failed, counts.skipped))
--- Stop the servers politely before leaving.
-local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
-for _, c in ipairs(all) do
-  if vim.fn.has('nvim-0.11') == 1 then
-    c:stop()
-  else
-    c.stop()
-  end
-end
-vim.wait(2000, function()
-  local left = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
-  return #left == 0
-end, 50)
-H.cleanup()
-vim.cmd(counts.failed > 0 and 'cquit 1' or 'qall!')
+H.finish()
