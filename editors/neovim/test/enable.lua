@@ -20,18 +20,7 @@ end
 local function main()
   H.info('nvim ' .. H.version() .. ' (vim.lsp.enable)')
   H.info('server ' .. H.bin)
-  do -- What this Neovim declares (the server picks pull or push diagnostics from it).
-    local caps = vim.lsp.protocol.make_client_capabilities()
-    local td, ws = caps.textDocument or {}, caps.workspace or {}
-    local item = ((td.completion or {}).completionItem or {})
-    H.out(string.format(
-      '# client capabilities: pull diagnostics %s, workspace.diagnostics.refreshSupport %s, snippetSupport %s, insertReplaceSupport %s',
-      tostring(td.diagnostic ~= nil),
-      tostring((ws.diagnostics or {}).refreshSupport == true),
-      tostring(item.snippetSupport == true),
-      tostring(item.insertReplaceSupport == true)
-    ))
-  end
+  H.print_capabilities()
   if vim.fn.has('nvim-0.11') ~= 1 then
     out('skip vim.lsp.enable tests -- Neovim ' .. H.version() .. ' has no vim.lsp.enable (0.11+)')
     H.counts.skipped = H.counts.skipped + 1

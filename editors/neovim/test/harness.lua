@@ -135,6 +135,20 @@ function H.open(path)
   return vim.api.nvim_get_current_buf()
 end
 
+--- Prints what this Neovim declares (the server picks pull or push diagnostics from it).
+function H.print_capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  local td, ws = caps.textDocument or {}, caps.workspace or {}
+  local item = ((td.completion or {}).completionItem or {})
+  H.out(string.format(
+    '# client capabilities: pull diagnostics %s, workspace.diagnostics.refreshSupport %s, snippetSupport %s, insertReplaceSupport %s',
+    tostring(td.diagnostic ~= nil),
+    tostring((ws.diagnostics or {}).refreshSupport == true),
+    tostring(item.snippetSupport == true),
+    tostring(item.insertReplaceSupport == true)
+  ))
+end
+
 function H.find_line(bufnr, needle)
   for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
     local col = l:find(needle, 1, true)

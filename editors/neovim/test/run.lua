@@ -24,15 +24,7 @@ local function open(rel)
   return vim.api.nvim_get_current_buf()
 end
 
-local function find_line(bufnr, needle)
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    local col = l:find(needle, 1, true)
-    if col then
-      return i - 1, col - 1 -- 0-based line and byte column
-    end
-  end
-  error('"' .. needle .. '" not in buffer')
-end
+local find_line = H.find_line
 
 local function wait_client(bufnr)
   local client
@@ -85,18 +77,7 @@ end
 local function main()
   out('# nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch))
   out('# server ' .. bin)
-  do -- What this Neovim declares (the server picks pull or push diagnostics from it).
-    local caps = vim.lsp.protocol.make_client_capabilities()
-    local td, ws = caps.textDocument or {}, caps.workspace or {}
-    local item = ((td.completion or {}).completionItem or {})
-    out(string.format(
-      '# client capabilities: pull diagnostics %s, workspace.diagnostics.refreshSupport %s, snippetSupport %s, insertReplaceSupport %s',
-      tostring(td.diagnostic ~= nil),
-      tostring((ws.diagnostics or {}).refreshSupport == true),
-      tostring(item.snippetSupport == true),
-      tostring(item.insertReplaceSupport == true)
-    ))
-  end
+  H.print_capabilities()
   vim.o.hidden = true
   vim.o.swapfile = false
   vim.o.showmode = false
