@@ -47,6 +47,29 @@ fn needles() -> Vec<String> {
     out
 }
 
+/// Everything the server wrote on stdout in the session, one message per line.
+fn stdout_of(c: &Client) -> String {
+    c.transcript
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fails when `find` finds planted values in `text`, showing the lines that hold them (cut at 600 characters).
+fn assert_clean(what: &str, text: &str, find: fn(&str) -> Vec<String>) {
+    let found = find(text);
+    assert!(
+        found.is_empty(),
+        "planted values in {what}: {found:?}\n{}",
+        text.lines()
+            .filter(|l| !find(l).is_empty())
+            .map(|l| l.chars().take(600).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 fn leaks(haystack: &str) -> Vec<String> {
     needles()
         .into_iter()
@@ -503,38 +526,13 @@ fn planted_secrets_never_appear_in_any_output_and_nothing_outside_is_touched() {
     // The transcript: everything on stdout. `amplify/debugDocument` (which returns the text by design) was
     // never called. Code action edits that keep a value in place are the client's own text, but none should
     // need to: they are included.
-    let stdout: String = c
-        .transcript
-        .iter()
-        .map(Value::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let found = leaks(&stdout);
-    assert!(
-        found.is_empty(),
-        "planted values on stdout: {found:?}\n{}",
-        stdout
-            .lines()
-            .filter(|l| !leaks(l).is_empty())
-            .map(|l| l.chars().take(400).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_clean("stdout", &stdout_of(c), leaks);
     let stderr = c.log();
     assert!(
         stderr.lines().count() > 10,
         "expected a verbose log:\n{stderr}"
     );
-    let found = leaks(&stderr);
-    assert!(
-        found.is_empty(),
-        "planted values in the log: {found:?}\n{}",
-        stderr
-            .lines()
-            .filter(|l| !leaks(l).is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_clean("the log", &stderr, leaks);
 
     // Side effects: no program was run, no file was written, nothing outside was touched.
     c.request("shutdown", Value::Null).expect("shutdown");
@@ -905,27 +903,6 @@ fn every_output_path_masks_credential_shaped_values() {
         log.matches("malformed settings").count() >= 2,
         "the malformed settings are reported:\n{log}"
     );
-    let stdout: String = c
-        .transcript
-        .iter()
-        .map(Value::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let found = shaped_leaks(&stdout);
-    assert!(
-        found.is_empty(),
-        "planted values on stdout: {found:?}\n{}",
-        stdout
-            .lines()
-            .filter(|l| !shaped_leaks(l).is_empty())
-            .map(|l| l.chars().take(600).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    let found = shaped_leaks(&c.stderr());
-    assert!(
-        found.is_empty(),
-        "planted values on stderr: {found:?}\n{}",
-        c.stderr()
-    );
+    assert_clean("stdout", &stdout_of(&c), shaped_leaks);
+    assert_clean("stderr", &c.stderr(), shaped_leaks);
 }

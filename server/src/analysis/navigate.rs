@@ -163,6 +163,30 @@ fn target(project: &Project, idx: usize, o: &Occ) -> Target {
 /// declarations (empty when the symbol is known but its declaration is not in the project).
 pub fn definition(project: &Project, idx: usize, offset: usize) -> Option<(Span, Vec<Target>)> {
     let index = Index::build(project);
+    definition_in(&index, project, idx, offset)
+}
+
+/// [`definition`] as an editor that also runs TypeScript should get it: nothing for a name TypeScript resolves
+/// itself (see [`typescript_resolves`]).
+pub fn definition_beside_typescript(
+    project: &Project,
+    idx: usize,
+    offset: usize,
+) -> Option<(Span, Vec<Target>)> {
+    let index = Index::build(project);
+    let occ = index.at(idx, offset)?;
+    if typescript_resolves(project, idx, occ) {
+        return None;
+    }
+    definition_in(&index, project, idx, offset)
+}
+
+fn definition_in(
+    index: &Index,
+    project: &Project,
+    idx: usize,
+    offset: usize,
+) -> Option<(Span, Vec<Target>)> {
     let occ = index.at(idx, offset)?;
     if let Sym::File(p) = &occ.sym {
         let t = Target {
@@ -206,11 +230,7 @@ fn declaration_statement(node: Node) -> Option<Span> {
 /// merge the answers; two answers for one name (TypeScript's import line and our declaration) make VS Code open
 /// a peek instead of jumping. So definitions are TypeScript's for these, and ours for what it cannot resolve:
 /// names inside strings and Amplify's conventions (models, fields, groups, entries, `$amplify/env/…`).
-pub fn typescript_resolves(project: &Project, idx: usize, offset: usize) -> bool {
-    let index = Index::build(project);
-    let Some(occ) = index.at(idx, offset) else {
-        return false;
-    };
+fn typescript_resolves(project: &Project, idx: usize, occ: &Occ) -> bool {
     if !matches!(occ.sym, Sym::Resource(..)) {
         return false;
     }

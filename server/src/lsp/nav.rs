@@ -181,10 +181,8 @@ pub async fn goto_definition(
         Some(tdp.position),
         || {
             let mut g = gather(b, &snap)?;
-            if navigate::typescript_resolves(&g.project, g.current, offset) {
-                return None;
-            }
-            let (origin, targets) = navigate::definition(&g.project, g.current, offset)?;
+            let (origin, targets) =
+                navigate::definition_beside_typescript(&g.project, g.current, offset)?;
             if targets.is_empty() {
                 return None;
             }

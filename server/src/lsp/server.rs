@@ -146,6 +146,10 @@ impl Backend {
         snap: &Snapshot,
         why: &str,
     ) -> Option<Vec<Diagnostic>> {
+        // the timing and counts are for the debug log only: nothing extra on a keystroke otherwise
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return self.compute_diagnostics(uri, snap);
+        }
         let started = std::time::Instant::now();
         let out = self.compute_diagnostics(uri, snap);
         if let Some(d) = &out {
