@@ -3,9 +3,11 @@
 //! Layers, each importing only those below it:
 //! `text` (rope, positions) → `syntax` (tree-sitter, queries) → `model` (the catalog, values, the schema
 //! model, cursor context) → `workspace` (documents, project index) → `analysis` (completion, hover,
-//! diagnostics, actions) → `lsp` (the protocol) and `check` (the command-line linter).
+//! diagnostics, actions) → `lsp` (the protocol) and `check` (the command-line linter). `cancel` (cooperative
+//! cancellation) sits below them all: any layer may check it.
 
 pub mod analysis;
+pub mod cancel;
 pub mod check;
 pub mod lsp;
 pub mod model;

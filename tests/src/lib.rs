@@ -371,13 +371,24 @@ impl Client {
     }
 
     /// Writes a file into the workspace folder (for cross-file tests) and returns its URI.
-    pub fn write_file(&self, rel: &str, text: &str) -> String {
+    /// Writes a file in the workspace folder and returns its URI. Once the session is initialized, the client
+    /// then says so with `workspace/didChangeWatchedFiles` (created or changed), as an editor's file watcher
+    /// does: without it the server may have listed the project before the file existed.
+    pub fn write_file(&mut self, rel: &str, text: &str) -> String {
         let p = self.root.path().join(rel);
         if let Some(dir) = p.parent() {
             std::fs::create_dir_all(dir).expect("mkdir");
         }
+        let existed = p.exists();
         std::fs::write(&p, text).expect("write");
-        file_uri(&p)
+        let uri = file_uri(&p);
+        if !self.init_result.is_null() {
+            self.notify(
+                "workspace/didChangeWatchedFiles",
+                json!({ "changes": [{ "uri": uri, "type": if existed { 2 } else { 1 } }] }),
+            );
+        }
+        uri
     }
 
     /// Opens a document at `rel` in the workspace folder (version 1) and returns its URI.

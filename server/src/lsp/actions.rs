@@ -135,10 +135,7 @@ fn with_input<R>(
     f(&inp, &env)
 }
 
-pub async fn code_action(
-    b: &Backend,
-    params: CodeActionParams,
-) -> RpcResult<Option<CodeActionResponse>> {
+pub fn code_action(b: &Backend, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
     let Some(snap) = b.snapshot(&uri) else {
         return Ok(None);
@@ -224,7 +221,7 @@ fn to_lsp(
     }
 }
 
-pub async fn code_action_resolve(b: &Backend, mut action: CodeAction) -> RpcResult<CodeAction> {
+pub fn code_action_resolve(b: &Backend, mut action: CodeAction) -> RpcResult<CodeAction> {
     if action.edit.is_some() {
         return Ok(action);
     }

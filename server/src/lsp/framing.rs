@@ -81,6 +81,8 @@ pub struct Deframer {
     body_len: Option<usize>,
     /// An `exit` notification was framed.
     exit: bool,
+    /// A `shutdown` request was framed.
+    shutdown: bool,
 }
 
 fn invalid(id: Value, code: i64, message: impl Into<String>) -> Frame {
@@ -152,6 +154,11 @@ impl Deframer {
     /// Whether an `exit` notification has been framed (what follows it does not matter).
     pub fn exit_seen(&self) -> bool {
         self.exit
+    }
+
+    /// Whether a `shutdown` request or an `exit` notification has been framed.
+    pub fn stop_seen(&self) -> bool {
+        self.exit || self.shutdown
     }
 
     /// Bytes received but not yet framed.
@@ -277,6 +284,11 @@ impl Deframer {
                 {
                     self.exit = true;
                 }
+                if matches!(frame, Frame::Message(_))
+                    && value.get("method") == Some(&json!("shutdown"))
+                {
+                    self.shutdown = true;
+                }
                 self.buf.drain(..consumed);
                 return frame;
             }
@@ -338,6 +350,11 @@ pub async fn pump(
         while let Some(frame) = de.next_frame() {
             match frame {
                 Frame::Message(body) => {
+                    // Stop what runs as soon as `shutdown` or `exit` is read, before the server gets to them:
+                    // the handler of a message before them may be computing on the message loop (a parse).
+                    if de.stop_seen() {
+                        crate::cancel::stop_all();
+                    }
                     if to_server.write_all(&framed(&body)).await.is_err()
                         || to_server.flush().await.is_err()
                     {
@@ -367,6 +384,7 @@ pub async fn pump(
         );
     }
     eof.store(true, Ordering::SeqCst);
+    crate::cancel::stop_all();
     let _ = to_server.shutdown().await;
 }
 

@@ -8,5 +8,6 @@ pub mod log;
 mod nav;
 pub mod panics;
 mod server;
+mod work;
 
 pub use server::{serve_stdio, Backend, LogReload, TEST_HOOKS_ENV, TEST_PANIC_MARK};

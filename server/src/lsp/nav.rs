@@ -24,6 +24,9 @@ use crate::workspace::Snapshot;
 
 /// Workspaces with at least this many backend files get `$/progress` reports while they are indexed.
 const PROGRESS_THRESHOLD: usize = 100;
+
+/// The files indexed per job of the pool (see [`super::work`]).
+const INDEX_CHUNK: usize = 16;
 /// At most this many workspace symbols are returned.
 const MAX_WORKSPACE_SYMBOLS: usize = 1000;
 /// How deep below a workspace folder `amplify/` folders are looked for (monorepos).
@@ -120,7 +123,7 @@ fn gather(b: &Backend, snap: &Snapshot) -> Option<Gathered> {
     if let Some(root) = &root {
         let me = clean(&path);
         for p in b.index.files(root).iter() {
-            if files.len() >= navigate::MAX_FILES {
+            if files.len() >= navigate::MAX_FILES || crate::cancel::cancelled() {
                 break;
             }
             if clean(p) == me {
@@ -165,7 +168,7 @@ fn link_support(b: &Backend) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn goto_definition(
+pub fn goto_definition(
     b: &Backend,
     p: GotoDefinitionParams,
 ) -> RpcResult<Option<GotoDefinitionResponse>> {
@@ -215,7 +218,7 @@ pub async fn goto_definition(
     .ok_or_else(RpcError::internal_error)
 }
 
-pub async fn references(b: &Backend, p: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
+pub fn references(b: &Backend, p: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
     let tdp = p.text_document_position;
     let Some((snap, offset)) = at(b, &tdp) else {
         return Ok(None);
@@ -252,7 +255,7 @@ fn request_failed(message: String) -> RpcError {
     }
 }
 
-pub async fn prepare_rename(
+pub fn prepare_rename(
     b: &Backend,
     p: TextDocumentPositionParams,
 ) -> RpcResult<Option<PrepareRenameResponse>> {
@@ -292,7 +295,7 @@ fn document_changes_support(b: &Backend) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn rename(b: &Backend, p: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
+pub fn rename(b: &Backend, p: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
     let tdp = p.text_document_position;
     let Some((snap, offset)) = at(b, &tdp) else {
         return Ok(None);
@@ -428,7 +431,7 @@ fn symbol_information(
     }
 }
 
-pub async fn document_symbol(
+pub fn document_symbol(
     b: &Backend,
     p: DocumentSymbolParams,
 ) -> RpcResult<Option<DocumentSymbolResponse>> {
@@ -509,7 +512,7 @@ fn projects_below(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The workspace folders the client reports, when it supports asking.
-async fn workspace_folders(b: &Backend) -> Vec<PathBuf> {
+pub(crate) async fn workspace_folders(b: &Backend) -> Vec<PathBuf> {
     let supported = b
         .client_caps
         .read()
@@ -535,8 +538,8 @@ async fn workspace_folders(b: &Backend) -> Vec<PathBuf> {
     }
 }
 
-/// Every project root known: those of open documents and those found in the workspace folders.
-async fn project_roots(b: &Backend) -> Vec<PathBuf> {
+/// Every project root known: those of open documents and those found in the workspace `folders`.
+fn project_roots(b: &Backend, folders: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = Vec::new();
     for snap in b.docs.snapshots() {
         if let Some(r) = uri_to_path(&snap.uri).and_then(|p| root_of(&p)) {
@@ -545,7 +548,7 @@ async fn project_roots(b: &Backend) -> Vec<PathBuf> {
             }
         }
     }
-    for folder in workspace_folders(b).await {
+    for folder in folders {
         for r in projects_below(&folder) {
             if !roots.contains(&r) {
                 roots.push(r);
@@ -555,17 +558,22 @@ async fn project_roots(b: &Backend) -> Vec<PathBuf> {
     roots
 }
 
-pub async fn workspace_symbol(
+/// `folders`: the workspace folders, as [`workspace_folders`] found them.
+pub fn workspace_symbol(
     b: &Backend,
     p: WorkspaceSymbolParams,
+    folders: Vec<PathBuf>,
 ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
-    let roots = project_roots(b).await;
+    let roots = project_roots(b, folders);
     let enc = b.encoding();
     let query = p.query;
     b.guard("workspace/symbol", "-", || {
         let mut out: Vec<SymbolInformation> = Vec::new();
         'roots: for root in &roots {
             for path in b.index.files(root).iter().take(navigate::MAX_FILES) {
+                if crate::cancel::cancelled() {
+                    break 'roots;
+                }
                 let Some((f, _)) = project_file(b, path) else {
                     continue;
                 };
@@ -592,7 +600,7 @@ pub async fn workspace_symbol(
     .ok_or_else(RpcError::internal_error)
 }
 
-pub async fn code_lens(b: &Backend, p: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
+pub fn code_lens(b: &Backend, p: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
     let uri = p.text_document.uri;
     let Some(snap) = b.snapshot(&uri).filter(|s| s.amplify) else {
         return Ok(None);
@@ -618,7 +626,7 @@ pub async fn code_lens(b: &Backend, p: CodeLensParams) -> RpcResult<Option<Vec<C
     .ok_or_else(RpcError::internal_error)
 }
 
-pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
+pub fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
     let uri = p.text_document.uri;
     let Some(snap) = b.snapshot(&uri).filter(|s| s.amplify) else {
         return Ok(None);
@@ -655,20 +663,32 @@ pub async fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec
 #[allow(dead_code)]
 pub async fn index_workspace(b: &Backend) {
     let folders = workspace_folders(b).await;
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut projects = 0;
-    for folder in &folders {
-        // A folder that is the `amplify/` folder itself, or one below it (Helix makes the nearest folder with a
-        // package.json the root, and `amplify/` has its own): its project is the parent of that `amplify/`.
-        let roots = match enclosing_project(folder) {
-            Some(root) => vec![root],
-            None => projects_below(folder),
-        };
-        for root in roots {
-            projects += 1;
-            files.extend(b.index.files(&root).iter().cloned());
-        }
-    }
+    // listing the projects walks the disk: off the message loop, like every read
+    let listed = {
+        let folders = folders.clone();
+        b.offload("index", move |b, _| {
+            let mut files: Vec<PathBuf> = Vec::new();
+            let mut projects = 0;
+            for folder in &folders {
+                // A folder that is the `amplify/` folder itself, or one below it (Helix makes the nearest
+                // folder with a package.json the root, and `amplify/` has its own): its project is the parent
+                // of that `amplify/`.
+                let roots = match enclosing_project(folder) {
+                    Some(root) => vec![root],
+                    None => projects_below(folder),
+                };
+                for root in roots {
+                    projects += 1;
+                    files.extend(b.index.files(&root).iter().cloned());
+                }
+            }
+            (files, projects)
+        })
+        .await
+    };
+    let Ok((files, projects)) = listed else {
+        return; // stopping
+    };
     if projects == 0 && !folders.is_empty() {
         let names: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
         let message = format!(
@@ -709,10 +729,27 @@ pub async fn index_workspace(b: &Backend) {
     };
     let total = files.len().max(1);
     let step = (total / 20).max(1);
-    for (i, path) in files.iter().enumerate() {
-        let _ = b.guard("index", &path.to_string_lossy(), || b.index.summary(path));
+    let mut reported = 0;
+    // a few files per job: between jobs, progress is reported and other work gets its turn
+    for (n, chunk) in files.chunks(INDEX_CHUNK).enumerate() {
+        let chunk = chunk.to_vec();
+        let indexed = b
+            .offload("index", move |b, _| {
+                for path in &chunk {
+                    if crate::cancel::cancelled() {
+                        break;
+                    }
+                    let _ = b.guard("index", &path.to_string_lossy(), || b.index.summary(path));
+                }
+            })
+            .await;
+        if indexed.is_err() {
+            return; // stopping
+        }
+        let i = (n + 1) * INDEX_CHUNK;
         if let Some(p) = &progress {
-            if i % step == 0 {
+            if i >= reported + step && i < total {
+                reported = i;
                 let pct = u32::try_from(i * 100 / total).unwrap_or(100);
                 p.report_with_message(format!("{i}/{total} files"), pct)
                     .await;

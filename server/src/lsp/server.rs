@@ -23,7 +23,18 @@ use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
 /// Reloads the log filter when the `logLevel` setting changes.
 pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
-pub struct Backend {
+/// The server: a cheap handle on its [`State`], so work can be handed to other threads (see [`super::work`]).
+#[derive(Clone)]
+pub struct Backend(Arc<State>);
+
+impl std::ops::Deref for Backend {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+pub struct State {
     pub(crate) client: Client,
     pub(crate) docs: DocumentStore,
     pub(crate) index: ProjectIndex,
@@ -52,6 +63,10 @@ pub struct Backend {
     log_reload: Option<LogReload>,
     /// `AMPLIFY_LSP_TEST_HOOKS=1` at start: enables `amplify/debugPanic` and the panic marker (tests only).
     test_hooks: bool,
+    /// The threads that compute, off the message loop.
+    pub(crate) work: super::work::Work,
+    /// Whether the workspace was indexed (set once, after `initialized`).
+    indexed: tokio::sync::watch::Sender<bool>,
 }
 
 /// The environment variable that enables the test hooks.
@@ -70,7 +85,7 @@ const ENC_UTF8: u8 = 1;
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>, log_reload: Option<LogReload>) -> Self {
-        Backend {
+        Backend(Arc::new(State {
             client,
             docs: DocumentStore::new(),
             index: ProjectIndex::new(),
@@ -87,7 +102,9 @@ impl Backend {
             shutdown,
             log_reload,
             test_hooks: test_hooks_enabled(),
-        }
+            work: super::work::Work::default(),
+            indexed: tokio::sync::watch::Sender::new(false),
+        }))
     }
 
     pub(crate) fn encoding(&self) -> Encoding {
@@ -197,8 +214,22 @@ impl Backend {
     }
 
     /// Updates the project index with a document's current text; returns the project root when the document's
-    /// project-level facts changed (so other open files of that project need new diagnostics).
-    fn reindex(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+    /// project-level facts changed (so other open files of that project need new diagnostics). Updates run one
+    /// at a time in arrival order, and one whose version is no longer current when its turn comes is skipped:
+    /// the newer version's update follows.
+    async fn reindex(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+        let _lane = self.work.lane.lock().await;
+        if !self.is_current(snap) {
+            return None;
+        }
+        let snap = snap.clone();
+        self.offload("index", move |b, _| b.reindex_now(&snap))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    fn reindex_now(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
         let path = analysis::uri_to_path(&snap.uri)?;
         let summary = self
             .guard("index", &snap.uri, || {
@@ -211,6 +242,14 @@ impl Backend {
         } else {
             None
         }
+    }
+
+    /// Whether `snap` is its document's current state (not an older version, nor a document closed or
+    /// reopened since).
+    fn is_current(&self, snap: &Snapshot) -> bool {
+        self.docs
+            .snapshot(&snap.uri)
+            .is_some_and(|cur| cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text))
     }
 
     /// Re-publishes diagnostics for the open documents of a project, except `skip`. A pull client is asked to
@@ -274,17 +313,26 @@ impl Backend {
         // Publish only for the document's current state: not for an older version (the newer one has its own
         // publish coming), nor for a document closed (or closed and reopened) meanwhile, whose diagnostics were
         // already cleared.
-        let current = self
-            .docs
-            .snapshot(uri.as_str())
-            .is_some_and(|cur| cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text));
-        if !current {
+        if !self.is_current(&snap) {
             return;
         }
         // Computations that start later see newer settings and project facts: one that finishes after a later
         // one (for the same version) must not overwrite it.
         let epoch = self.publish_epoch.fetch_add(1, Ordering::SeqCst);
-        let diags = self.lsp_diagnostics(&uri, &snap, why).unwrap_or_default();
+        let diags = {
+            let (uri, snap, why) = (uri.clone(), snap.clone(), why.to_string());
+            self.offload("diagnostics", move |b, cancel| {
+                // a newer version arrived while this one waited for a core: its own publish follows
+                if cancel.is_cancelled() || !b.is_current(&snap) {
+                    return None;
+                }
+                Some(b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default())
+            })
+            .await
+        };
+        let Ok(Some(diags)) = diags else {
+            return;
+        };
         let digest = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -367,10 +415,16 @@ impl Backend {
                 "document not open: {uri}"
             )));
         };
-        let fresh_matches = match (snap.tree.as_ref(), snap.lang) {
-            (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
-                .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
-            _ => None,
+        let fresh_matches = {
+            let snap = snap.clone();
+            self.offload("amplify/debugDocument", move |_, _| {
+                match (snap.tree.as_ref(), snap.lang) {
+                    (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
+                        .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
+                    _ => None,
+                }
+            })
+            .await?
         };
         let (parses_run, parses_abandoned) = crate::syntax::parse_counts();
         Ok(serde_json::json!({
@@ -401,6 +455,132 @@ impl Backend {
             panic!("test hook: amplify/debugPanic in the analysis")
         })
         .ok_or_else(RpcError::internal_error)
+    }
+}
+
+impl Backend {
+    /// Waits for the workspace index, at most [`INDEX_WAIT`]: requests whose answer spans the project
+    /// (references, rename, definition, workspace symbols) answer from the whole index, not from the part built
+    /// so far. Returns whether the index is complete; when it is not, the answer is logged as possibly partial.
+    pub(crate) async fn wait_indexed(&self, what: &str) -> bool {
+        let mut rx = self.indexed.subscribe();
+        if *rx.borrow() {
+            return true;
+        }
+        tracing::debug!("{what}: waiting for the workspace index");
+        let done = matches!(
+            tokio::time::timeout(INDEX_WAIT, rx.wait_for(|done| *done)).await,
+            Ok(Ok(_))
+        );
+        if !done {
+            tracing::info!(
+                "{what}: answered before the workspace was indexed ({} s): the answer may miss files",
+                INDEX_WAIT.as_secs()
+            );
+        }
+        done
+    }
+
+    /// Whether the workspace index is complete.
+    pub(crate) fn indexed(&self) -> bool {
+        *self.indexed.borrow()
+    }
+}
+
+/// How long a request that spans the project waits for the workspace index.
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The request handlers' work, run off the message loop (see [`super::work`]).
+impl Backend {
+    fn completion_now(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        if !snap.amplify {
+            return Ok(None);
+        }
+        let enc = self.encoding();
+        let offset = convert::offset(&snap.rope, params.text_document_position.position, enc);
+        let opts = analysis::completion::CompletionOptions {
+            snippets: self.snippets.load(Ordering::Relaxed),
+            docs_platform: self.options().docs_platform,
+            hide_typed: self.settings().hide_type_script_duplicates()
+                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
+        };
+        let pos = params.text_document_position.position;
+        let items = self
+            .guard_at("completion", uri.as_str(), Some(pos), || {
+                let file = snap.file_model();
+                let path = analysis::uri_to_path(&snap.uri);
+                let facts = self.index.facts(path.as_deref(), None);
+                analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
+            })
+            .ok_or_else(RpcError::internal_error)?;
+        tracing::trace!(
+            "completion at {}:{}:{}: {} items{}",
+            uri.as_str(),
+            pos.line,
+            pos.character,
+            items.len(),
+            if opts.hide_typed {
+                " (TypeScript's duplicates left out: Amplify's types are installed)"
+            } else {
+                ""
+            }
+        );
+        let items: Vec<CompletionItem> = items
+            .into_iter()
+            .filter_map(|i| convert::completion_item(&snap.rope, i, enc))
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            // while the workspace is indexed, project names (groups, models, functions) may still be missing:
+            // the client asks again as the user types on
+            is_incomplete: !self.indexed(),
+            items,
+        })))
+    }
+
+    fn hover_now(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        if !snap.amplify {
+            return Ok(None);
+        }
+        let enc = self.encoding();
+        let offset = convert::offset(
+            &snap.rope,
+            params.text_document_position_params.position,
+            enc,
+        );
+        let platform = self.options().docs_platform;
+        let pos = params.text_document_position_params.position;
+        let h = self
+            .guard_at("hover", uri.as_str(), Some(pos), || {
+                let file = snap.file_model();
+                analysis::hover::hover(&snap.text, file.as_deref(), offset, &platform)
+            })
+            .ok_or_else(RpcError::internal_error)?;
+        tracing::trace!(
+            "hover at {}:{}:{}: {}",
+            uri.as_str(),
+            pos.line,
+            pos.character,
+            if h.is_some() {
+                "answered"
+            } else {
+                "nothing here"
+            }
+        );
+        Ok(h.map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: crate::analysis::redact::redact(&h.markdown).into_owned(),
+            }),
+            range: Some(convert::range(&snap.rope, h.span, enc)),
+        }))
     }
 }
 
@@ -548,13 +728,19 @@ impl LanguageServer for Backend {
             .await;
         };
         // Concurrently: indexing does not need the registration's answer, and must not wait for it.
-        tokio::join!(register, super::nav::index_workspace(self));
+        tokio::join!(register, async {
+            super::nav::index_workspace(self).await;
+            // also when indexing stopped early: nobody waits for it any more
+            self.indexed.send_replace(true);
+        });
         // Files opened while the index was built were checked against what was indexed so far.
         self.refresh_open_documents("the workspace was indexed")
             .await;
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
+        // whatever still runs is no longer wanted (the input pump has usually thrown this switch already)
+        crate::cancel::stop_all();
         self.shutdown.store(true, Ordering::SeqCst);
         super::log::shutting_down();
         Ok(())
@@ -575,7 +761,7 @@ impl LanguageServer for Backend {
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(&uri_str));
         }
-        let changed_root = self.reindex(&snap);
+        let changed_root = self.reindex(&snap).await;
         self.publish(doc.uri, snap, "opened").await;
         if let Some(root) = changed_root {
             self.republish_project(&root, &uri_str).await;
@@ -602,14 +788,11 @@ impl LanguageServer for Backend {
                 // time, so the changes that follow may take a few rounds to be read and applied.
                 for _ in 0..4 {
                     tokio::task::yield_now().await;
-                    let current = self.docs.snapshot(uri.as_str()).is_some_and(|cur| {
-                        cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text)
-                    });
-                    if !current {
+                    if !self.is_current(&snap) {
                         return;
                     }
                 }
-                let changed_root = self.reindex(&snap);
+                let changed_root = self.reindex(&snap).await;
                 let uri_str = uri.as_str().to_string();
                 self.publish(uri, snap, "edited").await;
                 if let Some(root) = changed_root {
@@ -653,144 +836,92 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
-        let uri = params.text_document_position.text_document.uri;
-        let Some(snap) = self.snapshot(&uri) else {
-            return Ok(None);
-        };
-        if !snap.amplify {
-            return Ok(None);
-        }
-        let enc = self.encoding();
-        let offset = convert::offset(&snap.rope, params.text_document_position.position, enc);
-        let opts = analysis::completion::CompletionOptions {
-            snippets: self.snippets.load(Ordering::Relaxed),
-            docs_platform: self.options().docs_platform,
-            hide_typed: self.settings().hide_type_script_duplicates()
-                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
-        };
-        let pos = params.text_document_position.position;
-        let items = self
-            .guard_at("completion", uri.as_str(), Some(pos), || {
-                let file = snap.file_model();
-                let path = analysis::uri_to_path(&snap.uri);
-                let facts = self.index.facts(path.as_deref(), None);
-                analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
-            })
-            .ok_or_else(RpcError::internal_error)?;
-        tracing::trace!(
-            "completion at {}:{}:{}: {} items{}",
-            uri.as_str(),
-            pos.line,
-            pos.character,
-            items.len(),
-            if opts.hide_typed {
-                " (TypeScript's duplicates left out: Amplify's types are installed)"
-            } else {
-                ""
-            }
-        );
-        let items: Vec<CompletionItem> = items
-            .into_iter()
-            .filter_map(|i| convert::completion_item(&snap.rope, i, enc))
-            .collect();
-        Ok(Some(CompletionResponse::List(CompletionList {
-            is_incomplete: false,
-            items,
-        })))
+        self.offload("completion", move |b, _| b.completion_now(params))
+            .await?
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
-        let uri = params.text_document_position_params.text_document.uri;
-        let Some(snap) = self.snapshot(&uri) else {
-            return Ok(None);
-        };
-        if !snap.amplify {
-            return Ok(None);
-        }
-        let enc = self.encoding();
-        let offset = convert::offset(
-            &snap.rope,
-            params.text_document_position_params.position,
-            enc,
-        );
-        let platform = self.options().docs_platform;
-        let pos = params.text_document_position_params.position;
-        let h = self
-            .guard_at("hover", uri.as_str(), Some(pos), || {
-                let file = snap.file_model();
-                analysis::hover::hover(&snap.text, file.as_deref(), offset, &platform)
-            })
-            .ok_or_else(RpcError::internal_error)?;
-        tracing::trace!(
-            "hover at {}:{}:{}: {}",
-            uri.as_str(),
-            pos.line,
-            pos.character,
-            if h.is_some() {
-                "answered"
-            } else {
-                "nothing here"
-            }
-        );
-        Ok(h.map(|h| Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: crate::analysis::redact::redact(&h.markdown).into_owned(),
-            }),
-            range: Some(convert::range(&snap.rope, h.span, enc)),
-        }))
+        self.offload("hover", move |b, _| b.hover_now(params))
+            .await?
     }
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
-        super::actions::code_action(self, params).await
+        self.offload("codeAction", move |b, _| {
+            super::actions::code_action(b, params)
+        })
+        .await?
     }
 
     async fn code_action_resolve(&self, params: CodeAction) -> RpcResult<CodeAction> {
-        super::actions::code_action_resolve(self, params).await
+        self.offload("codeAction/resolve", move |b, _| {
+            super::actions::code_action_resolve(b, params)
+        })
+        .await?
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> RpcResult<Option<GotoDefinitionResponse>> {
-        super::nav::goto_definition(self, params).await
+        self.wait_indexed("definition").await;
+        self.offload("definition", move |b, _| {
+            super::nav::goto_definition(b, params)
+        })
+        .await?
     }
 
     async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
-        super::nav::references(self, params).await
+        self.wait_indexed("references").await;
+        self.offload("references", move |b, _| super::nav::references(b, params))
+            .await?
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> RpcResult<Option<PrepareRenameResponse>> {
-        super::nav::prepare_rename(self, params).await
+        self.offload("prepareRename", move |b, _| {
+            super::nav::prepare_rename(b, params)
+        })
+        .await?
     }
 
     async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
-        super::nav::rename(self, params).await
+        self.wait_indexed("rename").await;
+        self.offload("rename", move |b, _| super::nav::rename(b, params))
+            .await?
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> RpcResult<Option<DocumentSymbolResponse>> {
-        super::nav::document_symbol(self, params).await
+        self.offload("documentSymbol", move |b, _| {
+            super::nav::document_symbol(b, params)
+        })
+        .await?
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
-        super::nav::workspace_symbol(self, params).await
+        let folders = super::nav::workspace_folders(self).await;
+        self.wait_indexed("workspace/symbol").await;
+        self.offload("workspace/symbol", move |b, _| {
+            super::nav::workspace_symbol(b, params, folders)
+        })
+        .await?
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
-        super::nav::code_lens(self, params).await
+        self.offload("codeLens", move |b, _| super::nav::code_lens(b, params))
+            .await?
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
-        super::nav::inlay_hint(self, params).await
+        self.offload("inlayHint", move |b, _| super::nav::inlay_hint(b, params))
+            .await?
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -817,7 +948,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let items = match self.snapshot(&uri) {
             Some(snap) => self
-                .lsp_diagnostics(&uri, &snap, "pulled by the client")
+                .offload("diagnostics", move |b, _| {
+                    b.lsp_diagnostics(&uri, &snap, "pulled by the client")
+                })
+                .await?
                 .ok_or_else(RpcError::internal_error)?,
             None => Vec::new(),
         };
@@ -912,6 +1046,10 @@ fn initial_folders(params: &InitializeParams) -> Vec<PathBuf> {
     root.into_iter().collect()
 }
 
+/// How many messages the protocol library handles at once (its default is 4: four long requests would hold
+/// back every message after them, a `shutdown` or a cancellation included).
+const MAX_IN_FLIGHT: usize = 1024;
+
 /// How long in-flight handlers may still run once the input has ended (after `exit` or end of input).
 const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -942,8 +1080,13 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
         builder = builder.custom_method("amplify/debugPanic", Backend::debug_panic);
     }
     let (service, socket) = builder.finish();
-    let mut serve =
-        Box::pin(Server::new(from_client, to_stdout, socket).serve(panics::CatchPanics(service)));
+    // Handlers only wait for the pool (see `super::work`), so many may be in flight at once: a `shutdown`, a
+    // `$/cancelRequest` or the next edit is read and handled while long work runs.
+    let mut serve = Box::pin(
+        Server::new(from_client, to_stdout, socket)
+            .concurrency_level(MAX_IN_FLIGHT)
+            .serve(panics::CatchPanics(service)),
+    );
     let mut pump = pump;
     tokio::select! {
         _ = &mut serve => {}

@@ -157,6 +157,9 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
         parse_budget(text.len()),
         cpu_budget_ns(text.len()),
     );
+    if tree.is_none() && crate::cancel::stopping() {
+        return None; // given up because the server is stopping, not because of the text
+    }
     if tree.is_none() {
         tracing::warn!(
             "gave up parsing a {} byte text after {work} units of work (tree-sitter's error recovery did not finish)",
@@ -196,6 +199,10 @@ fn parse_within(
         let mut over_budget = |_: &ParseState| {
             work += 1;
             if work > budget {
+                return ControlFlow::Break(());
+            }
+            // the server is stopping: nobody waits for this tree
+            if work % 16 == 0 && crate::cancel::stopping() {
                 return ControlFlow::Break(());
             }
             // the backstop, checked every 64 invocations: CPU time of this thread, which load does not advance

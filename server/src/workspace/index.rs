@@ -27,6 +27,9 @@ pub struct ProjectIndex {
     /// Files refused by the safe reader (see [`super::fs`]), by the modification time and size seen then.
     refused: DashMap<PathBuf, (SystemTime, u64)>,
     listings: DashMap<PathBuf, Arc<Vec<PathBuf>>>,
+    /// Counts listing invalidations: a listing whose walk started before one is not cached (the file event
+    /// that invalidated it may be about a file the walk missed).
+    listing_generation: std::sync::atomic::AtomicU64,
 }
 
 /// The project root of a file: the parent of the nearest enclosing `amplify` folder; for a file outside such a
@@ -131,6 +134,8 @@ impl ProjectIndex {
     }
 
     fn invalidate_listing(&self, path: &Path) {
+        self.listing_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(root) = root_of(path) {
             self.listings.remove(&root);
         }
@@ -138,6 +143,8 @@ impl ProjectIndex {
 
     /// Drops everything cached (e.g. after many file events).
     pub fn clear_disk(&self) {
+        self.listing_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.disk.clear();
         self.refused.clear();
         self.listings.clear();
@@ -149,6 +156,9 @@ impl ProjectIndex {
         if let Some(l) = self.listings.get(root) {
             return l.clone();
         }
+        let generation = self
+            .listing_generation
+            .load(std::sync::atomic::Ordering::SeqCst);
         let mut files = Vec::new();
         let dir = root.join("amplify");
         if dir.is_dir() {
@@ -187,7 +197,13 @@ impl ProjectIndex {
         }
         files.sort();
         let files = Arc::new(files);
-        self.listings.insert(root.to_path_buf(), files.clone());
+        if self
+            .listing_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == generation
+        {
+            self.listings.insert(root.to_path_buf(), files.clone());
+        }
         files
     }
 

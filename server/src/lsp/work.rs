@@ -1,0 +1,101 @@
+//! Work off the message loop. The protocol library polls every handler on one task, the one that also reads
+//! the input: a handler that computes (an analysis of a large schema, a walk over a project, reading files)
+//! would stop the server from reading, so a `$/cancelRequest`, a `shutdown` or the next keystroke would wait
+//! for it. Handlers therefore only take a snapshot and hand the work to [`Backend::offload`], which runs it on
+//! a blocking thread, at most one per core at a time (first come, first served), and awaits it.
+//!
+//! Cancellation: when the client cancels a request, the library drops the handler's future, and with it the
+//! [`CancelOnDrop`](crate::cancel::CancelOnDrop) guard: the work's token reads as cancelled, and the work stops
+//! at its next check (between stages, between files). Work still waiting for a core never starts. When the
+//! server stops (`shutdown`, `exit`, end of input), every token reads as cancelled.
+
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, Semaphore};
+use tower_lsp_server::jsonrpc::Error as RpcError;
+
+use super::panics;
+use super::server::Backend;
+use crate::cancel::{self, Cancel};
+
+/// The pool's state: a permit per core, and the lane that keeps a document's index updates in arrival order.
+#[derive(Debug)]
+pub(crate) struct Work {
+    permits: Arc<Semaphore>,
+    /// Held while a document's project summary is recomputed after an edit: edits are indexed one after the
+    /// other, in the order they arrived, and one that is no longer current when its turn comes is skipped.
+    pub(crate) lane: Mutex<()>,
+}
+
+impl Default for Work {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Work {
+            permits: Arc::new(Semaphore::new(cores.max(1))),
+            lane: Mutex::new(()),
+        }
+    }
+}
+
+/// Why offloaded work gave no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stopped {
+    /// The request was cancelled or the server is stopping.
+    Cancelled,
+    /// The work panicked (logged where it happened).
+    Failed,
+}
+
+impl From<Stopped> for RpcError {
+    fn from(s: Stopped) -> Self {
+        match s {
+            Stopped::Cancelled => RpcError::request_cancelled(),
+            Stopped::Failed => RpcError {
+                message:
+                    "internal error: the server hit a bug while handling this request (see its log)"
+                        .into(),
+                ..RpcError::internal_error()
+            },
+        }
+    }
+}
+
+impl From<cancel::Cancelled> for RpcError {
+    fn from(_: cancel::Cancelled) -> Self {
+        RpcError::request_cancelled()
+    }
+}
+
+impl Backend {
+    /// Runs `f` on a blocking thread once a core is free, and waits for it. `what` names the work for the one
+    /// log line of a panic. Dropping the returned future (a cancelled request) cancels `f`'s token.
+    pub(crate) async fn offload<T, F>(&self, what: &str, f: F) -> Result<T, Stopped>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Backend, &Cancel) -> T + Send + 'static,
+    {
+        if cancel::stopping() {
+            return Err(Stopped::Cancelled);
+        }
+        let permit = self
+            .work
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Stopped::Cancelled)?;
+        let (token, _armed) = Cancel::new();
+        let b = self.clone();
+        let what = what.to_string();
+        let job = tokio::task::spawn_blocking(move || {
+            // the permit goes with the work: a cancelled job holds its core until it notices
+            let _permit = permit;
+            token.check().map_err(|_| Stopped::Cancelled)?;
+            let v = cancel::with_current(&token, || panics::catching(|| what, || f(&b, &token)))
+                .ok_or(Stopped::Failed)?;
+            token.check().map_err(|_| Stopped::Cancelled)?;
+            Ok(v)
+        });
+        job.await.unwrap_or(Err(Stopped::Failed))
+    }
+}
