@@ -156,3 +156,53 @@ fn an_entry_through_a_link_out_of_the_project_reveals_nothing() {
     let d = Client::codes(&c.diagnostics(&exists, Some(3)));
     assert!(d.contains(&"function/entry-not-found".to_string()), "{d:?}");
 }
+
+const STORAGE_WITH_GROUP: &str = "import { defineStorage } from '@aws-amplify/backend';
+export const storage = defineStorage({ name: 'files', access: (allow) => ({ 'media/*': [allow.groups(['']).to(['read'])] }) });
+";
+
+/// The completion labels inside `allow.groups([''])` of `rel` (under `outer`), with `folder` (relative to
+/// `outer`) as the only workspace folder.
+fn groups_offered(folder: &str, rel: &str) -> Vec<String> {
+    let mut c = Client::spawn(&[]);
+    c.write_file(
+        "amplify/backend.ts",
+        "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\ndefineBackend({ auth });\n",
+    );
+    c.write_file("amplify/auth/resource.ts", OUTSIDE_AUTH);
+    c.write_file(rel, STORAGE_WITH_GROUP);
+    let dir = c.root.path().join(folder);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let folder_uri = file_uri(&dir);
+    c.request(
+        "initialize",
+        serde_json::json!({ "processId": null, "rootUri": folder_uri, "capabilities": {},
+                "workspaceFolders": [{ "uri": folder_uri, "name": "w" }] }),
+    )
+    .expect("initialize");
+    c.notify("initialized", serde_json::json!({}));
+    c.wait_log("indexed");
+    let uri = c.open(rel, STORAGE_WITH_GROUP);
+    let labels = Client::labels(&c.completion(&uri, position_of(STORAGE_WITH_GROUP, "(['", 3)));
+    assert!(c.alive());
+    labels
+}
+
+#[test]
+fn a_project_above_the_workspace_folder_is_never_used() {
+    // The whole project open: its auth groups are offered (the test can see a leak).
+    let all = groups_offered(".", "amplify/storage/resource.ts");
+    assert!(all.iter().any(|l| l == "LEAKED_OUTSIDE_GROUP"), "{all:?}");
+    // A folder beside the project's `amplify/`, whose file finds `amplify/backend.ts` above the folder.
+    let beside = groups_offered("app", "app/storage/resource.ts");
+    assert!(!beside.iter().any(|l| l.contains("LEAKED")), "{beside:?}");
+    // A folder inside `amplify/`: the project's other files lie above it.
+    let inside = groups_offered("amplify/storage", "amplify/storage/resource.ts");
+    assert!(!inside.iter().any(|l| l.contains("LEAKED")), "{inside:?}");
+    // The `amplify/` folder itself holds every backend file: its project is used.
+    let amplify = groups_offered("amplify", "amplify/storage/resource.ts");
+    assert!(
+        amplify.iter().any(|l| l == "LEAKED_OUTSIDE_GROUP"),
+        "{amplify:?}"
+    );
+}

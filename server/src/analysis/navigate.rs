@@ -839,10 +839,8 @@ pub fn visit<'v>(v: &'v Value, f: &mut dyn FnMut(&'v Value)) {
 pub fn entry_file(project: &Project, file: &Path, entry: &str) -> Option<PathBuf> {
     let dir = file.parent()?;
     let target = clean(&dir.join(entry));
-    let root = project
-        .root
-        .clone()
-        .or_else(|| crate::workspace::index::root_of(file))?;
+    // outside any project (or a project the workspace folders do not admit): the file's own folder
+    let root = project.root.clone().unwrap_or_else(|| dir.to_path_buf());
     // Lexically outside: never touch the disk there. Lexically inside: also refuse a symlink that leads out.
     if !target.starts_with(clean(&root)) {
         return None;

@@ -19,7 +19,6 @@ use crate::analysis::redact::{redact, redact_field};
 use crate::analysis::symbols::{self, DocSymbol, SymKind};
 use crate::analysis::uri_to_path;
 use crate::text::Span;
-use crate::workspace::index::root_of;
 use crate::workspace::Snapshot;
 
 /// Workspaces with at least this many backend files get `$/progress` reports while they are indexed.
@@ -112,7 +111,7 @@ fn project_file(b: &Backend, path: &Path) -> Option<(ProjectFile, Option<i32>)> 
 fn gather(b: &Backend, snap: &Snapshot) -> Option<Gathered> {
     let path = uri_to_path(&snap.uri)?;
     let (tree, lang) = (snap.tree.clone()?, snap.lang?);
-    let root = root_of(&path);
+    let root = b.index.root(&path);
     let mut files = vec![ProjectFile::from_tree(
         path.clone(),
         snap.text.to_string(),
@@ -473,13 +472,15 @@ pub fn document_symbol(
     .ok_or_else(RpcError::internal_error)
 }
 
-/// The project of a workspace folder that lies inside an `amplify/` folder (or is one): the parent of the
-/// innermost `amplify/` among the folder and its ancestors.
+/// The project of a workspace folder that is an `amplify/` folder: its parent.
 fn enclosing_project(folder: &Path) -> Option<PathBuf> {
+    // a folder below `amplify/` does not hold the whole project, and the project never extends above the
+    // folders (see `root_within`): only the `amplify/` folder itself stands for its project
     folder
-        .ancestors()
-        .find(|d| d.file_name().is_some_and(|n| n == "amplify"))
-        .and_then(Path::parent)
+        .file_name()
+        .is_some_and(|n| n == "amplify")
+        .then(|| folder.parent())
+        .flatten()
         .map(Path::to_path_buf)
 }
 
@@ -542,7 +543,7 @@ pub(crate) async fn workspace_folders(b: &Backend) -> Vec<PathBuf> {
 fn project_roots(b: &Backend, folders: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = Vec::new();
     for snap in b.docs.snapshots() {
-        if let Some(r) = uri_to_path(&snap.uri).and_then(|p| root_of(&p)) {
+        if let Some(r) = uri_to_path(&snap.uri).and_then(|p| b.index.root(&p)) {
             if !roots.contains(&r) {
                 roots.push(r);
             }
@@ -663,6 +664,7 @@ pub fn inlay_hint(b: &Backend, p: InlayHintParams) -> RpcResult<Option<Vec<Inlay
 #[allow(dead_code)]
 pub async fn index_workspace(b: &Backend) {
     let folders = workspace_folders(b).await;
+    b.index.set_folders(folders.clone());
     // listing the projects walks the disk: off the message loop, like every read
     let listed = {
         let folders = folders.clone();

@@ -17,7 +17,7 @@ use crate::analysis::{self, Options};
 use crate::model::project::Summary;
 use crate::syntax::Lang;
 use crate::text::Encoding;
-use crate::workspace::index::{amplify_types_installed, root_of};
+use crate::workspace::index::amplify_types_installed;
 use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
 
 /// Reloads the log filter when the `logLevel` setting changes.
@@ -238,7 +238,7 @@ impl Backend {
             .flatten()
             .unwrap_or_default();
         if self.index.set_open(&path, summary) {
-            root_of(&path)
+            self.index.root(&path)
         } else {
             None
         }
@@ -375,7 +375,7 @@ impl Backend {
             .into_iter()
             .filter(|f| path.starts_with(f))
             .min_by_key(|f| f.components().count())
-            .or_else(|| root_of(path));
+            .or_else(|| self.index.root(path));
         limit.is_some_and(|limit| amplify_types_installed(path, &limit))
     }
 
@@ -390,7 +390,7 @@ impl Backend {
                 return Some(snap.text.as_str().to_string());
             }
         }
-        let root = root_of(path)?;
+        let root = self.index.root(path)?;
         let max = self.settings().max_file_size() as u64;
         match crate::workspace::fs::read_project_file(path, &root, max) {
             Ok(text) => Some(text),
@@ -651,8 +651,10 @@ impl LanguageServer for Backend {
         if let Ok(mut caps) = self.client_caps.write() {
             *caps = params.capabilities.clone();
         }
-        if let Ok(mut folders) = self.init_folders.write() {
-            *folders = initial_folders(&params);
+        let folders = initial_folders(&params);
+        self.index.set_folders(folders.clone());
+        if let Ok(mut f) = self.init_folders.write() {
+            *f = folders;
         }
         let mut result = InitializeResult {
             capabilities: ServerCapabilities {
@@ -812,7 +814,7 @@ impl LanguageServer for Backend {
         self.docs.close(uri.as_str());
         if let Some(path) = analysis::uri_to_path(uri.as_str()) {
             self.index.close(&path);
-            if let Some(root) = root_of(&path) {
+            if let Some(root) = self.index.root(&path) {
                 self.republish_project(&root, uri.as_str()).await;
             }
         }
@@ -929,7 +931,7 @@ impl LanguageServer for Backend {
         for ev in params.changes {
             if let Some(path) = analysis::uri_to_path(ev.uri.as_str()) {
                 self.index.invalidate(&path);
-                if let Some(root) = root_of(&path) {
+                if let Some(root) = self.index.root(&path) {
                     if !roots.contains(&root) {
                         roots.push(root);
                     }

@@ -30,6 +30,8 @@ pub struct ProjectIndex {
     /// Counts listing invalidations: a listing whose walk started before one is not cached (the file event
     /// that invalidated it may be about a file the walk missed).
     listing_generation: std::sync::atomic::AtomicU64,
+    /// The workspace folders the client sent: no project extends above them (see [`root_within`]).
+    folders: std::sync::RwLock<Vec<PathBuf>>,
 }
 
 /// The project root of a file: the parent of the nearest enclosing `amplify` folder; for a file outside such a
@@ -50,6 +52,35 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
         cur = dir.parent();
     }
     None
+}
+
+/// The project root of a file, never above the workspace `folders`: [`root_of`], when the project's backend
+/// files (its `amplify/` folder) lie inside the outermost folder holding the file, else none. A folder that is
+/// an `amplify/` folder itself (Helix makes the nearest folder with a `package.json` the root, and `amplify/`
+/// has its own) admits its parent as the project. For a file outside every folder, or with no folders,
+/// [`root_of`]. Nothing above the folder is looked at on disk.
+pub fn root_within(path: &Path, folders: &[PathBuf]) -> Option<PathBuf> {
+    let Some(limit) = folders
+        .iter()
+        .filter(|f| path.starts_with(f))
+        .min_by_key(|f| f.components().count())
+    else {
+        return root_of(path);
+    };
+    let admits = |root: &Path| root.join("amplify").starts_with(limit);
+    if let Some(dir) = path
+        .ancestors()
+        .skip(1)
+        .find(|d| d.file_name().is_some_and(|n| n == "amplify"))
+    {
+        let root = dir.parent()?;
+        return admits(root).then(|| root.to_path_buf());
+    }
+    path.ancestors()
+        .skip(1)
+        .take_while(|d| d.starts_with(limit))
+        .find(|d| d.join("amplify").join("backend.ts").is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Whether Amplify's TypeScript types are installed for `file`: the file's folder or one above it, up to
@@ -103,6 +134,25 @@ impl ProjectIndex {
         Self::default()
     }
 
+    /// Sets the workspace folders: no project root lies above them (see [`root_within`]).
+    pub fn set_folders(&self, folders: Vec<PathBuf>) {
+        if let Ok(mut f) = self.folders.write() {
+            if *f != folders {
+                *f = folders;
+                drop(f);
+                self.clear_disk();
+            }
+        }
+    }
+
+    /// The project root of a file, within the workspace folders (see [`root_within`]).
+    pub fn root(&self, path: &Path) -> Option<PathBuf> {
+        match self.folders.read() {
+            Ok(f) => root_within(path, &f),
+            Err(_) => self.root(path),
+        }
+    }
+
     /// Records an open document's summary; returns whether it changed in a way other files can see (so
     /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
     pub fn set_open(&self, path: &Path, mut summary: Summary) -> bool {
@@ -136,7 +186,7 @@ impl ProjectIndex {
     fn invalidate_listing(&self, path: &Path) {
         self.listing_generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if let Some(root) = root_of(path) {
+        if let Some(root) = self.root(path) {
             self.listings.remove(&root);
         }
     }
@@ -191,7 +241,7 @@ impl ProjectIndex {
         }
         // Open documents that are not on disk yet belong to the project too.
         for e in self.open.iter() {
-            if root_of(e.key()).as_deref() == Some(root) && !files.contains(e.key()) {
+            if self.root(e.key()).as_deref() == Some(root) && !files.contains(e.key()) {
                 files.push(e.key().clone());
             }
         }
@@ -226,7 +276,7 @@ impl ProjectIndex {
                 return None;
             }
         }
-        let root = root_of(path)?;
+        let root = self.root(path)?;
         let text = match super::fs::read_project_file(path, &root, MAX_INDEXED_SIZE) {
             Ok(text) => text,
             Err(why) => {
@@ -250,7 +300,7 @@ impl ProjectIndex {
         let Some(path) = path else {
             return ProjectFacts::from_summaries(None, this);
         };
-        let Some(root) = root_of(path) else {
+        let Some(root) = self.root(path) else {
             let mut f = ProjectFacts::from_summaries(None, this);
             f.complete = false;
             return f;
@@ -278,7 +328,7 @@ impl ProjectIndex {
     pub fn open_in(&self, root: &Path) -> Vec<PathBuf> {
         self.open
             .iter()
-            .filter(|e| root_of(e.key()).as_deref() == Some(root))
+            .filter(|e| self.root(e.key()).as_deref() == Some(root))
             .map(|e| e.key().clone())
             .collect()
     }
@@ -299,6 +349,47 @@ mod tests {
             Some(PathBuf::from("/p"))
         );
         assert_eq!(root_of(Path::new("/nowhere/x.ts")), None);
+    }
+
+    #[test]
+    fn roots_never_lie_above_the_workspace_folders() {
+        let f = |p: &str, folders: &[&str]| {
+            let folders: Vec<PathBuf> = folders.iter().map(PathBuf::from).collect();
+            root_within(Path::new(p), &folders)
+        };
+        let p = Some(PathBuf::from("/p"));
+        // inside the folder, or no folder holds the file: as `root_of`
+        assert_eq!(f("/p/amplify/auth/resource.ts", &["/p"]), p);
+        assert_eq!(f("/p/amplify/auth/resource.ts", &["/w", "/"]), p);
+        assert_eq!(f("/p/amplify/auth/resource.ts", &["/elsewhere"]), p);
+        assert_eq!(f("/p/amplify/auth/resource.ts", &[]), p);
+        // the folder is `amplify/` itself: it holds every backend file
+        assert_eq!(f("/p/amplify/auth/resource.ts", &["/p/amplify"]), p);
+        // a folder inside `amplify/`, or one whose `amplify/` lies above it: no project
+        assert_eq!(f("/p/amplify/auth/resource.ts", &["/p/amplify/auth"]), None);
+        assert_eq!(
+            f("/home/amplify/app/src/x.ts", &["/home/amplify/app"]),
+            None
+        );
+        // the outermost folder holding the file is the limit
+        assert_eq!(
+            f("/p/amplify/auth/resource.ts", &["/p/amplify/auth", "/p"]),
+            p
+        );
+        // a file outside `amplify/` looks for `amplify/backend.ts` only up to the folder
+        let dir = tempfile_dir();
+        let outer = dir.join("outer");
+        std::fs::create_dir_all(outer.join("amplify")).expect("mkdir");
+        std::fs::create_dir_all(outer.join("app/src")).expect("mkdir");
+        std::fs::write(outer.join("amplify/backend.ts"), "").expect("write");
+        let file = outer.join("app/src/x.ts");
+        assert_eq!(root_within(&file, &[]), Some(outer.clone()));
+        assert_eq!(
+            root_within(&file, std::slice::from_ref(&outer)),
+            Some(outer.clone())
+        );
+        assert_eq!(root_within(&file, &[outer.join("app")]), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Typing inside a storage path moves the storage file's spans but changes nothing another file can see:
