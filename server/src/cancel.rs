@@ -10,9 +10,33 @@ use std::sync::Arc;
 
 static STOPPING: AtomicBool = AtomicBool::new(false);
 
+/// What [`stop_all`] also calls, once: e.g. waking work that waits for a turn, so it can see it is not wanted.
+type StopHook = Box<dyn Fn() + Send>;
+static STOP_HOOKS: std::sync::Mutex<Vec<StopHook>> = std::sync::Mutex::new(Vec::new());
+
 /// Stops all work of this process: the server is shutting down.
 pub fn stop_all() {
-    STOPPING.store(true, Ordering::SeqCst);
+    if STOPPING.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let hooks = STOP_HOOKS
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
+    for hook in hooks {
+        hook();
+    }
+}
+
+/// Calls `hook` when [`stop_all`] is called (at once when it already was).
+pub fn on_stop(hook: impl Fn() + Send + 'static) {
+    if stopping() {
+        hook();
+        return;
+    }
+    if let Ok(mut h) = STOP_HOOKS.lock() {
+        h.push(Box::new(hook));
+    }
 }
 
 /// Whether [`stop_all`] was called.

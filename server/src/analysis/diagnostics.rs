@@ -157,9 +157,13 @@ pub const RULE_MODULES: &[RuleModule] = &[
     ("xref", rules::xref::check),
 ];
 
-/// Runs every rule module on one file.
+/// Runs every rule module on one file. Between modules, stops when the work is no longer wanted (see
+/// [`crate::cancel`]): the caller then discards the partial list.
 pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     for (_, check) in RULE_MODULES {
+        if crate::cancel::cancelled() {
+            return;
+        }
         check(cx, out);
     }
 }

@@ -342,6 +342,10 @@ impl Backend {
             h.finish()
         };
         {
+            // the document may have changed, or been closed (its diagnostics cleared), while this computed
+            if !self.is_current(&snap) {
+                return;
+            }
             let Ok(mut published) = self.published.lock() else {
                 return;
             };

@@ -30,8 +30,16 @@ pub(crate) struct Work {
 impl Default for Work {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let permits = Arc::new(Semaphore::new(cores.max(1)));
+        // once the server stops, work waiting for a core gives up at once instead of waiting for its turn
+        let waiting = Arc::downgrade(&permits);
+        cancel::on_stop(move || {
+            if let Some(p) = waiting.upgrade() {
+                p.close();
+            }
+        });
         Work {
-            permits: Arc::new(Semaphore::new(cores.max(1))),
+            permits,
             lane: Mutex::new(()),
         }
     }
