@@ -206,3 +206,37 @@ fn a_project_above_the_workspace_folder_is_never_used() {
         "{amplify:?}"
     );
 }
+
+/// The groups offered in a storage file when auth (padded to about 3 KB) is on disk, with `options` as the
+/// initialization options.
+fn groups_with_large_auth(options: serde_json::Value) -> (Vec<String>, String) {
+    let auth = format!("{OUTSIDE_AUTH}{}", "// padding\n".repeat(300));
+    let mut c = Client::start_with_files(
+        &[],
+        &[
+            ("amplify/backend.ts", "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\ndefineBackend({ auth });\n"),
+            ("amplify/auth/resource.ts", &auth),
+        ],
+        serde_json::json!({ "initializationOptions": options }),
+    );
+    c.wait_log("indexed");
+    let uri = c.open("amplify/storage/resource.ts", STORAGE_WITH_GROUP);
+    let labels = Client::labels(&c.completion(&uri, position_of(STORAGE_WITH_GROUP, "(['", 3)));
+    (labels, c.log())
+}
+
+#[test]
+fn max_file_size_applies_to_indexed_files() {
+    let (labels, _) = groups_with_large_auth(serde_json::json!({}));
+    assert!(
+        labels.iter().any(|l| l == "LEAKED_OUTSIDE_GROUP"),
+        "{labels:?}"
+    );
+    let (labels, log) = groups_with_large_auth(serde_json::json!({ "maxFileSize": 2000 }));
+    assert!(!labels.iter().any(|l| l.contains("LEAKED")), "{labels:?}");
+    let refused: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("not indexing") && l.contains("auth"))
+        .collect();
+    assert_eq!(refused.len(), 1, "one log line for the refused file: {log}");
+}

@@ -137,6 +137,9 @@ impl Backend {
         if let Ok(mut s) = self.settings.write() {
             s.merge(new);
         }
+        // every read has the same limit: open documents, indexed files, the files actions and navigation read
+        self.index
+            .set_max_size(self.settings().max_file_size() as u64);
     }
 
     /// Runs `f`, turning a panic into `None` and one log line naming the method and document (never its text).

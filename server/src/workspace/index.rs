@@ -15,7 +15,8 @@ use crate::syntax::{self, Lang};
 use crate::text::Span;
 use crate::workspace::is_amplify_file;
 
-/// Files above this size are not indexed.
+/// Files above this size are not indexed, until [`ProjectIndex::set_max_size`] says otherwise (the
+/// `maxFileSize` setting, whose default this is).
 const MAX_INDEXED_SIZE: u64 = 5 * 1024 * 1024;
 
 #[derive(Debug, Default)]
@@ -32,6 +33,8 @@ pub struct ProjectIndex {
     listing_generation: std::sync::atomic::AtomicU64,
     /// The workspace folders the client sent: no project extends above them (see [`root_within`]).
     folders: std::sync::RwLock<Vec<PathBuf>>,
+    /// The largest file indexed, in bytes; 0 means [`MAX_INDEXED_SIZE`].
+    max_size: std::sync::atomic::AtomicU64,
 }
 
 /// The project root of a file: the parent of the nearest enclosing `amplify` folder; for a file outside such a
@@ -142,6 +145,24 @@ impl ProjectIndex {
                 drop(f);
                 self.clear_disk();
             }
+        }
+    }
+
+    /// The largest file read for the index (the `maxFileSize` setting). A change forgets what was read and
+    /// refused under the old limit.
+    pub fn set_max_size(&self, bytes: u64) {
+        let old = self
+            .max_size
+            .swap(bytes, std::sync::atomic::Ordering::SeqCst);
+        if old != bytes && !(old == 0 && bytes == MAX_INDEXED_SIZE) {
+            self.clear_disk();
+        }
+    }
+
+    fn max_size(&self) -> u64 {
+        match self.max_size.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => MAX_INDEXED_SIZE,
+            n => n,
         }
     }
 
@@ -277,7 +298,7 @@ impl ProjectIndex {
             }
         }
         let root = self.root(path)?;
-        let text = match super::fs::read_project_file(path, &root, MAX_INDEXED_SIZE) {
+        let text = match super::fs::read_project_file(path, &root, self.max_size()) {
             Ok(text) => text,
             Err(why) => {
                 // once per version of the file on disk
