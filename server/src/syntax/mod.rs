@@ -262,11 +262,135 @@ pub struct SyntaxError {
 }
 
 /// Collects ERROR and MISSING nodes (at most `limit`), walking iteratively so deep trees cannot overflow the stack.
+/// Only errors that are certain are reported: TypeScript the grammar does not know (see [`mask_grammar_gaps`])
+/// is not an error.
 pub fn syntax_errors(tree: &Tree, src: &str, limit: usize) -> Vec<SyntaxError> {
-    let mut out = Vec::new();
     if !tree.root_node().has_error() {
-        return out;
+        return Vec::new();
     }
+    let masked = mask_grammar_gaps(src);
+    if masked != src {
+        let lang = [Lang::TypeScript, Lang::Tsx]
+            .into_iter()
+            .find(|l| l.language().name() == tree.language().name());
+        // the masked text has the same length and lines: its errors are the original's, minus the gaps
+        if let Some(tree) = lang.and_then(|l| parse(&masked, l, None)) {
+            return tree_errors(&tree, src, limit);
+        }
+    }
+    tree_errors(tree, src, limit)
+}
+
+/// Valid TypeScript that tree-sitter-typescript 0.23 cannot parse, replaced by text of the same length that it
+/// can (so positions and lines stay), for deciding which syntax errors are real:
+/// - `typeof import('./x')` as a type argument of a call (`importOriginal<typeof import('./x')>()`, vitest's
+///   `vi.mock` idiom): the `import(...)` becomes an identifier;
+/// - `export type * from` (TypeScript 5.0): `type` becomes spaces;
+/// - variance annotations on type parameters (`<in T>`, `<out T>`, `<in out T>`): `in`/`out` become spaces.
+pub fn mask_grammar_gaps(src: &str) -> String {
+    let mut b = src.as_bytes().to_vec();
+    let n = b.len();
+    let word_at = |b: &[u8], i: usize, w: &[u8]| {
+        b.get(i..i + w.len()) == Some(w)
+            && (i == 0 || !is_ident_byte(b[i - 1]))
+            && b.get(i + w.len()).is_none_or(|&c| !is_ident_byte(c))
+    };
+    let mut i = 0;
+    while i < n {
+        // `typeof import(...)`
+        if word_at(&b, i, b"typeof") {
+            let mut j = i + 6;
+            while j < n && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if word_at(&b, j, b"import") {
+                let mut k = j + 6;
+                while k < n && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                if k < n && b[k] == b'(' {
+                    if let Some(close) = b[k..].iter().position(|&c| c == b')') {
+                        let end = k + close + 1;
+                        if !b[j..end].contains(&b'\n') {
+                            b[j..end].iter_mut().for_each(|c| *c = b'_');
+                            i = end;
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        // `export type *`
+        if word_at(&b, i, b"export") {
+            let mut j = i + 6;
+            while j < n && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if word_at(&b, j, b"type") {
+                let mut k = j + 4;
+                while k < n && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                if k < n && b[k] == b'*' {
+                    b[j..j + 4].iter_mut().for_each(|c| *c = b' ');
+                    i = k;
+                    continue;
+                }
+            }
+        }
+        // `<in T`, `, out T`, `<in out T`
+        if b[i] == b'<' || b[i] == b',' {
+            let mut j = i + 1;
+            loop {
+                while j < n && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let w = if word_at(&b, j, b"in") {
+                    2
+                } else if word_at(&b, j, b"out") {
+                    3
+                } else {
+                    break;
+                };
+                let mut k = j + w;
+                while k < n && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                // a type parameter's name follows, then `>`, `,`, `=` or `extends`
+                if k < n && (b[k].is_ascii_alphabetic() || b[k] == b'_' || b[k] == b'$') {
+                    let mut e = k;
+                    while e < n && is_ident_byte(b[e]) {
+                        e += 1;
+                    }
+                    let mut f = e;
+                    while f < n && b[f].is_ascii_whitespace() {
+                        f += 1;
+                    }
+                    let next_ok = f < n
+                        && (matches!(b[f], b'>' | b',' | b'=')
+                            || word_at(&b, f, b"extends")
+                            || word_at(&b, k, b"out"));
+                    if next_ok {
+                        b[j..j + w].iter_mut().for_each(|c| *c = b' ');
+                        j += w;
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        i += 1;
+    }
+    // only ASCII bytes were replaced, by ASCII: still UTF-8
+    String::from_utf8(b).unwrap_or_else(|_| src.to_string())
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+fn tree_errors(tree: &Tree, src: &str, limit: usize) -> Vec<SyntaxError> {
+    let mut out = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
@@ -442,6 +566,45 @@ mod tests {
         let ok = "const x = 1;";
         let tree = parse(ok, Lang::TypeScript, None).expect("parse");
         assert!(syntax_errors(&tree, ok, 10).is_empty());
+    }
+
+    #[test]
+    fn typescript_the_grammar_does_not_know_is_not_an_error() {
+        let valid = [
+            "vi.mock('../x', async (importOriginal) => {\n  const mod = await importOriginal<typeof import('../x')>();\n  return { ...mod };\n});\n",
+            "const w = foo<typeof import('./x').default>();\n",
+            "export type * from './handler';\nexport type * as ns from './types';\n",
+            "interface Box<in out T> { v: T }\ntype F<in T, out U = string> = (t: T) => U;\nclass K<out T extends object> {}\n",
+        ];
+        for src in valid {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            assert!(
+                tree.root_node().has_error(),
+                "the grammar learnt this, drop its mask: {src}"
+            );
+            assert_eq!(syntax_errors(&tree, src, 10), Vec::new(), "{src}");
+            let masked = mask_grammar_gaps(src);
+            assert_eq!(masked.len(), src.len());
+            assert_eq!(masked.lines().count(), src.lines().count());
+        }
+        // real errors beside a gap are still reported, where they are
+        let src = "const m = importOriginal<typeof import('../x')>();\nconst x = defineAuth({ loginWith: { email: true } ;\n";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let errs = syntax_errors(&tree, src, 10);
+        assert!(!errs.is_empty());
+        assert!(
+            errs.iter()
+                .all(|e| e.span.start > src.find('\n').unwrap_or(0)),
+            "{errs:?}"
+        );
+        // ordinary uses of the words are left alone
+        for src in [
+            "for (const k in obj) {}\n",
+            "const t = typeof x;\nexport type { A } from './a';\n",
+            "if (a < in_) {}\n",
+        ] {
+            assert_eq!(mask_grammar_gaps(src), src);
+        }
     }
 
     #[test]
