@@ -819,17 +819,24 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.docs.close(uri.as_str());
-        if let Some(path) = analysis::uri_to_path(uri.as_str()) {
-            self.index.close(&path);
-            if let Some(root) = self.index.root(&path) {
-                self.republish_project(&root, uri.as_str()).await;
-            }
-        }
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(uri.as_str()));
         }
+        // Cleared first, before anything is awaited: the document may be opened again at once (Neovim's
+        // `:edit!` closes and reopens), and the reopened document's diagnostics must come after the empty list.
         if !self.pull_diagnostics.load(Ordering::Relaxed) {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
+        if let Some(path) = analysis::uri_to_path(uri.as_str()) {
+            // reopened meanwhile: its own open updated the index
+            if self.docs.snapshot(uri.as_str()).is_none() {
+                self.index.close(&path);
+            }
+            if let Some(root) = self.index.root(&path) {
+                self.republish_project(&root, uri.as_str()).await;
+            }
         }
     }
 
