@@ -734,3 +734,68 @@ fn requests_during_indexing_wait_for_the_index() {
         "workspace symbols during indexing"
     );
 }
+
+/// Opening the files of a project one after another, each to its first diagnostics, costs one analysis per
+/// file: a file opened as it is on disk changes nothing the other open files see, so they are not checked again
+/// (they were, every time: the cost grew with the square of the files open). Closing them again is the same.
+/// Counted from the debug log's one line per analysis, not timed.
+#[test]
+fn opening_a_project_file_by_file_is_linear() {
+    let _serial = one_at_a_time();
+    const OPENED: usize = 80;
+    let files = blog_project();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut c = Client::start_with_files(&[("AMPLIFY_LSP_LOG", "debug")], &refs, json!({}));
+    c.wait_log("indexed");
+    let started = Instant::now();
+    let opened: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with("resource.ts"))
+        .take(OPENED)
+        .collect();
+    let mut uris = Vec::new();
+    for (path, text) in &opened {
+        let uri = c.open(path, text);
+        c.diagnostics(&uri, Some(1));
+        uris.push(uri);
+    }
+    let open_time = started.elapsed();
+    for uri in &uris {
+        c.close(uri);
+    }
+    // a last document, opened and answered after every close has been handled
+    let last = c.open(
+        "amplify/functions/worker149/resource.ts",
+        &files
+            .iter()
+            .find(|(p, _)| p == "amplify/functions/worker149/resource.ts")
+            .expect("worker149")
+            .1,
+    );
+    c.diagnostics(&last, Some(1));
+    let log = c.log();
+    let rechecks = log
+        .lines()
+        .filter(|l| l.contains("checked ") && l.contains("another file of its project changed"))
+        .count();
+    let analyses = log.lines().filter(|l| l.contains("checked ")).count();
+    eprintln!(
+        "load: {OPENED} files of a {}-file project opened one after another in {} ({} analyses, {rechecks} of them \
+         re-checks of other open files), then closed",
+        files.len(),
+        ms(open_time),
+        analyses
+    );
+    assert!(
+        analyses >= OPENED,
+        "one analysis per opened file at least: {analyses}"
+    );
+    assert!(
+        rechecks <= OPENED / 10,
+        "opening or closing unchanged files re-checked the other open files {rechecks} times (the server before \
+         this change: 6,075 for 80 files, growing with the square of the files open)"
+    );
+}

@@ -830,12 +830,19 @@ impl LanguageServer for Backend {
                 .await;
         }
         if let Some(path) = analysis::uri_to_path(uri.as_str()) {
-            // reopened meanwhile: its own open updated the index
-            if self.docs.snapshot(uri.as_str()).is_none() {
-                self.index.close(&path);
-            }
-            if let Some(root) = self.index.root(&path) {
-                self.republish_project(&root, uri.as_str()).await;
+            // the disk's text counts again (read off the message loop); the other open files are checked again
+            // only when it differs from what was open (a closed unsaved edit)
+            let changed = self
+                .offload("index", {
+                    let (path, uri) = (path.clone(), uri.as_str().to_string());
+                    // reopened meanwhile: its own open updated the index
+                    move |b, _| b.docs.snapshot(&uri).is_none() && b.index.close(&path)
+                })
+                .await;
+            if changed == Ok(true) {
+                if let Some(root) = self.index.root(&path) {
+                    self.republish_project(&root, uri.as_str()).await;
+                }
             }
         }
     }

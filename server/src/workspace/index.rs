@@ -179,10 +179,15 @@ impl ProjectIndex {
     pub fn set_open(&self, path: &Path, mut summary: Summary) -> bool {
         // the path resolves the file's relative imports
         summary.path = Some(path.to_path_buf());
-        let changed = self
+        // What the other files saw of this one so far: its open summary, else the one indexed from disk. Opening
+        // a file as it is on disk changes nothing for them, so opening many files one after another does not
+        // re-check the open ones each time.
+        let before = self
             .open
             .get(path)
-            .is_none_or(|s| without_spans(&s) != without_spans(&summary));
+            .map(|s| s.clone())
+            .or_else(|| self.disk.get(path).and_then(|e| e.2.clone()));
+        let changed = before.is_none_or(|s| without_spans(&s) != without_spans(&summary));
         let new_file = !self.open.contains_key(path) && !self.disk.contains_key(path);
         self.open.insert(path.to_path_buf(), Arc::new(summary));
         if new_file {
@@ -192,9 +197,17 @@ impl ProjectIndex {
     }
 
     /// Forgets an open document (the disk version counts again).
-    pub fn close(&self, path: &Path) {
-        self.open.remove(path);
+    /// Returns whether other files see a change: the file on disk (read again here) differs from what was
+    /// open, ignoring positions.
+    pub fn close(&self, path: &Path) -> bool {
+        let was = self.open.remove(path).map(|(_, s)| s);
         self.invalidate(path);
+        let now = self.summary(path);
+        match (was, now) {
+            (Some(a), Some(b)) => without_spans(&a) != without_spans(&b),
+            (None, None) => false,
+            _ => true,
+        }
     }
 
     /// A file changed, was created or deleted on disk.
@@ -451,6 +464,31 @@ mod tests {
         ));
         // a change other files can see does re-check them
         assert!(idx.set_open(&storage, summary(&text("photos/thumbs/*", "pictures"))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn opening_a_file_as_it_is_on_disk_does_not_recheck_the_project() {
+        let dir = tempfile_dir();
+        let storage = dir.join("amplify/storage/resource.ts");
+        std::fs::create_dir_all(dir.join("amplify/storage")).expect("mkdir");
+        let text = "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({ name: 'media', access: (allow) => ({ 'a/*': [allow.guest.to(['read'])] }) });\n";
+        std::fs::write(&storage, text).expect("write");
+        let idx = ProjectIndex::new();
+        // indexed from disk first (as at start), then opened unchanged: nothing other files see has changed
+        assert!(idx.summary(&storage).is_some());
+        let summary = |t: &str| summarize(&storage, t).expect("summary");
+        assert!(!idx.set_open(&storage, summary(text)));
+        // opened with unsaved changes other files can see: it has
+        let renamed = idx.set_open(&storage, summary(&text.replace("'media'", "'pictures'")));
+        assert!(renamed);
+        // closing it brings back the disk's text: a change; closing an unchanged file is none
+        assert!(idx.close(&storage));
+        assert!(!idx.set_open(&storage, summary(text)));
+        assert!(!idx.close(&storage));
+        // a file never indexed counts as changed when opened
+        let other = dir.join("amplify/storage/other.ts");
+        assert!(idx.set_open(&other, summary(text)));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
