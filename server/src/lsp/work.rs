@@ -2,7 +2,7 @@
 //! the input: a handler that computes (an analysis of a large schema, a walk over a project, reading files)
 //! would stop the server from reading, so a `$/cancelRequest`, a `shutdown` or the next keystroke would wait
 //! for it. Handlers therefore only take a snapshot and hand the work to [`Backend::offload`], which runs it on
-//! a blocking thread, at most one per core at a time (first come, first served), and awaits it.
+//! one of the pool's threads (one per core; first come, first served), and awaits it.
 //!
 //! Cancellation: when the client cancels a request, the library drops the handler's future, and with it the
 //! [`CancelOnDrop`](crate::cancel::CancelOnDrop) guard: the work's token reads as cancelled, and the work stops
@@ -18,9 +18,15 @@ use super::panics;
 use super::server::Backend;
 use crate::cancel::{self, Cancel};
 
-/// The pool's state: a permit per core, and the lane that keeps a document's index updates in arrival order.
+/// A job for a worker thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The pool's state: a worker thread and a permit per core, and the lane that keeps a document's index updates
+/// in arrival order. The threads are the pool's own (not the runtime's blocking pool, which starts a thread
+/// whenever none is idle at that instant): a fixed few, each with its own parsers.
 #[derive(Debug)]
 pub(crate) struct Work {
+    jobs: std::sync::mpsc::Sender<Job>,
     permits: Arc<Semaphore>,
     /// Held while a document's project summary is recomputed after an edit: edits are indexed one after the
     /// other, in the order they arrived, and one that is no longer current when its turn comes is skipped.
@@ -29,8 +35,31 @@ pub(crate) struct Work {
 
 impl Default for Work {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let permits = Arc::new(Semaphore::new(cores.max(1)));
+        let cores = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .max(1);
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..cores {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("amplify-lsp-worker-{i}"))
+                .spawn(move || loop {
+                    // one job at a time per thread; the lock is held only to take it
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // the pool is gone
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!("cannot start a worker thread: {e}");
+            }
+        }
+        let permits = Arc::new(Semaphore::new(cores));
         // once the server stops, work waiting for a core gives up at once instead of waiting for its turn
         let waiting = Arc::downgrade(&permits);
         cancel::on_stop(move || {
@@ -39,6 +68,7 @@ impl Default for Work {
             }
         });
         Work {
+            jobs,
             permits,
             lane: Mutex::new(()),
         }
@@ -95,15 +125,24 @@ impl Backend {
         let (token, _armed) = Cancel::new();
         let b = self.clone();
         let what = what.to_string();
-        let job = tokio::task::spawn_blocking(move || {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
             // the permit goes with the work: a cancelled job holds its core until it notices
             let _permit = permit;
-            token.check().map_err(|_| Stopped::Cancelled)?;
-            let v = cancel::with_current(&token, || panics::catching(|| what, || f(&b, &token)))
-                .ok_or(Stopped::Failed)?;
-            token.check().map_err(|_| Stopped::Cancelled)?;
-            Ok(v)
+            let result = (|| {
+                token.check().map_err(|_| Stopped::Cancelled)?;
+                let v =
+                    cancel::with_current(&token, || panics::catching(|| what, || f(&b, &token)))
+                        .ok_or(Stopped::Failed)?;
+                token.check().map_err(|_| Stopped::Cancelled)?;
+                Ok(v)
+            })();
+            // nobody waits any more when the request was cancelled
+            let _ = done.send(result);
         });
-        job.await.unwrap_or(Err(Stopped::Failed))
+        if self.work.jobs.send(job).is_err() {
+            return Err(Stopped::Failed);
+        }
+        answer.await.unwrap_or(Err(Stopped::Failed))
     }
 }
