@@ -283,10 +283,10 @@ impl Ctx<'_> {
         match lookup::chain_target(&self.cur) {
             Some(lookup::ChainTarget::Namespace(ns, filter)) => {
                 for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {
-                    if let Some(f) = filter {
-                        if !f.contains(&m.produces) && !m.is_namespace {
-                            continue;
-                        }
+                    // where a filter applies (schema entries, fields, arguments, return types) neither
+                    // `a.handler` nor `a.ai` can be the value
+                    if filter.is_some_and(|f| m.is_namespace || !f.contains(&m.produces)) {
+                        continue;
                     }
                     let call = !m.is_namespace;
                     let insert = if call && self.opts.snippets {
@@ -318,22 +318,32 @@ impl Ctx<'_> {
                     });
                 }
             }
+            Some(lookup::ChainTarget::Validators { factory, used }) => {
+                for v in lookup::validators_offered(factory.as_deref(), &used) {
+                    self.method_item(v.name, v.signature, &v.doc, replace);
+                }
+            }
             Some(lookup::ChainTarget::Builder(b, used)) => {
-                let list: Vec<_> = if b == Builder::Scalar && lookup::in_validate(&self.cur) {
-                    catalog::VALIDATORS.iter().collect()
-                } else {
-                    catalog::modifiers_for(b).collect()
-                };
                 // `.required()` may appear once on each side of `.array()`.
                 let since_array = used
                     .iter()
                     .rposition(|u| u == "array")
                     .map_or(&used[..], |i| &used[i + 1..]);
-                for m in list {
-                    if m.once && used.iter().any(|u| u == m.name) {
+                let factory = match self.cur.chain.as_slice() {
+                    [a, f, ..] if a.name == "a" => Some(f.name.clone()),
+                    _ => None,
+                };
+                let is_used = |name: &str| used.iter().any(|u| u == name);
+                for m in catalog::modifiers_for(b) {
+                    if m.once && is_used(m.name) {
                         continue;
                     }
                     if m.name == "required" && since_array.iter().any(|u| u == "required") {
+                        continue;
+                    }
+                    if b == Builder::Scalar
+                        && lookup::scalar_modifier_hidden(m.name, factory.as_deref(), &is_used)
+                    {
                         continue;
                     }
                     // offered by the types, but Amplify always rejects them with references

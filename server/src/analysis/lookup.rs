@@ -175,15 +175,13 @@ fn array_inner(ty: &Ty) -> Option<Ty> {
     }
 }
 
-/// The names of the arrow-function parameters in scope at frame `i` (the innermost callback).
+/// The names of the arrow-function parameters in scope at frame `i` (callbacks that enclose it, with braced or
+/// expression bodies).
 fn arrow_params_before(cur: &Cursor, i: usize) -> Vec<(usize, Vec<String>)> {
-    cur.frames[..i]
-        .iter()
-        .enumerate()
-        .filter_map(|(j, f)| match &f.label {
-            Label::Arrow { params } => Some((j, params.clone())),
-            _ => None,
-        })
+    cur.arrow_scopes()
+        .into_iter()
+        .filter(|(end, _)| *end <= i)
+        .map(|(end, ps)| (end, ps.to_vec()))
         .collect()
 }
 
@@ -311,11 +309,42 @@ pub fn is_schedule(cur: &Cursor) -> bool {
     })
 }
 
-/// Whether the innermost enclosing call is `.validate(` (its callback's parameter offers validators).
-pub fn in_validate(cur: &Cursor) -> bool {
-    cur.calls()
-        .next()
-        .is_some_and(|(_, _, c)| c.last().is_some_and(|l| l.name == "validate"))
+/// The validators to offer after `v.`: those of the field's type (all of them when the type is unknown), minus
+/// the ones already called and the ones they exclude.
+pub fn validators_offered(
+    factory: Option<&str>,
+    used: &[String],
+) -> Vec<&'static catalog::Modifier> {
+    let applicable = factory.and_then(catalog::schema::validators_for_factory);
+    catalog::VALIDATORS
+        .iter()
+        .filter(|v| applicable.is_none_or(|a| a.contains(&v.name)))
+        .filter(|v| {
+            !used
+                .iter()
+                .any(|u| u == v.name || catalog::schema::validator_excluded_by(u) == Some(v.name))
+        })
+        .collect()
+}
+
+/// Whether Amplify's types hide the scalar-field modifier `name` after the modifiers already used (`is_used`)
+/// on a field made by `factory`: `.validate()` after `.array()` or on a type without validators, `.array()`
+/// and `.default()` after `.validate()`.
+pub fn scalar_modifier_hidden(
+    name: &str,
+    factory: Option<&str>,
+    is_used: &dyn Fn(&str) -> bool,
+) -> bool {
+    match name {
+        "validate" => {
+            is_used("array")
+                || factory
+                    .and_then(catalog::schema::validators_for_factory)
+                    .is_some_and(|v| v.is_empty())
+        }
+        "array" | "default" => is_used("validate"),
+        _ => false,
+    }
 }
 
 /// What a member chain before a `.` designates.
@@ -325,6 +354,12 @@ pub enum ChainTarget {
     Namespace(Builder, Option<&'static [Builder]>),
     /// A builder result with the modifiers already used.
     Builder(Builder, Vec<String>),
+    /// `v.` in `.validate(v => ...)`: the scalar factory of the field (`string`, `integer`, ...) when the chain
+    /// starts at `a`, and the validators already called on `v`.
+    Validators {
+        factory: Option<String>,
+        used: Vec<String>,
+    },
     /// `allow.` in a data authorization callback of this context.
     DataRules(AuthContext),
     /// `allow.owner().` — the rule's chain methods.
@@ -355,6 +390,13 @@ const FIELD_TYPES: &[Builder] = &[
     Builder::HasOne,
     Builder::HasMany,
     Builder::BelongsTo,
+    Builder::Enum,
+    Builder::CustomType,
+];
+/// Fields of a custom type: no relationships (`CustomTypeFields` in data-schema).
+const CUSTOM_TYPE_FIELD_TYPES: &[Builder] = &[
+    Builder::Scalar,
+    Builder::Ref,
     Builder::Enum,
     Builder::CustomType,
 ];
@@ -413,10 +455,7 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
     let chain = &cur.chain;
     let root = chain.first()?;
     // callback parameters: allow / index / validators
-    for (i, f) in cur.frames.iter().enumerate().rev() {
-        let Label::Arrow { params } = &f.label else {
-            continue;
-        };
+    for (i, params) in cur.arrow_scopes() {
         if !params.contains(&root.name) {
             continue;
         }
@@ -448,7 +487,14 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
                 }
                 return None;
             }
-            Some("validate") => return Some(ChainTarget::Builder(Builder::Scalar, Vec::new())),
+            Some("validate") => {
+                // the field chain the validate call hangs on: `a.string().required().validate(`
+                let factory = call
+                    .as_ref()
+                    .and_then(|c| (c.len() >= 2 && c[0].name == "a").then(|| c[1].name.clone()));
+                let used = chain[1..].iter().map(|l| l.name.clone()).collect();
+                return Some(ChainTarget::Validators { factory, used });
+            }
             _ => {}
         }
         match domain(cur) {
@@ -507,7 +553,8 @@ fn a_filter(cur: &Cursor) -> Option<&'static [Builder]> {
             let names: Vec<&str> = c.iter().map(|l| l.name.as_str()).collect();
             return match names.as_slice() {
                 ["a", "schema"] => Some(SCHEMA_TYPES),
-                ["a", "model" | "customType"] => Some(FIELD_TYPES),
+                ["a", "model"] => Some(FIELD_TYPES),
+                ["a", "customType"] => Some(CUSTOM_TYPE_FIELD_TYPES),
                 [.., "arguments"] => Some(ARG_TYPES),
                 [.., "returns"] => Some(ARG_TYPES),
                 _ => None,
@@ -633,6 +680,132 @@ mod tests {
         assert!(matches!(
             chain_target(&c),
             Some(ChainTarget::To(Domain::Storage))
+        ));
+    }
+
+    #[test]
+    fn expression_bodied_callbacks() {
+        let c = cur("a.schema({ T: a.model({ x: a.string().validate(v => v.$0) }) })");
+        match chain_target(&c) {
+            Some(ChainTarget::Validators { factory, used }) => {
+                assert_eq!(factory.as_deref(), Some("string"));
+                assert!(used.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = cur("a.integer().required().validate(n => n.gt(0).lte(9).$0)");
+        match chain_target(&c) {
+            Some(ChainTarget::Validators { factory, used }) => {
+                assert_eq!(factory.as_deref(), Some("integer"));
+                assert_eq!(used, ["gt", "lte"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = cur("a.conversation({}).authorization(allow => allow.$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Conversation))
+        ));
+        let c = cur("a.generation({}).authorization(x => x.$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Operation))
+        ));
+        let c = cur("a.model({}).authorization(allow => allow.owner().$0)");
+        assert!(
+            matches!(chain_target(&c), Some(ChainTarget::RuleChain(r, AuthContext::Model, _)) if r.name == "owner")
+        );
+        let c = cur("a.model({ f: a.string() }).secondaryIndexes(index => index('f').$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::Builder(Builder::Index, _))
+        ));
+        let c = cur("a.model({ f: a.string() }).secondaryIndexes(i => i('f').sortKeys(['x']).$0)");
+        match chain_target(&c) {
+            Some(ChainTarget::Builder(Builder::Index, used)) => assert_eq!(used, ["sortKeys"]),
+            other => panic!("{other:?}"),
+        }
+        // string arguments inside expression bodies
+        let c = cur("a.model({}).authorization(allow => allow.publicApiKey().to(['$0']))");
+        assert!(matches!(
+            place(&c, None),
+            Place::StringArg(StringArg::Literals(_))
+        ));
+        let c = cur(
+            "a.schema({ Post: a.model({ f: a.string() }).secondaryIndexes(index => index('$0')) })",
+        );
+        match place(&c, None) {
+            Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
+            other => panic!("{other:?}"),
+        }
+        let c = cur("defineStorage({ name: 'x', access: allow => ({ 'a/*': [allow.$0] }) })");
+        assert!(matches!(chain_target(&c), Some(ChainTarget::StorageRules)));
+    }
+
+    #[test]
+    fn validators_by_field_type_without_used_ones() {
+        let names = |f: Option<&str>, used: &[&str]| -> Vec<&str> {
+            let used: Vec<String> = used.iter().map(|u| u.to_string()).collect();
+            validators_offered(f, &used)
+                .iter()
+                .map(|m| m.name)
+                .collect()
+        };
+        assert_eq!(
+            names(Some("string"), &[]),
+            [
+                "minLength",
+                "maxLength",
+                "startsWith",
+                "endsWith",
+                "matches"
+            ]
+        );
+        assert_eq!(
+            names(Some("float"), &[]),
+            ["gt", "lt", "gte", "lte", "positive", "negative"]
+        );
+        assert!(names(Some("boolean"), &[]).is_empty());
+        assert!(names(Some("id"), &[]).is_empty());
+        assert_eq!(names(None, &[]).len(), 11);
+        assert_eq!(
+            names(Some("string"), &["minLength", "matches"]),
+            ["maxLength", "startsWith", "endsWith"]
+        );
+        assert_eq!(names(Some("integer"), &["gt", "negative"]), ["gte", "lte"]);
+        assert_eq!(
+            names(Some("integer"), &["positive"]),
+            ["lt", "gte", "lte", "negative"]
+        );
+        let hidden = |name: &str, f: Option<&str>, used: &[&str]| {
+            scalar_modifier_hidden(name, f, &|n: &str| used.contains(&n))
+        };
+        assert!(hidden("validate", Some("string"), &["array"]));
+        assert!(hidden("validate", Some("boolean"), &[]));
+        assert!(!hidden("validate", Some("string"), &["required"]));
+        assert!(!hidden("validate", None, &[]));
+        assert!(hidden("array", Some("string"), &["validate"]));
+        assert!(hidden("default", Some("integer"), &["validate"]));
+        assert!(!hidden("default", Some("integer"), &["array"]));
+    }
+
+    #[test]
+    fn a_members_fit_their_place() {
+        let c = cur("a.schema({ T: a.model({ x: a.$0 }) })");
+        let Some(ChainTarget::Namespace(Builder::A, Some(f))) = chain_target(&c) else {
+            panic!()
+        };
+        assert!(f.contains(&Builder::HasMany));
+        let c = cur("a.schema({ T: a.customType({ x: a.$0 }) })");
+        let Some(ChainTarget::Namespace(Builder::A, Some(f))) = chain_target(&c) else {
+            panic!()
+        };
+        assert!(!f.contains(&Builder::HasMany) && !f.contains(&Builder::BelongsTo));
+        assert!(f.contains(&Builder::Scalar) && f.contains(&Builder::Ref));
+        let c = cur("a.schema({ Q: a.query().handler(a.$0) })");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::Namespace(Builder::A, None))
         ));
     }
 

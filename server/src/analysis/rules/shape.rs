@@ -248,6 +248,17 @@ impl Checker<'_> {
 
     fn object(&mut self, v: &Value, obj: &ObjTy, anchor: Span, depth: usize, parent: &str) {
         let Some(props) = v.as_object() else { return };
+        // Required properties that are absent; an unknown key that is a near miss of one of them is the real
+        // problem (`loginwith` for `loginWith`), so it is reported as the error instead of the absence.
+        let mut missing: Vec<&'static str> = if v.has_spread() {
+            Vec::new()
+        } else {
+            obj.props
+                .iter()
+                .filter(|r| r.required && !props.iter().any(|p| p.key.as_deref() == Some(r.name)))
+                .map(|r| r.name)
+                .collect()
+        };
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in props {
             let Some(key) = p.key.as_deref() else {
@@ -276,7 +287,11 @@ impl Checker<'_> {
                     }
                     // A free-form record (environment, layers...): key rules are semantic rules' business.
                     Some(_) if obj.props.is_empty() && self.root != "defineBackend" => {}
-                    _ => self.unknown(key, p.key_span, obj, parent),
+                    _ => {
+                        if let Some(fixed) = self.unknown(key, p.key_span, obj, parent, &missing) {
+                            missing.retain(|m| *m != fixed);
+                        }
+                    }
                 },
             }
         }
@@ -284,7 +299,7 @@ impl Checker<'_> {
             return;
         }
         for req in obj.props.iter().filter(|p| p.required) {
-            if !props.iter().any(|p| p.key.as_deref() == Some(req.name)) {
+            if missing.contains(&req.name) {
                 let span = if anchor.is_empty() {
                     Span::new(v.span.start, v.span.start + 1)
                 } else {
@@ -300,7 +315,16 @@ impl Checker<'_> {
         }
     }
 
-    fn unknown(&mut self, key: &str, span: Span, obj: &ObjTy, parent: &str) {
+    /// Reports an unknown key. Returns the missing required property it misspells, if any: that one is
+    /// reported here, as an error, instead of as missing.
+    fn unknown(
+        &mut self,
+        key: &str,
+        span: Span,
+        obj: &ObjTy,
+        parent: &str,
+        missing: &[&'static str],
+    ) -> Option<&'static str> {
         if self.root == "defineBackend" && catalog::backend::RESERVED_KEYS.contains(&key) {
             self.push(
                 span,
@@ -308,10 +332,24 @@ impl Checker<'_> {
                 "backend/reserved-key",
                 format!("`{key}` is a member of the backend object itself; give this resource another name"),
             );
-            return;
+            return None;
         }
         let names: Vec<&str> = obj.props.iter().map(|p| p.name).collect();
-        let hint = did_you_mean(key, &names)
+        let close = did_you_mean(key, &names);
+        if let Some(req) = close.and_then(|m| missing.iter().find(|r| **r == m)) {
+            let prop = catalog::prop(obj, req);
+            self.push(
+                span,
+                severity(prop),
+                "shape/unknown-property",
+                format!(
+                    "Unknown property `{key}`. Did you mean `{req}`? `{req}` is required, and this misspelt key \
+                     does not set it."
+                ),
+            );
+            return Some(req);
+        }
+        let hint = close
             .map(|m| format!(" Did you mean `{m}`?"))
             .unwrap_or_default();
         let known = if names.is_empty() {
@@ -325,6 +363,7 @@ impl Checker<'_> {
             format!("Unknown property `{key}`.{hint}")
         };
         self.push(span, Severity::Warning, "shape/unknown-property", msg);
+        None
     }
 }
 
@@ -373,7 +412,32 @@ mod tests {
             .expect("unknown");
         assert!(u.message.contains("loginWith"), "{}", u.message);
         assert_eq!(&src[u.span.start..u.span.end], "loginwith");
-        assert!(codes(&d).contains(&"shape/missing-required"));
+        // the typo of a required key is the one error; nothing is reported missing on the call
+        assert_eq!(codes(&d), ["shape/unknown-property"], "{d:?}");
+        assert_eq!(u.severity, Severity::Error);
+        assert!(
+            u.message.contains("Did you mean `loginWith`?"),
+            "{}",
+            u.message
+        );
+
+        // a typo of an optional key stays a warning, and a required key missing besides it is still reported
+        let d = run("defineStorage({ isDefalt: true })");
+        assert_eq!(
+            codes(&d),
+            ["shape/unknown-property", "shape/missing-required"],
+            "{d:?}"
+        );
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(d[1].severity, Severity::Error);
+        // the typo of a required key next to the real key: the key is present, the typo is only a warning
+        let d = run("defineStorage({ name: 'x', nme: 'y' })");
+        assert_eq!(codes(&d), ["shape/unknown-property"]);
+        assert_eq!(d[0].severity, Severity::Warning);
+        // nested: a typo of a required key of an inner object
+        let d = run("defineAuth({ loginWith: { email: true, externalProviders: { callbackUrl: ['x'], logoutUrls: ['y'] } } })");
+        assert_eq!(codes(&d), ["shape/unknown-property"], "{d:?}");
+        assert!(d[0].message.contains("`callbackUrls`"), "{}", d[0].message);
     }
 
     #[test]
