@@ -300,6 +300,41 @@ mod tests {
     }
 
     #[test]
+    fn hover_on_ai_and_handler_arguments() {
+        let h = hover_at("a.schema({ c: a.conversation({ systemPro$0mpt: 'x' }) })").expect("key");
+        assert!(
+            h.markdown.contains("systemPrompt: string"),
+            "{}",
+            h.markdown
+        );
+        let h = hover_at("a.generation({ inferenceConfiguration: { temper$0ature: 0.5 } })")
+            .expect("nested key");
+        assert!(h.markdown.contains("number (0–1)"), "{}", h.markdown);
+        let h = hover_at("a.handler.custom({ ent$0ry: './x.js' })").expect("custom");
+        assert!(h.markdown.contains("entry"), "{}", h.markdown);
+        let h = hover_at("defineConversation$0HandlerFunction({ name: 'x', models: [] })")
+            .expect("call");
+        assert!(
+            h.markdown.contains("@aws-amplify/backend-ai"),
+            "{}",
+            h.markdown
+        );
+        let h =
+            hover_at("defineConversationHandlerFunction({ timeout$0Seconds: 60 })").expect("prop");
+        assert!(h.markdown.contains("Default: `60`"), "{}", h.markdown);
+        let h = hover_at(
+            "import { defineConversation$0HandlerFunction } from '@aws-amplify/backend-ai';",
+        )
+        .expect("import");
+        assert!(
+            h.markdown
+                .contains("defineConversationHandlerFunction(props)"),
+            "{}",
+            h.markdown
+        );
+    }
+
+    #[test]
     fn hover_on_imported_names() {
         let call = hover_at("import { defineAuth } from '@aws-amplify/backend';\ndefin$0eAuth({ loginWith: { email: true } });")
             .expect("call")

@@ -27,6 +27,7 @@ pub fn domain(cur: &Cursor) -> Domain {
                     "defineStorage" => return Domain::Storage,
                     "defineFunction" => return Domain::Function,
                     "defineBackend" => return Domain::Backend,
+                    "defineConversationHandlerFunction" => return Domain::Function,
                     _ => {}
                 }
             }
@@ -56,8 +57,10 @@ pub fn preferred_quote(src: &str) -> char {
 
 /// The catalog type of a property path below a `define*` call.
 pub fn ty_at(root: &str, path: &[String]) -> Option<Ty> {
-    let call = catalog::call(root)?;
-    let mut ty = call.arg?;
+    let mut ty = match catalog::call(root) {
+        Some(call) => call.arg?,
+        None => catalog::builder_arg(root)?,
+    };
     for key in path {
         let obj = catalog::object_of(&ty)?;
         ty = match catalog::prop(obj, key) {
@@ -740,6 +743,59 @@ mod tests {
         }
         let c = cur("defineStorage({ name: 'x', access: allow => ({ 'a/*': [allow.$0] }) })");
         assert!(matches!(chain_target(&c), Some(ChainTarget::StorageRules)));
+    }
+
+    #[test]
+    fn builder_object_arguments() {
+        let keys = |fixture: &str| -> Vec<&str> {
+            object_at_cursor(&cur(fixture))
+                .map(|o| o.props.iter().map(|p| p.name).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            keys("a.schema({ chat: a.conversation({ $0 }) })"),
+            [
+                "aiModel",
+                "systemPrompt",
+                "inferenceConfiguration",
+                "tools",
+                "handler"
+            ]
+        );
+        assert_eq!(
+            keys("a.generation({ aiModel: a.ai.model('x'), inferenceConfiguration: { $0 } })"),
+            ["maxTokens", "temperature", "topP"]
+        );
+        assert_eq!(
+            keys("a.conversation({ aiModel: { $0 } })"),
+            ["resourcePath"]
+        );
+        assert_eq!(
+            keys("a.conversation({ tools: [a.ai.dataTool({ $0 })] })"),
+            ["name", "description", "model", "modelOperation", "query"]
+        );
+        assert_eq!(
+            keys("a.query().handler(a.handler.custom({ $0 }))"),
+            ["entry", "dataSource"]
+        );
+        assert_eq!(
+            keys("defineConversationHandlerFunction({ models: [{ $0 }] })"),
+            ["modelId", "region"]
+        );
+        assert_eq!(
+            keys("defineConversationHandlerFunction({ logging: { $0 } })"),
+            ["level", "retention"]
+        );
+        // not through other calls
+        assert!(keys("a.conversation({ aiModel: a.ai.model({ $0 }) })").is_empty());
+        let c = cur("a.ai.dataTool({ modelOperation: '$0' })");
+        assert!(matches!(
+            place(&c, None),
+            Place::Value {
+                ty: Ty::StrLit(&["list"]),
+                ..
+            }
+        ));
     }
 
     #[test]

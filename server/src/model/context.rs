@@ -143,9 +143,12 @@ impl Cursor {
     /// The object path from the innermost enclosing call named `root` (e.g. `defineAuth`): the keys of the
     /// nested objects/arrays leading to the cursor, and the index of that call's frame. Returns `None` when no
     /// such call encloses the cursor, or when the path goes through a callback or a non-first argument.
+    ///
+    /// Schema-builder calls with a described object argument count as roots too; their root is the dotted
+    /// chain (`a.conversation`, `a.ai.dataTool`, `a.handler.custom`).
     pub fn object_path(&self) -> Option<(String, Vec<String>)> {
         let (ci, call_frame, chain) = self.calls().find(|(_, _, c)| {
-            c.len() == 1
+            (c.len() == 1
                 && matches!(
                     c[0].name.as_str(),
                     "defineAuth"
@@ -154,12 +157,16 @@ impl Cursor {
                         | "defineFunction"
                         | "defineBackend"
                         | "referenceAuth"
-                )
+                        | "defineConversationHandlerFunction"
+                ))
+                || (c.len() > 1
+                    && c[0].name == "a"
+                    && crate::model::catalog::builder_arg(&dotted(c)).is_some())
         })?;
         if call_frame.index != 0 {
             return None;
         }
-        let root = chain[0].name.clone();
+        let root = dotted(chain);
         let mut path = Vec::new();
         let rest = &self.frames[ci + 1..];
         for (i, f) in rest.iter().enumerate() {
@@ -181,6 +188,15 @@ impl Cursor {
         }
         Some((root, path))
     }
+}
+
+/// `a.ai.dataTool` for the chain `a`, `ai`, `dataTool`.
+fn dotted(chain: &[ChainLink]) -> String {
+    chain
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

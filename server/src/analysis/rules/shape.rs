@@ -39,6 +39,100 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             None => {}
         }
     }
+    check_builder_args(cx, out);
+}
+
+/// The object arguments of calls the file model does not list as defines: `defineConversationHandlerFunction`
+/// and the schema-builder calls of [`catalog::BUILDER_ARGS`] (`a.conversation({...})`, ...), wherever they sit in
+/// the file's bindings and define arguments.
+fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    for b in &cx.file.bindings {
+        if let Some(v) = &b.value {
+            scan(v, 0, &mut found);
+        }
+    }
+    for d in &cx.file.defines {
+        if let Some(arg) = &d.arg {
+            scan(arg, 0, &mut found);
+        }
+    }
+    for (root, ty, arg, anchor) in found {
+        let mut diags = Vec::new();
+        let mut c = Checker {
+            out: &mut diags,
+            root,
+        };
+        c.value(arg, &ty, None, anchor, 0);
+        if root.starts_with("a.") {
+            // the bounds of `inferenceConfiguration` are data/ai-config's
+            diags.retain(|d| !matches!(d.code, "shape/out-of-range" | "shape/not-integer"));
+        }
+        out.extend(diags);
+    }
+}
+
+type Found<'v> = (&'static str, Ty, &'v Value, Span);
+
+/// Collects the described call arguments inside `v`.
+fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if matches!(v.kind, Kind::Call { .. }) {
+        if let Some(chain) = v.chain() {
+            let mut children: Vec<&'v Value> = Vec::new();
+            if let Some(args) = chain.root_args {
+                if let Some(call) =
+                    catalog::call(chain.root).filter(|c| c.module == catalog::ai::BACKEND_AI)
+                {
+                    if let (Some(ty), Some(arg)) = (call.arg, args.first()) {
+                        found.push((call.name, ty, arg, chain.root_span));
+                    }
+                }
+                children.extend(args);
+            }
+            let mut dotted = chain.root.to_string();
+            for link in &chain.links {
+                dotted.push('.');
+                dotted.push_str(link.name);
+                if let Some(args) = link.args {
+                    if chain.root == "a" {
+                        let known = catalog::BUILDER_ARGS.iter().find(|b| b.chain == dotted);
+                        if let (Some(b), Some(arg)) = (known, args.first()) {
+                            found.push((b.chain, b.ty, arg, link.name_span));
+                        }
+                    }
+                    children.extend(args);
+                }
+            }
+            for c in children {
+                scan(c, depth + 1, found);
+            }
+            return;
+        }
+    }
+    match &v.kind {
+        Kind::Call { callee, args, .. } => {
+            scan(callee, depth + 1, found);
+            for a in args {
+                scan(a, depth + 1, found);
+            }
+        }
+        Kind::Object(props) => {
+            for p in props {
+                scan(&p.value, depth + 1, found);
+            }
+        }
+        Kind::Array(items) => {
+            for i in items {
+                scan(i, depth + 1, found);
+            }
+        }
+        Kind::Member { object, .. } => scan(object, depth + 1, found),
+        Kind::Spread(inner) => scan(inner, depth + 1, found),
+        _ => {}
+    }
 }
 
 struct Checker<'o> {
@@ -457,6 +551,60 @@ mod tests {
         );
         assert!(run("defineStorage({ ...common })").is_empty());
         assert!(run("defineFunction({ name: `fn-${stage}` })").is_empty());
+    }
+
+    #[test]
+    fn ai_builder_and_handler_arguments() {
+        let schema = |entries: &str| format!("const schema = a.schema({{ {entries} }});");
+        // accepted shapes stay clean
+        let ok = schema(
+            "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi', \
+             inferenceConfiguration: { maxTokens: 100, temperature: 0.2, topP: 0.9 }, \
+             tools: [a.ai.dataTool({ name: 'list_posts', description: 'd', model: a.ref('Post'), modelOperation: 'list' }), \
+             a.ai.dataTool({ name: 'q', description: 'd', query: a.ref('q') })], handler: chatHandler }).authorization(allow => allow.owner()), \
+             gen: a.generation({ aiModel: { resourcePath: 'us.x' }, systemPrompt: 'x' }).returns(a.string()).authorization(allow => allow.authenticated()), \
+             q: a.query().returns(a.string()).handler(a.handler.custom({ entry: './q.js', dataSource: a.ref('Post') })).authorization(allow => allow.guest())",
+        );
+        assert!(run(&ok).is_empty(), "{:?}", run(&ok));
+        // typos, wrong kinds, a missing key, inside the schema and inside defineData
+        let bad = schema(
+            "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPromt: 'hi', tools: [a.ai.dataTool({ name: 'x', descripton: 'd', model: a.ref('P'), modelOperation: 'get' })] }), \
+             gen: a.generation({ aiModel: 'Claude', systemPrompt: 'x', inferenceConfiguration: { maxTokens: 0 } }), \
+             q: a.query().handler(a.handler.custom({ entri: './q.js' }))",
+        );
+        let d = run(&bad);
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|x| (x.code, &bad[x.span.start..x.span.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("shape/unknown-property", "systemPromt"),
+                ("shape/unknown-property", "descripton"),
+                ("shape/invalid-literal", "'get'"),
+                ("shape/wrong-type", "'Claude'"),
+                ("shape/unknown-property", "entri"),
+            ],
+            "{d:?}"
+        );
+        // inside defineData's argument too
+        let d = run("defineData({ schema: a.schema({ g: a.generation({ aiModel: a.ai.model('x'), systemPrompt: 1 }) }) })");
+        assert_eq!(codes(&d), ["shape/wrong-type"], "{d:?}");
+        // the handler function of @aws-amplify/backend-ai
+        let src = "export const h = defineConversationHandlerFunction({ name: 'h', entry: './h.ts', models: [{ modelId: a.ai.model('Claude 3.5 Haiku') }, { modelId: 'x', region: 'us-east-1' }], memoryMB: 1024, timeoutSeconds: 120, logging: { level: 'debug', retention: '1 week' } });";
+        assert!(run(src).is_empty(), "{:?}", run(src));
+        let src = "export const h = defineConversationHandlerFunction({ name: 'h', models: [{ model: 'x' }], timeoutSeconds: 901 });";
+        let d = run(src);
+        // `model` is read as a misspelt `modelId`: one problem, not two
+        assert_eq!(
+            codes(&d),
+            ["shape/unknown-property", "shape/out-of-range"],
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("`modelId`"), "{}", d[0].message);
+        let d = run("const h = defineConversationHandlerFunction({ name: 'h', models: [{ region: 'x' }] });");
+        assert_eq!(codes(&d), ["shape/missing-required"], "{d:?}");
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub(crate) mod path {
     pub const AI_SETUP: &str = "ai/set-up-ai/";
     pub const AI_MODELS: &str = "ai/concepts/models/";
     pub const AI_TOOLS: &str = "ai/concepts/tools/";
+    pub const AI_PROMPTING: &str = "ai/concepts/prompting/";
+    pub const AI_INFERENCE: &str = "ai/concepts/inference-configuration/";
     pub const AI_ARCH: &str = "ai/concepts/architecture/";
     pub const AI_GENERATION: &str = "frontend/ai/generation/";
 
