@@ -787,3 +787,73 @@ fn hover_on_an_imported_factory_name() {
     assert!(on_import.contains("defineData(props)"), "{on_import}");
     assert_eq!(on_import, on_call);
 }
+
+#[test]
+fn backend_resources_and_their_constructs() {
+    let mut c = Client::start();
+    let backend = |tail: &str| {
+        format!(
+            "import {{ defineBackend }} from '@aws-amplify/backend';\nimport {{ auth }} from './auth/resource';\nimport {{ data }} from './data/resource';\nimport {{ files }} from './storage/resource';\nimport {{ sayHello }} from './functions/say-hello/resource';\n\nconst backend = defineBackend({{ auth, data, files, sayHello }});\n{tail}\n"
+        )
+    };
+    const BACKEND: &str = "amplify/backend.ts";
+    let l = labels(&mut c, BACKEND, &backend("backend.$0"));
+    has_all(
+        &l,
+        &[
+            "auth",
+            "data",
+            "files",
+            "sayHello",
+            "createStack",
+            "addOutput",
+            "stack",
+        ],
+    );
+    let l = labels(&mut c, BACKEND, &backend("backend.auth.resources.$0"));
+    has_all(
+        &l,
+        &[
+            "userPool",
+            "userPoolClient",
+            "authenticatedUserIamRole",
+            "groups",
+            "cfnResources",
+        ],
+    );
+    has_none(&l, &["lambda", "bucket"]);
+    let l = labels(
+        &mut c,
+        BACKEND,
+        &backend("backend.auth.resources.cfnResources.$0"),
+    );
+    has_all(&l, &["cfnUserPool", "cfnIdentityPool"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.data.resources.$0"));
+    has_all(&l, &["graphqlApi", "tables", "cfnResources"]);
+    let l = labels(
+        &mut c,
+        BACKEND,
+        &backend("backend.data.resources.cfnResources.$0"),
+    );
+    has_all(&l, &["cfnGraphqlApi", "amplifyDynamoDbTables"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.data.$0"));
+    has_all(
+        &l,
+        &["resources", "addDynamoDbDataSource", "addHttpDataSource"],
+    );
+    let l = labels(&mut c, BACKEND, &backend("backend.files.resources.$0"));
+    has_all(&l, &["bucket", "cfnResources"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.$0"));
+    has_all(&l, &["resources", "addEnvironment", "stack"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.resources.$0"));
+    has_all(&l, &["lambda", "cfnResources"]);
+    has_none(&l, &["userPool"]);
+    // not a key of defineBackend
+    let l = labels(&mut c, BACKEND, &backend("backend.other.$0"));
+    assert!(l.is_empty(), "{l:?}");
+
+    let text = backend("backend.auth.resources.userPool;");
+    let uri = c.open(BACKEND, &text);
+    let h = c.hover(&uri, position_of(&text, "userPool;", 2));
+    assert!(h.contains("backend.auth.resources.userPool"), "{h}");
+}

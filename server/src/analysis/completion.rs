@@ -431,6 +431,48 @@ impl Ctx<'_> {
                     item.insert = item.label.clone();
                     item.replace = replace;
                 }
+                // the resources passed to defineBackend
+                for (i, (key, kind)) in lookup::backend_resources(self.file).into_iter().enumerate()
+                {
+                    self.push(CompletionItem {
+                        label: key.clone(),
+                        kind: ItemKind::Field,
+                        detail: Some(format!("{} resource", resource_kind_name(kind))),
+                        documentation: None,
+                        insert: key,
+                        snippet: false,
+                        replace,
+                        sort: format!("_{i:03}"),
+                        preselect: false,
+                        typed: false,
+                    });
+                }
+            }
+            Some(lookup::ChainTarget::BackendPath(path)) => {
+                let members = lookup::backend_members(self.file, &path).unwrap_or_default();
+                for (i, m) in members.iter().enumerate() {
+                    let insert = if m.method && self.opts.snippets {
+                        format!("{}($0)", m.name)
+                    } else {
+                        m.name.to_string()
+                    };
+                    self.push(CompletionItem {
+                        label: m.name.to_string(),
+                        kind: if m.method {
+                            ItemKind::Method
+                        } else {
+                            ItemKind::Property
+                        },
+                        detail: Some(m.doc.summary.to_string()),
+                        documentation: Some(doc_markdown(m.name, None, None, &m.doc, &platform)),
+                        insert,
+                        snippet: m.method && self.opts.snippets,
+                        replace,
+                        sort: format!("{i:03}"),
+                        preselect: false,
+                        typed: true,
+                    });
+                }
             }
             None => {}
         }
@@ -617,6 +659,16 @@ impl Ctx<'_> {
             Ty::Arr(inner) if !quoted => self.ty_values(*inner, quoted),
             _ => {}
         }
+    }
+}
+
+fn resource_kind_name(kind: catalog::backend::ResourceKind) -> &'static str {
+    use catalog::backend::ResourceKind as K;
+    match kind {
+        K::Auth => "auth",
+        K::Data => "data",
+        K::Storage => "storage",
+        K::Function => "function",
     }
 }
 

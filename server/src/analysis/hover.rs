@@ -183,6 +183,13 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
                 let m = catalog::BACKEND_MEMBERS.iter().find(|m| m.value == word)?;
                 return md(&format!("backend.{}", m.value), None, None, &m.doc);
             }
+            ChainTarget::BackendPath(path) => {
+                let m = lookup::backend_members(file, &path)?
+                    .iter()
+                    .find(|m| m.name == word)?;
+                let title = format!("backend.{}.{}", path.join("."), m.name);
+                return md(&title, None, None, &m.doc);
+            }
         }
     }
     // a property key of a define* argument

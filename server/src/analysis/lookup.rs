@@ -1,6 +1,7 @@
 //! Interpreting a cursor context against the catalog: which object type, which builder, which `allow` rules,
 //! which names are expected. Shared by completion and hover.
 
+use crate::model::catalog::backend::ResourceKind;
 use crate::model::catalog::{self, AuthContext, Builder, DataRule, Literal, ObjTy, Ty};
 use crate::model::context::{Bracket, ChainLink, Cursor, Label};
 use crate::model::file::FileModel;
@@ -375,6 +376,8 @@ pub enum ChainTarget {
     AuthAccess,
     /// `backend.` in backend.ts.
     BackendMembers,
+    /// `backend.<key>.…` : the names after `backend` (the resource key first).
+    BackendPath(Vec<String>),
 }
 
 const SCHEMA_TYPES: &[Builder] = &[
@@ -542,10 +545,82 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
         }
         return Some(ChainTarget::Builder(b, used));
     }
-    if chain.len() == 1 && root.name == "backend" {
-        return Some(ChainTarget::BackendMembers);
+    if root.name == "backend" {
+        return Some(if chain.len() == 1 {
+            ChainTarget::BackendMembers
+        } else {
+            ChainTarget::BackendPath(chain[1..].iter().map(|l| l.name.clone()).collect())
+        });
     }
     None
+}
+
+/// The resources of the file's `defineBackend({...})`: each key with the kind of resource behind it, read from
+/// the import of its value (`./auth/resource`, `./functions/x/resource`) or, without one, from the key.
+pub fn backend_resources(file: Option<&FileModel>) -> Vec<(String, ResourceKind)> {
+    let Some(file) = file else {
+        return Vec::new();
+    };
+    let Some(arg) = file
+        .defines
+        .iter()
+        .find(|d| d.kind == crate::model::file::DefineKind::Backend)
+        .and_then(|d| d.arg.as_ref())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in arg.as_object().unwrap_or(&[]) {
+        let Some(key) = p.key.clone() else { continue };
+        if !catalog::backend::is_backend_key(&key) {
+            continue;
+        }
+        let local = p.value.as_ident().unwrap_or(&key);
+        let source = file
+            .imports
+            .iter()
+            .find(|i| i.names.iter().any(|n| n.local == local))
+            .map(|i| i.source.as_str());
+        let kind_of = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            if s.contains("auth") {
+                Some(ResourceKind::Auth)
+            } else if s.contains("data") {
+                Some(ResourceKind::Data)
+            } else if s.contains("storage") {
+                Some(ResourceKind::Storage)
+            } else if s.contains("function") {
+                Some(ResourceKind::Function)
+            } else {
+                None
+            }
+        };
+        let kind = source
+            .and_then(kind_of)
+            .or_else(|| match key.as_str() {
+                "auth" => Some(ResourceKind::Auth),
+                "data" => Some(ResourceKind::Data),
+                "storage" => Some(ResourceKind::Storage),
+                _ => None,
+            })
+            .unwrap_or(ResourceKind::Function);
+        out.push((key, kind));
+    }
+    out
+}
+
+/// The members after `backend.<key>.<path…>.`, and the member named by the last element when asked for hovers.
+pub fn backend_members(
+    file: Option<&FileModel>,
+    path: &[String],
+) -> Option<&'static [catalog::backend::ResourceMember]> {
+    let (key, rest) = path.split_first()?;
+    let kind = backend_resources(file)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, k)| k)?;
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    catalog::backend::members_at(kind, &rest)
 }
 
 /// Which `a.` members fit where the cursor is.
