@@ -595,14 +595,15 @@ pub fn backend_resources(file: Option<&FileModel>) -> Vec<(String, ResourceKind)
                 None
             }
         };
+        let by_key = match key.as_str() {
+            "auth" => Some(ResourceKind::Auth),
+            "data" => Some(ResourceKind::Data),
+            "storage" => Some(ResourceKind::Storage),
+            _ => None,
+        };
         let kind = source
             .and_then(kind_of)
-            .or_else(|| match key.as_str() {
-                "auth" => Some(ResourceKind::Auth),
-                "data" => Some(ResourceKind::Data),
-                "storage" => Some(ResourceKind::Storage),
-                _ => None,
-            })
+            .or(by_key)
             .unwrap_or(ResourceKind::Function);
         out.push((key, kind));
     }
