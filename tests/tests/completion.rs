@@ -857,3 +857,58 @@ fn backend_resources_and_their_constructs() {
     let h = c.hover(&uri, position_of(&text, "userPool;", 2));
     assert!(h.contains("backend.auth.resources.userPool"), "{h}");
 }
+
+#[test]
+fn ai_and_handler_arguments() {
+    let mut c = Client::start();
+    let l = labels(&mut c, DATA, &schema("chat: a.conversation({ $0 })"));
+    has_all(
+        &l,
+        &[
+            "aiModel",
+            "systemPrompt",
+            "inferenceConfiguration",
+            "tools",
+            "handler",
+        ],
+    );
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', inferenceConfiguration: { $0 } })"),
+    );
+    has_all(&l, &["maxTokens", "temperature", "topP"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("chat: a.conversation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', tools: [a.ai.dataTool({ name: 'x', $0 })] })"),
+    );
+    has_all(&l, &["description", "model", "modelOperation", "query"]);
+    has_none(&l, &["name"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("q: a.query().handler(a.handler.custom({ $0 }))"),
+    );
+    has_all(&l, &["entry", "dataSource"]);
+    let l = labels(
+        &mut c,
+        "amplify/functions/chat/resource.ts",
+        "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai';\nexport const chat = defineConversationHandlerFunction({ $0 });\n",
+    );
+    has_all(
+        &l,
+        &[
+            "name",
+            "entry",
+            "models",
+            "memoryMB",
+            "timeoutSeconds",
+            "logging",
+        ],
+    );
+    let text = schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', inferenceConfiguration: { temperature: 0.5 } })");
+    let uri = c.open(DATA, &text);
+    let h = c.hover(&uri, position_of(&text, "temperature", 2));
+    assert!(h.contains("temperature") && h.contains("0–1"), "{h}");
+}
