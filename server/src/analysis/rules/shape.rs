@@ -65,8 +65,12 @@ fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         };
         c.value(arg, &ty, None, anchor, 0);
         if root.starts_with("a.") {
-            // the bounds of `inferenceConfiguration` are data/ai-config's
+            // the bounds of `inferenceConfiguration` are data/ai-config's; the rest of these shapes only the
+            // types check (a string `temperature` is not known to fail the synth), so they are warnings
             diags.retain(|d| !matches!(d.code, "shape/out-of-range" | "shape/not-integer"));
+            for d in &mut diags {
+                d.severity = Severity::Warning;
+            }
         }
         out.extend(diags);
     }
@@ -588,6 +592,10 @@ mod tests {
             ],
             "{d:?}"
         );
+        assert!(d.iter().all(|d| d.severity == Severity::Warning), "{d:?}");
+        let d = run(&schema("g: a.generation({ aiModel: a.ai.model('x'), systemPrompt: 'x', inferenceConfiguration: { temperature: '0.5' } })"));
+        assert_eq!(codes(&d), ["shape/wrong-type"]);
+        assert_eq!(d[0].severity, Severity::Warning);
         // inside defineData's argument too
         let d = run("defineData({ schema: a.schema({ g: a.generation({ aiModel: a.ai.model('x'), systemPrompt: 1 }) }) })");
         assert_eq!(codes(&d), ["shape/wrong-type"], "{d:?}");
