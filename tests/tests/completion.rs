@@ -657,3 +657,258 @@ fn typescript_duplicates_are_left_out_when_amplify_types_are_installed() {
     );
     has_all(&labels(&mut c, FUNC, func), &["memoryMB", "timeoutSeconds"]);
 }
+
+#[test]
+fn callbacks_with_expression_bodies() {
+    let mut c = Client::start();
+    // validators in the usual form, by field type, without the used ones
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string().validate(v => v.$0) })"),
+    );
+    has_all(
+        &l,
+        &[
+            "minLength",
+            "maxLength",
+            "startsWith",
+            "endsWith",
+            "matches",
+        ],
+    );
+    has_none(&l, &["gt", "positive", "required"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ n: a.integer().validate((n) => n.positive().lte(10).$0) })"),
+    );
+    has_all(&l, &["lt", "gte", "negative"]);
+    has_none(&l, &["positive", "gt", "lte", "minLength"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ n: a.float().validate(v => v.$0) })"),
+    );
+    has_all(&l, &["gt", "lt", "gte", "lte", "positive", "negative"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ b: a.boolean().validate(v => v.$0) })"),
+    );
+    assert!(l.is_empty(), "a boolean has no validators: {l:?}");
+    // authorization of conversations and generations in the documented form
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi' }).authorization(allow => allow.$0)"),
+    );
+    assert_eq!(l, ["owner"], "a conversation accepts only owner: {l:?}");
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x' }).authorization(allow => allow.$0)"),
+    );
+    has_all(&l, &["publicApiKey", "authenticated", "guest", "group"]);
+    has_none(&l, &["owner", "resource"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string() }).authorization(allow => allow.owner().$0)"),
+    );
+    has_all(&l, &["to", "identityClaim"]);
+    // secondary indexes
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string() }).secondaryIndexes(index => index('f').$0)"),
+    );
+    has_all(&l, &["sortKeys", "name", "queryField", "projection"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string(), g: a.string() }).secondaryIndexes(index => index('$0'))"),
+    );
+    has_all(&l, &["f", "g"]);
+
+    // hover in the same places
+    let text = schema("Extra: a.model({ f: a.string().validate(v => v.minLength(3)) }).authorization(allow => allow.owner()).secondaryIndexes(index => index('f').sortKeys(['f']))");
+    let uri = c.open(DATA, &text);
+    let h = c.hover(&uri, position_of(&text, "minLength", 2));
+    assert!(h.contains(".minLength"), "{h}");
+    let h = c.hover(&uri, position_of(&text, "allow.owner", 7));
+    assert!(h.contains("allow.owner"), "{h}");
+    let h = c.hover(&uri, position_of(&text, "sortKeys", 2));
+    assert!(h.contains(".sortKeys"), "{h}");
+}
+
+#[test]
+fn modifiers_follow_what_the_types_allow() {
+    let mut c = Client::start();
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string().array().$0 })"),
+    );
+    has_all(&l, &["required", "authorization"]);
+    has_none(&l, &["validate", "array"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.string().validate(v => v.minLength(1)).$0 })"),
+    );
+    has_all(&l, &["required", "authorization"]);
+    has_none(&l, &["array", "default", "validate"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("Extra: a.model({ f: a.boolean().$0 })"),
+    );
+    has_all(&l, &["required", "array", "default"]);
+    has_none(&l, &["validate"]);
+    // a. inside a model: no namespaces; inside a custom type: no relationships either
+    let l = labels(&mut c, DATA, &schema("Extra: a.model({ f: a.$0 })"));
+    has_none(&l, &["handler", "ai", "model", "query"]);
+    let l = labels(&mut c, DATA, &schema("Extra: a.customType({ f: a.$0 })"));
+    has_all(&l, &["string", "ref", "enum", "customType"]);
+    has_none(&l, &["hasMany", "hasOne", "belongsTo", "handler", "ai"]);
+    // where a handler is expected, a.handler is still offered
+    let l = labels(&mut c, DATA, &schema("echo: a.query().handler(a.$0)"));
+    has_all(&l, &["handler"]);
+}
+
+#[test]
+fn hover_on_an_imported_factory_name() {
+    let mut c = Client::start();
+    let text = "import { defineData, a } from '@aws-amplify/backend';\nconst schema = a.schema({ T: a.model({ f: a.string() }) });\nexport const data = defineData({ schema });\n";
+    let uri = c.open(DATA, text);
+    let on_import = c.hover(&uri, position_of(text, "defineData", 3));
+    let on_call = c.hover(&uri, position_of(text, "defineData({", 3));
+    assert!(on_import.contains("defineData(props)"), "{on_import}");
+    assert_eq!(on_import, on_call);
+}
+
+#[test]
+fn backend_resources_and_their_constructs() {
+    let mut c = Client::start();
+    let backend = |tail: &str| {
+        format!(
+            "import {{ defineBackend }} from '@aws-amplify/backend';\nimport {{ auth }} from './auth/resource';\nimport {{ data }} from './data/resource';\nimport {{ files }} from './storage/resource';\nimport {{ sayHello }} from './functions/say-hello/resource';\n\nconst backend = defineBackend({{ auth, data, files, sayHello }});\n{tail}\n"
+        )
+    };
+    const BACKEND: &str = "amplify/backend.ts";
+    let l = labels(&mut c, BACKEND, &backend("backend.$0"));
+    has_all(
+        &l,
+        &[
+            "auth",
+            "data",
+            "files",
+            "sayHello",
+            "createStack",
+            "addOutput",
+            "stack",
+        ],
+    );
+    let l = labels(&mut c, BACKEND, &backend("backend.auth.resources.$0"));
+    has_all(
+        &l,
+        &[
+            "userPool",
+            "userPoolClient",
+            "authenticatedUserIamRole",
+            "groups",
+            "cfnResources",
+        ],
+    );
+    has_none(&l, &["lambda", "bucket"]);
+    let l = labels(
+        &mut c,
+        BACKEND,
+        &backend("backend.auth.resources.cfnResources.$0"),
+    );
+    has_all(&l, &["cfnUserPool", "cfnIdentityPool"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.data.resources.$0"));
+    has_all(&l, &["graphqlApi", "tables", "cfnResources"]);
+    let l = labels(
+        &mut c,
+        BACKEND,
+        &backend("backend.data.resources.cfnResources.$0"),
+    );
+    has_all(&l, &["cfnGraphqlApi", "amplifyDynamoDbTables"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.data.$0"));
+    has_all(
+        &l,
+        &["resources", "addDynamoDbDataSource", "addHttpDataSource"],
+    );
+    let l = labels(&mut c, BACKEND, &backend("backend.files.resources.$0"));
+    has_all(&l, &["bucket", "cfnResources"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.$0"));
+    has_all(&l, &["resources", "addEnvironment", "stack"]);
+    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.resources.$0"));
+    has_all(&l, &["lambda", "cfnResources"]);
+    has_none(&l, &["userPool"]);
+    // not a key of defineBackend
+    let l = labels(&mut c, BACKEND, &backend("backend.other.$0"));
+    assert!(l.is_empty(), "{l:?}");
+
+    let text = backend("backend.auth.resources.userPool;");
+    let uri = c.open(BACKEND, &text);
+    let h = c.hover(&uri, position_of(&text, "userPool;", 2));
+    assert!(h.contains("backend.auth.resources.userPool"), "{h}");
+}
+
+#[test]
+fn ai_and_handler_arguments() {
+    let mut c = Client::start();
+    let l = labels(&mut c, DATA, &schema("chat: a.conversation({ $0 })"));
+    has_all(
+        &l,
+        &[
+            "aiModel",
+            "systemPrompt",
+            "inferenceConfiguration",
+            "tools",
+            "handler",
+        ],
+    );
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', inferenceConfiguration: { $0 } })"),
+    );
+    has_all(&l, &["maxTokens", "temperature", "topP"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("chat: a.conversation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', tools: [a.ai.dataTool({ name: 'x', $0 })] })"),
+    );
+    has_all(&l, &["description", "model", "modelOperation", "query"]);
+    has_none(&l, &["name"]);
+    let l = labels(
+        &mut c,
+        DATA,
+        &schema("q: a.query().handler(a.handler.custom({ $0 }))"),
+    );
+    has_all(&l, &["entry", "dataSource"]);
+    let l = labels(
+        &mut c,
+        "amplify/functions/chat/resource.ts",
+        "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai';\nexport const chat = defineConversationHandlerFunction({ $0 });\n",
+    );
+    has_all(
+        &l,
+        &[
+            "name",
+            "entry",
+            "models",
+            "memoryMB",
+            "timeoutSeconds",
+            "logging",
+        ],
+    );
+    let text = schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', inferenceConfiguration: { temperature: 0.5 } })");
+    let uri = c.open(DATA, &text);
+    let h = c.hover(&uri, position_of(&text, "temperature", 2));
+    assert!(h.contains("temperature") && h.contains("0–1"), "{h}");
+}

@@ -283,10 +283,10 @@ impl Ctx<'_> {
         match lookup::chain_target(&self.cur) {
             Some(lookup::ChainTarget::Namespace(ns, filter)) => {
                 for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {
-                    if let Some(f) = filter {
-                        if !f.contains(&m.produces) && !m.is_namespace {
-                            continue;
-                        }
+                    // where a filter applies (schema entries, fields, arguments, return types) neither
+                    // `a.handler` nor `a.ai` can be the value
+                    if filter.is_some_and(|f| m.is_namespace || !f.contains(&m.produces)) {
+                        continue;
                     }
                     let call = !m.is_namespace;
                     let insert = if call && self.opts.snippets {
@@ -318,22 +318,32 @@ impl Ctx<'_> {
                     });
                 }
             }
+            Some(lookup::ChainTarget::Validators { factory, used }) => {
+                for v in lookup::validators_offered(factory.as_deref(), &used) {
+                    self.method_item(v.name, v.signature, &v.doc, replace);
+                }
+            }
             Some(lookup::ChainTarget::Builder(b, used)) => {
-                let list: Vec<_> = if b == Builder::Scalar && lookup::in_validate(&self.cur) {
-                    catalog::VALIDATORS.iter().collect()
-                } else {
-                    catalog::modifiers_for(b).collect()
-                };
                 // `.required()` may appear once on each side of `.array()`.
                 let since_array = used
                     .iter()
                     .rposition(|u| u == "array")
                     .map_or(&used[..], |i| &used[i + 1..]);
-                for m in list {
-                    if m.once && used.iter().any(|u| u == m.name) {
+                let factory = match self.cur.chain.as_slice() {
+                    [a, f, ..] if a.name == "a" => Some(f.name.clone()),
+                    _ => None,
+                };
+                let is_used = |name: &str| used.iter().any(|u| u == name);
+                for m in catalog::modifiers_for(b) {
+                    if m.once && is_used(m.name) {
                         continue;
                     }
                     if m.name == "required" && since_array.iter().any(|u| u == "required") {
+                        continue;
+                    }
+                    if b == Builder::Scalar
+                        && lookup::scalar_modifier_hidden(m.name, factory.as_deref(), &is_used)
+                    {
                         continue;
                     }
                     // offered by the types, but Amplify always rejects them with references
@@ -420,6 +430,48 @@ impl Ctx<'_> {
                 for item in self.out.iter_mut() {
                     item.insert = item.label.clone();
                     item.replace = replace;
+                }
+                // the resources passed to defineBackend
+                for (i, (key, kind)) in lookup::backend_resources(self.file).into_iter().enumerate()
+                {
+                    self.push(CompletionItem {
+                        label: key.clone(),
+                        kind: ItemKind::Field,
+                        detail: Some(format!("{} resource", resource_kind_name(kind))),
+                        documentation: None,
+                        insert: key,
+                        snippet: false,
+                        replace,
+                        sort: format!("_{i:03}"),
+                        preselect: false,
+                        typed: false,
+                    });
+                }
+            }
+            Some(lookup::ChainTarget::BackendPath(path)) => {
+                let members = lookup::backend_members(self.file, &path).unwrap_or_default();
+                for (i, m) in members.iter().enumerate() {
+                    let insert = if m.method && self.opts.snippets {
+                        format!("{}($0)", m.name)
+                    } else {
+                        m.name.to_string()
+                    };
+                    self.push(CompletionItem {
+                        label: m.name.to_string(),
+                        kind: if m.method {
+                            ItemKind::Method
+                        } else {
+                            ItemKind::Property
+                        },
+                        detail: Some(m.doc.summary.to_string()),
+                        documentation: Some(doc_markdown(m.name, None, None, &m.doc, &platform)),
+                        insert,
+                        snippet: m.method && self.opts.snippets,
+                        replace,
+                        sort: format!("{i:03}"),
+                        preselect: false,
+                        typed: true,
+                    });
                 }
             }
             None => {}
@@ -607,6 +659,16 @@ impl Ctx<'_> {
             Ty::Arr(inner) if !quoted => self.ty_values(*inner, quoted),
             _ => {}
         }
+    }
+}
+
+fn resource_kind_name(kind: catalog::backend::ResourceKind) -> &'static str {
+    use catalog::backend::ResourceKind as K;
+    match kind {
+        K::Auth => "auth",
+        K::Data => "data",
+        K::Storage => "storage",
+        K::Function => "function",
     }
 }
 

@@ -82,6 +82,15 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
             _ => None,
         };
     }
+    // `import { defineAuth } from '@aws-amplify/backend'`: the same hover as on the call
+    if let Some(c) = imported_call(src, &cur, span, word) {
+        return md(
+            &format!("{}(props)", c.name),
+            Some(format!("from '{}'", c.module)),
+            None,
+            &c.doc,
+        );
+    }
     // `defineAuth(` and friends
     if cur.chain.is_empty() && !cur.after_dot && !cur.at_key() {
         if let Some(c) = catalog::call(word) {
@@ -112,6 +121,15 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
             }
             ChainTarget::Builder(b, _) => {
                 let m = catalog::modifier(b, word).or_else(|| catalog::validator(word))?;
+                return md(
+                    &format!(".{}", m.name),
+                    Some(m.signature.to_string()),
+                    None,
+                    &m.doc,
+                );
+            }
+            ChainTarget::Validators { .. } => {
+                let m = catalog::validator(word)?;
                 return md(
                     &format!(".{}", m.name),
                     Some(m.signature.to_string()),
@@ -165,6 +183,13 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
                 let m = catalog::BACKEND_MEMBERS.iter().find(|m| m.value == word)?;
                 return md(&format!("backend.{}", m.value), None, None, &m.doc);
             }
+            ChainTarget::BackendPath(path) => {
+                let m = lookup::backend_members(file, &path)?
+                    .iter()
+                    .find(|m| m.name == word)?;
+                let title = format!("backend.{}.{}", path.join("."), m.name);
+                return md(&title, None, None, &m.doc);
+            }
         }
     }
     // a property key of a define* argument
@@ -181,6 +206,51 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
         );
     }
     None
+}
+
+/// The catalog call a name of an `import { ... } from '<module>'` list designates, when `<module>` is the one
+/// the call comes from (`import { defineAuth } from '@aws-amplify/backend'`, also `import type` and
+/// `defineAuth as auth`).
+fn imported_call(
+    src: &str,
+    cur: &crate::model::context::Cursor,
+    span: Span,
+    word: &str,
+) -> Option<&'static catalog::Call> {
+    let top = cur.top()?;
+    if cur.frames.len() != 1 || top.bracket != crate::model::context::Bracket::Brace {
+        return None;
+    }
+    let before = src[..top.open].trim_end();
+    let before = before.strip_suffix("type").map_or(before, str::trim_end);
+    let keyword = before.strip_suffix("import")?;
+    if keyword
+        .chars()
+        .next_back()
+        .is_some_and(|c| is_ident(c) || c == '.')
+    {
+        return None;
+    }
+    // `defineAuth as auth`: hovering on either name means the imported one
+    let entry_start = src[top.open + 1..span.start]
+        .rfind(',')
+        .map_or(top.open + 1, |i| top.open + 1 + i + 1);
+    let entry = src[entry_start..span.start].trim();
+    let imported = match entry.strip_suffix("as").map(str::trim_end) {
+        Some(name) if !name.is_empty() => name,
+        _ => word,
+    };
+    let imported = imported.strip_prefix("type ").map_or(imported, str::trim);
+    // the source after the closing brace
+    let close = top.open + src[top.open..].find('}')?;
+    let rest = src[close + 1..]
+        .trim_start()
+        .strip_prefix("from")?
+        .trim_start();
+    let quote = rest.chars().next().filter(|q| matches!(q, '\'' | '"'))?;
+    let module = &rest[1..];
+    let module = &module[..module.find(quote)?];
+    catalog::call(imported).filter(|c| c.module == module)
 }
 
 fn literal_of(ty: &Ty, value: &str) -> bool {
@@ -234,6 +304,67 @@ mod tests {
         let h = hover_at("a.model({}).identi$0fier(['id'])").expect("modifier");
         assert!(h.markdown.contains(".identifier"), "{}", h.markdown);
         assert!(hover_at("const x = unrel$0ated;").is_none());
+    }
+
+    #[test]
+    fn hover_on_ai_and_handler_arguments() {
+        let h = hover_at("a.schema({ c: a.conversation({ systemPro$0mpt: 'x' }) })").expect("key");
+        assert!(
+            h.markdown.contains("systemPrompt: string"),
+            "{}",
+            h.markdown
+        );
+        let h = hover_at("a.generation({ inferenceConfiguration: { temper$0ature: 0.5 } })")
+            .expect("nested key");
+        assert!(h.markdown.contains("number (0–1)"), "{}", h.markdown);
+        let h = hover_at("a.handler.custom({ ent$0ry: './x.js' })").expect("custom");
+        assert!(h.markdown.contains("entry"), "{}", h.markdown);
+        let h = hover_at("defineConversation$0HandlerFunction({ name: 'x', models: [] })")
+            .expect("call");
+        assert!(
+            h.markdown.contains("@aws-amplify/backend-ai"),
+            "{}",
+            h.markdown
+        );
+        let h =
+            hover_at("defineConversationHandlerFunction({ timeout$0Seconds: 60 })").expect("prop");
+        assert!(h.markdown.contains("Default: `60`"), "{}", h.markdown);
+        let h = hover_at(
+            "import { defineConversation$0HandlerFunction } from '@aws-amplify/backend-ai';",
+        )
+        .expect("import");
+        assert!(
+            h.markdown
+                .contains("defineConversationHandlerFunction(props)"),
+            "{}",
+            h.markdown
+        );
+    }
+
+    #[test]
+    fn hover_on_imported_names() {
+        let call = hover_at("import { defineAuth } from '@aws-amplify/backend';\ndefin$0eAuth({ loginWith: { email: true } });")
+            .expect("call")
+            .markdown;
+        for fixture in [
+            "import { defi$0neAuth } from '@aws-amplify/backend';",
+            "import { a, defineAu$0th, secret } from \"@aws-amplify/backend\";",
+            "import {\n  defineData,\n  defineAu$0th,\n} from '@aws-amplify/backend';",
+            "import type { defineAu$0th } from '@aws-amplify/backend';",
+            "import { defineAuth as au$0th } from '@aws-amplify/backend';",
+        ] {
+            let h = hover_at(fixture).unwrap_or_else(|| panic!("no hover: {fixture}"));
+            assert!(
+                h.markdown.contains("defineAuth(props)"),
+                "{fixture}: {}",
+                h.markdown
+            );
+        }
+        let h = hover_at("import { defineAu$0th } from '@aws-amplify/backend';").expect("hover");
+        assert_eq!(h.markdown, call);
+        // another module, or not an import
+        assert!(hover_at("import { defineAu$0th } from './my-auth';").is_none());
+        assert!(hover_at("const { defineAu$0th } = lib;").is_none());
         assert!(hover_at("// defin$0eAuth").is_none());
     }
 }

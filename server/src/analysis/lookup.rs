@@ -1,6 +1,7 @@
 //! Interpreting a cursor context against the catalog: which object type, which builder, which `allow` rules,
 //! which names are expected. Shared by completion and hover.
 
+use crate::model::catalog::backend::ResourceKind;
 use crate::model::catalog::{self, AuthContext, Builder, DataRule, Literal, ObjTy, Ty};
 use crate::model::context::{Bracket, ChainLink, Cursor, Label};
 use crate::model::file::FileModel;
@@ -27,6 +28,7 @@ pub fn domain(cur: &Cursor) -> Domain {
                     "defineStorage" => return Domain::Storage,
                     "defineFunction" => return Domain::Function,
                     "defineBackend" => return Domain::Backend,
+                    "defineConversationHandlerFunction" => return Domain::Function,
                     _ => {}
                 }
             }
@@ -56,8 +58,10 @@ pub fn preferred_quote(src: &str) -> char {
 
 /// The catalog type of a property path below a `define*` call.
 pub fn ty_at(root: &str, path: &[String]) -> Option<Ty> {
-    let call = catalog::call(root)?;
-    let mut ty = call.arg?;
+    let mut ty = match catalog::call(root) {
+        Some(call) => call.arg?,
+        None => catalog::builder_arg(root)?,
+    };
     for key in path {
         let obj = catalog::object_of(&ty)?;
         ty = match catalog::prop(obj, key) {
@@ -175,15 +179,13 @@ fn array_inner(ty: &Ty) -> Option<Ty> {
     }
 }
 
-/// The names of the arrow-function parameters in scope at frame `i` (the innermost callback).
+/// The names of the arrow-function parameters in scope at frame `i` (callbacks that enclose it, with braced or
+/// expression bodies).
 fn arrow_params_before(cur: &Cursor, i: usize) -> Vec<(usize, Vec<String>)> {
-    cur.frames[..i]
-        .iter()
-        .enumerate()
-        .filter_map(|(j, f)| match &f.label {
-            Label::Arrow { params } => Some((j, params.clone())),
-            _ => None,
-        })
+    cur.arrow_scopes()
+        .into_iter()
+        .filter(|(end, _)| *end <= i)
+        .map(|(end, ps)| (end, ps.to_vec()))
         .collect()
 }
 
@@ -311,11 +313,42 @@ pub fn is_schedule(cur: &Cursor) -> bool {
     })
 }
 
-/// Whether the innermost enclosing call is `.validate(` (its callback's parameter offers validators).
-pub fn in_validate(cur: &Cursor) -> bool {
-    cur.calls()
-        .next()
-        .is_some_and(|(_, _, c)| c.last().is_some_and(|l| l.name == "validate"))
+/// The validators to offer after `v.`: those of the field's type (all of them when the type is unknown), minus
+/// the ones already called and the ones they exclude.
+pub fn validators_offered(
+    factory: Option<&str>,
+    used: &[String],
+) -> Vec<&'static catalog::Modifier> {
+    let applicable = factory.and_then(catalog::schema::validators_for_factory);
+    catalog::VALIDATORS
+        .iter()
+        .filter(|v| applicable.is_none_or(|a| a.contains(&v.name)))
+        .filter(|v| {
+            !used
+                .iter()
+                .any(|u| u == v.name || catalog::schema::validator_excluded_by(u) == Some(v.name))
+        })
+        .collect()
+}
+
+/// Whether Amplify's types hide the scalar-field modifier `name` after the modifiers already used (`is_used`)
+/// on a field made by `factory`: `.validate()` after `.array()` or on a type without validators, `.array()`
+/// and `.default()` after `.validate()`.
+pub fn scalar_modifier_hidden(
+    name: &str,
+    factory: Option<&str>,
+    is_used: &dyn Fn(&str) -> bool,
+) -> bool {
+    match name {
+        "validate" => {
+            is_used("array")
+                || factory
+                    .and_then(catalog::schema::validators_for_factory)
+                    .is_some_and(|v| v.is_empty())
+        }
+        "array" | "default" => is_used("validate"),
+        _ => false,
+    }
 }
 
 /// What a member chain before a `.` designates.
@@ -325,6 +358,12 @@ pub enum ChainTarget {
     Namespace(Builder, Option<&'static [Builder]>),
     /// A builder result with the modifiers already used.
     Builder(Builder, Vec<String>),
+    /// `v.` in `.validate(v => ...)`: the scalar factory of the field (`string`, `integer`, ...) when the chain
+    /// starts at `a`, and the validators already called on `v`.
+    Validators {
+        factory: Option<String>,
+        used: Vec<String>,
+    },
     /// `allow.` in a data authorization callback of this context.
     DataRules(AuthContext),
     /// `allow.owner().` — the rule's chain methods.
@@ -337,6 +376,8 @@ pub enum ChainTarget {
     AuthAccess,
     /// `backend.` in backend.ts.
     BackendMembers,
+    /// `backend.<key>.…` : the names after `backend` (the resource key first).
+    BackendPath(Vec<String>),
 }
 
 const SCHEMA_TYPES: &[Builder] = &[
@@ -355,6 +396,13 @@ const FIELD_TYPES: &[Builder] = &[
     Builder::HasOne,
     Builder::HasMany,
     Builder::BelongsTo,
+    Builder::Enum,
+    Builder::CustomType,
+];
+/// Fields of a custom type: no relationships (`CustomTypeFields` in data-schema).
+const CUSTOM_TYPE_FIELD_TYPES: &[Builder] = &[
+    Builder::Scalar,
+    Builder::Ref,
     Builder::Enum,
     Builder::CustomType,
 ];
@@ -413,10 +461,7 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
     let chain = &cur.chain;
     let root = chain.first()?;
     // callback parameters: allow / index / validators
-    for (i, f) in cur.frames.iter().enumerate().rev() {
-        let Label::Arrow { params } = &f.label else {
-            continue;
-        };
+    for (i, params) in cur.arrow_scopes() {
         if !params.contains(&root.name) {
             continue;
         }
@@ -448,7 +493,14 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
                 }
                 return None;
             }
-            Some("validate") => return Some(ChainTarget::Builder(Builder::Scalar, Vec::new())),
+            Some("validate") => {
+                // the field chain the validate call hangs on: `a.string().required().validate(`
+                let factory = call
+                    .as_ref()
+                    .and_then(|c| (c.len() >= 2 && c[0].name == "a").then(|| c[1].name.clone()));
+                let used = chain[1..].iter().map(|l| l.name.clone()).collect();
+                return Some(ChainTarget::Validators { factory, used });
+            }
             _ => {}
         }
         match domain(cur) {
@@ -493,10 +545,83 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
         }
         return Some(ChainTarget::Builder(b, used));
     }
-    if chain.len() == 1 && root.name == "backend" {
-        return Some(ChainTarget::BackendMembers);
+    if root.name == "backend" {
+        return Some(if chain.len() == 1 {
+            ChainTarget::BackendMembers
+        } else {
+            ChainTarget::BackendPath(chain[1..].iter().map(|l| l.name.clone()).collect())
+        });
     }
     None
+}
+
+/// The resources of the file's `defineBackend({...})`: each key with the kind of resource behind it, read from
+/// the import of its value (`./auth/resource`, `./functions/x/resource`) or, without one, from the key.
+pub fn backend_resources(file: Option<&FileModel>) -> Vec<(String, ResourceKind)> {
+    let Some(file) = file else {
+        return Vec::new();
+    };
+    let Some(arg) = file
+        .defines
+        .iter()
+        .find(|d| d.kind == crate::model::file::DefineKind::Backend)
+        .and_then(|d| d.arg.as_ref())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in arg.as_object().unwrap_or(&[]) {
+        let Some(key) = p.key.clone() else { continue };
+        if !catalog::backend::is_backend_key(&key) {
+            continue;
+        }
+        let local = p.value.as_ident().unwrap_or(&key);
+        let source = file
+            .imports
+            .iter()
+            .find(|i| i.names.iter().any(|n| n.local == local))
+            .map(|i| i.source.as_str());
+        let kind_of = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            if s.contains("auth") {
+                Some(ResourceKind::Auth)
+            } else if s.contains("data") {
+                Some(ResourceKind::Data)
+            } else if s.contains("storage") {
+                Some(ResourceKind::Storage)
+            } else if s.contains("function") {
+                Some(ResourceKind::Function)
+            } else {
+                None
+            }
+        };
+        let by_key = match key.as_str() {
+            "auth" => Some(ResourceKind::Auth),
+            "data" => Some(ResourceKind::Data),
+            "storage" => Some(ResourceKind::Storage),
+            _ => None,
+        };
+        let kind = source
+            .and_then(kind_of)
+            .or(by_key)
+            .unwrap_or(ResourceKind::Function);
+        out.push((key, kind));
+    }
+    out
+}
+
+/// The members after `backend.<key>.<path…>.`, and the member named by the last element when asked for hovers.
+pub fn backend_members(
+    file: Option<&FileModel>,
+    path: &[String],
+) -> Option<&'static [catalog::backend::ResourceMember]> {
+    let (key, rest) = path.split_first()?;
+    let kind = backend_resources(file)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, k)| k)?;
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    catalog::backend::members_at(kind, &rest)
 }
 
 /// Which `a.` members fit where the cursor is.
@@ -507,7 +632,8 @@ fn a_filter(cur: &Cursor) -> Option<&'static [Builder]> {
             let names: Vec<&str> = c.iter().map(|l| l.name.as_str()).collect();
             return match names.as_slice() {
                 ["a", "schema"] => Some(SCHEMA_TYPES),
-                ["a", "model" | "customType"] => Some(FIELD_TYPES),
+                ["a", "model"] => Some(FIELD_TYPES),
+                ["a", "customType"] => Some(CUSTOM_TYPE_FIELD_TYPES),
                 [.., "arguments"] => Some(ARG_TYPES),
                 [.., "returns"] => Some(ARG_TYPES),
                 _ => None,
@@ -633,6 +759,185 @@ mod tests {
         assert!(matches!(
             chain_target(&c),
             Some(ChainTarget::To(Domain::Storage))
+        ));
+    }
+
+    #[test]
+    fn expression_bodied_callbacks() {
+        let c = cur("a.schema({ T: a.model({ x: a.string().validate(v => v.$0) }) })");
+        match chain_target(&c) {
+            Some(ChainTarget::Validators { factory, used }) => {
+                assert_eq!(factory.as_deref(), Some("string"));
+                assert!(used.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = cur("a.integer().required().validate(n => n.gt(0).lte(9).$0)");
+        match chain_target(&c) {
+            Some(ChainTarget::Validators { factory, used }) => {
+                assert_eq!(factory.as_deref(), Some("integer"));
+                assert_eq!(used, ["gt", "lte"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = cur("a.conversation({}).authorization(allow => allow.$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Conversation))
+        ));
+        let c = cur("a.generation({}).authorization(x => x.$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::DataRules(AuthContext::Operation))
+        ));
+        let c = cur("a.model({}).authorization(allow => allow.owner().$0)");
+        assert!(
+            matches!(chain_target(&c), Some(ChainTarget::RuleChain(r, AuthContext::Model, _)) if r.name == "owner")
+        );
+        let c = cur("a.model({ f: a.string() }).secondaryIndexes(index => index('f').$0)");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::Builder(Builder::Index, _))
+        ));
+        let c = cur("a.model({ f: a.string() }).secondaryIndexes(i => i('f').sortKeys(['x']).$0)");
+        match chain_target(&c) {
+            Some(ChainTarget::Builder(Builder::Index, used)) => assert_eq!(used, ["sortKeys"]),
+            other => panic!("{other:?}"),
+        }
+        // string arguments inside expression bodies
+        let c = cur("a.model({}).authorization(allow => allow.publicApiKey().to(['$0']))");
+        assert!(matches!(
+            place(&c, None),
+            Place::StringArg(StringArg::Literals(_))
+        ));
+        let c = cur(
+            "a.schema({ Post: a.model({ f: a.string() }).secondaryIndexes(index => index('$0')) })",
+        );
+        match place(&c, None) {
+            Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
+            other => panic!("{other:?}"),
+        }
+        let c = cur("defineStorage({ name: 'x', access: allow => ({ 'a/*': [allow.$0] }) })");
+        assert!(matches!(chain_target(&c), Some(ChainTarget::StorageRules)));
+    }
+
+    #[test]
+    fn builder_object_arguments() {
+        let keys = |fixture: &str| -> Vec<&str> {
+            object_at_cursor(&cur(fixture))
+                .map(|o| o.props.iter().map(|p| p.name).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            keys("a.schema({ chat: a.conversation({ $0 }) })"),
+            [
+                "aiModel",
+                "systemPrompt",
+                "inferenceConfiguration",
+                "tools",
+                "handler"
+            ]
+        );
+        assert_eq!(
+            keys("a.generation({ aiModel: a.ai.model('x'), inferenceConfiguration: { $0 } })"),
+            ["maxTokens", "temperature", "topP"]
+        );
+        assert_eq!(
+            keys("a.conversation({ aiModel: { $0 } })"),
+            ["resourcePath"]
+        );
+        assert_eq!(
+            keys("a.conversation({ tools: [a.ai.dataTool({ $0 })] })"),
+            ["name", "description", "model", "modelOperation", "query"]
+        );
+        assert_eq!(
+            keys("a.query().handler(a.handler.custom({ $0 }))"),
+            ["entry", "dataSource"]
+        );
+        assert_eq!(
+            keys("defineConversationHandlerFunction({ models: [{ $0 }] })"),
+            ["modelId", "region"]
+        );
+        assert_eq!(
+            keys("defineConversationHandlerFunction({ logging: { $0 } })"),
+            ["level", "retention"]
+        );
+        // not through other calls
+        assert!(keys("a.conversation({ aiModel: a.ai.model({ $0 }) })").is_empty());
+        let c = cur("a.ai.dataTool({ modelOperation: '$0' })");
+        assert!(matches!(
+            place(&c, None),
+            Place::Value {
+                ty: Ty::StrLit(&["list"]),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn validators_by_field_type_without_used_ones() {
+        let names = |f: Option<&str>, used: &[&str]| -> Vec<&str> {
+            let used: Vec<String> = used.iter().map(|u| u.to_string()).collect();
+            validators_offered(f, &used)
+                .iter()
+                .map(|m| m.name)
+                .collect()
+        };
+        assert_eq!(
+            names(Some("string"), &[]),
+            [
+                "minLength",
+                "maxLength",
+                "startsWith",
+                "endsWith",
+                "matches"
+            ]
+        );
+        assert_eq!(
+            names(Some("float"), &[]),
+            ["gt", "lt", "gte", "lte", "positive", "negative"]
+        );
+        assert!(names(Some("boolean"), &[]).is_empty());
+        assert!(names(Some("id"), &[]).is_empty());
+        assert_eq!(names(None, &[]).len(), 11);
+        assert_eq!(
+            names(Some("string"), &["minLength", "matches"]),
+            ["maxLength", "startsWith", "endsWith"]
+        );
+        assert_eq!(names(Some("integer"), &["gt", "negative"]), ["gte", "lte"]);
+        assert_eq!(
+            names(Some("integer"), &["positive"]),
+            ["lt", "gte", "lte", "negative"]
+        );
+        let hidden = |name: &str, f: Option<&str>, used: &[&str]| {
+            scalar_modifier_hidden(name, f, &|n: &str| used.contains(&n))
+        };
+        assert!(hidden("validate", Some("string"), &["array"]));
+        assert!(hidden("validate", Some("boolean"), &[]));
+        assert!(!hidden("validate", Some("string"), &["required"]));
+        assert!(!hidden("validate", None, &[]));
+        assert!(hidden("array", Some("string"), &["validate"]));
+        assert!(hidden("default", Some("integer"), &["validate"]));
+        assert!(!hidden("default", Some("integer"), &["array"]));
+    }
+
+    #[test]
+    fn a_members_fit_their_place() {
+        let c = cur("a.schema({ T: a.model({ x: a.$0 }) })");
+        let Some(ChainTarget::Namespace(Builder::A, Some(f))) = chain_target(&c) else {
+            panic!()
+        };
+        assert!(f.contains(&Builder::HasMany));
+        let c = cur("a.schema({ T: a.customType({ x: a.$0 }) })");
+        let Some(ChainTarget::Namespace(Builder::A, Some(f))) = chain_target(&c) else {
+            panic!()
+        };
+        assert!(!f.contains(&Builder::HasMany) && !f.contains(&Builder::BelongsTo));
+        assert!(f.contains(&Builder::Scalar) && f.contains(&Builder::Ref));
+        let c = cur("a.schema({ Q: a.query().handler(a.$0) })");
+        assert!(matches!(
+            chain_target(&c),
+            Some(ChainTarget::Namespace(Builder::A, None))
         ));
     }
 

@@ -59,6 +59,10 @@ pub struct Frame {
     pub keys: Vec<String>,
     /// In an object: the key of the current entry once its `:` was seen.
     pub value_of: Option<String>,
+    /// The parameters of the arrow functions whose `=>` was seen in the current element of this bracket
+    /// (`.validate(v => v.` or `.authorization(allow => allow.`): an expression body has no bracket of its
+    /// own, so its parameters are in scope until the element ends (`,`, `;` or the closing bracket).
+    pub arrow: Vec<String>,
     /// The chain of the enclosing expression when this bracket opened (restored when it closes).
     saved_chain: Vec<ChainLink>,
     saved_dot: bool,
@@ -108,6 +112,22 @@ impl Cursor {
         self.chain.is_empty()
     }
 
+    /// The arrow functions around the cursor, innermost first: their parameter names and `end`, the number of
+    /// frames before the arrow (the call it is an argument of is in `frames[..end]`). A braced or bracketed body
+    /// (`allow => [`) is the frame `end`; an expression body (`allow => allow.`) lives in frame `end - 1`.
+    pub fn arrow_scopes(&self) -> Vec<(usize, &[String])> {
+        let mut out = Vec::new();
+        for (i, f) in self.frames.iter().enumerate().rev() {
+            if !f.arrow.is_empty() {
+                out.push((i + 1, f.arrow.as_slice()));
+            }
+            if let Label::Arrow { params } = &f.label {
+                out.push((i, params.as_slice()));
+            }
+        }
+        out
+    }
+
     /// The enclosing call frames' chains, innermost first.
     pub fn calls(&self) -> impl Iterator<Item = (usize, &Frame, &[ChainLink])> {
         self.frames
@@ -123,9 +143,12 @@ impl Cursor {
     /// The object path from the innermost enclosing call named `root` (e.g. `defineAuth`): the keys of the
     /// nested objects/arrays leading to the cursor, and the index of that call's frame. Returns `None` when no
     /// such call encloses the cursor, or when the path goes through a callback or a non-first argument.
+    ///
+    /// Schema-builder calls with a described object argument count as roots too; their root is the dotted
+    /// chain (`a.conversation`, `a.ai.dataTool`, `a.handler.custom`).
     pub fn object_path(&self) -> Option<(String, Vec<String>)> {
         let (ci, call_frame, chain) = self.calls().find(|(_, _, c)| {
-            c.len() == 1
+            (c.len() == 1
                 && matches!(
                     c[0].name.as_str(),
                     "defineAuth"
@@ -134,12 +157,16 @@ impl Cursor {
                         | "defineFunction"
                         | "defineBackend"
                         | "referenceAuth"
-                )
+                        | "defineConversationHandlerFunction"
+                ))
+                || (c.len() > 1
+                    && c[0].name == "a"
+                    && crate::model::catalog::builder_arg(&dotted(c)).is_some())
         })?;
         if call_frame.index != 0 {
             return None;
         }
-        let root = chain[0].name.clone();
+        let root = dotted(chain);
         let mut path = Vec::new();
         let rest = &self.frames[ci + 1..];
         for (i, f) in rest.iter().enumerate() {
@@ -161,6 +188,15 @@ impl Cursor {
         }
         Some((root, path))
     }
+}
+
+/// `a.ai.dataTool` for the chain `a`, `ai`, `dataTool`.
+fn dotted(chain: &[ChainLink]) -> String {
+    chain
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +263,9 @@ fn is_ident_start(c: char) -> bool {
 }
 fn is_ident_char(c: char) -> bool {
     c == '_' || c == '$' || c.is_alphanumeric()
+}
+fn is_ident_name(s: &str) -> bool {
+    s.starts_with(is_ident_start) && s.chars().all(is_ident_char)
 }
 
 impl Scanner<'_> {
@@ -347,6 +386,14 @@ impl Scanner<'_> {
                 }
                 '=' if self.peek() == Some('>') => {
                     self.pos += 1;
+                    // the parameters are the token(s) just before `=>`
+                    let params = self.arrow_params(2);
+                    if let Some(f) = self.cur.frames.last_mut() {
+                        if f.arrow.len() < MAX_CHAIN {
+                            f.arrow
+                                .extend(params.into_iter().filter(|p| is_ident_name(p)));
+                        }
+                    }
                     self.push_tok(Tok::Arrow, Span::new(at, at + 2));
                     self.reset_chain();
                     continue;
@@ -355,6 +402,13 @@ impl Scanner<'_> {
                     if let Some(f) = self.cur.frames.last_mut() {
                         f.index += 1;
                         f.value_of = None;
+                        f.arrow.clear();
+                    }
+                    self.reset_chain();
+                }
+                ';' => {
+                    if let Some(f) = self.cur.frames.last_mut() {
+                        f.arrow.clear();
                     }
                     self.reset_chain();
                 }
@@ -554,6 +608,7 @@ impl Scanner<'_> {
             index: 0,
             keys: Vec::new(),
             value_of: None,
+            arrow: Vec::new(),
             saved_chain,
             saved_dot,
         });
@@ -573,7 +628,7 @@ impl Scanner<'_> {
                 Label::Call(self.cur.chain.clone())
             }
             (_, (Tok::Arrow, _)) => Label::Arrow {
-                params: self.arrow_params(),
+                params: self.arrow_params(1),
             },
             (Bracket::Brace | Bracket::Square, (Tok::Punct(':'), _)) => {
                 match self.cur.frames.last().and_then(|f| f.value_of.clone()) {
@@ -593,9 +648,10 @@ impl Scanner<'_> {
         self.push_frame(bracket, at, label);
     }
 
-    /// The parameter names of the arrow function whose `=>` was just seen: `(allow) =>` or `allow =>`.
-    fn arrow_params(&self) -> Vec<String> {
-        let (t, sp) = self.prev[1];
+    /// The parameter names of an arrow function, from the token before its `=>` (`prev[at]`): `(allow) =>` or
+    /// `allow =>`.
+    fn arrow_params(&self, at: usize) -> Vec<String> {
+        let (t, sp) = self.prev[at];
         match t {
             Tok::Ident => vec![self.text(sp).to_string()],
             Tok::Punct(')') => {
@@ -863,6 +919,50 @@ mod tests {
         let c = at("a.$0");
         assert!(c.after_dot);
         assert_eq!(names(&c.chain), ["a"]);
+    }
+
+    #[test]
+    fn expression_bodied_arrows_keep_their_parameters_in_scope() {
+        let scopes = |c: &Cursor| -> Vec<(usize, Vec<String>)> {
+            c.arrow_scopes()
+                .into_iter()
+                .map(|(e, p)| (e, p.to_vec()))
+                .collect()
+        };
+        let c = at("a.string().validate(v => v.$0)");
+        assert!(c.after_dot);
+        assert_eq!(names(&c.chain), ["v"]);
+        assert_eq!(scopes(&c), [(1, vec!["v".to_string()])]);
+        let c = at("a.string().validate((val) => val.minLength(3).$0)");
+        assert_eq!(names(&c.chain), ["val", "minLength"]);
+        assert_eq!(scopes(&c), [(1, vec!["val".to_string()])]);
+        let c = at("a.conversation({}).authorization(allow => allow.$0");
+        assert_eq!(scopes(&c), [(1, vec!["allow".to_string()])]);
+        let c = at("a.model({}).secondaryIndexes(index => index('f').$0)");
+        assert_eq!(names(&c.chain), ["index"]);
+        assert!(c.chain[0].called);
+        assert_eq!(scopes(&c), [(1, vec!["index".to_string()])]);
+        // a typed parameter, and a bracketed body inside an expression body's scope
+        let c = at("x.authorization((allow: any) => [allow.$0");
+        assert_eq!(
+            scopes(&c),
+            [
+                (1, vec!["allow".to_string()]),
+                (1, vec!["allow".to_string()])
+            ]
+        );
+        // the scope ends with its element
+        let c = at("f(v => v.x, $0");
+        assert!(scopes(&c).is_empty());
+        let c = at("{ const g = (v) => v.x; $0");
+        assert!(scopes(&c).is_empty());
+        let c = at("f(v => v.x)($0");
+        assert!(scopes(&c).is_empty());
+        // destructuring is not a name
+        let c = at("f(({ a }) => a.$0");
+        assert!(scopes(&c)
+            .iter()
+            .all(|(_, p)| !p.iter().any(|n| n.contains('{'))));
     }
 
     #[test]

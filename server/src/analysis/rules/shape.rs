@@ -39,6 +39,104 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             None => {}
         }
     }
+    check_builder_args(cx, out);
+}
+
+/// The object arguments of calls the file model does not list as defines: `defineConversationHandlerFunction`
+/// and the schema-builder calls of [`catalog::BUILDER_ARGS`] (`a.conversation({...})`, ...), wherever they sit in
+/// the file's bindings and define arguments.
+fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    for b in &cx.file.bindings {
+        if let Some(v) = &b.value {
+            scan(v, 0, &mut found);
+        }
+    }
+    for d in &cx.file.defines {
+        if let Some(arg) = &d.arg {
+            scan(arg, 0, &mut found);
+        }
+    }
+    for (root, ty, arg, anchor) in found {
+        let mut diags = Vec::new();
+        let mut c = Checker {
+            out: &mut diags,
+            root,
+        };
+        c.value(arg, &ty, None, anchor, 0);
+        if root.starts_with("a.") {
+            // the bounds of `inferenceConfiguration` are data/ai-config's; the rest of these shapes only the
+            // types check (a string `temperature` is not known to fail the synth), so they are warnings
+            diags.retain(|d| !matches!(d.code, "shape/out-of-range" | "shape/not-integer"));
+            for d in &mut diags {
+                d.severity = Severity::Warning;
+            }
+        }
+        out.extend(diags);
+    }
+}
+
+type Found<'v> = (&'static str, Ty, &'v Value, Span);
+
+/// Collects the described call arguments inside `v`.
+fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if matches!(v.kind, Kind::Call { .. }) {
+        if let Some(chain) = v.chain() {
+            let mut children: Vec<&'v Value> = Vec::new();
+            if let Some(args) = chain.root_args {
+                if let Some(call) =
+                    catalog::call(chain.root).filter(|c| c.module == catalog::ai::BACKEND_AI)
+                {
+                    if let (Some(ty), Some(arg)) = (call.arg, args.first()) {
+                        found.push((call.name, ty, arg, chain.root_span));
+                    }
+                }
+                children.extend(args);
+            }
+            let mut dotted = chain.root.to_string();
+            for link in &chain.links {
+                dotted.push('.');
+                dotted.push_str(link.name);
+                if let Some(args) = link.args {
+                    if chain.root == "a" {
+                        let known = catalog::BUILDER_ARGS.iter().find(|b| b.chain == dotted);
+                        if let (Some(b), Some(arg)) = (known, args.first()) {
+                            found.push((b.chain, b.ty, arg, link.name_span));
+                        }
+                    }
+                    children.extend(args);
+                }
+            }
+            for c in children {
+                scan(c, depth + 1, found);
+            }
+            return;
+        }
+    }
+    match &v.kind {
+        Kind::Call { callee, args, .. } => {
+            scan(callee, depth + 1, found);
+            for a in args {
+                scan(a, depth + 1, found);
+            }
+        }
+        Kind::Object(props) => {
+            for p in props {
+                scan(&p.value, depth + 1, found);
+            }
+        }
+        Kind::Array(items) => {
+            for i in items {
+                scan(i, depth + 1, found);
+            }
+        }
+        Kind::Member { object, .. } => scan(object, depth + 1, found),
+        Kind::Spread(inner) => scan(inner, depth + 1, found),
+        _ => {}
+    }
 }
 
 struct Checker<'o> {
@@ -248,6 +346,17 @@ impl Checker<'_> {
 
     fn object(&mut self, v: &Value, obj: &ObjTy, anchor: Span, depth: usize, parent: &str) {
         let Some(props) = v.as_object() else { return };
+        // Required properties that are absent; an unknown key that is a near miss of one of them is the real
+        // problem (`loginwith` for `loginWith`), so it is reported as the error instead of the absence.
+        let mut missing: Vec<&'static str> = if v.has_spread() {
+            Vec::new()
+        } else {
+            obj.props
+                .iter()
+                .filter(|r| r.required && !props.iter().any(|p| p.key.as_deref() == Some(r.name)))
+                .map(|r| r.name)
+                .collect()
+        };
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in props {
             let Some(key) = p.key.as_deref() else {
@@ -276,7 +385,11 @@ impl Checker<'_> {
                     }
                     // A free-form record (environment, layers...): key rules are semantic rules' business.
                     Some(_) if obj.props.is_empty() && self.root != "defineBackend" => {}
-                    _ => self.unknown(key, p.key_span, obj, parent),
+                    _ => {
+                        if let Some(fixed) = self.unknown(key, p.key_span, obj, parent, &missing) {
+                            missing.retain(|m| *m != fixed);
+                        }
+                    }
                 },
             }
         }
@@ -284,7 +397,7 @@ impl Checker<'_> {
             return;
         }
         for req in obj.props.iter().filter(|p| p.required) {
-            if !props.iter().any(|p| p.key.as_deref() == Some(req.name)) {
+            if missing.contains(&req.name) {
                 let span = if anchor.is_empty() {
                     Span::new(v.span.start, v.span.start + 1)
                 } else {
@@ -300,7 +413,16 @@ impl Checker<'_> {
         }
     }
 
-    fn unknown(&mut self, key: &str, span: Span, obj: &ObjTy, parent: &str) {
+    /// Reports an unknown key. Returns the missing required property it misspells, if any: that one is
+    /// reported here, as an error, instead of as missing.
+    fn unknown(
+        &mut self,
+        key: &str,
+        span: Span,
+        obj: &ObjTy,
+        parent: &str,
+        missing: &[&'static str],
+    ) -> Option<&'static str> {
         if self.root == "defineBackend" && catalog::backend::RESERVED_KEYS.contains(&key) {
             self.push(
                 span,
@@ -308,10 +430,24 @@ impl Checker<'_> {
                 "backend/reserved-key",
                 format!("`{key}` is a member of the backend object itself; give this resource another name"),
             );
-            return;
+            return None;
         }
         let names: Vec<&str> = obj.props.iter().map(|p| p.name).collect();
-        let hint = did_you_mean(key, &names)
+        let close = did_you_mean(key, &names);
+        if let Some(req) = close.and_then(|m| missing.iter().find(|r| **r == m)) {
+            let prop = catalog::prop(obj, req);
+            self.push(
+                span,
+                severity(prop),
+                "shape/unknown-property",
+                format!(
+                    "Unknown property `{key}`. Did you mean `{req}`? `{req}` is required, and this misspelt key \
+                     does not set it."
+                ),
+            );
+            return Some(req);
+        }
+        let hint = close
             .map(|m| format!(" Did you mean `{m}`?"))
             .unwrap_or_default();
         let known = if names.is_empty() {
@@ -325,6 +461,7 @@ impl Checker<'_> {
             format!("Unknown property `{key}`.{hint}")
         };
         self.push(span, Severity::Warning, "shape/unknown-property", msg);
+        None
     }
 }
 
@@ -373,7 +510,32 @@ mod tests {
             .expect("unknown");
         assert!(u.message.contains("loginWith"), "{}", u.message);
         assert_eq!(&src[u.span.start..u.span.end], "loginwith");
-        assert!(codes(&d).contains(&"shape/missing-required"));
+        // the typo of a required key is the one error; nothing is reported missing on the call
+        assert_eq!(codes(&d), ["shape/unknown-property"], "{d:?}");
+        assert_eq!(u.severity, Severity::Error);
+        assert!(
+            u.message.contains("Did you mean `loginWith`?"),
+            "{}",
+            u.message
+        );
+
+        // a typo of an optional key stays a warning, and a required key missing besides it is still reported
+        let d = run("defineStorage({ isDefalt: true })");
+        assert_eq!(
+            codes(&d),
+            ["shape/unknown-property", "shape/missing-required"],
+            "{d:?}"
+        );
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(d[1].severity, Severity::Error);
+        // the typo of a required key next to the real key: the key is present, the typo is only a warning
+        let d = run("defineStorage({ name: 'x', nme: 'y' })");
+        assert_eq!(codes(&d), ["shape/unknown-property"]);
+        assert_eq!(d[0].severity, Severity::Warning);
+        // nested: a typo of a required key of an inner object
+        let d = run("defineAuth({ loginWith: { email: true, externalProviders: { callbackUrl: ['x'], logoutUrls: ['y'] } } })");
+        assert_eq!(codes(&d), ["shape/unknown-property"], "{d:?}");
+        assert!(d[0].message.contains("`callbackUrls`"), "{}", d[0].message);
     }
 
     #[test]
@@ -393,6 +555,64 @@ mod tests {
         );
         assert!(run("defineStorage({ ...common })").is_empty());
         assert!(run("defineFunction({ name: `fn-${stage}` })").is_empty());
+    }
+
+    #[test]
+    fn ai_builder_and_handler_arguments() {
+        let schema = |entries: &str| format!("const schema = a.schema({{ {entries} }});");
+        // accepted shapes stay clean
+        let ok = schema(
+            "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi', \
+             inferenceConfiguration: { maxTokens: 100, temperature: 0.2, topP: 0.9 }, \
+             tools: [a.ai.dataTool({ name: 'list_posts', description: 'd', model: a.ref('Post'), modelOperation: 'list' }), \
+             a.ai.dataTool({ name: 'q', description: 'd', query: a.ref('q') })], handler: chatHandler }).authorization(allow => allow.owner()), \
+             gen: a.generation({ aiModel: { resourcePath: 'us.x' }, systemPrompt: 'x' }).returns(a.string()).authorization(allow => allow.authenticated()), \
+             q: a.query().returns(a.string()).handler(a.handler.custom({ entry: './q.js', dataSource: a.ref('Post') })).authorization(allow => allow.guest())",
+        );
+        assert!(run(&ok).is_empty(), "{:?}", run(&ok));
+        // typos, wrong kinds, a missing key, inside the schema and inside defineData
+        let bad = schema(
+            "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPromt: 'hi', tools: [a.ai.dataTool({ name: 'x', descripton: 'd', model: a.ref('P'), modelOperation: 'get' })] }), \
+             gen: a.generation({ aiModel: 'Claude', systemPrompt: 'x', inferenceConfiguration: { maxTokens: 0 } }), \
+             q: a.query().handler(a.handler.custom({ entri: './q.js' }))",
+        );
+        let d = run(&bad);
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|x| (x.code, &bad[x.span.start..x.span.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("shape/unknown-property", "systemPromt"),
+                ("shape/unknown-property", "descripton"),
+                ("shape/invalid-literal", "'get'"),
+                ("shape/wrong-type", "'Claude'"),
+                ("shape/unknown-property", "entri"),
+            ],
+            "{d:?}"
+        );
+        assert!(d.iter().all(|d| d.severity == Severity::Warning), "{d:?}");
+        let d = run(&schema("g: a.generation({ aiModel: a.ai.model('x'), systemPrompt: 'x', inferenceConfiguration: { temperature: '0.5' } })"));
+        assert_eq!(codes(&d), ["shape/wrong-type"]);
+        assert_eq!(d[0].severity, Severity::Warning);
+        // inside defineData's argument too
+        let d = run("defineData({ schema: a.schema({ g: a.generation({ aiModel: a.ai.model('x'), systemPrompt: 1 }) }) })");
+        assert_eq!(codes(&d), ["shape/wrong-type"], "{d:?}");
+        // the handler function of @aws-amplify/backend-ai
+        let src = "export const h = defineConversationHandlerFunction({ name: 'h', entry: './h.ts', models: [{ modelId: a.ai.model('Claude 3.5 Haiku') }, { modelId: 'x', region: 'us-east-1' }], memoryMB: 1024, timeoutSeconds: 120, logging: { level: 'debug', retention: '1 week' } });";
+        assert!(run(src).is_empty(), "{:?}", run(src));
+        let src = "export const h = defineConversationHandlerFunction({ name: 'h', models: [{ model: 'x' }], timeoutSeconds: 901 });";
+        let d = run(src);
+        // `model` is read as a misspelt `modelId`: one problem, not two
+        assert_eq!(
+            codes(&d),
+            ["shape/unknown-property", "shape/out-of-range"],
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("`modelId`"), "{}", d[0].message);
+        let d = run("const h = defineConversationHandlerFunction({ name: 'h', models: [{ region: 'x' }] });");
+        assert_eq!(codes(&d), ["shape/missing-required"], "{d:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The top-level factory calls of `@aws-amplify/backend` and their argument types.
 
+use super::ai::{BACKEND_AI, CONVERSATION_HANDLER_PROPS};
 use super::auth::{AUTH_PROPS, REFERENCE_AUTH_PROPS};
 use super::backend::BACKEND_PROPS;
 use super::data::DATA_PROPS;
@@ -10,7 +11,8 @@ use super::types::{Call, Ty};
 
 const MODULE: &str = "@aws-amplify/backend";
 
-/// `defineAuth`, `defineData`, `defineStorage`, `defineFunction`, `defineBackend`, `secret`, `referenceAuth`.
+/// `defineAuth`, `defineData`, `defineStorage`, `defineFunction`, `defineBackend`, `secret`, `referenceAuth`, and
+/// `defineConversationHandlerFunction` of `@aws-amplify/backend-ai`.
 pub static CALLS: &[Call] = &[
     Call {
         name: "defineAuth",
@@ -109,6 +111,19 @@ pub static CALLS: &[Call] = &[
              single-use rules as `defineAuth`; consistency is only checked at deploy.",
             path::AUTH_EXISTING,
             since::AUTH,
+        ),
+    },
+    Call {
+        name: "defineConversationHandlerFunction",
+        module: BACKEND_AI,
+        file: None,
+        arg: Some(Ty::Obj(&CONVERSATION_HANDLER_PROPS)),
+        arg_optional: false,
+        doc: doc(
+            "Defines your own Lambda handler for an AI conversation",
+            "Pass the result as `handler` of `a.conversation({...})` and to `defineBackend`. `models` lists the              Bedrock models the function may invoke; `entry` defaults to `./handler.ts` beside the calling file.",
+            path::AI_ARCH,
+            "@aws-amplify/backend-ai 1.6.0",
         ),
     },
 ];

@@ -80,6 +80,8 @@ pub(crate) mod path {
     pub const FN_LAYERS: &str = "build-a-backend/functions/add-lambda-layers/";
     pub const FN_LOGS: &str = "build-a-backend/functions/streaming-logs/";
 
+    pub const AUTH_CDK: &str = "build-a-backend/auth/modify-resources-with-cdk/";
+    pub const FN_CDK: &str = "build-a-backend/functions/modify-resources-with-cdk/";
     pub const BACKEND_CUSTOM: &str = "build-a-backend/add-aws-services/custom-resources/";
     pub const BACKEND_OVERRIDE: &str = "build-a-backend/add-aws-services/overriding-resources/";
     pub const BACKEND_DELETION: &str =
@@ -89,6 +91,8 @@ pub(crate) mod path {
     pub const AI_SETUP: &str = "ai/set-up-ai/";
     pub const AI_MODELS: &str = "ai/concepts/models/";
     pub const AI_TOOLS: &str = "ai/concepts/tools/";
+    pub const AI_PROMPTING: &str = "ai/concepts/prompting/";
+    pub const AI_INFERENCE: &str = "ai/concepts/inference-configuration/";
     pub const AI_ARCH: &str = "ai/concepts/architecture/";
     pub const AI_GENERATION: &str = "frontend/ai/generation/";
 

@@ -6,6 +6,7 @@
 mod dsl;
 mod types;
 
+pub mod ai;
 pub mod auth;
 pub mod backend;
 pub mod calls;
@@ -14,6 +15,7 @@ pub mod function;
 pub mod schema;
 pub mod storage;
 
+pub use ai::{builder_arg, BUILDER_ARGS};
 pub use auth::{AUTH_ACCESS_ACTIONS, AUTH_PROPS, AUTH_TRIGGERS, REFERENCE_AUTH_PROPS};
 pub use backend::{BACKEND_MEMBERS, BACKEND_PROPS};
 pub use calls::CALLS;
@@ -142,6 +144,9 @@ pub fn walk(f: &mut dyn FnMut(&str, &Doc)) {
         if let Some(ty) = &c.arg {
             walk_ty(c.name, ty, f, 0);
         }
+    }
+    for b in BUILDER_ARGS {
+        walk_ty(b.chain, &b.ty, f, 0);
     }
     for m in MEMBERS {
         let ns = match m.on {
@@ -437,6 +442,9 @@ mod tests {
             if let Some(ty) = &c.arg {
                 visit(c.name, ty, &mut out, 0);
             }
+        }
+        for b in BUILDER_ARGS {
+            visit(b.chain, &b.ty, &mut out, 0);
         }
         out
     }
@@ -817,6 +825,62 @@ mod tests {
     }
 
     #[test]
+    fn ai_and_handler_arguments() {
+        let keys = |o: &ObjTy| -> Vec<&str> { o.props.iter().map(|p| p.name).collect() };
+        let arg = |chain: &str| object_of(&builder_arg(chain).expect(chain)).expect(chain);
+        assert_eq!(
+            keys(arg("a.conversation")),
+            [
+                "aiModel",
+                "systemPrompt",
+                "inferenceConfiguration",
+                "tools",
+                "handler"
+            ]
+        );
+        assert_eq!(
+            keys(arg("a.generation")),
+            ["aiModel", "systemPrompt", "inferenceConfiguration"]
+        );
+        assert_eq!(
+            keys(arg("a.ai.dataTool")),
+            ["name", "description", "model", "modelOperation", "query"]
+        );
+        assert_eq!(keys(arg("a.handler.custom")), ["entry", "dataSource"]);
+        assert_eq!(
+            keys(&ai::INFERENCE_CONFIGURATION),
+            ["maxTokens", "temperature", "topP"]
+        );
+        assert_eq!(keys(&ai::AI_MODEL_OBJECT), ["resourcePath"]);
+        // 19 keys together, as in the .d.ts files
+        let total: usize = [
+            arg("a.conversation"),
+            arg("a.generation"),
+            arg("a.ai.dataTool"),
+            arg("a.handler.custom"),
+            &ai::INFERENCE_CONFIGURATION,
+            &ai::AI_MODEL_OBJECT,
+        ]
+        .iter()
+        .map(|o| o.props.len())
+        .sum();
+        assert_eq!(total, 19);
+        let handler = call("defineConversationHandlerFunction").expect("handler");
+        assert_eq!(handler.module, "@aws-amplify/backend-ai");
+        let paths: Vec<String> = all_entries()
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| p.starts_with("defineConversationHandlerFunction."))
+            .collect();
+        assert_eq!(paths.len(), 10, "{paths:?}");
+        assert_eq!(
+            ty_label(&property("defineConversationHandlerFunction.timeoutSeconds").ty),
+            "number (1–900, whole)"
+        );
+        assert!(builder_arg("a.model").is_none());
+    }
+
+    #[test]
     fn labels_and_urls() {
         assert_eq!(
             ty_label(&Ty::Arr(&Ty::StrLit(&["A", "B"]))),
@@ -853,11 +917,17 @@ mod tests {
         );
         assert_eq!(PLATFORMS.len(), 9);
         for c in CALLS {
-            assert!(c.module == "@aws-amplify/backend", "{}", c.name);
+            assert!(
+                c.module == "@aws-amplify/backend"
+                    || (c.name == "defineConversationHandlerFunction"
+                        && c.module == "@aws-amplify/backend-ai"),
+                "{}",
+                c.name
+            );
         }
         assert!(call("defineFunction").is_some_and(|c| c.arg_optional));
         assert!(call("defineAuth").is_some_and(|c| !c.arg_optional));
-        assert_eq!(CALLS.len(), 7);
+        assert_eq!(CALLS.len(), 8);
     }
 
     const BACKEND_PROPS_TY: Ty = Ty::Obj(&BACKEND_PROPS);

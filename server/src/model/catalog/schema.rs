@@ -927,6 +927,35 @@ pub const STRING_VALIDATORS: &[&str] = &[
 /// Names of the numeric validators in [`VALIDATORS`].
 pub const NUMERIC_VALIDATORS: &[&str] = &["gt", "lt", "gte", "lte", "positive", "negative"];
 
+/// The validators `.validate(v => ...)` offers on a field made by the scalar factory `factory` (`string`,
+/// `integer`, ...): string ones for `a.string()`, numeric ones for `a.integer()` and `a.float()`, none for the
+/// other scalars (their validation builder is `never`). `None` when `factory` is not a scalar factory.
+pub fn validators_for_factory(factory: &str) -> Option<&'static [&'static str]> {
+    match factory {
+        "string" => Some(STRING_VALIDATORS),
+        "integer" | "float" => Some(NUMERIC_VALIDATORS),
+        _ if MEMBERS
+            .iter()
+            .any(|m| m.on == Builder::A && m.name == factory && m.produces == Builder::Scalar) =>
+        {
+            Some(&[])
+        }
+        _ => None,
+    }
+}
+
+/// Validators that exclude each other on one field: `gt`/`positive` and `lt`/`negative` (the types hide the
+/// other once one is used).
+pub fn validator_excluded_by(name: &str) -> Option<&'static str> {
+    match name {
+        "gt" => Some("positive"),
+        "positive" => Some("gt"),
+        "lt" => Some("negative"),
+        "negative" => Some("lt"),
+        _ => None,
+    }
+}
+
 use AuthContext::{
     Conversation as C, Field as F, Model as M, Operation as O, RefField as RF, Schema as S,
 };
