@@ -230,6 +230,40 @@ local function main()
     expect(line == '  timeoutSeconds: ', 'line after accepting: ' .. vim.inspect(line) .. ', want "  timeoutSeconds: "')
   end)
 
+  -- The usual way to write a validator: an arrow whose body is an expression, not a block.
+  check('completion: .validate(v => v.) on an integer field offers the numeric validators only', 'completion', function()
+    local buf = H.open(project .. '/amplify/data/resource.ts')
+    expect(H.wait_client(buf), 'no client on data/resource.ts')
+    local row = H.find_line(buf, 'body: a.string(),')
+    local original = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '      count: a.integer().validate((v) => v' })
+    vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+    local menu
+    _G.__amplify_wait_menu = function()
+      vim.wait(H.timeout, function()
+        return #vim.fn.complete_info({ 'items' }).items > 0
+      end, 20)
+      menu = vim.fn.complete_info({ 'items' })
+    end
+    H.feed('A.<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>')
+    local labels = {}
+    for _, it in ipairs(menu and menu.items or {}) do
+      table.insert(labels, it.abbr ~= '' and it.abbr or it.word)
+    end
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, original)
+    H.info('0.11 menu after "validate((v) => v.": ' .. table.concat(labels, ', '))
+    local has = {}
+    for _, l in ipairs(labels) do
+      has[l:match('^[%w]+')] = true
+    end
+    for _, want in ipairs({ 'gt', 'lt', 'positive', 'negative' }) do
+      expect(has[want], 'no ' .. want .. ' in the menu: ' .. table.concat(labels, ', '))
+    end
+    for _, unwanted in ipairs({ 'minLength', 'matches', 'startsWith' }) do
+      expect(not has[unwanted], unwanted .. ' (a string validator) offered for an integer: ' .. table.concat(labels, ', '))
+    end
+  end)
+
   check('hover: K on defineAuth shows the server text', 'hover', function()
     local buf = H.open(project .. '/amplify/auth/resource.ts')
     expect(H.wait_client(buf), 'no client on auth/resource.ts')
