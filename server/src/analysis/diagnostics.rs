@@ -135,7 +135,11 @@ pub fn diagnostics_for(
         path: path.as_deref(),
         project,
     };
+    let from = out.len();
     run_rules(&cx, &mut out);
+    if path.as_deref().is_some_and(|p| project.is_unreached(p)) {
+        not_deployed(&mut out[from..]);
+    }
     apply_ignore_comments(&snap.text, &mut out);
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out.dedup();
@@ -165,6 +169,31 @@ pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             return;
         }
         check(cx, out);
+    }
+}
+
+/// Codes of type errors: TypeScript reports them when `ampx` type-checks the `amplify` folder, whether or not
+/// the file is deployed.
+const TYPE_ERRORS: &[&str] = &[
+    "shape/wrong-type",
+    "shape/missing-required",
+    "shape/unknown-property",
+    "shape/duplicate-property",
+    "shape/invalid-literal",
+];
+
+/// In a file that no `defineBackend` reaches, Amplify never runs what the rules check: their errors become
+/// warnings that say the file is not deployed.
+fn not_deployed(found: &mut [Diagnostic]) {
+    for d in found {
+        if d.severity != Severity::Error || TYPE_ERRORS.contains(&d.code) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        d.message.push_str(
+            " (not deployed as it stands: nothing passed to `defineBackend` imports this file, so Amplify \
+             would only refuse it once it is)",
+        );
     }
 }
 

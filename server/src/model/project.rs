@@ -37,6 +37,12 @@ pub struct Summary {
     pub data_functions_unknown: bool,
     /// Named value imports with their local names: (module specifier, imported name, local name).
     pub import_locals: Vec<(String, String, String)>,
+    /// Every module specifier this file loads (value imports, side-effect imports and re-exports).
+    pub import_sources: Vec<String>,
+    /// `export ... from` statements: (module specifier, `None` for `*`, else (source name, exported name)).
+    pub reexports: Vec<(String, Option<Vec<(String, String)>>)>,
+    /// Some `defineBackend` argument is not a plain object literal (a conditional, a spread, a variable).
+    pub backend_entries_unknown: bool,
 }
 
 /// The authorization modes declared in `defineData`.
@@ -87,6 +93,10 @@ pub struct ProjectFacts {
     /// Relative imports of the files that call `defineBackend`: (module path without extension, imported
     /// name, local name).
     pub backend_imports: Vec<(PathBuf, String, String)>,
+    /// Project files (paths without extension) that no file calling `defineBackend` reaches through its
+    /// imports: Amplify never loads them. Empty when the project has no backend or the imports cannot all be
+    /// followed.
+    pub unreached: Vec<PathBuf>,
 }
 
 impl ProjectFacts {
@@ -102,6 +112,11 @@ impl ProjectFacts {
             None => !self.has_auth,
         }
     }
+    /// Whether the file at `path` is certainly never loaded by `defineBackend` (see [`ProjectFacts::unreached`]).
+    pub fn is_unreached(&self, path: &std::path::Path) -> bool {
+        !self.unreached.is_empty() && self.unreached.contains(&normalize(path))
+    }
+
     pub fn oidc_enabled(&self) -> bool {
         self.data
             .as_ref()
@@ -117,10 +132,15 @@ impl ProjectFacts {
 impl Summary {
     pub fn of(file: &FileModel) -> Summary {
         let mut s = Summary::default();
+        for r in &file.reexports {
+            s.import_sources.push(r.source.clone());
+            s.reexports.push((r.source.clone(), r.names.clone()));
+        }
         for i in &file.imports {
             if i.type_only {
                 continue;
             }
+            s.import_sources.push(i.source.clone());
             for n in &i.names {
                 s.imports.push((i.source.clone(), n.imported.clone()));
                 s.import_locals
@@ -218,7 +238,11 @@ impl Summary {
                     s.function_names.push((name, d.call_span));
                 }
                 DefineKind::Backend => {
-                    if let Some(props) = arg.and_then(Value::as_object) {
+                    let resolved = arg.map(|a| file.resolve(a));
+                    if resolved.is_none_or(|a| a.as_object().is_none() || a.has_spread()) {
+                        s.backend_entries_unknown = true;
+                    }
+                    if let Some(props) = resolved.and_then(Value::as_object) {
                         for p in props {
                             if let Some(k) = &p.key {
                                 s.backend_entries.push((
@@ -275,35 +299,50 @@ impl ProjectFacts {
         root: Option<PathBuf>,
         summaries: impl IntoIterator<Item = &'a Summary>,
     ) -> Self {
+        let mut backend_unknown = false;
         let mut f = ProjectFacts {
             root,
             complete: true,
             auth_groups_known: true,
             ..ProjectFacts::default()
         };
-        for s in summaries {
-            for (kind, ..) in &s.defines {
-                if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
-                    f.has_auth = true;
+        let summaries: Vec<&Summary> = summaries.into_iter().collect();
+        let graph = Graph::of(&summaries);
+        f.unreached = graph.unreached(&summaries);
+        for s in &summaries {
+            let s = *s;
+            // a file Amplify never loads adds nothing to the deployed project
+            let counts = !s
+                .path
+                .as_deref()
+                .is_some_and(|p| f.unreached.contains(&normalize(p)));
+            if counts {
+                for (kind, ..) in &s.defines {
+                    if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
+                        f.has_auth = true;
+                    }
                 }
+                f.auth_groups
+                    .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
+                if s.auth_groups_partial {
+                    f.auth_groups_known = false;
+                }
+                if let Some(d) = &s.data {
+                    f.data = Some(d.clone());
+                }
+                f.data_function_keys
+                    .extend(s.data_function_keys.iter().cloned());
+                f.bucket_count += s.buckets.len();
+                f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
             }
-            f.auth_groups
-                .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
-            if s.auth_groups_partial {
-                f.auth_groups_known = false;
-            }
-            if let Some(d) = &s.data {
-                f.data = Some(d.clone());
-            }
-            f.data_function_keys
-                .extend(s.data_function_keys.iter().cloned());
-            f.bucket_count += s.buckets.len();
-            f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
             if let Some(dir) = s.path.as_deref().and_then(std::path::Path::parent) {
                 for (source, name) in &s.imports {
                     if source.starts_with('.') {
-                        f.imported
-                            .push((normalize(&dir.join(source)), name.clone()));
+                        let target = graph.resolve(&normalize(&dir.join(source)));
+                        // through `export ... from` files, to the module that defines the name
+                        for (m, n) in graph.through_reexports(target, name) {
+                            f.imported.push((m, n));
+                        }
                     }
                 }
                 if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
@@ -329,7 +368,7 @@ impl ProjectFacts {
                         .push((me.clone(), name.clone(), what.clone()));
                 }
             }
-            if s.data_functions_unknown {
+            if s.data_functions_unknown && counts {
                 f.data_functions_unknown = true;
             }
             if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
@@ -340,10 +379,181 @@ impl ProjectFacts {
                         .iter()
                         .map(|(k, ident, _)| ident.clone().unwrap_or_else(|| k.clone())),
                 );
+                if s.backend_entries_unknown {
+                    backend_unknown = true;
+                }
             }
+        }
+        if backend_unknown {
+            // what is passed is not a plain object: we cannot tell which resources are in it
+            f.backend_idents = None;
         }
         f
     }
+}
+
+/// The project's files and the modules each one loads, by path without extension.
+struct Graph {
+    /// (file, the files it loads that are in the project, whether it loads a relative module that is not)
+    edges: Vec<(PathBuf, Vec<PathBuf>, bool)>,
+    /// (file, its `export ... from` statements resolved to project files)
+    reexports: Vec<(PathBuf, Vec<(PathBuf, Option<Vec<(String, String)>>)>)>,
+    /// Some file loads a module we cannot place (a path alias such as `@/...`, an absolute path) or has no
+    /// path: reachability is then unknown.
+    unknown: bool,
+}
+
+impl Graph {
+    fn of(summaries: &[&Summary]) -> Graph {
+        let nodes: Vec<PathBuf> = summaries
+            .iter()
+            .filter_map(|s| s.path.as_deref().map(normalize))
+            .collect();
+        let place = |p: PathBuf| -> Option<PathBuf> {
+            if nodes.contains(&p) {
+                return Some(p);
+            }
+            let index = p.join("index");
+            nodes.contains(&index).then_some(index)
+        };
+        let mut g = Graph {
+            edges: Vec::new(),
+            reexports: Vec::new(),
+            unknown: false,
+        };
+        for s in summaries {
+            let Some(path) = s.path.as_deref() else {
+                g.unknown = true;
+                continue;
+            };
+            let dir = path.parent().unwrap_or(std::path::Path::new(""));
+            let mut to = Vec::new();
+            let mut unplaced = false;
+            for source in &s.import_sources {
+                if source.starts_with('.') {
+                    match place(normalize(&dir.join(source))) {
+                        Some(t) => to.push(t),
+                        // a data file (`./x.json`) loads nothing further
+                        None => unplaced |= !has_data_extension(source),
+                    }
+                } else if is_alias(source) {
+                    g.unknown = true;
+                }
+            }
+            let mut re = Vec::new();
+            for (source, names) in &s.reexports {
+                if source.starts_with('.') {
+                    if let Some(t) = place(normalize(&dir.join(source))) {
+                        re.push((t, names.clone()));
+                    }
+                }
+            }
+            g.edges.push((normalize(path), to, unplaced));
+            g.reexports.push((normalize(path), re));
+        }
+        g
+    }
+
+    /// A module path as a project file: itself, or its folder's `index`.
+    fn resolve(&self, p: &std::path::Path) -> PathBuf {
+        if self.edges.iter().any(|(n, ..)| n == p) {
+            return p.to_path_buf();
+        }
+        let index = p.join("index");
+        if self.edges.iter().any(|(n, ..)| *n == index) {
+            return index;
+        }
+        p.to_path_buf()
+    }
+
+    /// `(module, name)` and, when `module` re-exports `name` from other files, those files and names too.
+    fn through_reexports(&self, module: PathBuf, name: &str) -> Vec<(PathBuf, String)> {
+        let mut out = vec![(module, name.to_string())];
+        let mut i = 0;
+        // bounded: each (module, name) once
+        while i < out.len() && out.len() < 256 {
+            let (m, n) = out[i].clone();
+            i += 1;
+            let Some((_, re)) = self.reexports.iter().find(|(p, _)| *p == m) else {
+                continue;
+            };
+            for (target, names) in re {
+                let next = match names {
+                    None => Some(n.clone()),
+                    Some(list) => list
+                        .iter()
+                        .find(|(_, exported)| *exported == n)
+                        .map(|(orig, _)| orig.clone()),
+                };
+                if let Some(next) = next {
+                    let item = (target.clone(), next);
+                    if !out.contains(&item) {
+                        out.push(item);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The files no `defineBackend` file reaches, when that is certain.
+    fn unreached(&self, summaries: &[&Summary]) -> Vec<PathBuf> {
+        if self.unknown {
+            return Vec::new();
+        }
+        let mut seen: Vec<PathBuf> = summaries
+            .iter()
+            .filter(|s| s.defines.iter().any(|d| d.0 == DefineKind::Backend))
+            .filter_map(|s| s.path.as_deref().map(normalize))
+            .collect();
+        if seen.is_empty() {
+            return Vec::new();
+        }
+        let mut i = 0;
+        while i < seen.len() {
+            let at = seen[i].clone();
+            i += 1;
+            if let Some((_, to, unplaced)) = self.edges.iter().find(|(n, ..)| *n == at) {
+                if *unplaced {
+                    // it loads a file we do not know (outside the project, unread): it may reach anything
+                    return Vec::new();
+                }
+                for t in to {
+                    if !seen.contains(t) {
+                        seen.push(t.clone());
+                    }
+                }
+            }
+        }
+        self.edges
+            .iter()
+            .map(|(n, ..)| n)
+            .filter(|n| !seen.contains(n))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A module specifier naming a file that is not code (`./config.json`).
+fn has_data_extension(source: &str) -> bool {
+    std::path::Path::new(source)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            !matches!(
+                e,
+                "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
+            ) && e.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// A module specifier that is neither relative nor a package name: a path alias or an absolute path.
+fn is_alias(source: &str) -> bool {
+    source.starts_with('/')
+        || source.starts_with('~')
+        || source.starts_with('#')
+        || source.starts_with("@/")
+        || source.starts_with("$")
 }
 
 /// A path with `.`/`..` segments resolved and a TypeScript/JavaScript extension removed, for comparing module

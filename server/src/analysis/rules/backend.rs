@@ -1,11 +1,166 @@
-//! Backend wiring rules that cross files: a resource defined but never reaching `defineBackend`.
+//! Backend wiring rules: a resource defined but never reaching `defineBackend`, a backend file without
+//! `defineBackend`, and what the object `defineBackend` returns is asked to do (`createStack`, `addOutput`).
 
 use super::RuleCtx;
-use crate::analysis::{Diagnostic, Severity};
+use crate::analysis::{Diagnostic, Related, Severity};
+use crate::model::file::{DefineKind, MethodCall};
 use crate::model::project::normalize;
+use crate::model::value::{Kind, Value};
+use crate::text::Span;
+
+const NO_DEFINE_BACKEND: &str = "backend/no-define-backend";
+const DUPLICATE_STACK: &str = "backend/duplicate-stack";
+const DUPLICATE_OUTPUT: &str = "backend/duplicate-output";
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     not_in_backend(cx, out);
+    no_define_backend(cx, out);
+    let calls = backend_calls(cx);
+    duplicate_stacks(cx, &calls, out);
+    duplicate_outputs(&calls, out);
+}
+
+/// Whether the file is the project's backend entry point, `amplify/backend.ts`.
+fn is_backend_file(cx: &RuleCtx) -> bool {
+    cx.path.is_some_and(|p| {
+        p.file_stem().is_some_and(|s| s == "backend")
+            && p.extension().is_some_and(|e| e == "ts")
+            && p.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|d| d == "amplify")
+    })
+}
+
+/// `backend/no-define-backend`: `amplify/backend.ts` never calls `defineBackend` (a handler or a resource
+/// placed there), so Amplify has no backend to build.
+fn no_define_backend(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    if !is_backend_file(cx) || cx.file.first(DefineKind::Backend).is_some() {
+        return;
+    }
+    // called some way we do not follow (`amplify.defineBackend`, a renamed import, a helper): stay silent
+    if cx.src.contains("defineBackend") {
+        return;
+    }
+    let first_line = cx.src.find('\n').unwrap_or(cx.src.len());
+    let end = cx.src[..first_line].trim_end().len();
+    out.push(Diagnostic::new(
+        Span::new(0, end),
+        Severity::Error,
+        NO_DEFINE_BACKEND,
+        "amplify/backend.ts never calls `defineBackend`, so there is no backend to deploy: this file must \
+         create it, e.g. `defineBackend({ auth, data })` with the resources imported from their files \
+         (a function handler belongs in its own folder, next to its `defineFunction`)",
+    ));
+}
+
+/// Calls of `createStack`/`addOutput` on the object `defineBackend` returned in this file.
+fn backend_calls<'a>(cx: &'a RuleCtx) -> Vec<&'a MethodCall> {
+    let names: Vec<&str> = cx
+        .file
+        .defines
+        .iter()
+        .filter(|d| d.kind == DefineKind::Backend)
+        .filter_map(|d| d.binding.as_deref())
+        .collect();
+    cx.file
+        .method_calls
+        .iter()
+        .filter(|c| c.object.as_deref().is_some_and(|o| names.contains(&o)))
+        .collect()
+}
+
+/// `backend/duplicate-stack`: `createStack('name')` with a name an earlier call of this file already used.
+fn duplicate_stacks(_cx: &RuleCtx, calls: &[&MethodCall], out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    for c in calls.iter().filter(|c| c.method == "createStack") {
+        let Some(arg) = c.args.first() else { continue };
+        let Some(name) = arg.as_str() else { continue };
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            let mut d = Diagnostic::new(
+                arg.span,
+                Severity::Error,
+                DUPLICATE_STACK,
+                format!(
+                    "a stack named '{name}' is already created above: each `createStack` needs its own name \
+                     (Amplify stops at the second one)"
+                ),
+            );
+            d.related
+                .push(related(*first, "the first stack of that name"));
+            out.push(d);
+        } else {
+            seen.push((name, arg.span));
+        }
+    }
+}
+
+/// `backend/duplicate-output`: two `addOutput` calls that write the same entry of `amplify_outputs.json`.
+fn duplicate_outputs(calls: &[&MethodCall], out: &mut Vec<Diagnostic>) {
+    // (path of keys, span)
+    let mut seen: Vec<(Vec<String>, Span)> = Vec::new();
+    for c in calls.iter().filter(|c| c.method == "addOutput") {
+        let Some(arg) = c.args.first() else { continue };
+        let mut mine = Vec::new();
+        if !output_leaves(arg, &mut Vec::new(), &mut mine) {
+            // a spread, a variable...: we cannot know what this call writes, nor what later ones clash with
+            return;
+        }
+        for (path, span) in &mine {
+            if let Some((_, first)) = seen.iter().find(|(p, _)| clashes(p, path)) {
+                let mut d = Diagnostic::new(
+                    *span,
+                    Severity::Error,
+                    DUPLICATE_OUTPUT,
+                    format!(
+                        "`{}` is already written by an earlier `addOutput`: Amplify refuses to write an output \
+                         entry twice; give it another key or write it once",
+                        path.join(".")
+                    ),
+                );
+                d.related.push(related(*first, "written here first"));
+                out.push(d);
+            }
+        }
+        seen.extend(mine);
+    }
+}
+
+/// The key paths an `addOutput` argument writes, down to its non-object values, with the span of each key.
+/// `false` when the object is not fully known (a spread, a computed key, not an object literal).
+fn output_leaves(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Span)>) -> bool {
+    let Some(props) = v.as_object() else {
+        return false;
+    };
+    for p in props {
+        let Some(key) = &p.key else { return false };
+        prefix.push(key.clone());
+        let known = match &p.value.kind {
+            Kind::Object(_) => output_leaves(&p.value, prefix, out),
+            _ => {
+                out.push((prefix.clone(), p.key_span));
+                true
+            }
+        };
+        prefix.pop();
+        if !known {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether two key paths write the same entry: one is the other or lies inside it.
+fn clashes(a: &[String], b: &[String]) -> bool {
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
+}
+
+fn related(span: Span, message: &str) -> Related {
+    Related {
+        uri: None,
+        span,
+        message: message.to_string(),
+    }
 }
 
 /// `backend/not-in-backend`: an exported resource that no other project file imports (so it cannot reach
