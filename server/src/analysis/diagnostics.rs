@@ -159,6 +159,7 @@ pub const RULE_MODULES: &[RuleModule] = &[
     ("storage", rules::storage::check),
     ("function", rules::function::check),
     ("xref", rules::xref::check),
+    ("migration", rules::migration::check),
 ];
 
 /// Runs every rule module on one file. Between modules, stops when the work is no longer wanted (see

@@ -70,11 +70,31 @@ fn backend_calls<'a>(cx: &'a RuleCtx) -> Vec<&'a MethodCall> {
 }
 
 /// `backend/duplicate-stack`: `createStack('name')` with a name an earlier call of this file already used.
-fn duplicate_stacks(_cx: &RuleCtx, calls: &[&MethodCall], out: &mut Vec<Diagnostic>) {
+/// A category's own stack is named after it and exists when the category does.
+fn duplicate_stacks(cx: &RuleCtx, calls: &[&MethodCall], out: &mut Vec<Diagnostic>) {
+    let p = cx.project;
     let mut seen: Vec<(&str, Span)> = Vec::new();
     for c in calls.iter().filter(|c| c.method == "createStack") {
         let Some(arg) = c.args.first() else { continue };
         let Some(name) = arg.as_str() else { continue };
+        let category = match name {
+            "auth" => p.has_auth,
+            "data" => p.data.is_some(),
+            "storage" => p.bucket_count > 0,
+            _ => false,
+        };
+        if category && p.complete {
+            out.push(Diagnostic::new(
+                arg.span,
+                Severity::Error,
+                DUPLICATE_STACK,
+                format!(
+                    "'{name}' is the name of the stack Amplify creates for the project's {name} resources: give \
+                     this stack another name"
+                ),
+            ));
+            continue;
+        }
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
             let mut d = Diagnostic::new(
                 arg.span,
@@ -149,10 +169,10 @@ fn output_leaves(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>
     true
 }
 
-/// Whether two key paths write the same entry: one is the other or lies inside it.
+/// Whether two key paths write the same entry of a category (`custom.a` twice). Amplify merges the rest
+/// (`custom.a.x` beside `custom.a.y`, the same `version` twice).
 fn clashes(a: &[String], b: &[String]) -> bool {
-    let n = a.len().min(b.len());
-    a[..n] == b[..n]
+    a.len() >= 2 && a == b
 }
 
 fn related(span: Span, message: &str) -> Related {
