@@ -41,10 +41,20 @@ fn no_define_backend(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     if cx.src.contains("defineBackend") {
         return;
     }
-    let first_line = cx.src.find('\n').unwrap_or(cx.src.len());
-    let end = cx.src[..first_line].trim_end().len();
+    // the first line of code (comments skipped)
+    let mut at = 0;
+    let mut span = Span::new(0, 0);
+    for line in cx.src.split_inclusive('\n') {
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with("//") || t.starts_with("/*") || t.starts_with('*')) {
+            let lead = line.len() - line.trim_start().len();
+            span = Span::new(at + lead, at + lead + t.len());
+            break;
+        }
+        at += line.len();
+    }
     out.push(Diagnostic::new(
-        Span::new(0, end),
+        span,
         Severity::Error,
         NO_DEFINE_BACKEND,
         "amplify/backend.ts never calls `defineBackend`, so there is no backend to deploy: this file must \

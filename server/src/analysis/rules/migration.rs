@@ -154,10 +154,7 @@ mod tests {
         let src = format!(
             "{GQL}export const data = defineData({{ schema, migratedAmplifyGen1DynamoDbTableMappings: [\n  {{ branchName: 'sandbox', modelNameToTableNameMapping: {{ Todo: 't1', Point: 't2', Note: 't3' }} }},\n  {{ branchName: 'main', modelNameToTableNameMapping: {{ Other: 't4' }} }},\n] }});"
         );
-        assert_eq!(
-            found(&src, &run(&src)),
-            [(TABLE_MAPPING, "Note")]
-        );
+        assert_eq!(found(&src, &run(&src)), [(TABLE_MAPPING, "Note")]);
         // a typed schema: Amplify skips the mappings
         let typed = src.replace(GQL, "const schema = a.schema({ Todo: a.model({}) });\n");
         assert!(run(&typed).is_empty());
