@@ -237,3 +237,24 @@ fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
 pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
     crate::workspace::uri::to_path(uri)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreached_files_report_warnings_that_say_so() {
+        let mut found = vec![
+            Diagnostic::new(Span::new(0, 1), Severity::Error, "auth/login-required", "x"),
+            Diagnostic::new(Span::new(0, 1), Severity::Error, "shape/wrong-type", "y"),
+            Diagnostic::new(Span::new(0, 1), Severity::Hint, "data/guest-access", "z"),
+        ];
+        not_deployed(&mut found);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.contains("not deployed"));
+        // a type error stays one (ampx type-checks every file); other severities are kept
+        assert_eq!(found[1].severity, Severity::Error);
+        assert_eq!(found[2].severity, Severity::Hint);
+        assert_eq!(found[2].message, "z");
+    }
+}

@@ -749,4 +749,40 @@ export const data = defineData({ schema });
         // lowering); v4 all 6, kept through v3 unused; v5 the 2 that remain.
         assert_eq!(reused, vec![0, 4, 5, 0, 6, 2], "reuse per version");
     }
+
+    #[test]
+    fn reexports_and_backend_method_calls() {
+        let src = "export * from './a';\nexport { b, c as d } from './b';\nexport type { T } from './t';\nexport * as ns from './n';\nconst backend = defineBackend({});\nconst s = backend.createStack('S');\nif (x) { backend.addOutput({ custom: { a: 1 } }); }\nbackend.createStack;\nfoo.createStack.call(null);";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let m = FileModel::build(&tree, src, Lang::TypeScript);
+        assert_eq!(
+            m.reexports,
+            [
+                Reexport {
+                    source: "./a".into(),
+                    names: None
+                },
+                Reexport {
+                    source: "./b".into(),
+                    names: Some(vec![("b".into(), "b".into()), ("c".into(), "d".into())])
+                },
+                Reexport {
+                    source: "./n".into(),
+                    names: Some(vec![("*".into(), "ns".into())])
+                },
+            ]
+        );
+        let calls: Vec<(Option<&str>, &str, usize)> = m
+            .method_calls
+            .iter()
+            .map(|c| (c.object.as_deref(), c.method, c.args.len()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (Some("backend"), "createStack", 1),
+                (Some("backend"), "addOutput", 1)
+            ]
+        );
+    }
 }

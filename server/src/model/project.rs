@@ -581,3 +581,81 @@ pub fn normalize(p: &std::path::Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Lang};
+    use std::path::Path;
+
+    fn summary(path: &str, src: &str) -> Summary {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let mut s = Summary::of(&FileModel::build(&tree, src, Lang::TypeScript));
+        s.path = Some(PathBuf::from(path));
+        s
+    }
+
+    const AUTH: &str = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });";
+    const BUCKET: &str = "export const photos = defineStorage({ name: 'photos' });";
+
+    #[test]
+    fn files_no_backend_reaches_do_not_count() {
+        let files = [
+            summary("/p/amplify/backend.ts", "import { auth } from './auth/resource';\nimport { fns } from './functions';\ndefineBackend({ auth, fns });"),
+            summary("/p/amplify/auth/resource.ts", AUTH),
+            summary("/p/amplify/functions/index.ts", "export * from './send/resource';"),
+            summary("/p/amplify/functions/send/resource.ts", "export const fns = defineFunction({});"),
+            summary("/p/amplify/storage/resource.ts", BUCKET),
+            summary("/p/amplify/storage/old.ts", "import { x } from './resource';\nexport const old = defineStorage({ name: 'old' });"),
+        ];
+        let f = ProjectFacts::from_summaries(Some(PathBuf::from("/p")), files.iter());
+        assert_eq!(
+            f.unreached,
+            [
+                PathBuf::from("/p/amplify/storage/resource"),
+                PathBuf::from("/p/amplify/storage/old")
+            ]
+        );
+        assert!(f.is_unreached(Path::new("/p/amplify/storage/old.ts")));
+        assert!(!f.is_unreached(Path::new("/p/amplify/functions/send/resource.ts")));
+        assert_eq!(f.bucket_count, 0);
+        assert!(f.has_auth);
+        // the import through `export *` reaches the defining file
+        assert!(f.imported.contains(&(
+            PathBuf::from("/p/amplify/functions/send/resource"),
+            "fns".to_string()
+        )));
+    }
+
+    #[test]
+    fn reachability_unknown_means_every_file_counts() {
+        // a path alias, or an import of a file we do not have
+        for backend in [
+            "import { auth } from '@/amplify/auth/resource';\ndefineBackend({ auth });",
+            "import { auth } from '../shared/auth';\ndefineBackend({ auth });",
+        ] {
+            let files = [
+                summary("/p/amplify/backend.ts", backend),
+                summary("/p/amplify/storage/resource.ts", BUCKET),
+            ];
+            let f = ProjectFacts::from_summaries(Some(PathBuf::from("/p")), files.iter());
+            assert!(f.unreached.is_empty(), "{backend}");
+            assert_eq!(f.bucket_count, 1);
+        }
+        // no backend at all
+        let files = [summary("/p/amplify/storage/resource.ts", BUCKET)];
+        let f = ProjectFacts::from_summaries(None, files.iter());
+        assert!(f.unreached.is_empty());
+    }
+
+    #[test]
+    fn conditional_backend_arguments_are_unknown() {
+        let files = [summary(
+            "/p/amplify/backend.ts",
+            "import { auth } from './auth/resource';\ndefineBackend(jobs ? { auth, x } : { auth });",
+        )];
+        let f = ProjectFacts::from_summaries(None, files.iter());
+        assert!(f.has_backend);
+        assert!(f.backend_idents.is_none());
+    }
+}

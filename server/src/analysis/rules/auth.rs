@@ -941,4 +941,48 @@ mod tests {
         );
         assert!(ran > 30, "{ran}");
     }
+
+    #[test]
+    fn mfa_sms_length() {
+        let long = "x".repeat(130);
+        let src = auth(&format!(
+            "  loginWith: {{ email: true }},\n  multifactor: {{ mode: 'OPTIONAL', sms: {{ smsMessage: (code) => `{long} ${{code()}}!!!!` }} }},"
+        ));
+        let d = run(&src);
+        assert_eq!(
+            d.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [MFA_SMS_LENGTH]
+        );
+        assert!(d[0].message.contains("141"));
+        // exactly 140
+        let ok = src.replace("!!!!`", "!!!`");
+        assert!(run(&ok).is_empty());
+        // MFA off: never rendered
+        assert!(run(&src.replace("'OPTIONAL'", "'OFF'")).is_empty());
+    }
+
+    #[test]
+    fn rendered_lengths() {
+        assert_eq!(rendered_len("`Code: ${c()}`", "c"), Some(12));
+        assert_eq!(rendered_len("'Code: ' + c() + \"!\"", "c"), Some(13));
+        assert_eq!(rendered_len("`é ${c()}`", "c"), Some(8));
+        assert_eq!(rendered_len("`${name} ${c()}`", "c"), None);
+        assert_eq!(rendered_len("'a\\n' + c()", "c"), None);
+        assert_eq!(rendered_len("prefix + c()", "c"), None);
+    }
+
+    #[test]
+    fn sender_kms_keys() {
+        let senders = |email: &str, sms: &str| {
+            auth(&format!(
+                "  loginWith: {{ email: true }},\n  senders: {{ email: {{ handler: f1, kmsKeyArn: '{email}' }}, sms: {{ handler: f2, kmsKeyArn: '{sms}' }} }},"
+            ))
+        };
+        let src = senders("arn:k/1", "arn:k/2");
+        assert_eq!(found(&src, &run(&src)), [(SENDER_KMS_KEY, "'arn:k/2'")]);
+        assert!(run(&senders("arn:k/1", "arn:k/1")).is_empty());
+        // only one key given
+        let one = auth("  loginWith: { email: true },\n  senders: { email: { handler: f1, kmsKeyArn: 'a' }, sms: { handler: f2 } },");
+        assert!(run(&one).is_empty());
+    }
 }

@@ -241,7 +241,72 @@ fn used_locally(src: &str, name: &str, from: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::{facts, found, run_with};
     use super::*;
+    use std::path::Path;
+
+    const BACKEND: &str = "/p/amplify/backend.ts";
+
+    fn run(src: &str, has_auth: bool) -> Vec<Diagnostic> {
+        run_with(check, src, Some(Path::new(BACKEND)), &facts(has_auth, &[]))
+    }
+
+    #[test]
+    fn duplicate_stacks() {
+        let src = "const backend = defineBackend({ auth });\nconst a = backend.createStack('Extras');\nbackend.createStack('extras');\nbackend.createStack('Extras');\nother.createStack('Extras');";
+        let d = run(src, false);
+        assert_eq!(found(src, &d), [(DUPLICATE_STACK, "'Extras'")]);
+        assert_eq!(d[0].related.len(), 1);
+        let third = src
+            .find("backend.createStack('Extras');\nother")
+            .expect("call");
+        assert_eq!(d[0].span.start, third + "backend.createStack(".len());
+        // a category's own stack
+        let src = "const backend = defineBackend({ auth });\nbackend.createStack('auth');\nbackend.createStack('data');";
+        assert_eq!(found(src, &run(src, true)), [(DUPLICATE_STACK, "'auth'")]);
+        assert!(run(src, false).is_empty());
+    }
+
+    #[test]
+    fn duplicate_outputs() {
+        let src = "const backend = defineBackend({ auth });\nbackend.addOutput({ version: '1.4', custom: { a: 'x', n: { x: 1 } } });\nbackend.addOutput({ version: '1.4', custom: { b: 'y', n: { y: 2 } } });\nbackend.addOutput({ custom: { a: 'z' } });";
+        let d = run(src, false);
+        assert_eq!(found(src, &d), [(DUPLICATE_OUTPUT, "a")]);
+        assert!(d[0].message.contains("custom.a"));
+        // a call we cannot read stops the comparison
+        let src = "const backend = defineBackend({ auth });\nbackend.addOutput({ custom: { a: 'x' } });\nbackend.addOutput(extra);\nbackend.addOutput({ custom: { a: 'z' } });";
+        assert!(run(src, false).is_empty());
+    }
+
+    #[test]
+    fn backend_file_without_define_backend() {
+        let src = "// a handler\nimport type { Handler } from 'aws-lambda';\nexport const handler: Handler = async () => ({});\n";
+        assert_eq!(
+            found(src, &run(src, false)),
+            [(
+                NO_DEFINE_BACKEND,
+                "import type { Handler } from 'aws-lambda';"
+            )]
+        );
+        // another file, or a backend made some other way
+        let other = run_with(
+            check,
+            src,
+            Some(Path::new("/p/amplify/handler.ts")),
+            &facts(false, &[]),
+        );
+        assert!(other.is_empty());
+        assert!(run(
+            "import * as amp from '@aws-amplify/backend';\namp.defineBackend({});",
+            false
+        )
+        .is_empty());
+        assert!(run(
+            "import { defineBackend } from '@aws-amplify/backend';\ndefineBackend({});",
+            false
+        )
+        .is_empty());
+    }
 
     #[test]
     fn local_use() {

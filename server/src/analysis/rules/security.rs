@@ -189,4 +189,26 @@ mod tests {
         let src = "const schema = a.schema({ Post: a.model({}).authorization((allow) => [allow.authenticated()]) });";
         assert!(run(src).is_empty());
     }
+
+    #[test]
+    fn public_api_key_once_there_is_auth() {
+        let src = "const schema = a.schema({ Post: a.model({ t: a.string() }).authorization((allow) => [allow.publicApiKey().to(['read']), allow.owner()]), Tag: a.model({}).authorization((allow) => [allow.publicApiKey()]), echo: a.query().authorization((allow) => [allow.publicApiKey()]) }).authorization((allow) => [allow.publicApiKey()]);";
+        let with_auth = super::super::testkit::facts(true, &[]);
+        let d = run_with(check, src, None, &with_auth);
+        let keys: Vec<&Diagnostic> = d.iter().filter(|d| d.code == PUBLIC_API_KEY).collect();
+        // the two models and the schema, not the custom query
+        assert_eq!(keys.len(), 3);
+        assert!(keys.iter().all(|d| d.severity == Severity::Hint));
+        assert!(keys
+            .iter()
+            .all(|d| &src[d.span.start..d.span.end] == "publicApiKey"));
+        assert_eq!(
+            keys.iter()
+                .filter(|d| d.message.contains("may read "))
+                .count(),
+            1
+        );
+        // without auth the key is the only way in: no hint
+        assert!(run(src).iter().all(|d| d.code != PUBLIC_API_KEY));
+    }
 }
