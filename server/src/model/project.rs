@@ -7,6 +7,10 @@ use super::file::{DefineKind, FileModel};
 use super::value::{Kind, Value};
 use crate::text::Span;
 
+/// The names of an `export ... from` statement: `None` for `export *`, else (name in the source module,
+/// exported name).
+pub type ReexportNames = Option<Vec<(String, String)>>;
+
 /// What one file contributes to the project.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
@@ -40,7 +44,7 @@ pub struct Summary {
     /// Every module specifier this file loads (value imports, side-effect imports and re-exports).
     pub import_sources: Vec<String>,
     /// `export ... from` statements: (module specifier, `None` for `*`, else (source name, exported name)).
-    pub reexports: Vec<(String, Option<Vec<(String, String)>>)>,
+    pub reexports: Vec<(String, ReexportNames)>,
     /// Some `defineBackend` argument is not a plain object literal (a conditional, a spread, a variable).
     pub backend_entries_unknown: bool,
 }
@@ -397,7 +401,7 @@ struct Graph {
     /// (file, the files it loads that are in the project, whether it loads a relative module that is not)
     edges: Vec<(PathBuf, Vec<PathBuf>, bool)>,
     /// (file, its `export ... from` statements resolved to project files)
-    reexports: Vec<(PathBuf, Vec<(PathBuf, Option<Vec<(String, String)>>)>)>,
+    reexports: Vec<(PathBuf, Vec<(PathBuf, ReexportNames)>)>,
     /// Some file loads a module we cannot place (a path alias such as `@/...`, an absolute path) or has no
     /// path: reachability is then unknown.
     unknown: bool,
