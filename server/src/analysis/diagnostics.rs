@@ -185,7 +185,7 @@ const TYPE_ERRORS: &[&str] = &[
 
 /// In a file that no `defineBackend` reaches, Amplify never runs what the rules check: their errors become
 /// warnings that say the file is not deployed.
-fn not_deployed(found: &mut [Diagnostic]) {
+pub(crate) fn not_deployed(found: &mut [Diagnostic]) {
     for d in found {
         if d.severity != Severity::Error || TYPE_ERRORS.contains(&d.code) {
             continue;

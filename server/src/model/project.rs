@@ -1,6 +1,7 @@
 //! Facts about the whole Amplify project that single-file rules need (does auth exist, which groups, which
 //! data authorization modes...). Built by the workspace index from every file's [`Summary`]; plain data.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::file::{DefineKind, FileModel};
@@ -313,13 +314,14 @@ impl ProjectFacts {
         let summaries: Vec<&Summary> = summaries.into_iter().collect();
         let graph = Graph::of(&summaries);
         f.unreached = graph.unreached(&summaries);
+        let unreached: HashSet<&PathBuf> = f.unreached.iter().collect();
         for s in &summaries {
             let s = *s;
             // a file Amplify never loads adds nothing to the deployed project
             let counts = !s
                 .path
                 .as_deref()
-                .is_some_and(|p| f.unreached.contains(&normalize(p)));
+                .is_some_and(|p| unreached.contains(&normalize(p)));
             if counts {
                 for (kind, ..) in &s.defines {
                     if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
@@ -398,18 +400,20 @@ impl ProjectFacts {
 
 /// The project's files and the modules each one loads, by path without extension.
 struct Graph {
-    /// (file, the files it loads that are in the project, whether it loads a relative module that is not)
-    edges: Vec<(PathBuf, Vec<PathBuf>, bool)>,
-    /// (file, its `export ... from` statements resolved to project files)
-    reexports: Vec<(PathBuf, Vec<(PathBuf, ReexportNames)>)>,
-    /// Some file loads a module we cannot place (a path alias such as `@/...`, an absolute path) or has no
-    /// path: reachability is then unknown.
+    /// file -> (the files it loads that are in the project, whether it loads a module we cannot place: a
+    /// relative path that is not a project file, a path alias such as `@/...`, an absolute path)
+    edges: HashMap<PathBuf, (Vec<PathBuf>, bool)>,
+    /// The files in the order of the summaries.
+    order: Vec<PathBuf>,
+    /// file -> its `export ... from` statements resolved to project files
+    reexports: HashMap<PathBuf, Vec<(PathBuf, ReexportNames)>>,
+    /// Some file has no path: reachability is then unknown.
     unknown: bool,
 }
 
 impl Graph {
     fn of(summaries: &[&Summary]) -> Graph {
-        let nodes: Vec<PathBuf> = summaries
+        let nodes: HashSet<PathBuf> = summaries
             .iter()
             .filter_map(|s| s.path.as_deref().map(normalize))
             .collect();
@@ -421,8 +425,9 @@ impl Graph {
             nodes.contains(&index).then_some(index)
         };
         let mut g = Graph {
-            edges: Vec::new(),
-            reexports: Vec::new(),
+            edges: HashMap::new(),
+            order: Vec::new(),
+            reexports: HashMap::new(),
             unknown: false,
         };
         for s in summaries {
@@ -441,7 +446,7 @@ impl Graph {
                         None => unplaced |= !has_data_extension(source),
                     }
                 } else if is_alias(source) {
-                    g.unknown = true;
+                    unplaced = true;
                 }
             }
             let mut re = Vec::new();
@@ -452,19 +457,21 @@ impl Graph {
                     }
                 }
             }
-            g.edges.push((normalize(path), to, unplaced));
-            g.reexports.push((normalize(path), re));
+            let me = normalize(path);
+            g.order.push(me.clone());
+            g.edges.insert(me.clone(), (to, unplaced));
+            g.reexports.insert(me, re);
         }
         g
     }
 
     /// A module path as a project file: itself, or its folder's `index`.
     fn resolve(&self, p: &std::path::Path) -> PathBuf {
-        if self.edges.iter().any(|(n, ..)| n == p) {
+        if self.edges.contains_key(p) {
             return p.to_path_buf();
         }
         let index = p.join("index");
-        if self.edges.iter().any(|(n, ..)| *n == index) {
+        if self.edges.contains_key(&index) {
             return index;
         }
         p.to_path_buf()
@@ -478,7 +485,7 @@ impl Graph {
         while i < out.len() && out.len() < 256 {
             let (m, n) = out[i].clone();
             i += 1;
-            let Some((_, re)) = self.reexports.iter().find(|(p, _)| *p == m) else {
+            let Some(re) = self.reexports.get(&m) else {
                 continue;
             };
             for (target, names) in re {
@@ -505,34 +512,32 @@ impl Graph {
         if self.unknown {
             return Vec::new();
         }
-        let mut seen: Vec<PathBuf> = summaries
+        let mut queue: Vec<PathBuf> = summaries
             .iter()
             .filter(|s| s.defines.iter().any(|d| d.0 == DefineKind::Backend))
             .filter_map(|s| s.path.as_deref().map(normalize))
             .collect();
-        if seen.is_empty() {
+        if queue.is_empty() {
             return Vec::new();
         }
-        let mut i = 0;
-        while i < seen.len() {
-            let at = seen[i].clone();
-            i += 1;
-            if let Some((_, to, unplaced)) = self.edges.iter().find(|(n, ..)| *n == at) {
-                if *unplaced {
-                    // it loads a file we do not know (outside the project, unread): it may reach anything
-                    return Vec::new();
-                }
-                for t in to {
-                    if !seen.contains(t) {
-                        seen.push(t.clone());
-                    }
+        let mut seen: HashSet<PathBuf> = queue.iter().cloned().collect();
+        while let Some(at) = queue.pop() {
+            let Some((to, unplaced)) = self.edges.get(&at) else {
+                continue;
+            };
+            if *unplaced {
+                // it loads a file we do not know (outside the project, unread): it may reach anything
+                return Vec::new();
+            }
+            for t in to {
+                if seen.insert(t.clone()) {
+                    queue.push(t.clone());
                 }
             }
         }
-        self.edges
+        self.order
             .iter()
-            .map(|(n, ..)| n)
-            .filter(|n| !seen.contains(n))
+            .filter(|n| !seen.contains(*n))
             .cloned()
             .collect()
     }
@@ -551,8 +556,12 @@ fn has_data_extension(source: &str) -> bool {
         })
 }
 
-/// A module specifier that is neither relative nor a package name: a path alias or an absolute path.
+/// A module specifier that is neither relative nor a package name: a path alias or an absolute path
+/// (`$amplify/env/<function>`, which Amplify generates for a handler, is neither).
 fn is_alias(source: &str) -> bool {
+    if source.starts_with("$amplify/") {
+        return false;
+    }
     source.starts_with('/')
         || source.starts_with('~')
         || source.starts_with('#')
@@ -611,13 +620,16 @@ mod tests {
             summary("/p/amplify/functions/send/resource.ts", "export const fns = defineFunction({});"),
             summary("/p/amplify/storage/resource.ts", BUCKET),
             summary("/p/amplify/storage/old.ts", "import { x } from './resource';\nexport const old = defineStorage({ name: 'old' });"),
+            // a handler: loaded by its function's `entry`, not by an import; `$amplify/env` is generated
+            summary("/p/amplify/functions/send/handler.ts", "import { env } from '$amplify/env/send';\nexport const handler = async () => env;"),
         ];
         let f = ProjectFacts::from_summaries(Some(PathBuf::from("/p")), files.iter());
         assert_eq!(
             f.unreached,
             [
                 PathBuf::from("/p/amplify/storage/resource"),
-                PathBuf::from("/p/amplify/storage/old")
+                PathBuf::from("/p/amplify/storage/old"),
+                PathBuf::from("/p/amplify/functions/send/handler")
             ]
         );
         assert!(f.is_unreached(Path::new("/p/amplify/storage/old.ts")));
