@@ -11,6 +11,11 @@ use crate::text::Span;
 const NO_DEFINE_BACKEND: &str = "backend/no-define-backend";
 const DUPLICATE_STACK: &str = "backend/duplicate-stack";
 const DUPLICATE_OUTPUT: &str = "backend/duplicate-output";
+const OUTPUTS_COMMITTED: &str = "backend/outputs-committed";
+/// The file `ampx` writes next to `amplify/` for the frontend.
+const OUTPUTS_FILE: &str = "amplify_outputs.json";
+/// Larger `.gitignore` or `.git/index` files are not read.
+const MAX_GIT_FILE: u64 = 8 * 1024 * 1024;
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     not_in_backend(cx, out);
@@ -18,6 +23,129 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     let calls = backend_calls(cx);
     duplicate_stacks(cx, &calls, out);
     duplicate_outputs(&calls, out);
+    outputs_committed(cx, out);
+}
+
+/// `backend/outputs-committed`: the project is a git repository (or has a `.gitignore`) and
+/// `amplify_outputs.json` is not ignored, or git tracks it. Said once, on `defineBackend`.
+fn outputs_committed(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    if !is_backend_file(cx) {
+        return;
+    }
+    let Some(d) = cx.file.first(DefineKind::Backend) else {
+        return;
+    };
+    let Some(root) = cx.path.and_then(|p| p.parent()).and_then(|a| a.parent()) else {
+        return;
+    };
+    let git = root.join(".git");
+    let message = if git.is_dir() && tracked(&git.join("index")) == Some(true) {
+        format!(
+            "git tracks {OUTPUTS_FILE}, but it is generated for each sandbox and branch and holds that \
+             environment's resource names: stop tracking it (`git rm --cached {OUTPUTS_FILE}`) and add it to \
+             .gitignore"
+        )
+    } else {
+        let ignored = match read_small(&root.join(".gitignore")) {
+            Some(text) => ignores(&text, OUTPUTS_FILE),
+            // no .gitignore: only say so in a git repository, unless its own exclude file covers it
+            None if git.is_dir() => match read_small(&git.join("info/exclude")) {
+                Some(text) => ignores(&text, OUTPUTS_FILE),
+                None => Some(false),
+            },
+            None => return,
+        };
+        if ignored != Some(false) {
+            return;
+        }
+        format!(
+            "{OUTPUTS_FILE} is not in .gitignore: it is generated for each sandbox and branch and should not be \
+             committed; add `{OUTPUTS_FILE}` to the project's .gitignore"
+        )
+    };
+    out.push(Diagnostic::new(
+        d.callee_span,
+        Severity::Information,
+        OUTPUTS_COMMITTED,
+        message,
+    ));
+}
+
+fn read_small(p: &std::path::Path) -> Option<String> {
+    let meta = std::fs::metadata(p).ok()?;
+    if !meta.is_file() || meta.len() > MAX_GIT_FILE {
+        return None;
+    }
+    std::fs::read_to_string(p).ok()
+}
+
+/// Whether the `.gitignore` text ignores a file of the repository's top folder named `name`; `None` when a
+/// pattern we do not evaluate (a character class) could decide it.
+fn ignores(text: &str, name: &str) -> Option<bool> {
+    let mut result = Some(false);
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (negated, pat) = match line.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, line.strip_prefix('\\').unwrap_or(line)),
+        };
+        if pat.ends_with('/') {
+            // folders only
+            continue;
+        }
+        let pat = pat.strip_prefix("**/").unwrap_or(pat);
+        let pat = pat.strip_prefix('/').unwrap_or(pat);
+        if pat.contains('/') {
+            continue;
+        }
+        if pat.contains('[') {
+            result = None;
+            continue;
+        }
+        if glob(pat.as_bytes(), name.as_bytes()) {
+            result = Some(!negated);
+        }
+    }
+    result
+}
+
+/// `*` and `?` matching (no `/` in either side).
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
+        (Some(b'?'), Some(_)) => glob(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => glob(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// Whether the git index lists `amplify_outputs.json` at the repository's top; `None` when the index cannot
+/// be read (missing, too large, a version whose paths are compressed).
+fn tracked(index: &std::path::Path) -> Option<bool> {
+    let meta = std::fs::metadata(index).ok()?;
+    if meta.len() > MAX_GIT_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(index).ok()?;
+    if bytes.get(..4)? != b"DIRC" {
+        return None;
+    }
+    let version = u32::from_be_bytes(bytes.get(4..8)?.try_into().ok()?);
+    if !matches!(version, 2 | 3) {
+        return None;
+    }
+    // an entry's path follows its 16-bit flags, whose low 12 bits are the path length, and ends with NUL
+    let name = OUTPUTS_FILE.as_bytes();
+    let len_byte = u8::try_from(name.len()).ok()?;
+    Some(
+        bytes
+            .windows(name.len() + 2)
+            .any(|w| w[0] == len_byte && &w[1..=name.len()] == name && w[name.len() + 1] == 0),
+    )
 }
 
 /// Whether the file is the project's backend entry point, `amplify/backend.ts`.
@@ -276,6 +404,59 @@ mod tests {
         // a call we cannot read stops the comparison
         let src = "const backend = defineBackend({ auth });\nbackend.addOutput({ custom: { a: 'x' } });\nbackend.addOutput(extra);\nbackend.addOutput({ custom: { a: 'z' } });";
         assert!(run(src, false).is_empty());
+    }
+
+    #[test]
+    fn gitignore_patterns() {
+        assert_eq!(
+            ignores("node_modules\n/amplify_outputs.json\n", OUTPUTS_FILE),
+            Some(true)
+        );
+        assert_eq!(ignores("amplify_outputs*\n", OUTPUTS_FILE), Some(true));
+        assert_eq!(ignores("**/amplify_outputs.json", OUTPUTS_FILE), Some(true));
+        assert_eq!(
+            ignores("*.json\n!amplify_outputs.json", OUTPUTS_FILE),
+            Some(false)
+        );
+        assert_eq!(
+            ignores(
+                "# amplify_outputs.json\ndist/\namplify_outputs.json/\nsrc/amplify_outputs.json",
+                OUTPUTS_FILE
+            ),
+            Some(false)
+        );
+        assert_eq!(ignores("amplify_outputs.[jt]s*", OUTPUTS_FILE), None);
+        assert_eq!(
+            ignores(".amplify\namplify_outputs.json ", OUTPUTS_FILE),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn committed_outputs() {
+        let dir = std::env::temp_dir().join(format!("amplify-lsp-outputs-{}", std::process::id()));
+        let backend = dir.join("amplify/backend.ts");
+        std::fs::create_dir_all(backend.parent().expect("parent")).expect("mkdir");
+        let src = "import { defineBackend } from '@aws-amplify/backend';\ndefineBackend({});";
+        let run_here = || run_with(check, src, Some(&backend), &facts(false, &[]));
+        // neither a repository nor a .gitignore: nothing to say
+        assert!(run_here().is_empty());
+        std::fs::write(dir.join(".gitignore"), "node_modules\n").expect("write");
+        let d = run_here();
+        assert_eq!(found(src, &d), [(OUTPUTS_COMMITTED, "defineBackend")]);
+        assert_eq!(d[0].severity, Severity::Information);
+        std::fs::write(dir.join(".gitignore"), "node_modules\namplify_outputs*\n").expect("write");
+        assert!(run_here().is_empty());
+        // tracked although ignored
+        std::fs::create_dir_all(dir.join(".git")).expect("mkdir");
+        let mut index = b"DIRC\0\0\0\x02\0\0\0\x01".to_vec();
+        index.extend_from_slice(&[0u8; 60]);
+        index.extend_from_slice(&[0x00, 0x14]);
+        index.extend_from_slice(b"amplify_outputs.json\0\0");
+        std::fs::write(dir.join(".git/index"), &index).expect("write");
+        let d = run_here();
+        assert!(d.len() == 1 && d[0].message.contains("git tracks"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
