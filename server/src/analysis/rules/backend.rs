@@ -14,8 +14,8 @@ const DUPLICATE_OUTPUT: &str = "backend/duplicate-output";
 const OUTPUTS_COMMITTED: &str = "backend/outputs-committed";
 /// The file `ampx` writes next to `amplify/` for the frontend.
 const OUTPUTS_FILE: &str = "amplify_outputs.json";
-/// Larger `.gitignore` or `.git/index` files are not read.
-const MAX_GIT_FILE: u64 = 8 * 1024 * 1024;
+/// Larger `.gitignore` or `.git/index` files are not read (the check runs on each change of backend.ts).
+const MAX_GIT_FILE: u64 = 2 * 1024 * 1024;
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     not_in_backend(cx, out);
