@@ -2469,6 +2469,31 @@ export const data = defineData({
         assert_eq!(actions[0].fixes, [0]);
     }
 
+    #[test]
+    fn the_public_api_key_hint_is_fixed_by_the_owner_switch() {
+        let f = fx(STARTER, true);
+        let cx = crate::analysis::rules::RuleCtx {
+            src: &f.src,
+            file: &f.file,
+            path: Some(&f.path),
+            project: &f.project,
+        };
+        let mut diags = Vec::new();
+        crate::analysis::rules::security::check(&cx, &mut diags);
+        let i = diags
+            .iter()
+            .position(|d| d.code == crate::analysis::rules::security::PUBLIC_API_KEY)
+            .expect("the hint");
+        let at = diags[i].span;
+        let actions = with(&f, &diags, |inp, env| {
+            list(inp, at, env, &|k| k == ActionKind::QuickFix)
+        });
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0].title, OWNER_TITLE);
+        assert!(actions[0].preferred);
+        assert_eq!(actions[0].fixes, [i]);
+    }
+
     /// Runs the rules on `src` (at `path`), asks for quick fixes at the first diagnostic with `code`, and
     /// returns the fix titles and the text after the first fix.
     fn quick_fix(path: &str, src: &str, code: &str) -> (Vec<String>, String) {

@@ -135,7 +135,11 @@ pub fn diagnostics_for(
         path: path.as_deref(),
         project,
     };
+    let from = out.len();
     run_rules(&cx, &mut out);
+    if path.as_deref().is_some_and(|p| project.is_unreached(p)) {
+        not_deployed(&mut out[from..]);
+    }
     apply_ignore_comments(&snap.text, &mut out);
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out.dedup();
@@ -155,6 +159,7 @@ pub const RULE_MODULES: &[RuleModule] = &[
     ("storage", rules::storage::check),
     ("function", rules::function::check),
     ("xref", rules::xref::check),
+    ("migration", rules::migration::check),
 ];
 
 /// Runs every rule module on one file. Between modules, stops when the work is no longer wanted (see
@@ -165,6 +170,31 @@ pub fn run_rules(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             return;
         }
         check(cx, out);
+    }
+}
+
+/// Codes of type errors: TypeScript reports them when `ampx` type-checks the `amplify` folder, whether or not
+/// the file is deployed.
+const TYPE_ERRORS: &[&str] = &[
+    "shape/wrong-type",
+    "shape/missing-required",
+    "shape/unknown-property",
+    "shape/duplicate-property",
+    "shape/invalid-literal",
+];
+
+/// In a file that no `defineBackend` reaches, Amplify never runs what the rules check: their errors become
+/// warnings that say the file is not deployed.
+pub(crate) fn not_deployed(found: &mut [Diagnostic]) {
+    for d in found {
+        if d.severity != Severity::Error || TYPE_ERRORS.contains(&d.code) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        d.message.push_str(
+            " (not deployed as it stands: nothing passed to `defineBackend` imports this file, so Amplify \
+             would only refuse it once it is)",
+        );
     }
 }
 
@@ -206,4 +236,25 @@ fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
 /// The file-system path of a `file://` URI (or of a plain path), percent-decoded.
 pub fn uri_to_path(uri: &str) -> Option<std::path::PathBuf> {
     crate::workspace::uri::to_path(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreached_files_report_warnings_that_say_so() {
+        let mut found = vec![
+            Diagnostic::new(Span::new(0, 1), Severity::Error, "auth/login-required", "x"),
+            Diagnostic::new(Span::new(0, 1), Severity::Error, "shape/wrong-type", "y"),
+            Diagnostic::new(Span::new(0, 1), Severity::Hint, "data/guest-access", "z"),
+        ];
+        not_deployed(&mut found);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.contains("not deployed"));
+        // a type error stays one (ampx type-checks every file); other severities are kept
+        assert_eq!(found[1].severity, Severity::Error);
+        assert_eq!(found[2].severity, Severity::Hint);
+        assert_eq!(found[2].message, "z");
+    }
 }

@@ -97,12 +97,38 @@ pub struct Binding {
     pub define: Option<usize>,
 }
 
+/// A call of a backend method, `backend.createStack('x')` / `backend.addOutput({...})`, anywhere in the file.
+#[derive(Debug, Clone)]
+pub struct MethodCall {
+    /// The object's text when it is an identifier (`backend`).
+    pub object: Option<String>,
+    pub method: &'static str,
+    pub method_span: Span,
+    pub call_span: Span,
+    pub args: Vec<Value>,
+}
+
+/// The methods [`FileModel::method_calls`] records.
+pub const BACKEND_METHODS: &[&str] = &["createStack", "addOutput"];
+
+/// A top-level `export ... from '<source>'`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reexport {
+    pub source: String,
+    /// `(name in the source module, exported name)`; `None` for `export * from` (every name).
+    pub names: Option<Vec<(String, String)>>,
+}
+
 /// Everything the analysis needs to know about one file's top level.
 #[derive(Debug, Clone, Default)]
 pub struct FileModel {
     pub defines: Vec<Define>,
     pub imports: Vec<Import>,
     pub bindings: Vec<Binding>,
+    /// `export * from './x'`, `export { a, b as c } from './x'` (type-only ones left out).
+    pub reexports: Vec<Reexport>,
+    /// Calls of the [`BACKEND_METHODS`], in document order.
+    pub method_calls: Vec<MethodCall>,
     /// The lowered entries of this version, for [`FileModel::build_incremental`] of the next one (empty when
     /// built with [`FileModel::build`]).
     pub lowered: Arc<LowerCache>,
@@ -204,6 +230,123 @@ fn top_level_bindings<'t>(root: Node<'t>) -> Vec<(Node<'t>, Node<'t>, bool)> {
             if let (Some(name), Some(value)) = (name, value) {
                 out.push((name, value, exported));
             }
+        }
+    }
+    out
+}
+
+/// `(call, object, method, property, arguments)` of every `object.method(...)` call of the [`BACKEND_METHODS`],
+/// found from the occurrences of their names in the text.
+#[allow(clippy::type_complexity)]
+fn method_calls<'t>(
+    root: Node<'t>,
+    src: &str,
+) -> Vec<(Node<'t>, Node<'t>, &'static str, Node<'t>, Node<'t>)> {
+    let mut found = Vec::new();
+    for &name in BACKEND_METHODS {
+        for (at, _) in src.match_indices(name) {
+            let end = at + name.len();
+            let Some(prop) = root.descendant_for_byte_range(at, end) else {
+                continue;
+            };
+            if prop.kind() != "property_identifier"
+                || prop.start_byte() != at
+                || prop.end_byte() != end
+            {
+                continue;
+            }
+            let Some(member) = prop.parent().filter(|p| p.kind() == "member_expression") else {
+                continue;
+            };
+            if member.child_by_field_name("property") != Some(prop) {
+                continue;
+            }
+            let Some(object) = member.child_by_field_name("object") else {
+                continue;
+            };
+            let Some(call) = member.parent().filter(|p| p.kind() == "call_expression") else {
+                continue;
+            };
+            if call.child_by_field_name("function") != Some(member) {
+                continue;
+            }
+            if let Some(args) = call
+                .child_by_field_name("arguments")
+                .filter(|a| a.kind() == "arguments")
+            {
+                found.push((call, object, name, prop, args));
+            }
+        }
+    }
+    found.sort_by_key(|f| f.0.start_byte());
+    found
+}
+
+/// The top-level `export ... from '...'` statements.
+fn reexports(root: Node, src: &str) -> Vec<Reexport> {
+    let mut out = Vec::new();
+    if root.kind() != "program" {
+        return out;
+    }
+    let mut c = root.walk();
+    for stmt in root.children(&mut c) {
+        if stmt.kind() != "export_statement" {
+            continue;
+        }
+        let Some(source) = stmt
+            .child_by_field_name("source")
+            .filter(|s| s.kind() == "string")
+        else {
+            continue;
+        };
+        let mut sc = source.walk();
+        let Some(fragment) = source
+            .named_children(&mut sc)
+            .find(|n| n.kind() == "string_fragment")
+        else {
+            continue;
+        };
+        let mut names: Option<Vec<(String, String)>> = None;
+        let mut type_only = false;
+        let mut ec = stmt.walk();
+        for child in stmt.children(&mut ec) {
+            match child.kind() {
+                "type" => type_only = true,
+                "namespace_export" => {
+                    // `export * as ns from`: one name, the whole module
+                    let ns = child
+                        .named_child(0)
+                        .map(|n| text(n, src).to_string())
+                        .unwrap_or_default();
+                    names = Some(vec![("*".to_string(), ns)]);
+                }
+                "export_clause" => {
+                    let mut list = Vec::new();
+                    let mut cc = child.walk();
+                    for spec in child.named_children(&mut cc) {
+                        if spec.kind() != "export_specifier" {
+                            continue;
+                        }
+                        let name = spec.child_by_field_name("name");
+                        let alias = spec.child_by_field_name("alias");
+                        if let Some(name) = name {
+                            let exported = alias.unwrap_or(name);
+                            list.push((
+                                text(name, src).to_string(),
+                                text(exported, src).to_string(),
+                            ));
+                        }
+                    }
+                    names = Some(list);
+                }
+                _ => {}
+            }
+        }
+        if !type_only {
+            out.push(Reexport {
+                source: text(fragment, src).to_string(),
+                names,
+            });
         }
     }
     out
@@ -329,6 +472,21 @@ impl FileModel {
                 names,
                 span: span(imp),
                 type_only,
+            });
+        }
+
+        model.reexports = reexports(root, src);
+        for (call, object, method, property, args) in method_calls(root, src) {
+            model.method_calls.push(MethodCall {
+                object: (object.kind() == "identifier").then(|| text(object, src).to_string()),
+                method,
+                method_span: span(property),
+                call_span: span(call),
+                args: args
+                    .named_children(&mut args.walk())
+                    .filter(|n| !n.is_extra())
+                    .map(|a| lower(a, src))
+                    .collect(),
             });
         }
 
@@ -590,5 +748,41 @@ export const data = defineData({ schema });
         // v1 reuses the 4 untouched models; v2 the 5 that moved; v3 none (the error hides the schema from the
         // lowering); v4 all 6, kept through v3 unused; v5 the 2 that remain.
         assert_eq!(reused, vec![0, 4, 5, 0, 6, 2], "reuse per version");
+    }
+
+    #[test]
+    fn reexports_and_backend_method_calls() {
+        let src = "export * from './a';\nexport { b, c as d } from './b';\nexport type { T } from './t';\nexport * as ns from './n';\nconst backend = defineBackend({});\nconst s = backend.createStack('S');\nif (x) { backend.addOutput({ custom: { a: 1 } }); }\nbackend.createStack;\nfoo.createStack.call(null);";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let m = FileModel::build(&tree, src, Lang::TypeScript);
+        assert_eq!(
+            m.reexports,
+            [
+                Reexport {
+                    source: "./a".into(),
+                    names: None
+                },
+                Reexport {
+                    source: "./b".into(),
+                    names: Some(vec![("b".into(), "b".into()), ("c".into(), "d".into())])
+                },
+                Reexport {
+                    source: "./n".into(),
+                    names: Some(vec![("*".into(), "ns".into())])
+                },
+            ]
+        );
+        let calls: Vec<(Option<&str>, &str, usize)> = m
+            .method_calls
+            .iter()
+            .map(|c| (c.object.as_deref(), c.method, c.args.len()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                (Some("backend"), "createStack", 1),
+                (Some("backend"), "addOutput", 1)
+            ]
+        );
     }
 }

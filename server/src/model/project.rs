@@ -1,11 +1,16 @@
 //! Facts about the whole Amplify project that single-file rules need (does auth exist, which groups, which
 //! data authorization modes...). Built by the workspace index from every file's [`Summary`]; plain data.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::file::{DefineKind, FileModel};
 use super::value::{Kind, Value};
 use crate::text::Span;
+
+/// The names of an `export ... from` statement: `None` for `export *`, else (name in the source module,
+/// exported name).
+pub type ReexportNames = Option<Vec<(String, String)>>;
 
 /// What one file contributes to the project.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,6 +42,12 @@ pub struct Summary {
     pub data_functions_unknown: bool,
     /// Named value imports with their local names: (module specifier, imported name, local name).
     pub import_locals: Vec<(String, String, String)>,
+    /// Every module specifier this file loads (value imports, side-effect imports and re-exports).
+    pub import_sources: Vec<String>,
+    /// `export ... from` statements: (module specifier, `None` for `*`, else (source name, exported name)).
+    pub reexports: Vec<(String, ReexportNames)>,
+    /// Some `defineBackend` argument is not a plain object literal (a conditional, a spread, a variable).
+    pub backend_entries_unknown: bool,
 }
 
 /// The authorization modes declared in `defineData`.
@@ -87,6 +98,10 @@ pub struct ProjectFacts {
     /// Relative imports of the files that call `defineBackend`: (module path without extension, imported
     /// name, local name).
     pub backend_imports: Vec<(PathBuf, String, String)>,
+    /// Project files (paths without extension) that no file calling `defineBackend` reaches through its
+    /// imports: Amplify never loads them. Empty when the project has no backend or the imports cannot all be
+    /// followed.
+    pub unreached: Vec<PathBuf>,
 }
 
 impl ProjectFacts {
@@ -102,6 +117,11 @@ impl ProjectFacts {
             None => !self.has_auth,
         }
     }
+    /// Whether the file at `path` is certainly never loaded by `defineBackend` (see [`ProjectFacts::unreached`]).
+    pub fn is_unreached(&self, path: &std::path::Path) -> bool {
+        !self.unreached.is_empty() && self.unreached.contains(&normalize(path))
+    }
+
     pub fn oidc_enabled(&self) -> bool {
         self.data
             .as_ref()
@@ -117,10 +137,15 @@ impl ProjectFacts {
 impl Summary {
     pub fn of(file: &FileModel) -> Summary {
         let mut s = Summary::default();
+        for r in &file.reexports {
+            s.import_sources.push(r.source.clone());
+            s.reexports.push((r.source.clone(), r.names.clone()));
+        }
         for i in &file.imports {
             if i.type_only {
                 continue;
             }
+            s.import_sources.push(i.source.clone());
             for n in &i.names {
                 s.imports.push((i.source.clone(), n.imported.clone()));
                 s.import_locals
@@ -218,7 +243,11 @@ impl Summary {
                     s.function_names.push((name, d.call_span));
                 }
                 DefineKind::Backend => {
-                    if let Some(props) = arg.and_then(Value::as_object) {
+                    let resolved = arg.map(|a| file.resolve(a));
+                    if resolved.is_none_or(|a| a.as_object().is_none() || a.has_spread()) {
+                        s.backend_entries_unknown = true;
+                    }
+                    if let Some(props) = resolved.and_then(Value::as_object) {
                         for p in props {
                             if let Some(k) = &p.key {
                                 s.backend_entries.push((
@@ -275,35 +304,51 @@ impl ProjectFacts {
         root: Option<PathBuf>,
         summaries: impl IntoIterator<Item = &'a Summary>,
     ) -> Self {
+        let mut backend_unknown = false;
         let mut f = ProjectFacts {
             root,
             complete: true,
             auth_groups_known: true,
             ..ProjectFacts::default()
         };
-        for s in summaries {
-            for (kind, ..) in &s.defines {
-                if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
-                    f.has_auth = true;
+        let summaries: Vec<&Summary> = summaries.into_iter().collect();
+        let graph = Graph::of(&summaries);
+        f.unreached = graph.unreached(&summaries);
+        let unreached: HashSet<&PathBuf> = f.unreached.iter().collect();
+        for s in &summaries {
+            let s = *s;
+            // a file Amplify never loads adds nothing to the deployed project
+            let counts = !s
+                .path
+                .as_deref()
+                .is_some_and(|p| unreached.contains(&normalize(p)));
+            if counts {
+                for (kind, ..) in &s.defines {
+                    if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
+                        f.has_auth = true;
+                    }
                 }
+                f.auth_groups
+                    .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
+                if s.auth_groups_partial {
+                    f.auth_groups_known = false;
+                }
+                if let Some(d) = &s.data {
+                    f.data = Some(d.clone());
+                }
+                f.data_function_keys
+                    .extend(s.data_function_keys.iter().cloned());
+                f.bucket_count += s.buckets.len();
+                f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
             }
-            f.auth_groups
-                .extend(s.auth_groups.iter().map(|(g, _)| g.clone()));
-            if s.auth_groups_partial {
-                f.auth_groups_known = false;
-            }
-            if let Some(d) = &s.data {
-                f.data = Some(d.clone());
-            }
-            f.data_function_keys
-                .extend(s.data_function_keys.iter().cloned());
-            f.bucket_count += s.buckets.len();
-            f.default_buckets += s.buckets.iter().filter(|b| b.1 == Some(true)).count();
             if let Some(dir) = s.path.as_deref().and_then(std::path::Path::parent) {
                 for (source, name) in &s.imports {
                     if source.starts_with('.') {
-                        f.imported
-                            .push((normalize(&dir.join(source)), name.clone()));
+                        let target = graph.resolve(&normalize(&dir.join(source)));
+                        // through `export ... from` files, to the module that defines the name
+                        for (m, n) in graph.through_reexports(target, name) {
+                            f.imported.push((m, n));
+                        }
                     }
                 }
                 if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
@@ -329,7 +374,7 @@ impl ProjectFacts {
                         .push((me.clone(), name.clone(), what.clone()));
                 }
             }
-            if s.data_functions_unknown {
+            if s.data_functions_unknown && counts {
                 f.data_functions_unknown = true;
             }
             if s.defines.iter().any(|d| d.0 == DefineKind::Backend) {
@@ -340,10 +385,188 @@ impl ProjectFacts {
                         .iter()
                         .map(|(k, ident, _)| ident.clone().unwrap_or_else(|| k.clone())),
                 );
+                if s.backend_entries_unknown {
+                    backend_unknown = true;
+                }
             }
+        }
+        if backend_unknown {
+            // what is passed is not a plain object: we cannot tell which resources are in it
+            f.backend_idents = None;
         }
         f
     }
+}
+
+/// The project's files and the modules each one loads, by path without extension.
+struct Graph {
+    /// file -> (the files it loads that are in the project, whether it loads a module we cannot place: a
+    /// relative path that is not a project file, a path alias such as `@/...`, an absolute path)
+    edges: HashMap<PathBuf, (Vec<PathBuf>, bool)>,
+    /// The files in the order of the summaries.
+    order: Vec<PathBuf>,
+    /// file -> its `export ... from` statements resolved to project files
+    reexports: HashMap<PathBuf, Vec<(PathBuf, ReexportNames)>>,
+    /// Some file has no path: reachability is then unknown.
+    unknown: bool,
+}
+
+impl Graph {
+    fn of(summaries: &[&Summary]) -> Graph {
+        let nodes: HashSet<PathBuf> = summaries
+            .iter()
+            .filter_map(|s| s.path.as_deref().map(normalize))
+            .collect();
+        let place = |p: PathBuf| -> Option<PathBuf> {
+            if nodes.contains(&p) {
+                return Some(p);
+            }
+            let index = p.join("index");
+            nodes.contains(&index).then_some(index)
+        };
+        let mut g = Graph {
+            edges: HashMap::new(),
+            order: Vec::new(),
+            reexports: HashMap::new(),
+            unknown: false,
+        };
+        for s in summaries {
+            let Some(path) = s.path.as_deref() else {
+                g.unknown = true;
+                continue;
+            };
+            let dir = path.parent().unwrap_or(std::path::Path::new(""));
+            let mut to = Vec::new();
+            let mut unplaced = false;
+            for source in &s.import_sources {
+                if source.starts_with('.') {
+                    match place(normalize(&dir.join(source))) {
+                        Some(t) => to.push(t),
+                        // a data file (`./x.json`) loads nothing further
+                        None => unplaced |= !has_data_extension(source),
+                    }
+                } else if is_alias(source) {
+                    unplaced = true;
+                }
+            }
+            let mut re = Vec::new();
+            for (source, names) in &s.reexports {
+                if source.starts_with('.') {
+                    if let Some(t) = place(normalize(&dir.join(source))) {
+                        re.push((t, names.clone()));
+                    }
+                }
+            }
+            let me = normalize(path);
+            g.order.push(me.clone());
+            g.edges.insert(me.clone(), (to, unplaced));
+            g.reexports.insert(me, re);
+        }
+        g
+    }
+
+    /// A module path as a project file: itself, or its folder's `index`.
+    fn resolve(&self, p: &std::path::Path) -> PathBuf {
+        if self.edges.contains_key(p) {
+            return p.to_path_buf();
+        }
+        let index = p.join("index");
+        if self.edges.contains_key(&index) {
+            return index;
+        }
+        p.to_path_buf()
+    }
+
+    /// `(module, name)` and, when `module` re-exports `name` from other files, those files and names too.
+    fn through_reexports(&self, module: PathBuf, name: &str) -> Vec<(PathBuf, String)> {
+        let mut out = vec![(module, name.to_string())];
+        let mut i = 0;
+        // bounded: each (module, name) once
+        while i < out.len() && out.len() < 256 {
+            let (m, n) = out[i].clone();
+            i += 1;
+            let Some(re) = self.reexports.get(&m) else {
+                continue;
+            };
+            for (target, names) in re {
+                let next = match names {
+                    None => Some(n.clone()),
+                    Some(list) => list
+                        .iter()
+                        .find(|(_, exported)| *exported == n)
+                        .map(|(orig, _)| orig.clone()),
+                };
+                if let Some(next) = next {
+                    let item = (target.clone(), next);
+                    if !out.contains(&item) {
+                        out.push(item);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The files no `defineBackend` file reaches, when that is certain.
+    fn unreached(&self, summaries: &[&Summary]) -> Vec<PathBuf> {
+        if self.unknown {
+            return Vec::new();
+        }
+        let mut queue: Vec<PathBuf> = summaries
+            .iter()
+            .filter(|s| s.defines.iter().any(|d| d.0 == DefineKind::Backend))
+            .filter_map(|s| s.path.as_deref().map(normalize))
+            .collect();
+        if queue.is_empty() {
+            return Vec::new();
+        }
+        let mut seen: HashSet<PathBuf> = queue.iter().cloned().collect();
+        while let Some(at) = queue.pop() {
+            let Some((to, unplaced)) = self.edges.get(&at) else {
+                continue;
+            };
+            if *unplaced {
+                // it loads a file we do not know (outside the project, unread): it may reach anything
+                return Vec::new();
+            }
+            for t in to {
+                if seen.insert(t.clone()) {
+                    queue.push(t.clone());
+                }
+            }
+        }
+        self.order
+            .iter()
+            .filter(|n| !seen.contains(*n))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A module specifier naming a file that is not code (`./config.json`).
+fn has_data_extension(source: &str) -> bool {
+    std::path::Path::new(source)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            !matches!(
+                e,
+                "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
+            ) && e.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// A module specifier that is neither relative nor a package name: a path alias or an absolute path
+/// (`$amplify/env/<function>`, which Amplify generates for a handler, is neither).
+fn is_alias(source: &str) -> bool {
+    if source.starts_with("$amplify/") {
+        return false;
+    }
+    source.starts_with('/')
+        || source.starts_with('~')
+        || source.starts_with('#')
+        || source.starts_with("@/")
+        || source.starts_with("$")
 }
 
 /// A path with `.`/`..` segments resolved and a TypeScript/JavaScript extension removed, for comparing module
@@ -370,4 +593,85 @@ pub fn normalize(p: &std::path::Path) -> PathBuf {
         out.set_extension("");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Lang};
+    use std::path::Path;
+
+    fn summary(path: &str, src: &str) -> Summary {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let mut s = Summary::of(&FileModel::build(&tree, src, Lang::TypeScript));
+        s.path = Some(PathBuf::from(path));
+        s
+    }
+
+    const AUTH: &str = "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true } });";
+    const BUCKET: &str = "export const photos = defineStorage({ name: 'photos' });";
+
+    #[test]
+    fn files_no_backend_reaches_do_not_count() {
+        let files = [
+            summary("/p/amplify/backend.ts", "import { auth } from './auth/resource';\nimport { fns } from './functions';\ndefineBackend({ auth, fns });"),
+            summary("/p/amplify/auth/resource.ts", AUTH),
+            summary("/p/amplify/functions/index.ts", "export * from './send/resource';"),
+            summary("/p/amplify/functions/send/resource.ts", "export const fns = defineFunction({});"),
+            summary("/p/amplify/storage/resource.ts", BUCKET),
+            summary("/p/amplify/storage/old.ts", "import { x } from './resource';\nexport const old = defineStorage({ name: 'old' });"),
+            // a handler: loaded by its function's `entry`, not by an import; `$amplify/env` is generated
+            summary("/p/amplify/functions/send/handler.ts", "import { env } from '$amplify/env/send';\nexport const handler = async () => env;"),
+        ];
+        let f = ProjectFacts::from_summaries(Some(PathBuf::from("/p")), files.iter());
+        assert_eq!(
+            f.unreached,
+            [
+                PathBuf::from("/p/amplify/storage/resource"),
+                PathBuf::from("/p/amplify/storage/old"),
+                PathBuf::from("/p/amplify/functions/send/handler")
+            ]
+        );
+        assert!(f.is_unreached(Path::new("/p/amplify/storage/old.ts")));
+        assert!(!f.is_unreached(Path::new("/p/amplify/functions/send/resource.ts")));
+        assert_eq!(f.bucket_count, 0);
+        assert!(f.has_auth);
+        // the import through `export *` reaches the defining file
+        assert!(f.imported.contains(&(
+            PathBuf::from("/p/amplify/functions/send/resource"),
+            "fns".to_string()
+        )));
+    }
+
+    #[test]
+    fn reachability_unknown_means_every_file_counts() {
+        // a path alias, or an import of a file we do not have
+        for backend in [
+            "import { auth } from '@/amplify/auth/resource';\ndefineBackend({ auth });",
+            "import { auth } from '../shared/auth';\ndefineBackend({ auth });",
+        ] {
+            let files = [
+                summary("/p/amplify/backend.ts", backend),
+                summary("/p/amplify/storage/resource.ts", BUCKET),
+            ];
+            let f = ProjectFacts::from_summaries(Some(PathBuf::from("/p")), files.iter());
+            assert!(f.unreached.is_empty(), "{backend}");
+            assert_eq!(f.bucket_count, 1);
+        }
+        // no backend at all
+        let files = [summary("/p/amplify/storage/resource.ts", BUCKET)];
+        let f = ProjectFacts::from_summaries(None, files.iter());
+        assert!(f.unreached.is_empty());
+    }
+
+    #[test]
+    fn conditional_backend_arguments_are_unknown() {
+        let files = [summary(
+            "/p/amplify/backend.ts",
+            "import { auth } from './auth/resource';\ndefineBackend(jobs ? { auth, x } : { auth });",
+        )];
+        let f = ProjectFacts::from_summaries(None, files.iter());
+        assert!(f.has_backend);
+        assert!(f.backend_idents.is_none());
+    }
 }

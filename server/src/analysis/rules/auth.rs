@@ -29,6 +29,10 @@ const EMPTY_URLS: &str = "auth/empty-urls";
 const SMS_SENDER_PAIR: &str = "auth/sms-sender-pair";
 const EMPTY_ACTIONS: &str = "auth/empty-actions";
 const HARDCODED_SECRET: &str = "security/hardcoded-secret";
+const MFA_SMS_LENGTH: &str = "auth/mfa-sms-length";
+const SENDER_KMS_KEY: &str = "auth/sender-kms-key";
+/// The longest MFA text message Cognito takes, as Amplify renders it (the code as `{####}`).
+const MFA_SMS_MAX: usize = 140;
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     for d in &cx.file.defines {
@@ -349,6 +353,7 @@ fn auth(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
         provider_secrets(cx, ext, out);
     }
 
+    sender_kms_keys(cx, &senders, out);
     // SMS sender role
     if let Some(s) = senders.object() {
         if let Some(sms) = Field::of(cx, s, "sms")
@@ -406,7 +411,113 @@ fn mfa_sms_message(cx: &RuleCtx, multifactor: &Field, out: &mut Vec<Diagnostic>)
              `(createCode) => 'Your sign-in code is ' + createCode()`",
             out,
         );
+        mfa_sms_length(cx, &msg, out);
     }
+}
+
+/// `auth/mfa-sms-length`: the MFA text message, rendered the way Amplify renders it (the code becomes the
+/// six characters `{####}`), is longer than Cognito allows.
+fn mfa_sms_length(cx: &RuleCtx, field: &Field, out: &mut Vec<Diagnostic>) {
+    let Some(func) = field.value.and_then(Value::as_func) else {
+        return;
+    };
+    let (Some(param), Some(body)) = (func.params.first(), func.body.as_ref()) else {
+        return;
+    };
+    // an expression body only: a block may return other texts on other paths
+    if param.is_empty() || body.span != func.body_span {
+        return;
+    }
+    let Some(text) = cx.src.get(body.span.start..body.span.end) else {
+        return;
+    };
+    let Some(len) = rendered_len(text, param) else {
+        return;
+    };
+    if len > MFA_SMS_MAX {
+        out.push(Diagnostic::new(
+            body.span,
+            Severity::Error,
+            MFA_SMS_LENGTH,
+            format!(
+                "this MFA text message is {len} characters long once the code is filled in (Amplify counts the \
+                 code as 6), over the {MFA_SMS_MAX} a text message may have: shorten it"
+            ),
+        ));
+    }
+}
+
+/// The length (UTF-16 units, as JavaScript counts) of a message built only from string literals and calls of
+/// `code()` (each rendered as `{####}`): a template literal, or literals and calls joined by `+`. `None` for
+/// anything else.
+fn rendered_len(expr: &str, code: &str) -> Option<usize> {
+    const CODE_LEN: usize = 6;
+    let call = format!("{code}()");
+    let units = |s: &str| s.encode_utf16().count();
+    let e = expr.trim();
+    if let Some(inner) = e.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
+        if inner.contains('\\') || inner.contains('`') {
+            return None;
+        }
+        let mut len = 0;
+        let mut rest = inner;
+        while let Some(i) = rest.find("${") {
+            len += units(&rest[..i]);
+            let after = &rest[i + 2..];
+            let close = after.find('}')?;
+            if after[..close].trim() != call {
+                return None;
+            }
+            len += CODE_LEN;
+            rest = &after[close + 1..];
+        }
+        return Some(len + units(rest));
+    }
+    let mut len = 0;
+    for part in e.split('+') {
+        let part = part.trim();
+        if part == call {
+            len += CODE_LEN;
+            continue;
+        }
+        let quote = part.chars().next()?;
+        if !matches!(quote, '\'' | '"') {
+            return None;
+        }
+        let inner = part.strip_prefix(quote)?.strip_suffix(quote)?;
+        if inner.contains('\\') || inner.contains(quote) {
+            return None;
+        }
+        len += units(inner);
+    }
+    Some(len)
+}
+
+/// `auth/sender-kms-key`: both custom senders (Lambda handlers) name a KMS key, and not the same one.
+fn sender_kms_keys(cx: &RuleCtx, senders: &Field, out: &mut Vec<Diagnostic>) {
+    let Some(s) = senders.object() else { return };
+    let key_of = |which: &str| {
+        let o = Field::of(cx, s, which).object()?;
+        o.get("handler")?;
+        let k = Field::of(cx, o, "kmsKeyArn");
+        Some((k.str()?, k.value?.span))
+    };
+    let (Some((email, email_span)), Some((sms, sms_span))) = (key_of("email"), key_of("sms"))
+    else {
+        return;
+    };
+    if email == sms {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        sms_span,
+        Severity::Error,
+        SENDER_KMS_KEY,
+        "the custom email and SMS senders must use the same KMS key: give both the same `kmsKeyArn`",
+    );
+    d.related
+        .push(related(email_span, "the email sender's key"));
+    out.push(d);
 }
 
 /// A message callback that never calls the function it is given (so the code or link is missing).
@@ -829,5 +940,49 @@ mod tests {
             &["auth__relying-party-id/bad-3"],
         );
         assert!(ran > 30, "{ran}");
+    }
+
+    #[test]
+    fn mfa_sms_length() {
+        let long = "x".repeat(130);
+        let src = auth(&format!(
+            "  loginWith: {{ email: true }},\n  multifactor: {{ mode: 'OPTIONAL', sms: {{ smsMessage: (code) => `{long} ${{code()}}!!!!` }} }},"
+        ));
+        let d = run(&src);
+        assert_eq!(
+            d.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [MFA_SMS_LENGTH]
+        );
+        assert!(d[0].message.contains("141"));
+        // exactly 140
+        let ok = src.replace("!!!!`", "!!!`");
+        assert!(run(&ok).is_empty());
+        // MFA off: never rendered
+        assert!(run(&src.replace("'OPTIONAL'", "'OFF'")).is_empty());
+    }
+
+    #[test]
+    fn rendered_lengths() {
+        assert_eq!(rendered_len("`Code: ${c()}`", "c"), Some(12));
+        assert_eq!(rendered_len("'Code: ' + c() + \"!\"", "c"), Some(13));
+        assert_eq!(rendered_len("`é ${c()}`", "c"), Some(8));
+        assert_eq!(rendered_len("`${name} ${c()}`", "c"), None);
+        assert_eq!(rendered_len("'a\\n' + c()", "c"), None);
+        assert_eq!(rendered_len("prefix + c()", "c"), None);
+    }
+
+    #[test]
+    fn sender_kms_keys() {
+        let senders = |email: &str, sms: &str| {
+            auth(&format!(
+                "  loginWith: {{ email: true }},\n  senders: {{ email: {{ handler: f1, kmsKeyArn: '{email}' }}, sms: {{ handler: f2, kmsKeyArn: '{sms}' }} }},"
+            ))
+        };
+        let src = senders("arn:k/1", "arn:k/2");
+        assert_eq!(found(&src, &run(&src)), [(SENDER_KMS_KEY, "'arn:k/2'")]);
+        assert!(run(&senders("arn:k/1", "arn:k/1")).is_empty());
+        // only one key given
+        let one = auth("  loginWith: { email: true },\n  senders: { email: { handler: f1, kmsKeyArn: 'a' }, sms: { handler: f2 } },");
+        assert!(run(&one).is_empty());
     }
 }

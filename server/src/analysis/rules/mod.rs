@@ -21,6 +21,7 @@ pub mod auth;
 pub mod backend;
 pub mod data;
 pub mod function;
+pub mod migration;
 pub mod security;
 pub mod shape;
 pub mod storage;

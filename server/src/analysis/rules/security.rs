@@ -16,8 +16,80 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             roots.push(a);
         }
     }
+    let api_key = cx.project.has_auth;
     for v in roots {
-        walk(v, 0, &mut |call| guest_rules(call, out));
+        walk(v, 0, &mut |call| {
+            guest_rules(call, out);
+            if api_key {
+                public_api_key(call, out);
+            }
+        });
+    }
+}
+
+/// The code of the hint on `allow.publicApiKey()` in a project that has user sign-in.
+pub const PUBLIC_API_KEY: &str = "security/public-api-key";
+
+/// The rules of a `.authorization((allow) => [...])` call on a model or on the whole schema: (the `allow`
+/// parameter, the rules).
+fn model_rules(v: &Value) -> Option<(&str, Vec<&Value>)> {
+    let Kind::Call { callee, args, .. } = &v.kind else {
+        return None;
+    };
+    let Kind::Member { object, prop, .. } = &callee.kind else {
+        return None;
+    };
+    if prop != "authorization" {
+        return None;
+    }
+    let on = object.chain()?;
+    if on.root != "a" || !matches!(on.links.first().map(|l| l.name), Some("model" | "schema")) {
+        return None;
+    }
+    let func = args.first().and_then(Value::as_func)?;
+    let param = func.params.first().filter(|p| !p.is_empty())?;
+    let body = func.body.as_ref()?;
+    let rules = match &body.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![body],
+    };
+    Some((param.as_str(), rules))
+}
+
+/// `security/public-api-key`: once the project has user sign-in, `allow.publicApiKey()` on a model still lets
+/// anyone holding the API key (it is in every copy of the app) use these records.
+fn public_api_key(v: &Value, out: &mut Vec<Diagnostic>) {
+    let Some((param, rules)) = model_rules(v) else {
+        return;
+    };
+    for rule in rules {
+        let Some(chain) = rule.chain() else { continue };
+        let Some(link) = chain.links.first() else {
+            continue;
+        };
+        if chain.root != param || link.name != "publicApiKey" {
+            continue;
+        }
+        let ops = chain.arg("to").and_then(Value::as_array).map(|ops| {
+            ops.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let what = match ops {
+            Some(o) if !o.is_empty() => format!("may {o}"),
+            _ => "can read, create, change and delete".to_string(),
+        };
+        out.push(Diagnostic::new(
+            link.name_span,
+            Severity::Hint,
+            PUBLIC_API_KEY,
+            format!(
+                "`allow.publicApiKey()`: anyone who has the API key {what} these records, signed in or not, and the \
+                 key ships inside every copy of the app. The project has user sign-in: consider owner-based rules \
+                 (`allow.owner()`) instead"
+            ),
+        ));
     }
 }
 
@@ -116,5 +188,27 @@ mod tests {
         assert!(d[0].message.contains("read"));
         let src = "const schema = a.schema({ Post: a.model({}).authorization((allow) => [allow.authenticated()]) });";
         assert!(run(src).is_empty());
+    }
+
+    #[test]
+    fn public_api_key_once_there_is_auth() {
+        let src = "const schema = a.schema({ Post: a.model({ t: a.string() }).authorization((allow) => [allow.publicApiKey().to(['read']), allow.owner()]), Tag: a.model({}).authorization((allow) => [allow.publicApiKey()]), echo: a.query().authorization((allow) => [allow.publicApiKey()]) }).authorization((allow) => [allow.publicApiKey()]);";
+        let with_auth = super::super::testkit::facts(true, &[]);
+        let d = run_with(check, src, None, &with_auth);
+        let keys: Vec<&Diagnostic> = d.iter().filter(|d| d.code == PUBLIC_API_KEY).collect();
+        // the two models and the schema, not the custom query
+        assert_eq!(keys.len(), 3);
+        assert!(keys.iter().all(|d| d.severity == Severity::Hint));
+        assert!(keys
+            .iter()
+            .all(|d| &src[d.span.start..d.span.end] == "publicApiKey"));
+        assert_eq!(
+            keys.iter()
+                .filter(|d| d.message.contains("may read "))
+                .count(),
+            1
+        );
+        // without auth the key is the only way in: no hint
+        assert!(run(src).iter().all(|d| d.code != PUBLIC_API_KEY));
     }
 }
