@@ -411,12 +411,14 @@ const DATA: &str = "amplify/data/resource.ts";
 /// The starter's rule in code (its comment mentions `allow.publicApiKey()` too).
 const RULE: &str = "allow.publicApiKey()]";
 
+// With auth in the project, every `allow.publicApiKey()` carries the `security/public-api-key` hint, and the
+// switch is its quick fix (a refactoring where no diagnostic sits: see `only_filters_by_kind`).
 golden! {
-    owner_starter_on_the_rule: "starter", DATA, At::Cursor("[allow.publicApiKey()]", 9), OWNER, "refactor.rewrite";
+    owner_starter_on_the_rule: "starter", DATA, At::Cursor("[allow.publicApiKey()]", 9), OWNER, "quickfix";
     owner_mixed_rules_whole_file: "mixed-rules", DATA, At::Source, OWNER_ALL, "source.amplify.ownerAuthorization";
-    owner_schema_level_rules: "schema-level", DATA, At::Text(".authorization((allow) => [allow.publicApiKey()]);"), OWNER, "refactor.rewrite";
+    owner_schema_level_rules: "schema-level", DATA, At::Text(".authorization((allow) => [allow.publicApiKey()]);"), OWNER, "quickfix";
     owner_without_auth_creates_it: "no-auth", DATA, At::Source, OWNER_ALL, "source.amplify.ownerAuthorization";
-    owner_crlf: "crlf", DATA, At::Text("[allow.publicApiKey()]"), OWNER, "refactor.rewrite";
+    owner_crlf: "crlf", DATA, At::Text("[allow.publicApiKey()]"), OWNER, "quickfix";
     owner_tabs_double_quotes_no_semicolons: "tabs", DATA, At::Source, OWNER_ALL, "source.amplify.ownerAuthorization";
     fix_storage_path: "fix-storage-path", "amplify/storage/resource.ts", At::Diag("storage/path-wildcard"), "Change the path to 'photos/*'", "quickfix";
     fix_literal: "fix-literal", "amplify/functions/report/resource.ts", At::Diag("shape/invalid-literal"), "Change to 'arm64'", "quickfix";
@@ -573,10 +575,12 @@ fn only_filters_by_kind() {
     let mut c = Client::start();
     let (uri, text) = open_case(&mut c, "starter", DATA);
     let range = range_of(&text, RULE);
+    // the switch is a quick fix (of the public API key hint), and still a refactoring for clients that ask
+    // for refactorings only
     let refactors = actions(&mut c, &uri, range.clone(), json!([]), Some(&["refactor"]));
     assert_eq!(titles(&refactors), [format!("{OWNER} [refactor.rewrite]")]);
     let fixes = actions(&mut c, &uri, range.clone(), json!([]), Some(&["quickfix"]));
-    assert!(fixes.is_empty(), "{:?}", titles(&fixes));
+    assert_eq!(titles(&fixes), [format!("{OWNER} [quickfix]")]);
     let sources = actions(&mut c, &uri, range, json!([]), Some(&["source"]));
     assert_eq!(
         titles(&sources),

@@ -58,7 +58,8 @@ fn section<'a>(md: &'a str, heading: &str) -> Option<&'a str> {
     Some(rest.find("\n## ").map_or(rest, |end| &rest[..end]))
 }
 
-/// The fenced ```ts blocks of a section, as (path from the first-line comment, text). Problems are pushed.
+/// The fenced ```ts blocks of a section, as (path from the first-line comment, text), and a ```gitignore block
+/// starting `# .gitignore` as the project's `.gitignore`. Problems are pushed.
 fn ts_blocks(section: &str, what: &str, problems: &mut Vec<String>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = section;
@@ -73,8 +74,15 @@ fn ts_blocks(section: &str, what: &str, problems: &mut Vec<String>) -> Vec<(Stri
         };
         let body = &body_and_more[..close + 1];
         rest = &body_and_more[close + 4..];
+        // the project's ignore file, for the codes that read it
+        if lang == "gitignore" && body.lines().next() == Some("# .gitignore") {
+            out.push((".gitignore".to_string(), body.to_string()));
+            continue;
+        }
         if lang != "ts" {
-            problems.push(format!("{what}: a ```{lang} block; examples are ```ts"));
+            problems.push(format!(
+                "{what}: a ```{lang} block; examples are ```ts (or ```gitignore starting `# .gitignore`)"
+            ));
             continue;
         }
         let first = body.lines().next().unwrap_or("");

@@ -1168,8 +1168,10 @@ fn owner_actions<'a>(
         auth_plan(inp, env).err()
     };
     // the diagnostics on a list's API-key rules, which the switch removes
+    // the most severe first: an error that the switch fixes names the action before the advice it also settles
     let fixed_in = |l: &AuthList| -> Vec<usize> {
-        inp.diagnostics
+        let mut v: Vec<usize> = inp
+            .diagnostics
             .iter()
             .enumerate()
             .filter(|(_, d)| {
@@ -1177,7 +1179,9 @@ fn owner_actions<'a>(
                     .any(|r| r.span.start <= d.span.start && d.span.end <= r.span.end)
             })
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        v.sort_by_key(|&i| (inp.diagnostics[i].severity as u8, i));
+        v
     };
     let change = move |ids: Option<Vec<String>>| -> Box<dyn FnOnce() -> Option<Change> + 'a> {
         Box::new(move || {
