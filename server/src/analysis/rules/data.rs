@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::net::Ipv4Addr;
 use std::path::{Component, Path, PathBuf};
 
+mod conflicts;
+
 use super::validators;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
@@ -54,6 +56,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         seen: HashSet::new(),
     };
     authorization_modes(cx, &mut sink);
+    conflicts::legacy_allow(cx.file, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -287,6 +290,7 @@ impl<'a> Check<'a> {
         self.groups(sink);
         self.providers(sink);
         self.entries(sink);
+        self.conflicts(sink);
     }
 
     fn lookup(&self, name: &str) -> Lookup<'a> {
@@ -1613,6 +1617,10 @@ impl<'a> Check<'a> {
             let Some(provider) = provider else {
                 continue;
             };
+            // a provider the rule refuses is data/invalid-provider's finding, not a missing mode
+            if conflicts::provider_refused(rule) {
+                continue;
+            }
             let fix = match provider {
                 "apiKey" if !p.api_key_enabled() => {
                     "the project has no API key: add `apiKeyAuthorizationMode: { expiresInDays: 30 }` to \
