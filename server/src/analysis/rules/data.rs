@@ -3004,6 +3004,13 @@ mod tests {
         CONVERSATION_OWNER,
         AI_CONFIG,
         ENTRY_NOT_FOUND,
+        conflicts::RULE_OPERATIONS,
+        conflicts::RESERVED_NAME,
+        conflicts::OPERATION_NAME_TAKEN,
+        conflicts::INVALID_PROVIDER,
+        conflicts::HANDLER_KINDS,
+        conflicts::COMBINE_COLLISION,
+        conflicts::LEGACY_ALLOW,
     ];
 
     /// Fixtures labelled "bad" that the synth tool accepts: their expectation is not ours to meet.
@@ -3113,5 +3120,184 @@ mod tests {
         }
         assert!(checked >= 60, "only {checked} fixtures found");
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    // --- issue 14: conflicts (data/conflicts.rs) ---
+
+    fn m(rules: &str) -> String {
+        data(
+            &format!("T: a.model({{ c: a.string() }}).authorization((allow) => [{rules}]),"),
+            "",
+        )
+    }
+
+    #[test]
+    fn read_with_its_parts_is_reported_once_per_rule() {
+        let src = m("allow.owner().to(['read', 'list', 'get']), allow.authenticated('identityPool').to(['listen', 'read'])");
+        assert_eq!(
+            found(&src),
+            vec![
+                (conflicts::RULE_OPERATIONS, "'read'".to_string()),
+                (conflicts::RULE_OPERATIONS, "'read'".to_string())
+            ]
+        );
+        assert!(found(&m("allow.owner().to(['read', 'create']), allow.authenticated('identityPool').to(['get', 'list', 'listen', 'sync', 'search'])")).is_empty());
+    }
+
+    #[test]
+    fn unknown_operations_and_field_read_parts() {
+        assert_eq!(
+            found(&m("allow.owner().to(['create', 'subscribe'])")),
+            one(conflicts::RULE_OPERATIONS, "'subscribe'")
+        );
+        let src = data(
+            "T: a.model({ c: a.string().authorization((allow) => [allow.owner().to(['list']), allow.authenticated('identityPool').to(['read'])]) }).authorization((allow) => [allow.owner()]),",
+            "",
+        );
+        assert_eq!(found(&src), one(conflicts::RULE_OPERATIONS, "'list'"));
+        let schema_level = format!("{H}const schema = a.schema({{ T: a.model({{ c: a.string() }}) }}).authorization((allow) => [allow.authenticated('identityPool').to(['read', 'sync'])]);\nexport const data = defineData({{ schema }});\n");
+        assert_eq!(
+            found(&schema_level),
+            one(conflicts::RULE_OPERATIONS, "'read'")
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_models_and_enums_only() {
+        let src = data(
+            "Query: a.model({ c: a.string() }).authorization((allow) => [allow.owner()]),\nMutation: a.enum(['A']),",
+            "",
+        );
+        assert_eq!(
+            found(&src),
+            vec![
+                (conflicts::RESERVED_NAME, "Query".to_string()),
+                (conflicts::RESERVED_NAME, "Mutation".to_string())
+            ]
+        );
+        // a custom type of that name is accepted by Amplify (verified)
+        assert!(found(&data("Subscription: a.customType({ c: a.string() }),", "")).is_empty());
+    }
+
+    fn op(name: &str, kind: &str) -> String {
+        let ret = if kind == "subscription" {
+            ""
+        } else {
+            ".returns(a.string())"
+        };
+        let extra = if kind == "subscription" {
+            ".for(a.ref('ping'))"
+        } else {
+            ""
+        };
+        format!("{name}: a.{kind}(){ret}{extra}.handler(a.handler.function(fn1)).authorization((allow) => [allow.authenticated('identityPool')]),")
+    }
+
+    #[test]
+    fn custom_operations_named_like_generated_ones() {
+        let model = "ServiceRequest: a.model({ c: a.string() }).authorization((allow) => [allow.owner()]),\nping: a.mutation().returns(a.string()).handler(a.handler.function(fn1)).authorization((allow) => [allow.authenticated('identityPool')]),";
+        for (name, kind) in [
+            ("getServiceRequest", "query"),
+            ("listServiceRequests", "query"),
+            ("createServiceRequest", "mutation"),
+            ("updateServiceRequest", "mutation"),
+            ("deleteServiceRequest", "mutation"),
+            ("onCreateServiceRequest", "subscription"),
+        ] {
+            let src = data(&format!("{model}\n{}", op(name, kind)), "");
+            let d = run_full(&src, &facts(&src, true), None);
+            let hit: Vec<_> = d
+                .iter()
+                .filter(|d| d.code == conflicts::OPERATION_NAME_TAKEN)
+                .collect();
+            assert_eq!(hit.len(), 1, "{name}: {d:?}");
+            assert_eq!(&src[hit[0].span.start..hit[0].span.end], name);
+            assert_eq!(hit[0].related.len(), 1);
+        }
+        // another root type, an unsure plural, disabled operations: silent
+        for (model, name, kind) in [
+            ("ServiceRequest", "getServiceRequest", "mutation"),
+            ("Person", "listPeople", "query"),
+            ("Person", "listPersons", "query"),
+        ] {
+            let src = data(&format!("{model}: a.model({{ c: a.string() }}).authorization((allow) => [allow.owner()]),\n{}", op(name, kind)), "");
+            assert!(
+                !codes(&src).contains(&conflicts::OPERATION_NAME_TAKEN),
+                "{name}"
+            );
+        }
+        let src = data(&format!("ServiceRequest: a.model({{ c: a.string() }}).disableOperations(['mutations']).authorization((allow) => [allow.owner()]),\n{}", op("createServiceRequest", "mutation")), "");
+        assert!(!codes(&src).contains(&conflicts::OPERATION_NAME_TAKEN));
+    }
+
+    #[test]
+    fn refused_providers_are_invalid_not_unconfigured() {
+        assert_eq!(
+            found(&m("allow.owner('identityPool')")),
+            one(conflicts::INVALID_PROVIDER, "'identityPool'")
+        );
+        assert_eq!(
+            found(&m("allow.authenticated('function')")),
+            one(conflicts::INVALID_PROVIDER, "'function'")
+        );
+        assert_eq!(
+            found(&m("allow.ownerDefinedIn('c', 'apiKey')")),
+            one(conflicts::INVALID_PROVIDER, "'apiKey'")
+        );
+        assert!(found(&m(
+            "allow.owner('userPools'), allow.authenticated('identityPool')"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn handler_kinds_and_custom_handlers_with_identity_pool() {
+        let q = |handler: &str, rule: &str| {
+            data(
+                &format!("q: a.query().returns(a.string()).handler({handler}).authorization((allow) => [{rule}]),"),
+                "",
+            )
+        };
+        let mixed = q(
+            "[a.handler.function(fn1), a.handler.custom({ entry: './x.js' })]",
+            "allow.authenticated()",
+        );
+        assert_eq!(found(&mixed), one(conflicts::HANDLER_KINDS, "handler"));
+        let guest = q("a.handler.custom({ entry: './x.js' })", "allow.guest()");
+        assert_eq!(found(&guest), one(conflicts::HANDLER_KINDS, "guest()"));
+        let idp = q(
+            "a.handler.custom({ entry: './x.js' })",
+            "allow.authenticated('identityPool')",
+        );
+        assert_eq!(
+            found(&idp),
+            one(conflicts::HANDLER_KINDS, "authenticated('identityPool')")
+        );
+        assert!(found(&q(
+            "[a.handler.custom({ entry: './x.js' }), a.handler.custom({ entry: './y.js' })]",
+            "allow.authenticated()"
+        ))
+        .is_empty());
+        assert!(found(&q("a.handler.function(fn1)", "allow.guest()")).is_empty());
+    }
+
+    #[test]
+    fn combine_collisions() {
+        let src = format!("{H}const s1 = a.schema({{ T: a.model({{ c: a.string() }}).authorization((allow) => [allow.owner()]) }});\nconst s2 = a.schema({{ T: a.enum(['A']) }});\nconst schema = a.combine([s1, s2]);\nexport const data = defineData({{ schema }});\n");
+        assert_eq!(found(&src), one(conflicts::COMBINE_COLLISION, "T"));
+        let ok = src.replace("{ T: a.enum", "{ U: a.enum");
+        assert!(found(&ok).is_empty());
+    }
+
+    #[test]
+    fn pre_release_allow() {
+        let src = data(
+            "T: a.model({ c: a.string() }).authorization([a.allow.owner()]),",
+            "",
+        );
+        assert!(found(&src).contains(&(conflicts::LEGACY_ALLOW, "allow".to_string())));
+        // not the builder: silent
+        let other = "const a = { allow: { owner: () => 1 } };\nconst x = a.allow.owner();\n";
+        assert!(found(other).is_empty());
     }
 }

@@ -331,6 +331,10 @@ fn rule_call(rule: &Rule) -> String {
 
 /// `.to([...])` of one rule: unknown operations, `read` next to one of its parts, read parts on a field.
 fn rule_ops(rule: &Rule, field: bool, sink: &mut Sink) {
+    // `allow.resource(fn).to([...])` grants 'query', 'mutation' and 'listen' to a function: other words
+    if rule.name == "resource" {
+        return;
+    }
     let Some(to) = &rule.to else {
         return;
     };
