@@ -3177,6 +3177,18 @@ mod tests {
         );
         // a custom type of that name is accepted by Amplify (verified)
         assert!(found(&data("Subscription: a.customType({ c: a.string() }),", "")).is_empty());
+        assert!(found(&data("String: a.customType({ c: a.string() }),", "")).is_empty());
+        // the scalars of the schema are refused for every kind (verified)
+        assert_eq!(
+            found(&data(
+                "AWSEmail: a.customType({ c: a.string() }),\nAWSJSON: a.enum(['A']),",
+                ""
+            )),
+            vec![
+                (conflicts::RESERVED_NAME, "AWSEmail".to_string()),
+                (conflicts::RESERVED_NAME, "AWSJSON".to_string())
+            ]
+        );
     }
 
     fn op(name: &str, kind: &str) -> String {

@@ -25,6 +25,21 @@ const MODEL_OPERATIONS: &[&str] = &[
 /// Type names the GraphQL schema keeps for its root types (a model or enum of that name is refused; a custom
 /// type of that name is accepted: verified).
 const RESERVED: &[&str] = &["Query", "Mutation", "Subscription"];
+/// Scalars Amplify's schema validation declares: no model, custom type or enum may take their names (verified
+/// for a model, an enum and a custom type). `String`, `Int`, `ID`... are accepted (verified).
+const SCALARS: &[&str] = &[
+    "AWSDate",
+    "AWSTime",
+    "AWSDateTime",
+    "AWSTimestamp",
+    "AWSEmail",
+    "AWSJSON",
+    "AWSURL",
+    "AWSPhone",
+    "AWSIPAddress",
+    "BigInt",
+    "Double",
+];
 
 /// The providers a rule checks its argument against (the data-schema library throws "Invalid provider");
 /// other rules do not check theirs.
@@ -84,8 +99,24 @@ impl Check<'_> {
             let what = match &t.kind {
                 TypeKind::Model(_) => "a model",
                 TypeKind::Enum(_) => "an enum",
+                TypeKind::CustomType(_) => "a custom type",
                 _ => continue,
             };
+            if SCALARS.contains(&t.name.as_str()) {
+                sink.error(
+                    t.name_span,
+                    RESERVED_NAME,
+                    format!(
+                        "`{}` is the name of a scalar type of the GraphQL schema, so Amplify refuses {what} of \
+                         that name: rename it (e.g. `{}Value`)",
+                        t.name, t.name
+                    ),
+                );
+                continue;
+            }
+            if matches!(t.kind, TypeKind::CustomType(_)) {
+                continue;
+            }
             if RESERVED.contains(&t.name.as_str()) {
                 sink.error(
                     t.name_span,
