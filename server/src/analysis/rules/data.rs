@@ -57,6 +57,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     };
     authorization_modes(cx, &mut sink);
     conflicts::legacy_allow(cx.file, &mut sink);
+    conflicts::sql_references(cx, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -3311,5 +3312,32 @@ mod tests {
         // not the builder: silent
         let other = "const a = { allow: { owner: () => 1 } };\nconst x = a.allow.owner();\n";
         assert!(found(other).is_empty());
+    }
+
+    #[test]
+    fn sql_reference_not_found() {
+        let root =
+            std::env::temp_dir().join(format!("amplify-lsp-data-sqlref-{}", std::process::id()));
+        let dir = root.join("amplify").join("data");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("resource.ts");
+        let src = format!(
+            "{H}import {{ schema as generated }} from './schema.sql';\nconst schema = generated.addToSchema({{ \
+             n: a.query().returns(a.integer()).handler(a.handler.sqlReference('./count.sql')), \
+             m: a.query().returns(a.integer()).handler(a.handler.sqlReference('../../../outside.sql')) }});\n\
+             export const data = defineData({{ schema }});\n"
+        );
+        let mut facts = facts(&src, true);
+        facts.root = Some(root.clone());
+        let find = |facts: &ProjectFacts| -> Vec<(&'static str, String)> {
+            run_full(&src, facts, Some(&path))
+                .into_iter()
+                .map(|d| (d.code, src[d.span.start..d.span.end].to_string()))
+                .collect()
+        };
+        assert_eq!(find(&facts), one(ENTRY_NOT_FOUND, "'./count.sql'"));
+        std::fs::write(dir.join("count.sql"), "SELECT 1;").expect("write");
+        assert_eq!(find(&facts), vec![]);
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

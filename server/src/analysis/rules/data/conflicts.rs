@@ -470,6 +470,78 @@ pub(super) fn legacy_allow(file: &FileModel, sink: &mut Sink) {
     }
 }
 
+/// `a.handler.sqlReference('./file.sql')` whose file does not exist (Amplify cannot resolve the path and stops:
+/// verified). Read from the calls themselves, as SQL schemas (`configure(...).schema(...)`, `.addToSchema`)
+/// are not part of the schema model. Reported as `data/entry-not-found`, like a custom handler's entry.
+pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
+    let (Some(path), Some(root)) = (cx.path, cx.project.root.as_deref()) else {
+        return;
+    };
+    let Some(dir) = path.parent() else {
+        return;
+    };
+    let file = cx.file;
+    let imports_a = file.imports.iter().any(|i| {
+        crate::model::schema::is_a_module(&i.source)
+            && i.names.iter().any(|n| n.imported == "a" && n.local == "a")
+    });
+    if !imports_a {
+        return;
+    }
+    let root = super::normalize(root);
+    let mut roots: Vec<&Value> = Vec::new();
+    for b in &file.bindings {
+        if let Some(v) = &b.value {
+            roots.push(v);
+        }
+    }
+    for d in &file.defines {
+        if let Some(a) = &d.arg {
+            roots.push(a);
+        }
+    }
+    for v in roots {
+        walk(v, 0, &mut |call| {
+            let Some(chain) = call.chain() else {
+                return;
+            };
+            if chain.root != "a" || chain.links.len() != 2 {
+                return;
+            }
+            let (ns, kind) = (&chain.links[0], &chain.links[1]);
+            if ns.name != "handler" || ns.args.is_some() || kind.name != "sqlReference" {
+                return;
+            }
+            let Some(arg) = kind.args.and_then(|a| a.first()) else {
+                return;
+            };
+            let Some(entry) = arg.as_str() else {
+                return;
+            };
+            let candidate = if std::path::Path::new(entry).is_absolute() {
+                std::path::PathBuf::from(entry)
+            } else {
+                dir.join(entry)
+            };
+            let candidate = super::normalize(&candidate);
+            // never look outside the project, also not through a link (an existence oracle otherwise)
+            if !candidate.starts_with(&root) || !crate::workspace::fs::within(&candidate, &root) {
+                return;
+            }
+            if let Ok(false) = candidate.try_exists() {
+                sink.error(
+                    arg.span,
+                    super::ENTRY_NOT_FOUND,
+                    format!(
+                        "no file exists at '{entry}' (paths are relative to this file): create the SQL file \
+                         there or fix the path"
+                    ),
+                );
+            }
+        });
+    }
+}
+
 /// Visits every value below `v` (bounded by the lowering depth).
 fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
     if depth > 200 {
