@@ -58,6 +58,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     authorization_modes(cx, &mut sink);
     conflicts::legacy_allow(cx.file, &mut sink);
     conflicts::sql_references(cx, &mut sink);
+    conflicts::sql_operations(cx.file, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -3339,5 +3340,19 @@ mod tests {
         std::fs::write(dir.join("count.sql"), "SELECT 1;").expect("write");
         assert_eq!(find(&facts), vec![]);
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn sql_models_have_no_sync() {
+        let src = format!(
+            "{H}import {{ schema as generated }} from './schema.sql';\nconst schema = generated.setAuthorization((models) => [\
+             models.todos.authorization((allow) => [allow.authenticated().to(['get', 'sync'])]),\
+             models.notes.authorization((allow) => [allow.authenticated().to(['read'])])]);\n\
+             export const data = defineData({{ schema }});\n"
+        );
+        assert_eq!(found(&src), one(conflicts::RULE_OPERATIONS, "'sync'"));
+        // not a SQL schema's setAuthorization: the model's own rules are checked by the schema rules
+        let plain = m("allow.owner().to(['sync'])");
+        assert!(found(&plain).is_empty());
     }
 }

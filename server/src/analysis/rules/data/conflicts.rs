@@ -542,6 +542,83 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
     }
 }
 
+/// `.setAuthorization((models) => [models.x.authorization((allow) => [allow.y().to(['sync'])])])` of a SQL
+/// schema: SQL data sources have no 'sync' nor 'search' (both verified). Read from the calls themselves, as SQL
+/// schemas are not part of the schema model.
+pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
+    let mut roots: Vec<&Value> = Vec::new();
+    for b in &file.bindings {
+        if let Some(v) = &b.value {
+            roots.push(v);
+        }
+    }
+    for d in &file.defines {
+        if let Some(a) = &d.arg {
+            roots.push(a);
+        }
+    }
+    let mut set_auth: Vec<&Value> = Vec::new();
+    for v in roots {
+        walk(v, 0, &mut |call| {
+            if let Kind::Call { callee, args, .. } = &call.kind {
+                if let Kind::Member { prop, .. } = &callee.kind {
+                    if prop == "setAuthorization" {
+                        if let Some(a) = args.first() {
+                            set_auth.push(a);
+                        }
+                    }
+                }
+            }
+        });
+    }
+    for cb in set_auth {
+        walk(cb, 0, &mut |call| {
+            let Kind::Call { callee, args, .. } = &call.kind else {
+                return;
+            };
+            let Kind::Member { prop, .. } = &callee.kind else {
+                return;
+            };
+            if prop != "authorization" {
+                return;
+            }
+            let Some(func) = args.first().and_then(Value::as_func) else {
+                return;
+            };
+            let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
+                return;
+            };
+            let Some(body) = &func.body else { return };
+            let rules: Vec<&Value> = match &body.kind {
+                Kind::Array(items) => items.iter().collect(),
+                _ => vec![body],
+            };
+            for rule in rules {
+                let Some(chain) = rule.chain() else { continue };
+                if chain.root != param {
+                    continue;
+                }
+                let Some(ops) = chain.arg("to").and_then(Value::as_array) else {
+                    continue;
+                };
+                for op in ops {
+                    let Some(name) = op.as_str().filter(|o| *o == "sync" || *o == "search") else {
+                        continue;
+                    };
+                    sink.error(
+                        op.span,
+                        RULE_OPERATIONS,
+                        format!(
+                            "'{name}' does not exist for models of a SQL database: grant 'get', 'list', 'listen' \
+                             or 'read' instead"
+                        ),
+                    );
+                }
+            }
+        });
+    }
+}
+
 /// Visits every value below `v` (bounded by the lowering depth).
 fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
     if depth > 200 {
