@@ -22,6 +22,11 @@ const MAX_COMBINED: usize = 64;
 /// Modules the `a` builder is imported from.
 const A_MODULES: &[&str] = &["@aws-amplify/backend", "@aws-amplify/data-schema"];
 
+/// Whether `a` imported from this module is the data-schema builder.
+pub fn is_a_module(source: &str) -> bool {
+    A_MODULES.contains(&source)
+}
+
 /// The schema a file defines.
 #[derive(Debug, Clone)]
 pub struct Schema {

@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::net::Ipv4Addr;
 use std::path::{Component, Path, PathBuf};
 
+mod conflicts;
+
 use super::validators;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
@@ -54,6 +56,9 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         seen: HashSet::new(),
     };
     authorization_modes(cx, &mut sink);
+    conflicts::legacy_allow(cx.file, &mut sink);
+    conflicts::sql_references(cx, &mut sink);
+    conflicts::sql_operations(cx.file, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -287,6 +292,7 @@ impl<'a> Check<'a> {
         self.groups(sink);
         self.providers(sink);
         self.entries(sink);
+        self.conflicts(sink);
     }
 
     fn lookup(&self, name: &str) -> Lookup<'a> {
@@ -1613,6 +1619,10 @@ impl<'a> Check<'a> {
             let Some(provider) = provider else {
                 continue;
             };
+            // a provider the rule refuses is data/invalid-provider's finding, not a missing mode
+            if conflicts::provider_refused(rule) {
+                continue;
+            }
             let fix = match provider {
                 "apiKey" if !p.api_key_enabled() => {
                     "the project has no API key: add `apiKeyAuthorizationMode: { expiresInDays: 30 }` to \
@@ -2996,6 +3006,13 @@ mod tests {
         CONVERSATION_OWNER,
         AI_CONFIG,
         ENTRY_NOT_FOUND,
+        conflicts::RULE_OPERATIONS,
+        conflicts::RESERVED_NAME,
+        conflicts::OPERATION_NAME_TAKEN,
+        conflicts::INVALID_PROVIDER,
+        conflicts::HANDLER_KINDS,
+        conflicts::COMBINE_COLLISION,
+        conflicts::LEGACY_ALLOW,
     ];
 
     /// Fixtures labelled "bad" that the synth tool accepts: their expectation is not ours to meet.
@@ -3105,5 +3122,237 @@ mod tests {
         }
         assert!(checked >= 60, "only {checked} fixtures found");
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    // --- issue 14: conflicts (data/conflicts.rs) ---
+
+    fn m(rules: &str) -> String {
+        data(
+            &format!("T: a.model({{ c: a.string() }}).authorization((allow) => [{rules}]),"),
+            "",
+        )
+    }
+
+    #[test]
+    fn read_with_its_parts_is_reported_once_per_rule() {
+        let src = m("allow.owner().to(['read', 'list', 'get']), allow.authenticated('identityPool').to(['listen', 'read'])");
+        assert_eq!(
+            found(&src),
+            vec![
+                (conflicts::RULE_OPERATIONS, "'read'".to_string()),
+                (conflicts::RULE_OPERATIONS, "'read'".to_string())
+            ]
+        );
+        assert!(found(&m("allow.owner().to(['read', 'create']), allow.authenticated('identityPool').to(['get', 'list', 'listen', 'sync', 'search'])")).is_empty());
+    }
+
+    #[test]
+    fn unknown_operations_and_field_read_parts() {
+        assert_eq!(
+            found(&m("allow.owner().to(['create', 'subscribe'])")),
+            one(conflicts::RULE_OPERATIONS, "'subscribe'")
+        );
+        let src = data(
+            "T: a.model({ c: a.string().authorization((allow) => [allow.owner().to(['list']), allow.authenticated('identityPool').to(['read'])]) }).authorization((allow) => [allow.owner()]),",
+            "",
+        );
+        assert_eq!(found(&src), one(conflicts::RULE_OPERATIONS, "'list'"));
+        let schema_level = format!("{H}const schema = a.schema({{ T: a.model({{ c: a.string() }}) }}).authorization((allow) => [allow.authenticated('identityPool').to(['read', 'sync'])]);\nexport const data = defineData({{ schema }});\n");
+        assert_eq!(
+            found(&schema_level),
+            one(conflicts::RULE_OPERATIONS, "'read'")
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_models_and_enums_only() {
+        let src = data(
+            "Query: a.model({ c: a.string() }).authorization((allow) => [allow.owner()]),\nMutation: a.enum(['A']),",
+            "",
+        );
+        assert_eq!(
+            found(&src),
+            vec![
+                (conflicts::RESERVED_NAME, "Query".to_string()),
+                (conflicts::RESERVED_NAME, "Mutation".to_string())
+            ]
+        );
+        // a custom type of that name is accepted by Amplify (verified)
+        assert!(found(&data("Subscription: a.customType({ c: a.string() }),", "")).is_empty());
+        assert!(found(&data("String: a.customType({ c: a.string() }),", "")).is_empty());
+        // the scalars of the schema are refused for every kind (verified)
+        assert_eq!(
+            found(&data(
+                "AWSEmail: a.customType({ c: a.string() }),\nAWSJSON: a.enum(['A']),",
+                ""
+            )),
+            vec![
+                (conflicts::RESERVED_NAME, "AWSEmail".to_string()),
+                (conflicts::RESERVED_NAME, "AWSJSON".to_string())
+            ]
+        );
+    }
+
+    fn op(name: &str, kind: &str) -> String {
+        let ret = if kind == "subscription" {
+            ""
+        } else {
+            ".returns(a.string())"
+        };
+        let extra = if kind == "subscription" {
+            ".for(a.ref('ping'))"
+        } else {
+            ""
+        };
+        format!("{name}: a.{kind}(){ret}{extra}.handler(a.handler.function(fn1)).authorization((allow) => [allow.authenticated('identityPool')]),")
+    }
+
+    #[test]
+    fn custom_operations_named_like_generated_ones() {
+        let model = "ServiceRequest: a.model({ c: a.string() }).authorization((allow) => [allow.owner()]),\nping: a.mutation().returns(a.string()).handler(a.handler.function(fn1)).authorization((allow) => [allow.authenticated('identityPool')]),";
+        for (name, kind) in [
+            ("getServiceRequest", "query"),
+            ("listServiceRequests", "query"),
+            ("createServiceRequest", "mutation"),
+            ("updateServiceRequest", "mutation"),
+            ("deleteServiceRequest", "mutation"),
+            ("onCreateServiceRequest", "subscription"),
+        ] {
+            let src = data(&format!("{model}\n{}", op(name, kind)), "");
+            let d = run_full(&src, &facts(&src, true), None);
+            let hit: Vec<_> = d
+                .iter()
+                .filter(|d| d.code == conflicts::OPERATION_NAME_TAKEN)
+                .collect();
+            assert_eq!(hit.len(), 1, "{name}: {d:?}");
+            assert_eq!(&src[hit[0].span.start..hit[0].span.end], name);
+            assert_eq!(hit[0].related.len(), 1);
+        }
+        // another root type, an unsure plural, disabled operations: silent
+        for (model, name, kind) in [
+            ("ServiceRequest", "getServiceRequest", "mutation"),
+            ("Person", "listPeople", "query"),
+            ("Person", "listPersons", "query"),
+        ] {
+            let src = data(&format!("{model}: a.model({{ c: a.string() }}).authorization((allow) => [allow.owner()]),\n{}", op(name, kind)), "");
+            assert!(
+                !codes(&src).contains(&conflicts::OPERATION_NAME_TAKEN),
+                "{name}"
+            );
+        }
+        let src = data(&format!("ServiceRequest: a.model({{ c: a.string() }}).disableOperations(['mutations']).authorization((allow) => [allow.owner()]),\n{}", op("createServiceRequest", "mutation")), "");
+        assert!(!codes(&src).contains(&conflicts::OPERATION_NAME_TAKEN));
+    }
+
+    #[test]
+    fn refused_providers_are_invalid_not_unconfigured() {
+        assert_eq!(
+            found(&m("allow.owner('identityPool')")),
+            one(conflicts::INVALID_PROVIDER, "'identityPool'")
+        );
+        assert_eq!(
+            found(&m("allow.authenticated('function')")),
+            one(conflicts::INVALID_PROVIDER, "'function'")
+        );
+        assert_eq!(
+            found(&m("allow.ownerDefinedIn('c', 'apiKey')")),
+            one(conflicts::INVALID_PROVIDER, "'apiKey'")
+        );
+        assert!(found(&m(
+            "allow.owner('userPools'), allow.authenticated('identityPool')"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn handler_kinds_and_custom_handlers_with_identity_pool() {
+        let q = |handler: &str, rule: &str| {
+            data(
+                &format!("q: a.query().returns(a.string()).handler({handler}).authorization((allow) => [{rule}]),"),
+                "",
+            )
+        };
+        let mixed = q(
+            "[a.handler.function(fn1), a.handler.custom({ entry: './x.js' })]",
+            "allow.authenticated()",
+        );
+        assert_eq!(found(&mixed), one(conflicts::HANDLER_KINDS, "handler"));
+        let guest = q("a.handler.custom({ entry: './x.js' })", "allow.guest()");
+        assert_eq!(found(&guest), one(conflicts::HANDLER_KINDS, "guest()"));
+        let idp = q(
+            "a.handler.custom({ entry: './x.js' })",
+            "allow.authenticated('identityPool')",
+        );
+        assert_eq!(
+            found(&idp),
+            one(conflicts::HANDLER_KINDS, "authenticated('identityPool')")
+        );
+        assert!(found(&q(
+            "[a.handler.custom({ entry: './x.js' }), a.handler.custom({ entry: './y.js' })]",
+            "allow.authenticated()"
+        ))
+        .is_empty());
+        assert!(found(&q("a.handler.function(fn1)", "allow.guest()")).is_empty());
+    }
+
+    #[test]
+    fn combine_collisions() {
+        let src = format!("{H}const s1 = a.schema({{ T: a.model({{ c: a.string() }}).authorization((allow) => [allow.owner()]) }});\nconst s2 = a.schema({{ T: a.enum(['A']) }});\nconst schema = a.combine([s1, s2]);\nexport const data = defineData({{ schema }});\n");
+        assert_eq!(found(&src), one(conflicts::COMBINE_COLLISION, "T"));
+        let ok = src.replace("{ T: a.enum", "{ U: a.enum");
+        assert!(found(&ok).is_empty());
+    }
+
+    #[test]
+    fn pre_release_allow() {
+        let src = data(
+            "T: a.model({ c: a.string() }).authorization([a.allow.owner()]),",
+            "",
+        );
+        assert!(found(&src).contains(&(conflicts::LEGACY_ALLOW, "allow".to_string())));
+        // not the builder: silent
+        let other = "const a = { allow: { owner: () => 1 } };\nconst x = a.allow.owner();\n";
+        assert!(found(other).is_empty());
+    }
+
+    #[test]
+    fn sql_reference_not_found() {
+        let root =
+            std::env::temp_dir().join(format!("amplify-lsp-data-sqlref-{}", std::process::id()));
+        let dir = root.join("amplify").join("data");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("resource.ts");
+        let src = format!(
+            "{H}import {{ schema as generated }} from './schema.sql';\nconst schema = generated.addToSchema({{ \
+             n: a.query().returns(a.integer()).handler(a.handler.sqlReference('./count.sql')), \
+             m: a.query().returns(a.integer()).handler(a.handler.sqlReference('../../../outside.sql')) }});\n\
+             export const data = defineData({{ schema }});\n"
+        );
+        let mut facts = facts(&src, true);
+        facts.root = Some(root.clone());
+        let find = |facts: &ProjectFacts| -> Vec<(&'static str, String)> {
+            run_full(&src, facts, Some(&path))
+                .into_iter()
+                .map(|d| (d.code, src[d.span.start..d.span.end].to_string()))
+                .collect()
+        };
+        assert_eq!(find(&facts), one(ENTRY_NOT_FOUND, "'./count.sql'"));
+        std::fs::write(dir.join("count.sql"), "SELECT 1;").expect("write");
+        assert_eq!(find(&facts), vec![]);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn sql_models_have_no_sync() {
+        let src = format!(
+            "{H}import {{ schema as generated }} from './schema.sql';\nconst schema = generated.setAuthorization((models) => [\
+             models.todos.authorization((allow) => [allow.authenticated().to(['get', 'sync'])]),\
+             models.notes.authorization((allow) => [allow.authenticated().to(['read'])])]);\n\
+             export const data = defineData({{ schema }});\n"
+        );
+        assert_eq!(found(&src), one(conflicts::RULE_OPERATIONS, "'sync'"));
+        // not a SQL schema's setAuthorization: the model's own rules are checked by the schema rules
+        let plain = m("allow.owner().to(['sync'])");
+        assert!(found(&plain).is_empty());
     }
 }
