@@ -85,13 +85,13 @@ fn watched(c: &mut Client, rel: &str, kind: u8) {
 const CREATED: u8 = 1;
 const DELETED: u8 = 3;
 
+const BACKEND_DATA_ONLY: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { data } from './data/resource';\n\ndefineBackend({ data });\n";
+const BACKEND_WITH_AUTH: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data } from './data/resource';\n\ndefineBackend({ auth, data });\n";
+
 #[test]
 fn creating_and_deleting_auth_changes_owner_rule_errors() {
     let mut c = Client::start();
-    c.write_file(
-        BACKEND,
-        "import { defineBackend } from '@aws-amplify/backend';\nimport { data } from './data/resource';\n\ndefineBackend({ data });\n",
-    );
+    c.write_file(BACKEND, BACKEND_DATA_ONLY);
     let data = c.open(DATA, OWNER_DATA);
     let diags = wait_codes(
         &mut c,
@@ -105,10 +105,12 @@ fn creating_and_deleting_auth_changes_owner_rule_errors() {
         .expect("diagnostic");
     assert_eq!(d["severity"], 1, "an error: Amplify rejects it");
 
-    // auth is created on disk: the watcher notification clears the error
+    // auth is created on disk and passed to defineBackend (a defineAuth that nothing passes to defineBackend
+    // is not deployed, and does not count): the watcher notifications clear the error
     settle(&mut c, &data);
     c.write_file(AUTH, AUTH_SRC);
     watched(&mut c, AUTH, CREATED);
+    c.write_file(BACKEND, BACKEND_WITH_AUTH);
     wait_codes(
         &mut c,
         &data,
@@ -131,10 +133,11 @@ fn creating_and_deleting_auth_changes_owner_rule_errors() {
     });
     assert!(stale.is_none(), "auth is still on disk: {stale:?}");
 
-    // deleted from disk: the error is back
+    // deleted from disk and from the backend: the error is back
     settle(&mut c, &data);
     std::fs::remove_file(c.root.path().join(AUTH)).expect("delete auth");
     watched(&mut c, AUTH, DELETED);
+    c.write_file(BACKEND, BACKEND_DATA_ONLY);
     wait_codes(
         &mut c,
         &data,

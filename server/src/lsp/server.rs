@@ -424,7 +424,7 @@ impl Backend {
         };
         let fresh_matches = {
             let snap = snap.clone();
-            self.offload("amplify/debugDocument", move |_, _| {
+            self.offload_request("amplify/debugDocument", move |_, _| {
                 match (snap.tree.as_ref(), snap.lang) {
                     (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
                         .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
@@ -859,24 +859,24 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
-        self.offload("completion", move |b, _| b.completion_now(params))
+        self.offload_request("completion", move |b, _| b.completion_now(params))
             .await?
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
-        self.offload("hover", move |b, _| b.hover_now(params))
+        self.offload_request("hover", move |b, _| b.hover_now(params))
             .await?
     }
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
-        self.offload("codeAction", move |b, _| {
+        self.offload_request("codeAction", move |b, _| {
             super::actions::code_action(b, params)
         })
         .await?
     }
 
     async fn code_action_resolve(&self, params: CodeAction) -> RpcResult<CodeAction> {
-        self.offload("codeAction/resolve", move |b, _| {
+        self.offload_request("codeAction/resolve", move |b, _| {
             super::actions::code_action_resolve(b, params)
         })
         .await?
@@ -887,7 +887,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> RpcResult<Option<GotoDefinitionResponse>> {
         self.wait_indexed("definition").await;
-        self.offload("definition", move |b, _| {
+        self.offload_request("definition", move |b, _| {
             super::nav::goto_definition(b, params)
         })
         .await?
@@ -895,7 +895,7 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
         self.wait_indexed("references").await;
-        self.offload("references", move |b, _| super::nav::references(b, params))
+        self.offload_request("references", move |b, _| super::nav::references(b, params))
             .await?
     }
 
@@ -903,7 +903,7 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> RpcResult<Option<PrepareRenameResponse>> {
-        self.offload("prepareRename", move |b, _| {
+        self.offload_request("prepareRename", move |b, _| {
             super::nav::prepare_rename(b, params)
         })
         .await?
@@ -911,7 +911,7 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
         self.wait_indexed("rename").await;
-        self.offload("rename", move |b, _| super::nav::rename(b, params))
+        self.offload_request("rename", move |b, _| super::nav::rename(b, params))
             .await?
     }
 
@@ -919,7 +919,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> RpcResult<Option<DocumentSymbolResponse>> {
-        self.offload("documentSymbol", move |b, _| {
+        self.offload_request("documentSymbol", move |b, _| {
             super::nav::document_symbol(b, params)
         })
         .await?
@@ -931,19 +931,19 @@ impl LanguageServer for Backend {
     ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
         let folders = super::nav::workspace_folders(self).await;
         self.wait_indexed("workspace/symbol").await;
-        self.offload("workspace/symbol", move |b, _| {
+        self.offload_request("workspace/symbol", move |b, _| {
             super::nav::workspace_symbol(b, params, folders)
         })
         .await?
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> RpcResult<Option<Vec<CodeLens>>> {
-        self.offload("codeLens", move |b, _| super::nav::code_lens(b, params))
+        self.offload_request("codeLens", move |b, _| super::nav::code_lens(b, params))
             .await?
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
-        self.offload("inlayHint", move |b, _| super::nav::inlay_hint(b, params))
+        self.offload_request("inlayHint", move |b, _| super::nav::inlay_hint(b, params))
             .await?
     }
 
@@ -971,7 +971,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let items = match self.snapshot(&uri) {
             Some(snap) => self
-                .offload("diagnostics", move |b, _| {
+                .offload_request("diagnostics", move |b, _| {
                     b.lsp_diagnostics(&uri, &snap, "pulled by the client")
                 })
                 .await?

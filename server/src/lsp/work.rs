@@ -105,6 +105,18 @@ impl From<cancel::Cancelled> for RpcError {
 }
 
 impl Backend {
+    /// [`Backend::offload`] for a request: it first waits for the index updates of the edits that arrived
+    /// before it (they hold the lane, first come first served), so it sees the project as the client does: a
+    /// group added in an opened auth file counts for a storage file asked about next.
+    pub(crate) async fn offload_request<T, F>(&self, what: &str, f: F) -> Result<T, Stopped>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Backend, &Cancel) -> T + Send + 'static,
+    {
+        drop(self.work.lane.lock().await);
+        self.offload(what, f).await
+    }
+
     /// Runs `f` on a blocking thread once a core is free, and waits for it. `what` names the work for the one
     /// log line of a panic. Dropping the returned future (a cancelled request) cancels `f`'s token.
     pub(crate) async fn offload<T, F>(&self, what: &str, f: F) -> Result<T, Stopped>
