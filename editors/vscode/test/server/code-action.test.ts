@@ -88,7 +88,12 @@ describe('code actions', () => {
 
       const action = selected.find((a) => a.title === OWNER_TITLE);
       assert.ok(action);
-      assert.equal(action.kind, CodeActionKind.RefactorRewrite);
+      // the project has auth: the rule carries the security/public-api-key hint, and the switch is its fix
+      assert.equal(action.kind, CodeActionKind.QuickFix);
+      assert.ok(
+        action.diagnostics?.some((d) => d.code === 'security/public-api-key'),
+        `the switch does not name the hint it fixes: ${JSON.stringify(action.diagnostics)}`,
+      );
       const resolved = await withEdit(s, action);
       assert.ok(resolved.edit);
       assert.ok(urisIn(resolved.edit).includes(uri), 'the edit does not touch data/resource.ts');
@@ -110,15 +115,21 @@ describe('code actions', () => {
     }
   });
 
-  test('`only` filters: the refactor comes with only=[refactor], not with only=[quickfix]', feature('code-action'), async () => {
+  test('`only` filters: a refactor with only=[refactor], the hint\'s quick fix with only=[quickfix], none with only=[source]', feature('code-action'), async () => {
     const s = await Server.start({ pullDiagnostics: true });
     try {
       const uri = await s.open(DATA);
       const range = rangeOf(s.text(uri), 'allow.publicApiKey()');
       const refactors = await codeActions(s, uri, range, [], [CodeActionKind.Refactor]);
-      assert.ok(refactors.some((a) => a.title === OWNER_TITLE), 'missing with only=[refactor]');
+      const refactor = refactors.find((a) => a.title === OWNER_TITLE);
+      assert.ok(refactor, 'missing with only=[refactor]');
+      assert.equal(refactor.kind, CodeActionKind.RefactorRewrite);
       const fixes = await codeActions(s, uri, range, [], [CodeActionKind.QuickFix]);
-      assert.ok(!fixes.some((a) => a.title === OWNER_TITLE), 'offered with only=[quickfix]');
+      const fix = fixes.find((a) => a.title === OWNER_TITLE);
+      assert.ok(fix, 'missing with only=[quickfix]');
+      assert.equal(fix.kind, CodeActionKind.QuickFix);
+      const sources = await codeActions(s, uri, range, [], [CodeActionKind.Source]);
+      assert.ok(!sources.some((a) => a.title === OWNER_TITLE), 'the one-rule switch offered with only=[source]');
     } finally {
       await s.stop();
     }
