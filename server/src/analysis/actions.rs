@@ -1370,11 +1370,28 @@ fn requote(src: &str, style: &Style, span: Span, value: &str) -> String {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut c = s.chars();
     c.next()
         .is_some_and(|f| f.is_alphabetic() || f == '_' || f == '$')
         && c.all(|x| x.is_alphanumeric() || x == '_' || x == '$')
+}
+
+/// `name` written as an object key: as it is when it is an identifier, else as a string in `quote`.
+pub(crate) fn object_key(name: &str, quote: char) -> String {
+    if is_identifier(name) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push(quote);
+    for c in name.chars() {
+        if c == quote || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push(quote);
+    out
 }
 
 /// `shape/unknown-property`: rename a misspelt key to the known property it is closest to.
@@ -1834,6 +1851,35 @@ fn reference_fields(
         .collect()
 }
 
+/// Whether a model has a field `name`, declared or added by Amplify (`id`, `createdAt`, `updatedAt`, and the
+/// owner fields of its owner rules).
+fn field_taken(m: &Model, name: &str) -> bool {
+    if m.field(name).is_some() || matches!(name, "id" | "createdAt" | "updatedAt") {
+        return true;
+    }
+    m.rules.as_ref().is_some_and(|r| {
+        (!r.complete && name == "owner")
+            || r.rules.iter().any(|rule| {
+                rule.name.starts_with("owner")
+                    && match &rule.field {
+                        Some((f, _)) => f == name,
+                        None => name == "owner",
+                    }
+            })
+    })
+}
+
+/// `base`, or the first of `base2`, `base3`, ... that `taken` does not reject.
+fn free_field_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2u32..)
+        .map(|n| format!("{base}{n}"))
+        .find(|c| !taken(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
 /// Adds fields (`name: value` texts) at the end of a model's fields object.
 fn add_fields(src: &str, style: &Style, obj: &Value, entries: &[String]) -> Option<Vec<TextEdit>> {
     let mut edits = Vec::new();
@@ -1910,10 +1956,22 @@ fn add_counterpart<'a>(
     };
     let missing = reference_fields(parent, child, &refs.items, &a);
     let child_is_other = !matches!(rel.kind, RelKind::BelongsTo);
-    for (k, (field, value)) in variants.into_iter().enumerate() {
-        if om.field(&field).is_some() {
-            continue;
-        }
+    // reference fields added to the other model in the same edit
+    let added: Vec<String> = if child_is_other {
+        refs.items
+            .iter()
+            .filter(|(r, _)| om.field(r).is_none())
+            .map(|(r, _)| r.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut offered: Vec<String> = Vec::new();
+    for (k, (base, value)) in variants.into_iter().enumerate() {
+        let field = free_field_name(&base, |n| {
+            field_taken(om, n) || added.iter().any(|a| a == n) || offered.iter().any(|o| o == n)
+        });
+        offered.push(field.clone());
         let om_fields = om.fields.span;
         let m_fields = m.fields.span;
         let missing = missing.clone();
@@ -2704,6 +2762,45 @@ export const data = defineData({
             out.contains("email: a.string().required().default('x')"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn counterparts_take_a_free_field_name() {
+        // `games` is taken by a scalar field: the hasMany side becomes `games2`; `game` is free
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  User: a.model({ games: a.string() }).authorization((allow) => [allow.owner()]),\n  Game: a.model({ userId: a.id(), user: a.belongsTo('User', 'userId') }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            [
+                "Add `games2: a.hasMany('Game', 'userId')` to `User`",
+                "Add `game: a.hasOne('Game', 'userId')` to `User`"
+            ]
+        );
+        assert!(
+            out.contains(
+                "User: a.model({ games: a.string(), games2: a.hasMany('Game', 'userId') })"
+            ),
+            "{out}"
+        );
+        // `owner` is the field `allow.owner()` stores the owner in; `ownerId` is added in the same edit
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Owner: a.model({ pets: a.hasMany('Pet', 'ownerId') }).authorization((allow) => [allow.owner()]),\n  Pet: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, _) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            ["Add `owner2: a.belongsTo('Owner', 'ownerId')` and `ownerId: a.id()` to `Pet`"]
+        );
+        // the reference field added in the same edit is not reused either
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Post: a.model({ notes: a.hasMany('Note', 'post') }).authorization((allow) => [allow.owner()]),\n  Note: a.model({ text: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, _) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            ["Add `post2: a.belongsTo('Post', 'post')` and `post: a.id()` to `Note`"]
+        );
+        assert_eq!(free_field_name("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(object_key("rosterArchitect", '\''), "rosterArchitect");
+        assert_eq!(object_key("roster-architect", '\''), "'roster-architect'");
+        assert_eq!(object_key("it's", '"'), "\"it's\"");
+        assert_eq!(object_key("it's", '\''), "'it\\'s'");
     }
 
     #[test]

@@ -320,6 +320,7 @@ fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                         .join(", ")
                 )
             };
+            let key = crate::analysis::actions::object_key(name, '\'');
             out.push(Diagnostic::new(
                 arg.span,
                 Severity::Warning,
@@ -327,7 +328,7 @@ fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                 format!(
                     "`{name}` is not a key of `defineData({{ functions }})` ({known}): Amplify then takes it as the \
                      name of a Lambda function that already exists in the account, and deploying fails if there \
-                     is none. To use a function of this backend, add `functions: {{ {name}: myFunction }}` to \
+                     is none. To use a function of this backend, add `functions: {{ {key}: myFunction }}` to \
                      `defineData` or pass the function itself: `a.handler.function(myFunction)`"
                 ),
             ));
@@ -557,6 +558,23 @@ mod tests {
         assert_eq!(d[0].code, "data/unknown-function");
         assert_eq!(d[0].severity, Severity::Warning);
         assert!(d[0].message.contains("`greeter`"));
+        assert!(d[0]
+            .message
+            .contains("`functions: { missing: myFunction }`"));
+        // a name that is not an identifier is suggested as a quoted key
+        let data = F {
+            path: "/p/amplify/data/resource.ts",
+            src: "const schema = a.schema({ r: a.query().handler(a.handler.function('roster-architect')) });\n\
+                  export const data = defineData({ schema, functions: { greeter: fn1 } });",
+        };
+        let d = run(&[data]);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message
+                .contains("`functions: { 'roster-architect': myFunction }`"),
+            "{}",
+            d[0].message
+        );
         // functions given through a variable: unknown keys, no warning
         let data = F {
             path: "/p/amplify/data/resource.ts",
