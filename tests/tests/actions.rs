@@ -429,6 +429,10 @@ golden! {
     fix_not_in_backend: "fix-not-in-backend", "amplify/functions/cleanup/resource.ts", At::Diag("backend/not-in-backend"), "Add `cleanup` to defineBackend", "quickfix";
     fix_relationship: "fix-relationship", DATA, At::Diag("data/relationship-counterpart"), "Add `team: a.belongsTo('Team', 'teamId')`", "quickfix";
     fix_identifier: "fix-identifier", DATA, At::Diag("data/identifier-not-required"), "Add `.required()` to `email`", "quickfix";
+    // `User.games` exists already: the new relationship field is `games2`
+    fix_relationship_free_name: "fix-relationship-free-name", DATA, At::Diag("data/relationship-counterpart"), "Add `games2: a.hasMany('Game', 'userId')`", "quickfix";
+    // backend.ts has a `cleanup` of its own: the resource is imported as `cleanup2`
+    fix_not_in_backend_taken: "fix-not-in-backend-taken", "amplify/functions/cleanup/resource.ts", At::Diag("backend/not-in-backend"), "Add `cleanup` to defineBackend", "quickfix";
 }
 
 /// A file already using owner rules: the action is not offered anywhere in it.

@@ -1053,13 +1053,29 @@ fn auth_file_text(style: &Style) -> String {
 
 /// Edits to a backend file that import `name` from `module` and pass it to `defineBackend` (first or last).
 fn wire_into_backend(text: &str, name: &str, module: &str, first: bool) -> Option<Vec<TextEdit>> {
+    wire_into_backend_as(text, name, name, module, first)
+}
+
+/// [`wire_into_backend`], importing `name` as `local` (`import { name as local }`) when they differ.
+fn wire_into_backend_as(
+    text: &str,
+    name: &str,
+    local: &str,
+    module: &str,
+    first: bool,
+) -> Option<Vec<TextEdit>> {
     let model = parse_model(text)?;
     let obj = backend_object(&model)?;
     let style = Style::of(text, Some(&model));
     let mut edits = Vec::new();
-    if model.import_of(name).is_none() {
+    if model.import_of(local).is_none() {
+        let spec = if local == name {
+            name.to_string()
+        } else {
+            format!("{name} as {local}")
+        };
         let line = format!(
-            "import {{ {name} }} from {}{}",
+            "import {{ {spec} }} from {}{}",
             style.q(module),
             style.semi()
         );
@@ -1079,10 +1095,12 @@ fn wire_into_backend(text: &str, name: &str, module: &str, first: bool) -> Optio
             (_, None) => edits.push(TextEdit::insert(0, format!("{line}{}", style.eol))),
         }
     }
-    if obj.get(name).is_some() {
+    if obj.get(local).is_some() {
         return Some(edits);
     }
-    edits.extend(insert_prop(text, &style, obj, first, |_| name.to_string())?);
+    edits.extend(insert_prop(text, &style, obj, first, |_| {
+        local.to_string()
+    })?);
     Some(edits)
 }
 
@@ -1721,7 +1739,8 @@ fn add_to_backend<'a>(
 
 /// Edits to the backend file `text` (at `backend_path`) that pass the resource `name` defined in `resource`
 /// to `defineBackend`: with its existing import (aliased or not) when backend.ts has one, else importing it
-/// from `module`. `None` when the name is taken by something else.
+/// from `module`. When `name` is already a key of `defineBackend` (or, to import it, a name of backend.ts),
+/// the entry takes the first free name of `name2`, `name3`, ... (imported as `name as name2`).
 fn backend_entry_edits(
     text: &str,
     backend_path: &Path,
@@ -1731,9 +1750,6 @@ fn backend_entry_edits(
 ) -> Option<Vec<TextEdit>> {
     let model = parse_model(text)?;
     let obj = backend_object(&model)?;
-    if obj.get(name).is_some() {
-        return None;
-    }
     let dir = backend_path.parent()?;
     let target = crate::model::project::normalize(resource);
     let imported = model
@@ -1750,15 +1766,20 @@ fn backend_entry_edits(
     match imported {
         Some(local) => {
             let style = Style::of(text, Some(&model));
-            let entry = if local == name {
-                name.to_string()
+            let key = free_name(name, |n| obj.get(n).is_some());
+            let entry = if local == key {
+                key
             } else {
-                format!("{name}: {local}")
+                format!("{key}: {local}")
             };
             insert_prop(text, &style, obj, false, |_| entry.clone())
         }
-        None if model.import_of(name).is_some() || model.binding(name).is_some() => None,
-        None => wire_into_backend(text, name, module, false),
+        None => {
+            let local = free_name(name, |n| {
+                obj.get(n).is_some() || model.import_of(n).is_some() || model.binding(n).is_some()
+            });
+            wire_into_backend_as(text, name, &local, module, false)
+        }
     }
 }
 
@@ -1870,7 +1891,7 @@ fn field_taken(m: &Model, name: &str) -> bool {
 }
 
 /// `base`, or the first of `base2`, `base3`, ... that `taken` does not reject.
-fn free_field_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+fn free_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_string();
     }
@@ -1968,7 +1989,7 @@ fn add_counterpart<'a>(
     };
     let mut offered: Vec<String> = Vec::new();
     for (k, (base, value)) in variants.into_iter().enumerate() {
-        let field = free_field_name(&base, |n| {
+        let field = free_name(&base, |n| {
             field_taken(om, n) || added.iter().any(|a| a == n) || offered.iter().any(|o| o == n)
         });
         offered.push(field.clone());
@@ -2765,7 +2786,7 @@ export const data = defineData({
     }
 
     #[test]
-    fn counterparts_take_a_free_field_name() {
+    fn counterparts_take_a_free_name() {
         // `games` is taken by a scalar field: the hasMany side becomes `games2`; `game` is free
         let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  User: a.model({ games: a.string() }).authorization((allow) => [allow.owner()]),\n  Game: a.model({ userId: a.id(), user: a.belongsTo('User', 'userId') }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
         let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
@@ -2796,7 +2817,7 @@ export const data = defineData({
             titles,
             ["Add `post2: a.belongsTo('Post', 'post')` and `post: a.id()` to `Note`"]
         );
-        assert_eq!(free_field_name("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(free_name("a", |n| n == "a" || n == "a2"), "a3");
         assert_eq!(object_key("rosterArchitect", '\''), "rosterArchitect");
         assert_eq!(object_key("roster-architect", '\''), "'roster-architect'");
         assert_eq!(object_key("it's", '"'), "\"it's\"");
@@ -2971,8 +2992,19 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
             run("import { auth } from './auth/resource';\ndefineBackend({ auth });\n").as_deref(),
             Some("import { auth } from './auth/resource';\nimport { storage } from './storage/resource';\ndefineBackend({ auth, storage });\n")
         );
-        // the name is taken by something else
-        assert!(run("import { storage } from './other';\ndefineBackend({ auth });\n").is_none());
-        assert!(run("defineBackend({ auth, storage: x });\n").is_none());
+        // the name is taken by something else: the entry takes a free name
+        assert_eq!(
+            run("import { storage } from './other';\ndefineBackend({ auth, storage });\n").as_deref(),
+            Some("import { storage } from './other';\nimport { storage as storage2 } from './storage/resource';\ndefineBackend({ auth, storage, storage2 });\n")
+        );
+        assert_eq!(
+            run("const storage2 = 1;\ndefineBackend({ auth, storage: x });\n").as_deref(),
+            Some("import { storage as storage3 } from './storage/resource';\nconst storage2 = 1;\ndefineBackend({ auth, storage: x, storage3 });\n")
+        );
+        // imported, but its name is a key already
+        assert_eq!(
+            run("import { storage as s } from './storage/resource';\ndefineBackend({ storage: x });\n").as_deref(),
+            Some("import { storage as s } from './storage/resource';\ndefineBackend({ storage: x, storage2: s });\n")
+        );
     }
 }
