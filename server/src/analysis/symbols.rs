@@ -128,6 +128,14 @@ pub fn document_symbols(text: &str, file: &FileModel, path: Option<&Path>) -> Ve
                     .unwrap_or_else(|| "defineFunction".to_string());
                 sym.detail(name).children(settings(text, file, arg))
             }
+            DefineKind::ConversationHandler => {
+                let name = arg
+                    .and_then(|a| a.field("name"))
+                    .and_then(|n| file.resolve(n).as_str())
+                    .map(|n| format!("defineConversationHandlerFunction '{n}'"))
+                    .unwrap_or_else(|| "defineConversationHandlerFunction".to_string());
+                sym.detail(name).children(settings(text, file, arg))
+            }
             DefineKind::Backend => sym
                 .detail("defineBackend")
                 .children(backend_children(text, arg)),
