@@ -1075,6 +1075,15 @@ export const storage = defineStorage({
         assert_eq!(syms[0].detail.as_deref(), Some("defineFunction 'say-hi'"));
         assert_eq!(names(&syms[0].children), ["timeoutSeconds", "environment"]);
         assert_eq!(syms[0].children[0].detail.as_deref(), Some("30"));
+        let src = "export const chatHandler = defineConversationHandlerFunction({ name: 'chat', models: [] });";
+        let m = model(src);
+        let syms = document_symbols(src, &m, None);
+        assert_eq!(names(&syms), ["chatHandler"]);
+        assert_eq!(
+            syms[0].detail.as_deref(),
+            Some("defineConversationHandlerFunction 'chat'")
+        );
+        assert_eq!(names(&syms[0].children), ["name", "models"]);
         let src = "const backend = defineBackend({ auth, data: myData });";
         let m = model(src);
         let syms = document_symbols(src, &m, None);
