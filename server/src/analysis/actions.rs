@@ -1394,15 +1394,20 @@ fn add_required<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Vec
     ));
 }
 
-/// The reference fields a child model needs for `refs`, typed like the parent's identifier fields.
+/// The reference fields a child model needs for `refs`, typed like the parent's identifier fields; `None` when
+/// one of them is not a valid field name (Amplify would reject the field, written as a key or not).
 fn reference_fields(
     parent: &Model,
     child: &Model,
     refs: &[(String, Span)],
     a: &str,
-) -> Vec<String> {
+) -> Option<Vec<String>> {
+    if refs.iter().any(|(name, _)| !is_graphql_name(name)) {
+        return None;
+    }
     let ident = parent.identifier_names().unwrap_or_else(|| vec!["id"]);
-    refs.iter()
+    let fields = refs
+        .iter()
         .enumerate()
         .filter(|(_, (name, _))| child.field(name).is_none())
         .map(|(k, (name, _))| {
@@ -1413,7 +1418,16 @@ fn reference_fields(
                 .unwrap_or("ID");
             format!("{name}: {a}.{}()", factory_of(graphql))
         })
-        .collect()
+        .collect();
+    Some(fields)
+}
+
+/// A GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`), which is also a valid object key without quotes.
+fn is_graphql_name(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next()
+        .is_some_and(|f| f == '_' || f.is_ascii_alphabetic())
+        && c.all(|x| x == '_' || x.is_ascii_alphanumeric())
 }
 
 /// Whether a model has a field `name`, declared or added by Amplify (`id`, `createdAt`, `updatedAt`, and the
@@ -1508,7 +1522,9 @@ fn add_counterpart<'a>(
         RelKind::HasOne | RelKind::HasMany => (m, om),
         RelKind::BelongsTo => (om, m),
     };
-    let missing = reference_fields(parent, child, &refs.items, &a);
+    let Some(missing) = reference_fields(parent, child, &refs.items, &a) else {
+        return;
+    };
     let child_is_other = !matches!(rel.kind, RelKind::BelongsTo);
     // reference fields added to the other model in the same edit
     let added: Vec<String> = if child_is_other {
@@ -1624,6 +1640,7 @@ fn add_reference<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Ve
     }
     let a = a_name(inp.file);
     let entry = reference_fields(parent, child, &refs.items[k..=k], &a)
+        .unwrap_or_default()
         .into_iter()
         .next();
     let Some(entry) = entry else { return };
@@ -2355,6 +2372,35 @@ export const data = defineData({
         assert_eq!(object_key("roster-architect", '\''), "'roster-architect'");
         assert_eq!(object_key("it's", '"'), "\"it's\"");
         assert_eq!(object_key("it's", '\''), "'it\\'s'");
+    }
+
+    #[test]
+    fn reference_fields_that_are_not_field_names_are_not_added() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ members: a.hasMany('Member', 'team-id') }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let mut f = fx(src, true);
+        f.path = PathBuf::from(DATA_PATH);
+        let mut diags = Vec::new();
+        let cx = crate::analysis::rules::RuleCtx {
+            src: &f.src,
+            file: &f.file,
+            path: Some(&f.path),
+            project: &f.project,
+        };
+        crate::analysis::diagnostics::run_rules(&cx, &mut diags);
+        assert!(diags
+            .iter()
+            .any(|d| d.code == "data/relationship-counterpart"));
+        let titles: Vec<String> = with(&f, &diags, |inp, env| {
+            list(inp, Span::new(0, src.len()), env, &|k| {
+                k == ActionKind::QuickFix
+            })
+            .into_iter()
+            .map(|a| a.title)
+            .collect()
+        });
+        assert!(titles.iter().all(|t| !t.contains("team-id")), "{titles:?}");
+        assert!(is_graphql_name("teamId") && is_graphql_name("_x1"));
+        assert!(!is_graphql_name("team-id") && !is_graphql_name("1x") && !is_graphql_name("é"));
     }
 
     #[test]
