@@ -462,6 +462,33 @@ fn owner_not_offered_when_already_owner() {
     }
 }
 
+/// A reference named `team-id`: the relationship fixes would write `team-id: a.id()` (not a valid key) or
+/// `'team-id': a.id()` (a field Amplify rejects: "Syntax Error: Invalid number"), so none is offered.
+#[test]
+fn no_fix_adds_a_field_whose_name_is_not_a_field_name() {
+    let before = read_tree(&case_dir("fix-relationship").join("before"));
+    let mut c = Client::start();
+    for (rel, text) in &before {
+        c.write_file(rel, text);
+    }
+    let text = before[DATA].replace("'teamId'", "'team-id'");
+    assert!(text.contains("a.hasMany('Member', 'team-id')"));
+    c.write_file(DATA, &text);
+    let uri = c.open(DATA, &text);
+    let d = next_diagnostics(&mut c, &uri, Some(1));
+    assert!(
+        d.iter()
+            .any(|d| d["code"] == "data/relationship-counterpart"),
+        "{d:#?}"
+    );
+    let list = actions(&mut c, &uri, whole_range(&text), json!([]), None);
+    assert!(
+        titles(&list).iter().all(|t| !t.contains("team-id")),
+        "offered: {:?}",
+        titles(&list)
+    );
+}
+
 fn caps(resolve: bool, document_changes: bool, create: bool, disabled: bool) -> Value {
     let mut code_action = json!({
         "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "refactor", "refactor.rewrite", "source"] } },
