@@ -1,6 +1,6 @@
 ; Amplify factory calls: defineAuth({...}), defineData({...}), defineStorage({...}), defineFunction({...}),
-; defineBackend({...}), referenceAuth({...}).
+; defineConversationHandlerFunction({...}) (@aws-amplify/backend-ai), defineBackend({...}), referenceAuth({...}).
 (call_expression
   function: (identifier) @callee
   arguments: (arguments) @args
-  (#match? @callee "^(defineAuth|defineData|defineStorage|defineFunction|defineBackend|referenceAuth)$")) @call
+  (#match? @callee "^(defineAuth|defineData|defineStorage|defineFunction|defineConversationHandlerFunction|defineBackend|referenceAuth)$")) @call

@@ -429,6 +429,10 @@ golden! {
     fix_not_in_backend: "fix-not-in-backend", "amplify/functions/cleanup/resource.ts", At::Diag("backend/not-in-backend"), "Add `cleanup` to defineBackend", "quickfix";
     fix_relationship: "fix-relationship", DATA, At::Diag("data/relationship-counterpart"), "Add `team: a.belongsTo('Team', 'teamId')`", "quickfix";
     fix_identifier: "fix-identifier", DATA, At::Diag("data/identifier-not-required"), "Add `.required()` to `email`", "quickfix";
+    // `User.games` exists already: the new relationship field is `games2`
+    fix_relationship_free_name: "fix-relationship-free-name", DATA, At::Diag("data/relationship-counterpart"), "Add `games2: a.hasMany('Game', 'userId')`", "quickfix";
+    // backend.ts has a `cleanup` of its own: the resource is imported as `cleanup2`
+    fix_not_in_backend_taken: "fix-not-in-backend-taken", "amplify/functions/cleanup/resource.ts", At::Diag("backend/not-in-backend"), "Add `cleanup` to defineBackend", "quickfix";
 }
 
 /// A file already using owner rules: the action is not offered anywhere in it.
@@ -456,6 +460,33 @@ fn owner_not_offered_when_already_owner() {
             titles(&list)
         );
     }
+}
+
+/// A reference named `team-id`: the relationship fixes would write `team-id: a.id()` (not a valid key) or
+/// `'team-id': a.id()` (a field Amplify rejects: "Syntax Error: Invalid number"), so none is offered.
+#[test]
+fn no_fix_adds_a_field_whose_name_is_not_a_field_name() {
+    let before = read_tree(&case_dir("fix-relationship").join("before"));
+    let mut c = Client::start();
+    for (rel, text) in &before {
+        c.write_file(rel, text);
+    }
+    let text = before[DATA].replace("'teamId'", "'team-id'");
+    assert!(text.contains("a.hasMany('Member', 'team-id')"));
+    c.write_file(DATA, &text);
+    let uri = c.open(DATA, &text);
+    let d = next_diagnostics(&mut c, &uri, Some(1));
+    assert!(
+        d.iter()
+            .any(|d| d["code"] == "data/relationship-counterpart"),
+        "{d:#?}"
+    );
+    let list = actions(&mut c, &uri, whole_range(&text), json!([]), None);
+    assert!(
+        titles(&list).iter().all(|t| !t.contains("team-id")),
+        "offered: {:?}",
+        titles(&list)
+    );
 }
 
 fn caps(resolve: bool, document_changes: bool, create: bool, disabled: bool) -> Value {

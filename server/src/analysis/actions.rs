@@ -27,6 +27,10 @@ use crate::model::value::{Kind, Value};
 use crate::syntax::{self, Lang};
 use crate::text::Span;
 
+mod edit;
+use edit::*;
+pub(crate) use edit::{is_identifier, object_key};
+
 /// The title of the owner-based authorization action on one rule list.
 pub const OWNER_TITLE: &str = "Switch to owner-based authorization (user pool)";
 /// The title of the whole-file variant.
@@ -229,434 +233,6 @@ fn candidates<'a>(
 /// Whether two spans overlap or touch (an empty range at either end counts).
 fn intersects(a: Span, b: Span) -> bool {
     a.start <= b.end && b.start <= a.end
-}
-
-// =============================================================================================
-// Style
-// =============================================================================================
-
-/// How a file is written, so that inserted code looks like the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Style {
-    quote: char,
-    /// One indentation level (a tab, or some spaces).
-    unit: String,
-    eol: &'static str,
-    semi: bool,
-    /// Whether multi-line object and array literals end with a comma.
-    trailing: bool,
-}
-
-impl Style {
-    fn of(src: &str, file: Option<&FileModel>) -> Style {
-        let import = file.and_then(|f| f.imports.first());
-        let quote = import
-            .and_then(|i| src.get(..i.source_span.start))
-            .and_then(|s| s.chars().next_back())
-            .filter(|c| matches!(c, '\'' | '"'))
-            .unwrap_or_else(|| super::lookup::preferred_quote(src));
-        let semi = match import.and_then(|i| src.get(i.span.start..i.span.end)) {
-            Some(t) => t.trim_end().ends_with(';'),
-            None => src.contains(";\n") || src.contains(";\r\n") || !src.contains('\n'),
-        };
-        Style {
-            quote,
-            unit: indent_unit(src),
-            eol: if src.contains("\r\n") { "\r\n" } else { "\n" },
-            semi,
-            trailing: trailing_commas(src),
-        }
-    }
-
-    fn q(&self, s: &str) -> String {
-        format!("{q}{s}{q}", q = self.quote)
-    }
-
-    fn semi(&self) -> &'static str {
-        if self.semi {
-            ";"
-        } else {
-            ""
-        }
-    }
-
-    /// The comma after the last entry of a multi-line literal.
-    fn tc(&self) -> &'static str {
-        if self.trailing {
-            ","
-        } else {
-            ""
-        }
-    }
-}
-
-/// The file's indentation step: a tab when most indented lines start with one, else the smallest space
-/// indentation (comment continuation lines ` * ...` aside); two spaces when nothing is indented.
-fn indent_unit(src: &str) -> String {
-    let mut tabs = 0usize;
-    let mut spaces = 0usize;
-    let mut smallest: Option<usize> = None;
-    for line in src.lines().take(5000) {
-        let trimmed = line.trim_start_matches([' ', '\t']);
-        if trimmed.is_empty() || trimmed.starts_with('*') {
-            continue;
-        }
-        let lead = &line[..line.len() - trimmed.len()];
-        if lead.starts_with('\t') {
-            tabs += 1;
-        } else if !lead.is_empty() {
-            spaces += 1;
-            smallest = Some(smallest.map_or(lead.len(), |s| s.min(lead.len())));
-        }
-    }
-    if tabs > spaces {
-        "\t".to_string()
-    } else {
-        " ".repeat(smallest.unwrap_or(2).clamp(1, 8))
-    }
-}
-
-/// Whether the file's multi-line literals end with a comma (true when it has none to tell).
-fn trailing_commas(src: &str) -> bool {
-    let mut with = 0usize;
-    let mut without = 0usize;
-    let lines: Vec<&str> = src.lines().take(5000).collect();
-    for w in lines.windows(2) {
-        let next = w[1].trim_start();
-        if !(next.starts_with('}') || next.starts_with(']')) {
-            continue;
-        }
-        let prev = strip_line_comment(w[0]).trim_end();
-        if prev.is_empty() || prev.ends_with('{') || prev.ends_with('[') || prev.ends_with('(') {
-            continue;
-        }
-        if prev.ends_with(',') {
-            with += 1;
-        } else if !prev.ends_with(';') {
-            without += 1;
-        }
-    }
-    with >= without
-}
-
-/// A line without a trailing `//` comment (naively: not looking into strings).
-fn strip_line_comment(line: &str) -> &str {
-    match line.find("//") {
-        Some(i) if !line[..i].contains('\'') && !line[..i].contains('"') => &line[..i],
-        _ => line,
-    }
-}
-
-// =============================================================================================
-// Text geometry
-// =============================================================================================
-
-fn line_start(src: &str, pos: usize) -> usize {
-    src.get(..pos)
-        .and_then(|s| s.rfind('\n'))
-        .map_or(0, |i| i + 1)
-}
-
-/// The end of the line holding `pos`, before its line break (`\r\n` or `\n`).
-fn line_end(src: &str, pos: usize) -> usize {
-    let end = src
-        .get(pos..)
-        .and_then(|s| s.find('\n'))
-        .map_or(src.len(), |i| pos + i);
-    if end > 0 && src.as_bytes().get(end - 1) == Some(&b'\r') {
-        end - 1
-    } else {
-        end
-    }
-}
-
-/// The position after the line break ending the line of `pos` (the end of the text on the last line).
-fn next_line_start(src: &str, pos: usize) -> usize {
-    src.get(pos..)
-        .and_then(|s| s.find('\n'))
-        .map_or(src.len(), |i| pos + i + 1)
-}
-
-/// The indentation of the line holding `pos`.
-fn indent_at(src: &str, pos: usize) -> &str {
-    let start = line_start(src, pos);
-    let line = &src[start..line_end(src, start)];
-    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
-}
-
-/// Whether only whitespace precedes `pos` on its line.
-fn starts_line(src: &str, pos: usize) -> bool {
-    src.get(line_start(src, pos)..pos)
-        .is_some_and(|s| s.trim().is_empty())
-}
-
-/// Whether the rest of the line from `pos` is blank or a `//` comment.
-fn rest_is_trivia(src: &str, pos: usize) -> bool {
-    let rest = src.get(pos..line_end(src, pos)).unwrap_or("").trim();
-    rest.is_empty() || rest.starts_with("//")
-}
-
-/// The first position at or after `pos` that is not whitespace or a comment.
-fn skip_trivia(src: &str, mut pos: usize) -> usize {
-    let b = src.as_bytes();
-    loop {
-        while pos < b.len() && (b[pos] as char).is_whitespace() {
-            pos += 1;
-        }
-        if b.get(pos) == Some(&b'/') && b.get(pos + 1) == Some(&b'/') {
-            pos = line_end(src, pos);
-        } else if b.get(pos) == Some(&b'/') && b.get(pos + 1) == Some(&b'*') {
-            pos = src[pos + 2..]
-                .find("*/")
-                .map_or(b.len(), |i| pos + 2 + i + 2);
-        } else {
-            return pos;
-        }
-    }
-}
-
-/// The comma right after an item (only trivia between), if any.
-fn comma_after(src: &str, end: usize) -> Option<usize> {
-    let p = skip_trivia(src, end);
-    (src.as_bytes().get(p) == Some(&b',')).then_some(p)
-}
-
-/// Edits that add one entry to a comma-separated list delimited by `open` and `close` (the offsets of the
-/// brackets) whose entries span `items`. `entry` builds the entry's text: with the indentation of the
-/// entries when the list spans several lines, `None` on one line (an empty list gets `{ x }`).
-fn insert_item(
-    src: &str,
-    style: &Style,
-    open: usize,
-    close: usize,
-    items: &[Span],
-    at_start: bool,
-    entry: impl Fn(Option<&str>) -> String,
-) -> Vec<TextEdit> {
-    let inner = src.get(open + 1..close).unwrap_or("");
-    let multiline = inner.contains('\n');
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
-        if multiline {
-            let ind = format!("{}{}", indent_at(src, open), style.unit);
-            let text = format!("{}{ind}{}{}", style.eol, entry(Some(&ind)), style.tc());
-            return vec![TextEdit::insert(open + 1, text)];
-        }
-        return vec![TextEdit::replace(
-            Span::new(open + 1, close),
-            format!(" {} ", entry(None)),
-        )];
-    };
-    if at_start {
-        if multiline && starts_line(src, first.start) {
-            let ind = indent_at(src, first.start).to_string();
-            let text = format!("{},{}{ind}", entry(Some(&ind)), style.eol);
-            return vec![TextEdit::insert(first.start, text)];
-        }
-        return vec![TextEdit::insert(first.start, format!("{}, ", entry(None)))];
-    }
-    let comma = comma_after(src, last.end);
-    if multiline {
-        let ind = if starts_line(src, last.start) {
-            indent_at(src, last.start).to_string()
-        } else {
-            format!("{}{}", indent_at(src, open), style.unit)
-        };
-        let text = entry(Some(&ind));
-        return match comma {
-            Some(c) => {
-                let at = if rest_is_trivia(src, c + 1) {
-                    line_end(src, c + 1)
-                } else {
-                    c + 1
-                };
-                vec![TextEdit::insert(at, format!("{}{ind}{text},", style.eol))]
-            }
-            None => {
-                let at = if rest_is_trivia(src, last.end) && line_end(src, last.end) < close {
-                    line_end(src, last.end)
-                } else {
-                    last.end
-                };
-                let mut edits = vec![TextEdit::insert(last.end, ",")];
-                let tail = format!("{}{ind}{text}", style.eol);
-                if at == last.end {
-                    edits[0].text.push_str(&tail);
-                } else {
-                    edits.push(TextEdit::insert(at, tail));
-                }
-                edits
-            }
-        };
-    }
-    match comma {
-        Some(c) => vec![TextEdit::insert(c + 1, format!(" {},", entry(None)))],
-        None => vec![TextEdit::insert(last.end, format!(", {}", entry(None)))],
-    }
-}
-
-/// Edits that remove the entries `remove` (indices into `items`, which are in source order) from a
-/// comma-separated list whose brackets are at `open` and `close`. Entries on lines of their own go with
-/// their whole lines (and the `//` comment lines right above them); others with their separator.
-fn remove_items(
-    src: &str,
-    open: usize,
-    close: usize,
-    items: &[Span],
-    remove: &[usize],
-) -> Vec<TextEdit> {
-    let mut edits = Vec::new();
-    let removed = |i: usize| remove.contains(&i);
-    let mut i = 0;
-    while i < items.len() {
-        if !removed(i) {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j + 1 < items.len() && removed(j + 1) {
-            j += 1;
-        }
-        let run_end = comma_after(src, items[j].end).map_or(items[j].end, |c| c + 1);
-        let next_on_later_line = match items.get(j + 1) {
-            Some(n) => starts_line(src, n.start),
-            None => starts_line(src, close),
-        };
-        let own_lines = starts_line(src, items[i].start)
-            && rest_is_trivia(src, run_end)
-            && next_on_later_line
-            && line_start(src, items[i].start) > open;
-        if own_lines {
-            // whole lines, with the comment lines directly above
-            let floor = if i > 0 { items[i - 1].end } else { open + 1 };
-            let mut start = line_start(src, items[i].start);
-            while start > 0 {
-                let prev = line_start(src, start - 1);
-                if prev < floor || !src[prev..start].trim_start().starts_with("//") {
-                    break;
-                }
-                start = prev;
-            }
-            let end = next_line_start(src, run_end);
-            edits.push(TextEdit::delete(Span::new(start, end)));
-            // the list's last entry goes: the one before it loses its comma unless the list keeps trailing
-            // commas
-            if j + 1 == items.len() && i > 0 && comma_after(src, items[j].end).is_none() {
-                if let Some(c) = comma_after(src, items[i - 1].end) {
-                    edits.push(TextEdit::delete(Span::new(c, c + 1)));
-                }
-            }
-        } else if let Some(next) = items.get(j + 1) {
-            edits.push(TextEdit::delete(Span::new(items[i].start, next.start)));
-        } else if i > 0 {
-            edits.push(TextEdit::delete(Span::new(items[i - 1].end, items[j].end)));
-        } else {
-            edits.push(TextEdit::delete(Span::new(items[i].start, run_end)));
-        }
-        i = j + 1;
-    }
-    edits
-}
-
-/// The spans of an object literal's entries.
-fn prop_spans(obj: &Value) -> Vec<Span> {
-    obj.as_object()
-        .map(|ps| ps.iter().map(|p| p.span).collect())
-        .unwrap_or_default()
-}
-
-/// Adds a property to an object literal value.
-fn insert_prop(
-    src: &str,
-    style: &Style,
-    obj: &Value,
-    at_start: bool,
-    entry: impl Fn(Option<&str>) -> String,
-) -> Option<Vec<TextEdit>> {
-    obj.as_object()?;
-    let close = obj.span.end.checked_sub(1)?;
-    if src.as_bytes().get(obj.span.start) != Some(&b'{') || src.as_bytes().get(close) != Some(&b'}')
-    {
-        return None;
-    }
-    Some(insert_item(
-        src,
-        style,
-        obj.span.start,
-        close,
-        &prop_spans(obj),
-        at_start,
-        entry,
-    ))
-}
-
-/// Removes the property `key` from an object literal value.
-fn remove_prop(src: &str, obj: &Value, key: &str) -> Option<Vec<TextEdit>> {
-    let props = obj.as_object()?;
-    let i = props.iter().position(|p| p.key.as_deref() == Some(key))?;
-    Some(remove_items(
-        src,
-        obj.span.start,
-        obj.span.end.checked_sub(1)?,
-        &prop_spans(obj),
-        &[i],
-    ))
-}
-
-/// The value with exactly `span` among the file's top-level values (factory arguments and bindings).
-fn find_value(file: &FileModel, span: Span) -> Option<&Value> {
-    file.defines
-        .iter()
-        .filter_map(|d| d.arg.as_ref())
-        .chain(file.bindings.iter().filter_map(|b| b.value.as_ref()))
-        .find_map(|v| find_in(v, span))
-}
-
-fn find_in(v: &Value, span: Span) -> Option<&Value> {
-    if v.span == span {
-        return Some(v);
-    }
-    if !(v.span.start <= span.start && span.end <= v.span.end) {
-        return None;
-    }
-    match &v.kind {
-        Kind::Array(items) => items.iter().find_map(|i| find_in(i, span)),
-        Kind::Object(props) => props.iter().find_map(|p| find_in(&p.value, span)),
-        Kind::Func(f) => f.body.as_ref().and_then(|b| find_in(b, span)),
-        Kind::Call { callee, args, .. } => {
-            find_in(callee, span).or_else(|| args.iter().find_map(|a| find_in(a, span)))
-        }
-        Kind::Member { object, .. } => find_in(object, span),
-        Kind::Spread(inner) => find_in(inner, span),
-        _ => None,
-    }
-}
-
-/// The text of a span.
-fn text(src: &str, span: Span) -> &str {
-    src.get(span.start..span.end).unwrap_or("")
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn plural(s: &str) -> String {
-    if s.ends_with('s') || s.ends_with('x') || s.ends_with("ch") || s.ends_with("sh") {
-        format!("{s}es")
-    } else if s.ends_with('y')
-        && !s.ends_with("ay")
-        && !s.ends_with("ey")
-        && !s.ends_with("oy")
-        && !s.ends_with("uy")
-    {
-        format!("{}ies", &s[..s.len() - 1])
-    } else {
-        format!("{s}s")
-    }
 }
 
 // =============================================================================================
@@ -1053,13 +629,29 @@ fn auth_file_text(style: &Style) -> String {
 
 /// Edits to a backend file that import `name` from `module` and pass it to `defineBackend` (first or last).
 fn wire_into_backend(text: &str, name: &str, module: &str, first: bool) -> Option<Vec<TextEdit>> {
+    wire_into_backend_as(text, name, name, module, first)
+}
+
+/// [`wire_into_backend`], importing `name` as `local` (`import { name as local }`) when they differ.
+fn wire_into_backend_as(
+    text: &str,
+    name: &str,
+    local: &str,
+    module: &str,
+    first: bool,
+) -> Option<Vec<TextEdit>> {
     let model = parse_model(text)?;
     let obj = backend_object(&model)?;
     let style = Style::of(text, Some(&model));
     let mut edits = Vec::new();
-    if model.import_of(name).is_none() {
+    if model.import_of(local).is_none() {
+        let spec = if local == name {
+            name.to_string()
+        } else {
+            format!("{name} as {local}")
+        };
         let line = format!(
-            "import {{ {name} }} from {}{}",
+            "import {{ {spec} }} from {}{}",
             style.q(module),
             style.semi()
         );
@@ -1079,10 +671,12 @@ fn wire_into_backend(text: &str, name: &str, module: &str, first: bool) -> Optio
             (_, None) => edits.push(TextEdit::insert(0, format!("{line}{}", style.eol))),
         }
     }
-    if obj.get(name).is_some() {
+    if obj.get(local).is_some() {
         return Some(edits);
     }
-    edits.extend(insert_prop(text, &style, obj, first, |_| name.to_string())?);
+    edits.extend(insert_prop(text, &style, obj, first, |_| {
+        local.to_string()
+    })?);
     Some(edits)
 }
 
@@ -1360,21 +954,6 @@ fn catalog_walk(v: &Value, ty: &Ty, target: Span, depth: usize) -> Option<Catalo
             .find_map(|o| catalog_walk(v, o, target, depth + 1)),
         _ => None,
     }
-}
-
-/// Replaces the contents of a string literal (or a bare key) keeping its quotes.
-fn requote(src: &str, style: &Style, span: Span, value: &str) -> String {
-    match src.as_bytes().get(span.start) {
-        Some(&q) if matches!(q, b'\'' | b'"' | b'`') => format!("{q}{value}{q}", q = q as char),
-        _ => style.q(value),
-    }
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut c = s.chars();
-    c.next()
-        .is_some_and(|f| f.is_alphabetic() || f == '_' || f == '$')
-        && c.all(|x| x.is_alphanumeric() || x == '_' || x == '$')
 }
 
 /// `shape/unknown-property`: rename a misspelt key to the known property it is closest to.
@@ -1704,7 +1283,8 @@ fn add_to_backend<'a>(
 
 /// Edits to the backend file `text` (at `backend_path`) that pass the resource `name` defined in `resource`
 /// to `defineBackend`: with its existing import (aliased or not) when backend.ts has one, else importing it
-/// from `module`. `None` when the name is taken by something else.
+/// from `module`. When `name` is already a key of `defineBackend` (or, to import it, a name of backend.ts),
+/// the entry takes the first free name of `name2`, `name3`, ... (imported as `name as name2`).
 fn backend_entry_edits(
     text: &str,
     backend_path: &Path,
@@ -1714,9 +1294,6 @@ fn backend_entry_edits(
 ) -> Option<Vec<TextEdit>> {
     let model = parse_model(text)?;
     let obj = backend_object(&model)?;
-    if obj.get(name).is_some() {
-        return None;
-    }
     let dir = backend_path.parent()?;
     let target = crate::model::project::normalize(resource);
     let imported = model
@@ -1733,15 +1310,20 @@ fn backend_entry_edits(
     match imported {
         Some(local) => {
             let style = Style::of(text, Some(&model));
-            let entry = if local == name {
-                name.to_string()
+            let key = free_name(name, |n| obj.get(n).is_some());
+            let entry = if local == key {
+                key
             } else {
-                format!("{name}: {local}")
+                format!("{key}: {local}")
             };
             insert_prop(text, &style, obj, false, |_| entry.clone())
         }
-        None if model.import_of(name).is_some() || model.binding(name).is_some() => None,
-        None => wire_into_backend(text, name, module, false),
+        None => {
+            let local = free_name(name, |n| {
+                obj.get(n).is_some() || model.import_of(n).is_some() || model.binding(n).is_some()
+            });
+            wire_into_backend_as(text, name, &local, module, false)
+        }
     }
 }
 
@@ -1812,15 +1394,20 @@ fn add_required<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Vec
     ));
 }
 
-/// The reference fields a child model needs for `refs`, typed like the parent's identifier fields.
+/// The reference fields a child model needs for `refs`, typed like the parent's identifier fields; `None` when
+/// one of them is not a valid field name (Amplify would reject the field, written as a key or not).
 fn reference_fields(
     parent: &Model,
     child: &Model,
     refs: &[(String, Span)],
     a: &str,
-) -> Vec<String> {
+) -> Option<Vec<String>> {
+    if refs.iter().any(|(name, _)| !is_graphql_name(name)) {
+        return None;
+    }
     let ident = parent.identifier_names().unwrap_or_else(|| vec!["id"]);
-    refs.iter()
+    let fields = refs
+        .iter()
         .enumerate()
         .filter(|(_, (name, _))| child.field(name).is_none())
         .map(|(k, (name, _))| {
@@ -1831,7 +1418,34 @@ fn reference_fields(
                 .unwrap_or("ID");
             format!("{name}: {a}.{}()", factory_of(graphql))
         })
-        .collect()
+        .collect();
+    Some(fields)
+}
+
+/// A GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`), which is also a valid object key without quotes.
+fn is_graphql_name(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next()
+        .is_some_and(|f| f == '_' || f.is_ascii_alphabetic())
+        && c.all(|x| x == '_' || x.is_ascii_alphanumeric())
+}
+
+/// Whether a model has a field `name`, declared or added by Amplify (`id`, `createdAt`, `updatedAt`, and the
+/// owner fields of its owner rules).
+fn field_taken(m: &Model, name: &str) -> bool {
+    if m.field(name).is_some() || matches!(name, "id" | "createdAt" | "updatedAt") {
+        return true;
+    }
+    m.rules.as_ref().is_some_and(|r| {
+        (!r.complete && name == "owner")
+            || r.rules.iter().any(|rule| {
+                rule.name.starts_with("owner")
+                    && match &rule.field {
+                        Some((f, _)) => f == name,
+                        None => name == "owner",
+                    }
+            })
+    })
 }
 
 /// Adds fields (`name: value` texts) at the end of a model's fields object.
@@ -1908,12 +1522,26 @@ fn add_counterpart<'a>(
         RelKind::HasOne | RelKind::HasMany => (m, om),
         RelKind::BelongsTo => (om, m),
     };
-    let missing = reference_fields(parent, child, &refs.items, &a);
+    let Some(missing) = reference_fields(parent, child, &refs.items, &a) else {
+        return;
+    };
     let child_is_other = !matches!(rel.kind, RelKind::BelongsTo);
-    for (k, (field, value)) in variants.into_iter().enumerate() {
-        if om.field(&field).is_some() {
-            continue;
-        }
+    // reference fields added to the other model in the same edit
+    let added: Vec<String> = if child_is_other {
+        refs.items
+            .iter()
+            .filter(|(r, _)| om.field(r).is_none())
+            .map(|(r, _)| r.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut offered: Vec<String> = Vec::new();
+    for (k, (base, value)) in variants.into_iter().enumerate() {
+        let field = free_name(&base, |n| {
+            field_taken(om, n) || added.iter().any(|a| a == n) || offered.iter().any(|o| o == n)
+        });
+        offered.push(field.clone());
         let om_fields = om.fields.span;
         let m_fields = m.fields.span;
         let missing = missing.clone();
@@ -2012,6 +1640,7 @@ fn add_reference<'a>(inp: &'a Input<'a>, schema: &Schema, i: usize, out: &mut Ve
     }
     let a = a_name(inp.file);
     let entry = reference_fields(parent, child, &refs.items[k..=k], &a)
+        .unwrap_or_default()
         .into_iter()
         .next();
     let Some(entry) = entry else { return };
@@ -2707,6 +2336,74 @@ export const data = defineData({
     }
 
     #[test]
+    fn counterparts_take_a_free_name() {
+        // `games` is taken by a scalar field: the hasMany side becomes `games2`; `game` is free
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  User: a.model({ games: a.string() }).authorization((allow) => [allow.owner()]),\n  Game: a.model({ userId: a.id(), user: a.belongsTo('User', 'userId') }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            [
+                "Add `games2: a.hasMany('Game', 'userId')` to `User`",
+                "Add `game: a.hasOne('Game', 'userId')` to `User`"
+            ]
+        );
+        assert!(
+            out.contains(
+                "User: a.model({ games: a.string(), games2: a.hasMany('Game', 'userId') })"
+            ),
+            "{out}"
+        );
+        // `owner` is the field `allow.owner()` stores the owner in; `ownerId` is added in the same edit
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Owner: a.model({ pets: a.hasMany('Pet', 'ownerId') }).authorization((allow) => [allow.owner()]),\n  Pet: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, _) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            ["Add `owner2: a.belongsTo('Owner', 'ownerId')` and `ownerId: a.id()` to `Pet`"]
+        );
+        // the reference field added in the same edit is not reused either
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Post: a.model({ notes: a.hasMany('Note', 'post') }).authorization((allow) => [allow.owner()]),\n  Note: a.model({ text: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let (titles, _) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
+        assert_eq!(
+            titles,
+            ["Add `post2: a.belongsTo('Post', 'post')` and `post: a.id()` to `Note`"]
+        );
+        assert_eq!(free_name("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(object_key("rosterArchitect", '\''), "rosterArchitect");
+        assert_eq!(object_key("roster-architect", '\''), "'roster-architect'");
+        assert_eq!(object_key("it's", '"'), "\"it's\"");
+        assert_eq!(object_key("it's", '\''), "'it\\'s'");
+    }
+
+    #[test]
+    fn reference_fields_that_are_not_field_names_are_not_added() {
+        let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ members: a.hasMany('Member', 'team-id') }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
+        let mut f = fx(src, true);
+        f.path = PathBuf::from(DATA_PATH);
+        let mut diags = Vec::new();
+        let cx = crate::analysis::rules::RuleCtx {
+            src: &f.src,
+            file: &f.file,
+            path: Some(&f.path),
+            project: &f.project,
+        };
+        crate::analysis::diagnostics::run_rules(&cx, &mut diags);
+        assert!(diags
+            .iter()
+            .any(|d| d.code == "data/relationship-counterpart"));
+        let titles: Vec<String> = with(&f, &diags, |inp, env| {
+            list(inp, Span::new(0, src.len()), env, &|k| {
+                k == ActionKind::QuickFix
+            })
+            .into_iter()
+            .map(|a| a.title)
+            .collect()
+        });
+        assert!(titles.iter().all(|t| !t.contains("team-id")), "{titles:?}");
+        assert!(is_graphql_name("teamId") && is_graphql_name("_x1"));
+        assert!(!is_graphql_name("team-id") && !is_graphql_name("1x") && !is_graphql_name("é"));
+    }
+
+    #[test]
     fn relationships_get_their_other_side() {
         let src = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Team: a.model({ members: a.hasMany('Member', 'teamId') }).authorization((allow) => [allow.owner()]),\n  Member: a.model({ name: a.string() }).authorization((allow) => [allow.owner()]),\n});\nexport const data = defineData({ schema });\n";
         let (titles, out) = quick_fix(DATA_PATH, src, "data/relationship-counterpart");
@@ -2874,8 +2571,19 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
             run("import { auth } from './auth/resource';\ndefineBackend({ auth });\n").as_deref(),
             Some("import { auth } from './auth/resource';\nimport { storage } from './storage/resource';\ndefineBackend({ auth, storage });\n")
         );
-        // the name is taken by something else
-        assert!(run("import { storage } from './other';\ndefineBackend({ auth });\n").is_none());
-        assert!(run("defineBackend({ auth, storage: x });\n").is_none());
+        // the name is taken by something else: the entry takes a free name
+        assert_eq!(
+            run("import { storage } from './other';\ndefineBackend({ auth, storage });\n").as_deref(),
+            Some("import { storage } from './other';\nimport { storage as storage2 } from './storage/resource';\ndefineBackend({ auth, storage, storage2 });\n")
+        );
+        assert_eq!(
+            run("const storage2 = 1;\ndefineBackend({ auth, storage: x });\n").as_deref(),
+            Some("import { storage as storage3 } from './storage/resource';\nconst storage2 = 1;\ndefineBackend({ auth, storage: x, storage3 });\n")
+        );
+        // imported, but its name is a key already
+        assert_eq!(
+            run("import { storage as s } from './storage/resource';\ndefineBackend({ storage: x });\n").as_deref(),
+            Some("import { storage as s } from './storage/resource';\ndefineBackend({ storage: x, storage2: s });\n")
+        );
     }
 }

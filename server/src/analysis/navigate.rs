@@ -1086,7 +1086,7 @@ fn defines_occs(project: &Project, tables: &Tables, idx: usize, out: &mut Vec<Oc
                     }
                 }
             }
-            DefineKind::Backend => {}
+            DefineKind::ConversationHandler | DefineKind::Backend => {}
         }
     }
 }

@@ -128,6 +128,14 @@ pub fn document_symbols(text: &str, file: &FileModel, path: Option<&Path>) -> Ve
                     .unwrap_or_else(|| "defineFunction".to_string());
                 sym.detail(name).children(settings(text, file, arg))
             }
+            DefineKind::ConversationHandler => {
+                let name = arg
+                    .and_then(|a| a.field("name"))
+                    .and_then(|n| file.resolve(n).as_str())
+                    .map(|n| format!("defineConversationHandlerFunction '{n}'"))
+                    .unwrap_or_else(|| "defineConversationHandlerFunction".to_string());
+                sym.detail(name).children(settings(text, file, arg))
+            }
             DefineKind::Backend => sym
                 .detail("defineBackend")
                 .children(backend_children(text, arg)),
@@ -1067,6 +1075,15 @@ export const storage = defineStorage({
         assert_eq!(syms[0].detail.as_deref(), Some("defineFunction 'say-hi'"));
         assert_eq!(names(&syms[0].children), ["timeoutSeconds", "environment"]);
         assert_eq!(syms[0].children[0].detail.as_deref(), Some("30"));
+        let src = "export const chatHandler = defineConversationHandlerFunction({ name: 'chat', models: [] });";
+        let m = model(src);
+        let syms = document_symbols(src, &m, None);
+        assert_eq!(names(&syms), ["chatHandler"]);
+        assert_eq!(
+            syms[0].detail.as_deref(),
+            Some("defineConversationHandlerFunction 'chat'")
+        );
+        assert_eq!(names(&syms[0].children), ["name", "models"]);
         let src = "const backend = defineBackend({ auth, data: myData });";
         let m = model(src);
         let syms = document_symbols(src, &m, None);

@@ -16,16 +16,19 @@ pub enum DefineKind {
     Data,
     Storage,
     Function,
+    /// `defineConversationHandlerFunction` of `@aws-amplify/backend-ai`: a Lambda function resource.
+    ConversationHandler,
     Backend,
 }
 
 impl DefineKind {
-    pub const ALL: [DefineKind; 6] = [
+    pub const ALL: [DefineKind; 7] = [
         Self::Auth,
         Self::ReferenceAuth,
         Self::Data,
         Self::Storage,
         Self::Function,
+        Self::ConversationHandler,
         Self::Backend,
     ];
 
@@ -36,6 +39,7 @@ impl DefineKind {
             "defineData" => Self::Data,
             "defineStorage" => Self::Storage,
             "defineFunction" => Self::Function,
+            "defineConversationHandlerFunction" => Self::ConversationHandler,
             "defineBackend" => Self::Backend,
             _ => return None,
         })
@@ -47,6 +51,7 @@ impl DefineKind {
             Self::Data => "defineData",
             Self::Storage => "defineStorage",
             Self::Function => "defineFunction",
+            Self::ConversationHandler => "defineConversationHandlerFunction",
             Self::Backend => "defineBackend",
         }
     }
@@ -658,6 +663,27 @@ mod tests {
             }
         }
         assert!(checked > 200);
+    }
+
+    #[test]
+    fn conversation_handlers_are_defines() {
+        let src = "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai/conversation';\n\
+                   export const chatHandler = defineConversationHandlerFunction({ name: 'chat', models: [] });\n\
+                   const f = defineFunction({});\n";
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let m = FileModel::build(&tree, src, Lang::TypeScript);
+        let kinds: Vec<DefineKind> = m.defines.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [DefineKind::ConversationHandler, DefineKind::Function]
+        );
+        assert_eq!(m.defines[0].binding.as_deref(), Some("chatHandler"));
+        assert!(m.defines[0].exported);
+        assert!(DefineKind::ConversationHandler.is_resource());
+        assert_eq!(
+            DefineKind::from_callee(DefineKind::ConversationHandler.callee()),
+            Some(DefineKind::ConversationHandler)
+        );
     }
 
     #[test]

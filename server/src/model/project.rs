@@ -235,7 +235,7 @@ impl Summary {
                         .and_then(Value::as_bool);
                     s.buckets.push((name, is_default, d.call_span));
                 }
-                DefineKind::Function => {
+                DefineKind::Function | DefineKind::ConversationHandler => {
                     let name = arg
                         .and_then(|a| a.field("name"))
                         .and_then(Value::as_str)

@@ -371,7 +371,7 @@ fn used_locally(src: &str, name: &str, from: usize) -> bool {
 mod tests {
     use super::super::testkit::{facts, found, run_with};
     use super::*;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     const BACKEND: &str = "/p/amplify/backend.ts";
 
@@ -487,6 +487,23 @@ mod tests {
             false
         )
         .is_empty());
+    }
+
+    #[test]
+    fn unreached_conversation_handlers() {
+        let path = Path::new("/p/amplify/functions/chat/resource.ts");
+        let src = "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai/conversation';\n\
+                   export const chatHandler = defineConversationHandlerFunction({ name: 'chat', models: [] });\n";
+        let mut p = facts(false, &[]);
+        p.has_backend = true;
+        let d = run_with(check, src, Some(path), &p);
+        assert_eq!(found(src, &d), [("backend/not-in-backend", "chatHandler")]);
+        // imported by another file (data/resource.ts for `a.conversation({ handler })`, or backend.ts)
+        p.imported.push((
+            PathBuf::from("/p/amplify/functions/chat/resource"),
+            "chatHandler".to_string(),
+        ));
+        assert!(run_with(check, src, Some(path), &p).is_empty());
     }
 
     #[test]

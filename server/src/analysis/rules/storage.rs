@@ -67,7 +67,7 @@ fn expected_file(kind: DefineKind) -> Option<&'static str> {
         DefineKind::Auth | DefineKind::ReferenceAuth => Some("amplify/auth/resource"),
         DefineKind::Data => Some("amplify/data/resource"),
         DefineKind::Storage => Some("amplify/storage/resource"),
-        DefineKind::Function | DefineKind::Backend => None,
+        DefineKind::Function | DefineKind::ConversationHandler | DefineKind::Backend => None,
     }
 }
 

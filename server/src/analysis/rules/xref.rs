@@ -121,7 +121,10 @@ fn file_values<'a>(cx: &RuleCtx<'a>) -> Vec<&'a Value> {
 /// A value in a place that needs a function, with the place's description.
 fn not_a_function(cx: &RuleCtx, v: &Value, place: &str, severity: Severity) -> Option<Diagnostic> {
     let message = match what(cx, v) {
-        What::Resource(DefineKind::Function) | What::Unknown => return None,
+        // a conversation handler is a Lambda function too: what it is accepted for is not checked here
+        What::Resource(DefineKind::Function | DefineKind::ConversationHandler) | What::Unknown => {
+            return None
+        }
         What::Resource(k) => format!(
             "{} is the `{}` resource, not a `defineFunction`: {place} needs the result of `defineFunction(...)`",
             shown(cx, v),
@@ -320,6 +323,7 @@ fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                         .join(", ")
                 )
             };
+            let key = crate::analysis::actions::object_key(name, '\'');
             out.push(Diagnostic::new(
                 arg.span,
                 Severity::Warning,
@@ -327,7 +331,7 @@ fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                 format!(
                     "`{name}` is not a key of `defineData({{ functions }})` ({known}): Amplify then takes it as the \
                      name of a Lambda function that already exists in the account, and deploying fails if there \
-                     is none. To use a function of this backend, add `functions: {{ {name}: myFunction }}` to \
+                     is none. To use a function of this backend, add `functions: {{ {key}: myFunction }}` to \
                      `defineData` or pass the function itself: `a.handler.function(myFunction)`"
                 ),
             ));
@@ -557,6 +561,23 @@ mod tests {
         assert_eq!(d[0].code, "data/unknown-function");
         assert_eq!(d[0].severity, Severity::Warning);
         assert!(d[0].message.contains("`greeter`"));
+        assert!(d[0]
+            .message
+            .contains("`functions: { missing: myFunction }`"));
+        // a name that is not an identifier is suggested as a quoted key
+        let data = F {
+            path: "/p/amplify/data/resource.ts",
+            src: "const schema = a.schema({ r: a.query().handler(a.handler.function('roster-architect')) });\n\
+                  export const data = defineData({ schema, functions: { greeter: fn1 } });",
+        };
+        let d = run(&[data]);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message
+                .contains("`functions: { 'roster-architect': myFunction }`"),
+            "{}",
+            d[0].message
+        );
         // functions given through a variable: unknown keys, no warning
         let data = F {
             path: "/p/amplify/data/resource.ts",
@@ -606,5 +627,41 @@ mod tests {
         );
         let with = backend("import { auth } from './auth/resource';\nimport { storage as s } from './storage/resource';\ndefineBackend({ auth, storage: s });");
         assert!(run(&[storage, with, AUTH]).is_empty());
+    }
+
+    const CHAT: F = F {
+        path: "/p/amplify/functions/chat/resource.ts",
+        src: "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai/conversation';\n\
+              export const chatHandler = defineConversationHandlerFunction({ name: 'chat', entry: './handler.ts', models: [] });",
+    };
+
+    #[test]
+    fn conversation_handlers_are_function_resources() {
+        // passed to defineBackend: a resource, not "not a resource"
+        let backend = F {
+            path: "/p/amplify/backend.ts",
+            src: "import { auth } from './auth/resource';\nimport { chatHandler } from './functions/chat/resource';\n\
+                  defineBackend({ auth, chatHandler, chat: chatHandler });",
+        };
+        assert!(run(&[backend, AUTH, CHAT]).is_empty());
+        // imported by backend.ts but not passed: not in the backend
+        let backend = F {
+            path: "/p/amplify/backend.ts",
+            src: "import { auth } from './auth/resource';\nimport { chatHandler } from './functions/chat/resource';\n\
+                  defineBackend({ auth });",
+        };
+        let d = run(&[CHAT, backend, AUTH]);
+        assert_eq!(
+            codes(&d, CHAT.src),
+            [("backend/not-in-backend", "chatHandler".to_string())]
+        );
+        // where a function is needed, a conversation handler is not reported
+        let data = F {
+            path: "/p/amplify/data/resource.ts",
+            src: "import { chatHandler } from '../functions/chat/resource';\n\
+                  const schema = a.schema({ chat: a.conversation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'hi', handler: chatHandler }).authorization((allow) => allow.owner()) });\n\
+                  export const data = defineData({ schema, functions: { chat: chatHandler } });",
+        };
+        assert!(run(&[data, CHAT]).is_empty());
     }
 }
