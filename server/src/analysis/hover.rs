@@ -104,7 +104,7 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
         }
     }
     if cur.after_dot {
-        match lookup::chain_target(&cur)? {
+        match lookup::chain_target_in(&cur, file)? {
             ChainTarget::Namespace(ns, _) => {
                 let m = catalog::member(ns, word)?;
                 let prefix = match ns {

@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 use std::path::{Component, Path, PathBuf};
 
 mod conflicts;
+mod sql;
 
 use super::validators;
 use super::RuleCtx;
@@ -59,6 +60,8 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     conflicts::legacy_allow(cx.file, &mut sink);
     conflicts::sql_references(cx, &mut sink);
     conflicts::sql_operations(cx.file, &mut sink);
+    sql::secrets(cx.file, &mut sink);
+    sql::owner_fields(cx, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,

@@ -1,0 +1,302 @@
+//! Generated SQL schemas (`configure({ database }).schema({...})` in `amplify/data/schema.sql.ts`, refined in
+//! `resource.ts` with `.setAuthorization(...)`): what Amplify refuses about them, read from the calls
+//! themselves since SQL schemas are not part of the schema model. Each was confirmed with the amplify-synth
+//! tool (fixtures `data__sql-owner-field` and `security__hardcoded-secret/bad-3`).
+
+use super::Sink;
+use crate::model::file::FileModel;
+use crate::model::value::{Kind, Value};
+use crate::syntax::{self, Lang};
+use std::path::Path;
+
+pub(super) const SQL_OWNER_FIELD: &str = "data/sql-owner-field";
+const HARDCODED_SECRET: &str = "security/hardcoded-secret";
+
+/// Generated files are small; a bigger one is not read.
+const MAX_SQL_FILE: u64 = 2 * 1024 * 1024;
+
+/// Whether the file imports Amplify's `configure` (`@aws-amplify/data-schema/internals`).
+fn imports_configure(file: &FileModel) -> bool {
+    file.imports.iter().any(|i| {
+        i.source.starts_with("@aws-amplify/data-schema")
+            && i.names
+                .iter()
+                .any(|n| n.imported == "configure" && n.local == "configure")
+    })
+}
+
+fn roots(file: &FileModel) -> Vec<&Value> {
+    let mut roots: Vec<&Value> = Vec::new();
+    for b in &file.bindings {
+        if let Some(v) = &b.value {
+            roots.push(v);
+        }
+    }
+    for d in &file.defines {
+        if let Some(a) = &d.arg {
+            roots.push(a);
+        }
+    }
+    roots
+}
+
+/// `connectionUri` and `sslCert` of `configure({ database })` must be `secret('NAME')`: a plain string makes
+/// the synth fail ("backendSecret.resolvePath is not a function", verified for both).
+pub(super) fn secrets(file: &FileModel, sink: &mut Sink) {
+    if !imports_configure(file) {
+        return;
+    }
+    for v in roots(file) {
+        walk(v, 0, &mut |call| {
+            let Some(chain) = call.chain() else { return };
+            if chain.root != "configure" {
+                return;
+            }
+            let Some(db) = chain
+                .root_args
+                .and_then(|a| a.first())
+                .and_then(|a| a.field("database"))
+                .map(|d| file.resolve(d))
+            else {
+                return;
+            };
+            for key in ["connectionUri", "sslCert"] {
+                let Some(prop) = db.get(key) else { continue };
+                let value = file.resolve(&prop.value);
+                if matches!(value.kind, Kind::Str(_) | Kind::Template) {
+                    let name = if key == "sslCert" {
+                        "SQL_SSL_CERT"
+                    } else {
+                        "SQL_CONNECTION_STRING"
+                    };
+                    sink.error(
+                        prop.value.span,
+                        HARDCODED_SECRET,
+                        format!(
+                            "`{key}` of the SQL database must be a secret, not a plain string (Amplify fails to \
+                             synthesize it, and the value would sit in source control): run `npx ampx sandbox \
+                             secret set {name}` and write `secret('{name}')`"
+                        ),
+                    );
+                }
+            }
+        });
+    }
+}
+
+/// A SQL model: its name and its field names.
+struct SqlModel {
+    name: String,
+    fields: Vec<String>,
+}
+
+/// The models of the `configure(...).schema({...})` calls in a file whose fields are all known.
+fn sql_models(file: &FileModel, out: &mut Vec<SqlModel>) {
+    if !imports_configure(file) {
+        return;
+    }
+    for v in roots(file) {
+        walk(v, 0, &mut |call| {
+            let Some(chain) = call.chain() else { return };
+            if chain.root != "configure" {
+                return;
+            }
+            let Some(types) = chain.arg("schema").map(|t| file.resolve(t)) else {
+                return;
+            };
+            let Some(props) = types.as_object() else {
+                return;
+            };
+            for p in props {
+                let Some(key) = &p.key else { continue };
+                let Some(model) = p.value.chain() else {
+                    continue;
+                };
+                if model.root != "a" {
+                    continue;
+                }
+                let Some(fields) = model.arg("model").map(|f| file.resolve(f)) else {
+                    continue;
+                };
+                if fields.has_spread() {
+                    continue;
+                }
+                let Some(fields) = fields.as_object() else {
+                    continue;
+                };
+                out.push(SqlModel {
+                    name: key.clone(),
+                    fields: fields.iter().filter_map(|f| f.key.clone()).collect(),
+                });
+            }
+        });
+    }
+}
+
+/// The SQL models this file can see: its own and those of relative `*.sql` modules it imports (read from disk,
+/// inside the project only).
+fn visible_models(cx: &crate::analysis::rules::RuleCtx) -> Vec<SqlModel> {
+    let mut models = Vec::new();
+    sql_models(cx.file, &mut models);
+    let (Some(path), Some(root)) = (cx.path, cx.project.root.as_deref()) else {
+        return models;
+    };
+    let Some(dir) = path.parent() else {
+        return models;
+    };
+    let root = super::normalize(root);
+    for import in &cx.file.imports {
+        if !import.source.starts_with('.') || !import.source.ends_with(".sql") {
+            continue;
+        }
+        let candidate = super::normalize(&dir.join(format!("{}.ts", import.source)));
+        if !candidate.starts_with(&root) || !crate::workspace::fs::within(&candidate, &root) {
+            continue;
+        }
+        if let Some(file) = read_model(&candidate) {
+            sql_models(&file, &mut models);
+        }
+    }
+    models
+}
+
+fn read_model(path: &Path) -> Option<FileModel> {
+    if std::fs::metadata(path).ok()?.len() > MAX_SQL_FILE {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let tree = syntax::parse(&text, Lang::TypeScript, None)?;
+    Some(FileModel::build(&tree, &text, Lang::TypeScript))
+}
+
+/// The field an owner or group rule reads: `owner()` the field `owner`, the `*DefinedIn(field)` rules their
+/// argument. SQL models get no implicit owner field: the column must exist (verified for `owner`,
+/// `ownerDefinedIn`, `ownersDefinedIn` and `groupDefinedIn`: "Field … isn't defined").
+fn rule_field<'v>(rule: &crate::model::value::Chain<'v>) -> Option<(String, crate::text::Span)> {
+    let first = rule.links.first()?;
+    match first.name {
+        "owner" => Some(("owner".to_string(), first.name_span)),
+        "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn" => {
+            let arg = first.args?.first()?;
+            Some((arg.as_str()?.to_string(), arg.span))
+        }
+        _ => None,
+    }
+}
+
+/// Owner and group rules in `.setAuthorization((models) => [models.x.authorization(...)])` naming a field the
+/// SQL model does not have.
+pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
+    let file = cx.file;
+    let mut set_auth: Vec<&Value> = Vec::new();
+    for v in roots(file) {
+        walk(v, 0, &mut |call| {
+            if let Kind::Call { callee, args, .. } = &call.kind {
+                if let Kind::Member { prop, .. } = &callee.kind {
+                    if prop == "setAuthorization" {
+                        if let Some(a) = args.first() {
+                            set_auth.push(a);
+                        }
+                    }
+                }
+            }
+        });
+    }
+    if set_auth.is_empty() {
+        return;
+    }
+    let models = visible_models(cx);
+    if models.is_empty() {
+        return;
+    }
+    for cb in set_auth {
+        let Some(models_param) = cb
+            .as_func()
+            .and_then(|f| f.params.first())
+            .filter(|p| !p.is_empty())
+        else {
+            continue;
+        };
+        walk(cb, 0, &mut |call| {
+            let Kind::Call { callee, args, .. } = &call.kind else {
+                return;
+            };
+            let Kind::Member { object, prop, .. } = &callee.kind else {
+                return;
+            };
+            if prop != "authorization" {
+                return;
+            }
+            // `models.<name>.authorization(...)`
+            let Some(target) = object.chain() else { return };
+            if target.root != models_param.as_str() || target.links.len() != 1 {
+                return;
+            }
+            if target.links[0].args.is_some() {
+                return;
+            }
+            let name = target.links[0].name;
+            // a name in several schemas (or renamed) is not judged
+            let mut found = models.iter().filter(|m| m.name == name);
+            let (Some(model), None) = (found.next(), found.next()) else {
+                return;
+            };
+            let Some(func) = args.first().and_then(Value::as_func) else {
+                return;
+            };
+            let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
+                return;
+            };
+            let Some(body) = &func.body else { return };
+            let rules: Vec<&Value> = match &body.kind {
+                Kind::Array(items) => items.iter().collect(),
+                _ => vec![body],
+            };
+            for rule in rules {
+                let Some(chain) = rule.chain() else { continue };
+                if chain.root != param {
+                    continue;
+                }
+                let Some((field, span)) = rule_field(&chain) else {
+                    continue;
+                };
+                if model.fields.iter().any(|f| *f == field) {
+                    continue;
+                }
+                sink.error(
+                    span,
+                    SQL_OWNER_FIELD,
+                    format!(
+                        "the SQL model `{name}` has no field `{field}`, and Amplify adds none to SQL models: \
+                         name an existing column (`ownerDefinedIn('...')`), or add the column to the table and \
+                         regenerate the schema"
+                    ),
+                );
+            }
+        });
+    }
+}
+
+/// Visits every value below `v` (bounded by the lowering depth).
+fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
+    if depth > 200 {
+        return;
+    }
+    f(v);
+    match &v.kind {
+        Kind::Array(items) => items.iter().for_each(|i| walk(i, depth + 1, f)),
+        Kind::Object(props) => props.iter().for_each(|p| walk(&p.value, depth + 1, f)),
+        Kind::Call { callee, args, .. } => {
+            walk(callee, depth + 1, f);
+            args.iter().for_each(|a| walk(a, depth + 1, f));
+        }
+        Kind::Member { object, .. } => walk(object, depth + 1, f),
+        Kind::Spread(inner) => walk(inner, depth + 1, f),
+        Kind::Func(func) => {
+            if let Some(b) = &func.body {
+                walk(b, depth + 1, f);
+            }
+        }
+        _ => {}
+    }
+}
