@@ -62,6 +62,8 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     conflicts::sql_operations(cx.file, &mut sink);
     sql::secrets(cx.file, &mut sink);
     sql::owner_fields(cx, &mut sink);
+    sql::rename_models(cx, &mut sink);
+    sql::add_model(cx, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -3016,6 +3018,9 @@ mod tests {
         conflicts::HANDLER_KINDS,
         conflicts::COMBINE_COLLISION,
         conflicts::LEGACY_ALLOW,
+        sql::SQL_OWNER_FIELD,
+        sql::SQL_RENAME,
+        sql::SQL_ADD_MODEL,
     ];
 
     /// Fixtures labelled "bad" that the synth tool accepts: their expectation is not ours to meet.

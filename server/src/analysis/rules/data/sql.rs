@@ -10,6 +10,8 @@ use crate::syntax::{self, Lang};
 use std::path::Path;
 
 pub(super) const SQL_OWNER_FIELD: &str = "data/sql-owner-field";
+pub(super) const SQL_RENAME: &str = "data/sql-rename";
+pub(super) const SQL_ADD_MODEL: &str = "data/sql-add-model";
 const HARDCODED_SECRET: &str = "security/hardcoded-secret";
 
 /// Generated files are small; a bigger one is not read.
@@ -90,8 +92,21 @@ struct SqlModel {
     fields: Vec<String>,
 }
 
+/// What the SQL schemas a file can see are known to hold.
+#[derive(Default)]
+struct SqlSchemas {
+    /// Models whose fields are all known.
+    models: Vec<SqlModel>,
+    /// Every type name of the schemas (`configure(...).schema({...})` keys).
+    names: Vec<String>,
+    /// No schema object has a spread or is unreadable.
+    names_complete: bool,
+    /// At least one SQL schema was found.
+    found: bool,
+}
+
 /// The models of the `configure(...).schema({...})` calls in a file whose fields are all known.
-fn sql_models(file: &FileModel, out: &mut Vec<SqlModel>) {
+fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
     if !imports_configure(file) {
         return;
     }
@@ -104,11 +119,20 @@ fn sql_models(file: &FileModel, out: &mut Vec<SqlModel>) {
             let Some(types) = chain.arg("schema").map(|t| file.resolve(t)) else {
                 return;
             };
+            out.found = true;
             let Some(props) = types.as_object() else {
+                out.names_complete = false;
                 return;
             };
+            if types.has_spread() {
+                out.names_complete = false;
+            }
             for p in props {
-                let Some(key) = &p.key else { continue };
+                let Some(key) = &p.key else {
+                    out.names_complete = false;
+                    continue;
+                };
+                out.names.push(key.clone());
                 let Some(model) = p.value.chain() else {
                     continue;
                 };
@@ -124,7 +148,7 @@ fn sql_models(file: &FileModel, out: &mut Vec<SqlModel>) {
                 let Some(fields) = fields.as_object() else {
                     continue;
                 };
-                out.push(SqlModel {
+                out.models.push(SqlModel {
                     name: key.clone(),
                     fields: fields.iter().filter_map(|f| f.key.clone()).collect(),
                 });
@@ -135,8 +159,11 @@ fn sql_models(file: &FileModel, out: &mut Vec<SqlModel>) {
 
 /// The SQL models this file can see: its own and those of relative `*.sql` modules it imports (read from disk,
 /// inside the project only).
-fn visible_models(cx: &crate::analysis::rules::RuleCtx) -> Vec<SqlModel> {
-    let mut models = Vec::new();
+fn visible_models(cx: &crate::analysis::rules::RuleCtx) -> SqlSchemas {
+    let mut models = SqlSchemas {
+        names_complete: true,
+        ..SqlSchemas::default()
+    };
     sql_models(cx.file, &mut models);
     let (Some(path), Some(root)) = (cx.path, cx.project.root.as_deref()) else {
         return models;
@@ -153,8 +180,9 @@ fn visible_models(cx: &crate::analysis::rules::RuleCtx) -> Vec<SqlModel> {
         if !candidate.starts_with(&root) || !crate::workspace::fs::within(&candidate, &root) {
             continue;
         }
-        if let Some(file) = read_model(&candidate) {
-            sql_models(&file, &mut models);
+        match read_model(&candidate) {
+            Some(file) => sql_models(&file, &mut models),
+            None => models.names_complete = false,
         }
     }
     models
@@ -205,7 +233,8 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
     if set_auth.is_empty() {
         return;
     }
-    let models = visible_models(cx);
+    let schemas = visible_models(cx);
+    let models = &schemas.models;
     if models.is_empty() {
         return;
     }
@@ -274,6 +303,126 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
                 );
             }
         });
+    }
+}
+
+/// The arguments of every `.<method>(...)` call in the file.
+fn method_args<'f>(file: &'f FileModel, method: &str) -> Vec<&'f [Value]> {
+    let mut found: Vec<&[Value]> = Vec::new();
+    for v in roots(file) {
+        walk(v, 0, &mut |call| {
+            if let Kind::Call { callee, args, .. } = &call.kind {
+                if let Kind::Member { prop, .. } = &callee.kind {
+                    if prop == method {
+                        found.push(args);
+                    }
+                }
+            }
+        });
+    }
+    found
+}
+
+/// `.renameModels(() => [['old', 'New']])` of a SQL schema: an old name the schema does not define, or an empty
+/// new name, throws while the schema is built (both verified).
+pub(super) fn rename_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
+    let calls = method_args(cx.file, "renameModels");
+    if calls.is_empty() {
+        return;
+    }
+    let schemas = visible_models(cx);
+    if !schemas.found {
+        return;
+    }
+    // types added in this file also count (`.addToSchema({...})` before the rename)
+    let mut names = schemas.names.clone();
+    for method in ["addToSchema", "addQueries", "addMutations", "addSubscriptions"] {
+        for args in method_args(cx.file, method) {
+            if let Some(props) = args.first().and_then(Value::as_object) {
+                names.extend(props.iter().filter_map(|p| p.key.clone()));
+            }
+        }
+    }
+    for args in calls {
+        let Some(body) = args
+            .first()
+            .and_then(Value::as_func)
+            .and_then(|f| f.body.as_ref())
+        else {
+            continue;
+        };
+        let Some(pairs) = body.as_array() else {
+            continue;
+        };
+        let mut known = names.clone();
+        for pair in pairs {
+            let Some([old, new]) = pair.as_array() else {
+                continue;
+            };
+            if let Some(new) = new.as_str() {
+                if new.is_empty() {
+                    sink.error(
+                        pair.span,
+                        SQL_RENAME,
+                        "the new model name is empty: Amplify refuses it; write the name the model should have",
+                    );
+                }
+            }
+            let Some(old_name) = old.as_str() else {
+                continue;
+            };
+            if schemas.names_complete && !known.iter().any(|n| n == old_name) {
+                let hint = super::super::validators::did_you_mean(
+                    old_name,
+                    &known.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+                .map(|m| format!(" Did you mean '{m}'?"))
+                .unwrap_or_default();
+                sink.error(
+                    old.span,
+                    SQL_RENAME,
+                    format!(
+                        "'{old_name}' is not a model of the SQL schema, so Amplify cannot rename it: use the name \
+                         the generated schema gives the table.{hint}"
+                    ),
+                );
+            }
+            if let Some(new) = new.as_str() {
+                known.push(new.to_string());
+            }
+        }
+    }
+}
+
+/// `.addToSchema({ X: a.model(...) })`: SQL schemas only take custom types, enums and operations; a model throws
+/// at once (verified).
+pub(super) fn add_model(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
+    let calls = method_args(cx.file, "addToSchema");
+    if calls.is_empty() || !visible_models(cx).found {
+        return;
+    }
+    for args in calls {
+        let Some(props) = args.first().and_then(Value::as_object) else {
+            continue;
+        };
+        for p in props {
+            let Some(chain) = p.value.chain() else {
+                continue;
+            };
+            if chain.root != "a" || chain.links.first().is_none_or(|l| l.name != "model") {
+                continue;
+            }
+            let name = p.key.as_deref().unwrap_or("this entry");
+            sink.error(
+                chain.links[0].name_span,
+                SQL_ADD_MODEL,
+                format!(
+                    "`{name}` is a model, and Amplify refuses models in `addToSchema()` of a SQL schema: models \
+                     come from the database's tables (`npx ampx generate schema-from-database`); add custom types, \
+                     enums, queries and mutations here"
+                ),
+            );
+        }
     }
 }
 
