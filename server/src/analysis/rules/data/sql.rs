@@ -336,7 +336,12 @@ pub(super) fn rename_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sin
     }
     // types added in this file also count (`.addToSchema({...})` before the rename)
     let mut names = schemas.names.clone();
-    for method in ["addToSchema", "addQueries", "addMutations", "addSubscriptions"] {
+    for method in [
+        "addToSchema",
+        "addQueries",
+        "addMutations",
+        "addSubscriptions",
+    ] {
         for args in method_args(cx.file, method) {
             if let Some(props) = args.first().and_then(Value::as_object) {
                 names.extend(props.iter().filter_map(|p| p.key.clone()));
