@@ -289,7 +289,7 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
                 let Some((field, span)) = rule_field(&chain) else {
                     continue;
                 };
-                if model.fields.iter().any(|f| *f == field) {
+                if model.fields.contains(&field) {
                     continue;
                 }
                 sink.error(
