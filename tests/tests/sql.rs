@@ -141,6 +141,8 @@ fn hover_on_database_keys_and_sql_methods() {
     assert!(h.contains("secret"), "{h}");
     let h = c.hover(&uri, position_of(&text, "engine", 2));
     assert!(h.contains("postgresql"), "{h}");
+    let h = c.hover(&uri, position_of(&text, "configure({", 2));
+    assert!(h.contains("schema-from-database"), "{h}");
     let text = "import { schema as generated } from './schema.sql';\nconst schema = generated.renameModels(() => [['todos', 'Todo']]);\n";
     let uri = c.open(DATA, text);
     let h = c.hover(&uri, position_of(text, "renameModels", 2));

@@ -145,3 +145,14 @@ pub static CONFIGURE: ObjTy = ObjTy {
     .synth()],
     extra: None,
 };
+
+/// The module `configure` comes from.
+pub const CONFIGURE_MODULE: &str = "@aws-amplify/data-schema/internals";
+
+/// `configure` itself (hover on the call).
+pub static CONFIGURE_DOC: Doc = d(
+    "Declares the SQL database a generated schema reads",
+    "Written by `npx ampx generate schema-from-database` into `amplify/data/schema.sql.ts`; \
+     `.schema({...})` follows with one model per table. Refine it in `resource.ts` with `.setAuthorization`, \
+     `.renameModels`, `.setRelationships` and `.addToSchema` rather than editing the generated file.",
+);
