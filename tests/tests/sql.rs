@@ -156,7 +156,8 @@ fn sql_rules_across_the_generated_module() {
     let mut c = Client::start_with_files(&[], &[(SQL, &schema)], json!({}));
     let text = resource(
         ".setAuthorization((models) => [\n  models.todos.authorization((allow) => [allow.owner()]),\n])\n  \
-         .renameModels(() => [['nope', 'Todo']])",
+         .renameModels(() => [['nope', 'Todo']])\n  \
+         .setRelationships((models) => [models.todo.relationships({})])",
     );
     let uri = c.open(DATA, &text);
     let codes = Client::codes(&c.diagnostics(&uri, Some(1)));
@@ -165,6 +166,10 @@ fn sql_rules_across_the_generated_module() {
         "{codes:?}"
     );
     assert!(codes.iter().any(|x| x == "data/sql-rename"), "{codes:?}");
+    assert!(
+        codes.iter().any(|x| x == "data/sql-unknown-model"),
+        "{codes:?}"
+    );
     // the near miss: an owner column that exists, a model that exists
     let ok = resource(
         ".setAuthorization((models) => [\n  models.todos.authorization((allow) => [allow.ownerDefinedIn('content')]),\n])\n  \

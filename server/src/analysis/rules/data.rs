@@ -64,6 +64,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     sql::owner_fields(cx, &mut sink);
     sql::rename_models(cx, &mut sink);
     sql::add_model(cx, &mut sink);
+    sql::unknown_models(cx, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -3021,6 +3022,7 @@ mod tests {
         sql::SQL_OWNER_FIELD,
         sql::SQL_RENAME,
         sql::SQL_ADD_MODEL,
+        sql::SQL_UNKNOWN_MODEL,
     ];
 
     /// Fixtures labelled "bad" that the synth tool accepts: their expectation is not ours to meet.

@@ -12,6 +12,7 @@ use std::path::Path;
 pub(super) const SQL_OWNER_FIELD: &str = "data/sql-owner-field";
 pub(super) const SQL_RENAME: &str = "data/sql-rename";
 pub(super) const SQL_ADD_MODEL: &str = "data/sql-add-model";
+pub(super) const SQL_UNKNOWN_MODEL: &str = "data/sql-unknown-model";
 const HARDCODED_SECRET: &str = "security/hardcoded-secret";
 
 /// Generated files are small; a bigger one is not read.
@@ -428,6 +429,96 @@ pub(super) fn add_model(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
                 ),
             );
         }
+    }
+}
+
+/// `models.X` in the callback of `.setAuthorization(...)` or `.setRelationships(...)` where the SQL schema has no
+/// model `X`: the callback reads a property of `undefined` and the backend fails to load (both verified). Names a
+/// rename gives, or that anything adds, count as known; nothing is said when a schema's names are not all known.
+pub(super) fn unknown_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
+    let mut callbacks: Vec<&Value> = Vec::new();
+    for method in ["setAuthorization", "setRelationships"] {
+        for args in method_args(cx.file, method) {
+            if let Some(cb) = args.first() {
+                callbacks.push(cb);
+            }
+        }
+    }
+    if callbacks.is_empty() {
+        return;
+    }
+    let schemas = visible_models(cx);
+    if !schemas.found || !schemas.names_complete {
+        return;
+    }
+    let mut known = schemas.names.clone();
+    for method in [
+        "addToSchema",
+        "addQueries",
+        "addMutations",
+        "addSubscriptions",
+    ] {
+        for args in method_args(cx.file, method) {
+            if let Some(props) = args.first().and_then(Value::as_object) {
+                known.extend(props.iter().filter_map(|p| p.key.clone()));
+            }
+        }
+    }
+    for args in method_args(cx.file, "renameModels") {
+        let Some(body) = args
+            .first()
+            .and_then(Value::as_func)
+            .and_then(|f| f.body.as_ref())
+        else {
+            // a rename we cannot read may introduce any name
+            return;
+        };
+        let Some(pairs) = body.as_array() else {
+            return;
+        };
+        for pair in pairs {
+            match pair.as_array() {
+                Some([_, new]) => match new.as_str() {
+                    Some(n) => known.push(n.to_string()),
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+    }
+    for cb in callbacks {
+        let Some(func) = cb.as_func() else { continue };
+        let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let Some(body) = &func.body else { continue };
+        walk(body, 0, &mut |v| {
+            let Kind::Member {
+                object,
+                prop,
+                prop_span,
+            } = &v.kind
+            else {
+                return;
+            };
+            if object.as_ident() != Some(param.as_str()) || known.iter().any(|k| k == prop) {
+                return;
+            }
+            let hint = super::super::validators::did_you_mean(
+                prop,
+                &known.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+            .map(|m| format!(" Did you mean '{m}'?"))
+            .unwrap_or_default();
+            sink.error(
+                *prop_span,
+                SQL_UNKNOWN_MODEL,
+                format!(
+                    "the SQL schema has no model `{prop}`, so `{param}.{prop}` is undefined and the backend fails \
+                     to load: use a model name of the generated schema (or the new name after `renameModels`).{hint}"
+                ),
+            );
+        });
     }
 }
 
