@@ -52,7 +52,8 @@ pub(super) fn secrets(file: &FileModel, sink: &mut Sink) {
     for v in roots(file) {
         walk(v, 0, &mut |call| {
             let Some(chain) = call.chain() else { return };
-            if chain.root != "configure" {
+            // the bare `configure({...})` call, visited once
+            if chain.root != "configure" || !chain.links.is_empty() {
                 return;
             }
             let Some(db) = chain
@@ -115,6 +116,10 @@ fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
         walk(v, 0, &mut |call| {
             let Some(chain) = call.chain() else { return };
             if chain.root != "configure" {
+                return;
+            }
+            // the `configure(...).schema({...})` call itself, not each longer chain around it
+            if chain.links.len() != 1 {
                 return;
             }
             let Some(types) = chain.arg("schema").map(|t| file.resolve(t)) else {
@@ -543,5 +548,97 @@ fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::{data, testkit};
+
+    const HEAD: &str = "import { a } from '@aws-amplify/data-schema';\n\
+        import { configure } from '@aws-amplify/data-schema/internals';\n\
+        import { secret } from '@aws-amplify/backend';\n";
+
+    /// A generated schema with `fields` in model `todos`, refined in the same file by `chain`.
+    fn run(fields: &str, chain: &str) -> Vec<(&'static str, String)> {
+        let src = format!(
+            "{HEAD}export const schema = configure({{ database: {{ engine: 'mysql', connectionUri: \
+             secret('S') }} }}).schema({{\n  todos: a.model({{ id: a.integer().required(), {fields} }})\
+             .identifier(['id']),\n}}){chain};\n"
+        );
+        testkit::run_with(data::check, &src, None, &testkit::facts(true, &[]))
+            .iter()
+            .filter(|d| d.code.starts_with("data/sql-") || d.code.starts_with("security/"))
+            .map(|d| (d.code, testkit::covered(&src, d).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn owner_fields_in_the_same_file() {
+        let auth = |rule: &str| {
+            format!(
+                ".setAuthorization((models) => [models.todos.authorization((allow) => [{rule}])])"
+            )
+        };
+        assert_eq!(
+            run("", &auth("allow.owner()")),
+            [("data/sql-owner-field", "owner".to_string())]
+        );
+        assert!(run("owner: a.string()", &auth("allow.owner()")).is_empty());
+        assert_eq!(
+            run("", &auth("allow.groupsDefinedIn('teams')")),
+            [("data/sql-owner-field", "'teams'".to_string())]
+        );
+        assert!(run(
+            "teams: a.string().array()",
+            &auth("allow.groupsDefinedIn('teams')")
+        )
+        .is_empty());
+        // fields we cannot all read: silent
+        assert!(run("...extra", &auth("allow.owner()")).is_empty());
+        // a rule that reads no field
+        assert!(run("", &auth("allow.authenticated()")).is_empty());
+    }
+
+    #[test]
+    fn renames_and_unknown_models() {
+        assert!(run(
+            "",
+            ".renameModels(() => [['todos', 'Todo'], ['Todo', 'Item']])"
+        )
+        .is_empty());
+        assert_eq!(
+            run("", ".renameModels(() => [['todo', 'Todo']])"),
+            [("data/sql-rename", "'todo'".to_string())]
+        );
+        assert_eq!(
+            run(
+                "",
+                ".setRelationships((models) => [models.todo.relationships({})])"
+            ),
+            [("data/sql-unknown-model", "todo".to_string())]
+        );
+        // a computed rename may introduce any name
+        assert!(run(
+            "",
+            ".renameModels(() => pairs).setAuthorization((models) => [models.Todo.authorization((allow) => [])])"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn plain_strings_where_secrets_belong() {
+        let src = format!(
+            "{HEAD}export const schema = configure({{ database: {{ engine: 'mysql', connectionUri: 'mysql://x', \
+             sslCert: secret('C') }} }}).schema({{}});\n"
+        );
+        let d = testkit::run_with(data::check, &src, None, &testkit::facts(true, &[]));
+        assert_eq!(
+            testkit::found(&src, &d),
+            [("security/hardcoded-secret", "'mysql://x'")]
+        );
+        // another library's `configure` is not ours
+        let other = "import { configure } from 'other';\nconfigure({ database: { connectionUri: 'x' } });\n";
+        assert!(testkit::run_with(data::check, other, None, &testkit::facts(true, &[])).is_empty());
     }
 }
