@@ -58,10 +58,12 @@ static VPC_CONFIG: ObjTy = ObjTy {
             Ty::Arr(&Ty::Obj(&SUBNET_AZ)),
             d(
                 "Subnets (with their zones) of the SQL Lambda",
-                "Each entry is `{ subnetId, availabilityZone }`.",
+                "Each entry is `{ subnetId, availabilityZone }`. Without the list the data construct fails at \
+                 synth (verified).",
             ),
         )
-        .req(),
+        .req()
+        .synth(),
     ],
     extra: None,
 };
