@@ -209,3 +209,15 @@ fn a_plain_connection_string_and_an_unknown_engine() {
     assert!(c.diagnostics(&uri, Some(1)).is_empty());
     c.shutdown();
 }
+
+#[test]
+fn model_rules_inside_set_authorization() {
+    let mut c = Client::start();
+    let l = labels(
+        &mut c,
+        DATA,
+        "import { schema as generated } from './schema.sql';\nconst schema = generated.setAuthorization((models) => [\n  models.todos.authorization((allow) => [allow.$0]),\n]);\n",
+    );
+    has_all(&l, &["owner", "ownerDefinedIn", "authenticated", "groups"]);
+    c.shutdown();
+}
