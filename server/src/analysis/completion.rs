@@ -280,7 +280,7 @@ impl Ctx<'_> {
     fn members(&mut self) {
         let replace = self.word_span();
         let platform = self.opts.docs_platform.clone();
-        match lookup::chain_target(&self.cur) {
+        match lookup::chain_target_in(&self.cur, self.file) {
             Some(lookup::ChainTarget::Namespace(ns, filter)) => {
                 for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {
                     // where a filter applies (schema entries, fields, arguments, return types) neither

@@ -91,6 +91,24 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
             &c.doc,
         );
     }
+    // `configure({ database })` of a generated SQL schema
+    if word == "configure"
+        && !cur.after_dot
+        && !cur.at_key()
+        && file.is_some_and(|f| {
+            f.imports.iter().any(|i| {
+                i.source == catalog::sql::CONFIGURE_MODULE
+                    && i.names.iter().any(|n| n.imported == "configure")
+            })
+        })
+    {
+        return md(
+            "configure({ database })",
+            Some(format!("from '{}'", catalog::sql::CONFIGURE_MODULE)),
+            None,
+            &catalog::sql::CONFIGURE_DOC,
+        );
+    }
     // `defineAuth(` and friends
     if cur.chain.is_empty() && !cur.after_dot && !cur.at_key() {
         if let Some(c) = catalog::call(word) {
@@ -104,7 +122,7 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
         }
     }
     if cur.after_dot {
-        match lookup::chain_target(&cur)? {
+        match lookup::chain_target_in(&cur, file)? {
             ChainTarget::Namespace(ns, _) => {
                 let m = catalog::member(ns, word)?;
                 let prefix = match ns {

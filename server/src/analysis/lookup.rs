@@ -545,6 +545,10 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
         }
         return Some(ChainTarget::Builder(b, used));
     }
+    // `configure({...}).schema({...}).setAuthorization(...)` of a generated SQL schema
+    if root.name == "configure" && chain.get(1).is_some_and(|l| l.name == "schema") {
+        return sql_schema_chain(&chain[2..]);
+    }
     if root.name == "backend" {
         return Some(if chain.len() == 1 {
             ChainTarget::BackendMembers
@@ -553,6 +557,33 @@ pub fn chain_target(cur: &Cursor) -> Option<ChainTarget> {
         });
     }
     None
+}
+
+/// The modifiers used on a SQL schema, when each of them is one.
+fn sql_schema_chain(links: &[ChainLink]) -> Option<ChainTarget> {
+    let mut used = Vec::new();
+    for l in links {
+        catalog::modifier(Builder::SqlSchema, &l.name)?;
+        used.push(l.name.clone());
+    }
+    Some(ChainTarget::Builder(Builder::SqlSchema, used))
+}
+
+/// [`chain_target`], plus chains on a name imported from a generated SQL schema module (`./schema.sql`):
+/// `schema.setAuthorization(...)`.
+pub fn chain_target_in(cur: &Cursor, file: Option<&FileModel>) -> Option<ChainTarget> {
+    if let Some(t) = chain_target(cur) {
+        return Some(t);
+    }
+    let root = cur.chain.first()?;
+    let file = file?;
+    let from_sql = file.imports.iter().any(|i| {
+        !i.type_only && i.source.ends_with(".sql") && i.names.iter().any(|n| n.local == root.name)
+    });
+    if !from_sql {
+        return None;
+    }
+    sql_schema_chain(&cur.chain[1..])
 }
 
 /// The resources of the file's `defineBackend({...})`: each key with the kind of resource behind it, read from

@@ -162,6 +162,8 @@ impl Cursor {
                 || (c.len() > 1
                     && c[0].name == "a"
                     && crate::model::catalog::builder_arg(&dotted(c)).is_some())
+                // `configure({ database: {...} })` of a generated SQL schema
+                || (c.len() == 1 && c[0].name == "configure")
         })?;
         if call_frame.index != 0 {
             return None;

@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 use std::path::{Component, Path, PathBuf};
 
 mod conflicts;
+mod sql;
 
 use super::validators;
 use super::RuleCtx;
@@ -59,6 +60,11 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     conflicts::legacy_allow(cx.file, &mut sink);
     conflicts::sql_references(cx, &mut sink);
     conflicts::sql_operations(cx.file, &mut sink);
+    sql::secrets(cx.file, &mut sink);
+    sql::owner_fields(cx, &mut sink);
+    sql::rename_models(cx, &mut sink);
+    sql::add_model(cx, &mut sink);
+    sql::unknown_models(cx, &mut sink);
     if let Some(schema) = schema_of(cx.file) {
         let c = Check {
             cx,
@@ -3013,6 +3019,10 @@ mod tests {
         conflicts::HANDLER_KINDS,
         conflicts::COMBINE_COLLISION,
         conflicts::LEGACY_ALLOW,
+        sql::SQL_OWNER_FIELD,
+        sql::SQL_RENAME,
+        sql::SQL_ADD_MODEL,
+        sql::SQL_UNKNOWN_MODEL,
     ];
 
     /// Fixtures labelled "bad" that the synth tool accepts: their expectation is not ours to meet.

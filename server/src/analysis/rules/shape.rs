@@ -57,6 +57,14 @@ fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             scan(arg, 0, &mut found);
         }
     }
+    // `configure` only when it is Amplify's (`@aws-amplify/data-schema/internals`)
+    let amplify_configure = cx.file.imports.iter().any(|i| {
+        i.source.starts_with("@aws-amplify/data-schema")
+            && i.names
+                .iter()
+                .any(|n| n.imported == "configure" && n.local == "configure")
+    });
+    found.retain(|f| f.0 != "configure" || amplify_configure);
     for (root, ty, arg, anchor) in found {
         let mut diags = Vec::new();
         let mut c = Checker {
@@ -92,6 +100,15 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
                 {
                     if let (Some(ty), Some(arg)) = (call.arg, args.first()) {
                         found.push((call.name, ty, arg, chain.root_span));
+                    }
+                }
+                // `configure({ database })` of a generated SQL schema
+                if chain.root == "configure" {
+                    let known = catalog::BUILDER_ARGS
+                        .iter()
+                        .find(|b| b.chain == "configure");
+                    if let (Some(b), Some(arg)) = (known, args.first()) {
+                        found.push((b.chain, b.ty, arg, chain.root_span));
                     }
                 }
                 children.extend(args);

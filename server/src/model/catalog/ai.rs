@@ -392,6 +392,10 @@ pub static BUILDER_ARGS: &[BuilderArg] = &[
         chain: "a.handler.custom",
         ty: Ty::Obj(&CUSTOM_HANDLER),
     },
+    BuilderArg {
+        chain: "configure",
+        ty: Ty::Obj(&super::sql::CONFIGURE),
+    },
 ];
 
 /// The argument type of the schema-builder call `chain` (`a.conversation`, ...).

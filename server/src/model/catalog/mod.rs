@@ -13,6 +13,7 @@ pub mod calls;
 pub mod data;
 pub mod function;
 pub mod schema;
+pub mod sql;
 pub mod storage;
 
 pub use ai::{builder_arg, BUILDER_ARGS};

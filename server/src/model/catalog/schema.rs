@@ -728,7 +728,7 @@ pub static MODIFIERS: &[Modifier] = &[
     modifier(
         "authorization",
         "(allow => Rule | Rule[]) => Schema",
-        &[Builder::Schema],
+        &[Builder::Schema, Builder::SqlSchema],
         None,
         true,
         d(
@@ -798,8 +798,98 @@ pub static MODIFIERS: &[Modifier] = &[
             "`ALL` is the default; `INCLUDE` needs a non-empty list of extra attributes (checked at synth).",
             path::DATA_INDEX,
         ),
+    ),    modifier(
+        "setAuthorization",
+        "((models, schema) => void) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Authorization rules for the generated SQL models",
+            "The callback receives the models (`models.todos.authorization((allow) => [...])`) and the schema \
+             (`schema.authorization(...)`) and returns an array of those calls. Owner and group fields named \
+             by the rules must be columns of the table; SQL models have no 'sync' nor 'search' operations.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "addToSchema",
+        "(types: Record<string, CustomType | Enum | Operation>) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Adds custom types, enums and operations to a SQL schema",
+            "Queries and mutations resolved with `a.handler.inlineSql(...)` or `a.handler.sqlReference(...)`. \
+             Models cannot be added: Amplify refuses `a.model(...)` here at synth.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "renameModels",
+        "(() => [oldName: string, newName: string][]) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Renames generated models",
+            "Returns `[old, new]` pairs, e.g. `[['todos', 'Todo']]`; the table keeps its name. An old name that \
+             is not a model of the schema, or an empty new name, fails at synth.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "setRelationships",
+        "(models => Relationship[]) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Relationships between generated models",
+            "Returns an array of `models.X.relationships({ field: a.hasMany('Y', 'yId') })` calls, since the \
+             generated models have no relationship fields of their own.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "addQueries",
+        "(queries: Record<string, Query>) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Deprecated: adds queries to a SQL schema",
+            "Use `.addToSchema({...})`, which takes queries, mutations, subscriptions, custom types and enums.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "addMutations",
+        "(mutations: Record<string, Mutation>) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Deprecated: adds mutations to a SQL schema",
+            "Use `.addToSchema({...})`, which takes queries, mutations, subscriptions, custom types and enums.",
+            path::DATA_SQL,
+        ),
+    ),
+    modifier(
+        "addSubscriptions",
+        "(subscriptions: Record<string, Subscription>) => SqlSchema",
+        SQL_SCHEMA,
+        None,
+        true,
+        d(
+            "Deprecated: adds subscriptions to a SQL schema",
+            "Use `.addToSchema({...})`, which takes queries, mutations, subscriptions, custom types and enums.",
+            path::DATA_SQL,
+        ),
     ),
 ];
+
+const SQL_SCHEMA: &[Builder] = &[Builder::SqlSchema];
 
 /// A string or numeric validator of `.validate(v => ...)`.
 const fn validator(name: &'static str, signature: &'static str, doc: Doc) -> Modifier {

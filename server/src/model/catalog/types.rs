@@ -120,6 +120,8 @@ pub enum Builder {
     /// `a.ai`
     AiNs,
     Schema,
+    /// A generated SQL schema: `configure({ database }).schema({...})`, or a name imported from `./schema.sql`.
+    SqlSchema,
     Combined,
     Model,
     CustomType,
