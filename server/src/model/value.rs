@@ -76,7 +76,61 @@ pub struct Func {
     pub body_span: Span,
 }
 
+/// How deep [`Value::walk`] goes (the lowering itself stops earlier).
+const WALK_DEPTH: usize = 200;
+
+fn walk_at<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
+    if depth > WALK_DEPTH {
+        return;
+    }
+    f(v);
+    match &v.kind {
+        Kind::Array(items) => items.iter().for_each(|i| walk_at(i, depth + 1, f)),
+        Kind::Object(props) => props.iter().for_each(|p| walk_at(&p.value, depth + 1, f)),
+        Kind::Call { callee, args, .. } => {
+            walk_at(callee, depth + 1, f);
+            args.iter().for_each(|a| walk_at(a, depth + 1, f));
+        }
+        Kind::Member { object, .. } => walk_at(object, depth + 1, f),
+        Kind::Spread(inner) => walk_at(inner, depth + 1, f),
+        Kind::Func(func) => {
+            if let Some(b) = &func.body {
+                walk_at(b, depth + 1, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 impl Value {
+    /// Visits this value and every value below it (array items, property values, callees and arguments,
+    /// member objects, spreads, function bodies), depth first.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Value)) {
+        walk_at(self, 0, f);
+    }
+
+    /// For a call `<object>.authorization((allow) => [...])`: the object, the callback's parameter and its rules
+    /// (the array's items, or the one expression the arrow returns).
+    pub fn authorization_rules(&self) -> Option<(&Value, &str, Vec<&Value>)> {
+        let Kind::Call { callee, args, .. } = &self.kind else {
+            return None;
+        };
+        let Kind::Member { object, prop, .. } = &callee.kind else {
+            return None;
+        };
+        if prop != "authorization" {
+            return None;
+        }
+        let func = args.first().and_then(Value::as_func)?;
+        let param = func.params.first().filter(|p| !p.is_empty())?;
+        let body = func.body.as_ref()?;
+        let rules = match &body.kind {
+            Kind::Array(items) => items.iter().collect(),
+            _ => vec![body],
+        };
+        Some((object, param.as_str(), rules))
+    }
+
     pub fn other(span: Span) -> Value {
         Value {
             kind: Kind::Other,

@@ -18,7 +18,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     }
     let api_key = cx.project.has_auth;
     for v in roots {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             guest_rules(call, out);
             if api_key {
                 public_api_key(call, out);
@@ -93,51 +93,10 @@ fn public_api_key(v: &Value, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Visits every value below `v` (bounded by the lowering depth).
-fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
-    if depth > 200 {
-        return;
-    }
-    f(v);
-    match &v.kind {
-        Kind::Array(items) => items.iter().for_each(|i| walk(i, depth + 1, f)),
-        Kind::Object(props) => props.iter().for_each(|p| walk(&p.value, depth + 1, f)),
-        Kind::Call { callee, args, .. } => {
-            walk(callee, depth + 1, f);
-            args.iter().for_each(|a| walk(a, depth + 1, f));
-        }
-        Kind::Member { object, .. } => walk(object, depth + 1, f),
-        Kind::Spread(inner) => walk(inner, depth + 1, f),
-        Kind::Func(func) => {
-            if let Some(b) = &func.body {
-                walk(b, depth + 1, f);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// `.authorization((allow) => [allow.guest()...])`: a hint that unauthenticated visitors get that access.
 fn guest_rules(v: &Value, out: &mut Vec<Diagnostic>) {
-    let Kind::Call { callee, args, .. } = &v.kind else {
+    let Some((_, param, rules)) = v.authorization_rules() else {
         return;
-    };
-    let Kind::Member { prop, .. } = &callee.kind else {
-        return;
-    };
-    if prop != "authorization" {
-        return;
-    }
-    let Some(func) = args.first().and_then(Value::as_func) else {
-        return;
-    };
-    let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
-        return;
-    };
-    let Some(body) = &func.body else { return };
-    let rules: Vec<&Value> = match &body.kind {
-        Kind::Array(items) => items.iter().collect(),
-        _ => vec![body],
     };
     for rule in rules {
         let Some(chain) = rule.chain() else { continue };

@@ -446,7 +446,7 @@ pub(super) fn legacy_allow(file: &FileModel, sink: &mut Sink) {
         }
     }
     for v in roots {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             let Some(chain) = call.chain() else {
                 return;
             };
@@ -501,7 +501,7 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
         }
     }
     for v in roots {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             let Some(chain) = call.chain() else {
                 return;
             };
@@ -559,7 +559,7 @@ pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
     }
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in roots {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
                 if let Kind::Member { prop, .. } = &callee.kind {
                     if prop == "setAuthorization" {
@@ -572,26 +572,9 @@ pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
         });
     }
     for cb in set_auth {
-        walk(cb, 0, &mut |call| {
-            let Kind::Call { callee, args, .. } = &call.kind else {
+        cb.walk(&mut |call| {
+            let Some((_, param, rules)) = call.authorization_rules() else {
                 return;
-            };
-            let Kind::Member { prop, .. } = &callee.kind else {
-                return;
-            };
-            if prop != "authorization" {
-                return;
-            }
-            let Some(func) = args.first().and_then(Value::as_func) else {
-                return;
-            };
-            let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
-                return;
-            };
-            let Some(body) = &func.body else { return };
-            let rules: Vec<&Value> = match &body.kind {
-                Kind::Array(items) => items.iter().collect(),
-                _ => vec![body],
             };
             for rule in rules {
                 let Some(chain) = rule.chain() else { continue };
@@ -616,30 +599,6 @@ pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
                 }
             }
         });
-    }
-}
-
-/// Visits every value below `v` (bounded by the lowering depth).
-fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
-    if depth > 200 {
-        return;
-    }
-    f(v);
-    match &v.kind {
-        Kind::Array(items) => items.iter().for_each(|i| walk(i, depth + 1, f)),
-        Kind::Object(props) => props.iter().for_each(|p| walk(&p.value, depth + 1, f)),
-        Kind::Call { callee, args, .. } => {
-            walk(callee, depth + 1, f);
-            args.iter().for_each(|a| walk(a, depth + 1, f));
-        }
-        Kind::Member { object, .. } => walk(object, depth + 1, f),
-        Kind::Spread(inner) => walk(inner, depth + 1, f),
-        Kind::Func(func) => {
-            if let Some(b) = &func.body {
-                walk(b, depth + 1, f);
-            }
-        }
-        _ => {}
     }
 }
 

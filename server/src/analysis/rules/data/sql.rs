@@ -50,7 +50,7 @@ pub(super) fn secrets(file: &FileModel, sink: &mut Sink) {
         return;
     }
     for v in roots(file) {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             let Some(chain) = call.chain() else { return };
             // the bare `configure({...})` call, visited once
             if chain.root != "configure" || !chain.links.is_empty() {
@@ -113,7 +113,7 @@ fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
         return;
     }
     for v in roots(file) {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             let Some(chain) = call.chain() else { return };
             if chain.root != "configure" {
                 return;
@@ -224,7 +224,7 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
     let file = cx.file;
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in roots(file) {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
                 if let Kind::Member { prop, .. } = &callee.kind {
                     if prop == "setAuthorization" {
@@ -252,16 +252,10 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
         else {
             continue;
         };
-        walk(cb, 0, &mut |call| {
-            let Kind::Call { callee, args, .. } = &call.kind else {
+        cb.walk(&mut |call| {
+            let Some((object, param, rules)) = call.authorization_rules() else {
                 return;
             };
-            let Kind::Member { object, prop, .. } = &callee.kind else {
-                return;
-            };
-            if prop != "authorization" {
-                return;
-            }
             // `models.<name>.authorization(...)`
             let Some(target) = object.chain() else { return };
             if target.root != models_param.as_str() || target.links.len() != 1 {
@@ -275,17 +269,6 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
             let mut found = models.iter().filter(|m| m.name == name);
             let (Some(model), None) = (found.next(), found.next()) else {
                 return;
-            };
-            let Some(func) = args.first().and_then(Value::as_func) else {
-                return;
-            };
-            let Some(param) = func.params.first().filter(|p| !p.is_empty()) else {
-                return;
-            };
-            let Some(body) = &func.body else { return };
-            let rules: Vec<&Value> = match &body.kind {
-                Kind::Array(items) => items.iter().collect(),
-                _ => vec![body],
             };
             for rule in rules {
                 let Some(chain) = rule.chain() else { continue };
@@ -316,7 +299,7 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
 fn method_args<'f>(file: &'f FileModel, method: &str) -> Vec<&'f [Value]> {
     let mut found: Vec<&[Value]> = Vec::new();
     for v in roots(file) {
-        walk(v, 0, &mut |call| {
+        v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
                 if let Kind::Member { prop, .. } = &callee.kind {
                     if prop == method {
@@ -497,7 +480,7 @@ pub(super) fn unknown_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Si
             continue;
         };
         let Some(body) = &func.body else { continue };
-        walk(body, 0, &mut |v| {
+        body.walk(&mut |v| {
             let Kind::Member {
                 object,
                 prop,
@@ -524,30 +507,6 @@ pub(super) fn unknown_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Si
                 ),
             );
         });
-    }
-}
-
-/// Visits every value below `v` (bounded by the lowering depth).
-fn walk<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
-    if depth > 200 {
-        return;
-    }
-    f(v);
-    match &v.kind {
-        Kind::Array(items) => items.iter().for_each(|i| walk(i, depth + 1, f)),
-        Kind::Object(props) => props.iter().for_each(|p| walk(&p.value, depth + 1, f)),
-        Kind::Call { callee, args, .. } => {
-            walk(callee, depth + 1, f);
-            args.iter().for_each(|a| walk(a, depth + 1, f));
-        }
-        Kind::Member { object, .. } => walk(object, depth + 1, f),
-        Kind::Spread(inner) => walk(inner, depth + 1, f),
-        Kind::Func(func) => {
-            if let Some(b) = &func.body {
-                walk(b, depth + 1, f);
-            }
-        }
-        _ => {}
     }
 }
 
