@@ -1430,24 +1430,6 @@ fn is_graphql_name(s: &str) -> bool {
         && c.all(|x| x == '_' || x.is_ascii_alphanumeric())
 }
 
-/// Whether a model has a field `name`, declared or added by Amplify (`id`, `createdAt`, `updatedAt`, and the
-/// owner fields of its owner rules).
-fn field_taken(m: &Model, name: &str) -> bool {
-    if m.field(name).is_some() || matches!(name, "id" | "createdAt" | "updatedAt") {
-        return true;
-    }
-    m.rules.as_ref().is_some_and(|r| {
-        (!r.complete && name == "owner")
-            || r.rules.iter().any(|rule| {
-                rule.name.starts_with("owner")
-                    && match &rule.field {
-                        Some((f, _)) => f == name,
-                        None => name == "owner",
-                    }
-            })
-    })
-}
-
 /// Adds fields (`name: value` texts) at the end of a model's fields object.
 fn add_fields(src: &str, style: &Style, obj: &Value, entries: &[String]) -> Option<Vec<TextEdit>> {
     let mut edits = Vec::new();
@@ -1539,7 +1521,7 @@ fn add_counterpart<'a>(
     let mut offered: Vec<String> = Vec::new();
     for (k, (base, value)) in variants.into_iter().enumerate() {
         let field = free_name(&base, |n| {
-            field_taken(om, n) || added.iter().any(|a| a == n) || offered.iter().any(|o| o == n)
+            om.field_taken(n) || added.iter().any(|a| a == n) || offered.iter().any(|o| o == n)
         });
         offered.push(field.clone());
         let om_fields = om.fields.span;

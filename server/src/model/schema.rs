@@ -523,6 +523,34 @@ impl TypeDef {
 }
 
 impl Model {
+    /// Whether the model has a field `name`, declared or added by Amplify (`id`, `createdAt`, `updatedAt`, and
+    /// the owner fields of its owner rules): a new field must not take it.
+    pub fn field_taken(&self, name: &str) -> bool {
+        if self.field(name).is_some() || matches!(name, "id" | "createdAt" | "updatedAt") {
+            return true;
+        }
+        self.rules.as_ref().is_some_and(|r| {
+            (!r.complete && name == "owner")
+                || r.rules.iter().any(|rule| {
+                    rule.name.starts_with("owner")
+                        && match &rule.field {
+                            Some((f, _)) => f == name,
+                            None => name == "owner",
+                        }
+                })
+        })
+    }
+
+    /// `base`, or `base2`, `base3`, ... : the first name no field of the model takes.
+    pub fn free_field_name(&self, base: &str) -> String {
+        if !self.field_taken(base) {
+            return base.to_string();
+        }
+        (2u32..1000)
+            .map(|n| format!("{base}{n}"))
+            .find(|c| !self.field_taken(c))
+            .unwrap_or_else(|| base.to_string())
+    }
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.items.iter().rev().find(|f| f.name == name)
     }

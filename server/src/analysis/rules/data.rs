@@ -874,15 +874,16 @@ impl<'a> Check<'a> {
                 continue;
             }
             if candidates.is_empty() {
+                // a name the target model does not use yet
                 let fix = match rel.kind {
                     RelKind::HasOne | RelKind::HasMany => format!(
                         "add `{}: a.belongsTo('{}', {refs_text})` to `{target}`",
-                        lower_first(&t.name),
+                        other_model.free_field_name(&lower_first(&t.name)),
                         t.name
                     ),
                     RelKind::BelongsTo => format!(
                         "add e.g. `{}: a.hasMany('{}', {refs_text})` to `{target}`",
-                        plural(&lower_first(&t.name)),
+                        other_model.free_field_name(&plural(&lower_first(&t.name))),
                         t.name
                     ),
                 };
@@ -2407,6 +2408,25 @@ mod tests {
                            .authorization((allow) => [allow.owner()]),\n\
                            Member: a.model({ teamId: a.id(), team: a.belongsTo('Team', 'teamId') })\
                            .authorization((allow) => [allow.owner()]),";
+
+    #[test]
+    fn the_counterpart_advice_names_a_free_field() {
+        // `Member` already has a field `team` (a string): the advice must not reuse it
+        let src = data(
+            &TEAM_OK.replace("team: a.belongsTo('Team', 'teamId')", "team: a.string()"),
+            "",
+        );
+        let messages: Vec<String> = run_full(&src, &facts(&src, true), None)
+            .into_iter()
+            .filter(|d| d.code == RELATIONSHIP_COUNTERPART)
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].contains("`team2: a.belongsTo('Team', 'teamId')`"),
+            "{messages:?}"
+        );
+    }
 
     #[test]
     fn relationship_counterpart() {
