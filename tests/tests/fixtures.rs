@@ -165,3 +165,31 @@ fn fixture_corpus_matches_the_expectations() {
         problems.join("\n")
     );
 }
+
+/// The text report's last line counts each severity: informations apart from hints (they were counted as
+/// hints), shown only when there are some.
+#[test]
+fn the_text_summary_counts_each_severity() {
+    let summary = |rel: &str| {
+        let out = Command::new(server_binary())
+            .args(["check", "."])
+            .current_dir(repo_root().join(rel))
+            .output()
+            .expect("run check");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        summary("tests/fixtures/projects/rules/backend__outputs-committed/bad"),
+        "0 error(s), 0 warning(s), 1 info, 0 hint(s) in 2 Amplify file(s)"
+    );
+    // no information there: no info count
+    let mistakes = summary("examples/mistakes");
+    assert!(
+        mistakes.contains(" warning(s), ") && !mistakes.contains("info"),
+        "{mistakes}"
+    );
+}

@@ -115,7 +115,7 @@ pub fn write(reports: &[FileReport], format: Format, out: &mut dyn Write) -> std
 const HARDCODED_SECRET: &str = "security/hardcoded-secret";
 
 fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    let (mut errors, mut warnings, mut others) = (0, 0, 0);
+    let (mut errors, mut warnings, mut infos, mut hints) = (0, 0, 0, 0);
     for r in reports {
         // Hard-coded secrets are never printed: their characters (inside the quotes) show as `*` in every
         // source line quoted below, whichever diagnostic quotes the line.
@@ -129,7 +129,8 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
-                _ => others += 1,
+                Severity::Information => infos += 1,
+                Severity::Hint => hints += 1,
             }
             let l = loc(r, d.span.start, d.span.end);
             writeln!(
@@ -151,9 +152,15 @@ fn text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     let files = reports.len();
+    // infos appear only when there are some (most projects have none)
+    let infos = if infos > 0 {
+        format!("{infos} info, ")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{errors} error(s), {warnings} warning(s), {others} hint(s) in {files} Amplify file(s)"
+        "{errors} error(s), {warnings} warning(s), {infos}{hints} hint(s) in {files} Amplify file(s)"
     )
 }
 
