@@ -182,8 +182,10 @@ fn storm_kind(k: usize) -> Kind {
 
 /// 200 requests sent without waiting on the 5,000-model schema, each odd one cancelled right after it is sent
 /// (a client cancels what the user moved away from). Every request gets exactly one answer; the cancelled ones
-/// are answered RequestCancelled (at least 80 of 100: one may finish before its cancellation is read), the
-/// others never are; and the server then answers a hover as before.
+/// with work to stop (60: references, code lenses, symbols, completions) are answered RequestCancelled (at least
+/// 48: one may finish before its cancellation is read), while a hover, answered on the spot from the analysed
+/// document, may come with its result; the requests not cancelled never are; and the server then answers a hover
+/// as before.
 #[test]
 fn a_cancel_storm_is_honoured() {
     let _serial = one_at_a_time();
@@ -233,6 +235,7 @@ fn a_cancel_storm_is_honoured() {
     let mut not_honoured: Vec<(i64, Kind)> = Vec::new();
     let mut kept_cancelled: Vec<(i64, Kind)> = Vec::new();
     let mut kept_answered = 0;
+    let mut cheap_answered = 0;
     for &(id, kind, cancel) in &sent {
         let answer = c.response(id);
         if let Err(e) = &answer {
@@ -243,11 +246,14 @@ fn a_cancel_storm_is_honoured() {
         }
         match (cancel, was_cancelled(&answer)) {
             (true, true) => honoured += 1,
+            // a hover on an analysed document is answered on the spot, before its cancellation is read: there
+            // is no work to stop
+            (true, false) if matches!(kind, Kind::Hover) => cheap_answered += 1,
             (true, false) => not_honoured.push((id, kind)),
             (false, true) => kept_cancelled.push((id, kind)),
             (false, false) => kept_answered += 1,
         }
-        if not_honoured.len() > 20 {
+        if not_honoured.len() > 12 {
             eprintln!(
                 "load: cancel storm: {} cancelled requests answered with a result, {honoured} cancelled \
                  (stopped after {} answers in {})",
@@ -256,15 +262,19 @@ fn a_cancel_storm_is_honoured() {
                 ms(started.elapsed())
             );
             panic!(
-                "more than 20 of the 100 cancelled requests were answered with a result instead of \
-                 RequestCancelled (only {honoured} cancellations honoured so far); not honoured: {not_honoured:?}"
+                "more than 12 of the 60 cancelled requests with work to stop were answered with a result \
+                 instead of RequestCancelled (only {honoured} cancellations honoured so far); not honoured: \
+                 {not_honoured:?}"
             );
         }
     }
     let drained = started.elapsed();
     eprintln!(
-        "load: cancel storm: {honoured} of 100 cancellations honoured, {kept_answered} of 100 others answered, \
-         {} of them cancelled; 200 requests sent in {}, all answered in {} (analysis of the schema alone: {})",
+        "load: cancel storm: {honoured} of 100 cancellations honoured ({} of the 60 with work to stop; \
+         {cheap_answered} hovers answered before their cancellation was read), {kept_answered} of 100 others \
+         answered, {} of them cancelled; 200 requests sent in {}, all answered in {} (analysis of the schema \
+         alone: {})",
+        60 - not_honoured.len(),
         kept_cancelled.len(),
         ms(sent_in),
         ms(drained),
@@ -274,10 +284,13 @@ fn a_cancel_storm_is_honoured() {
         kept_cancelled.is_empty(),
         "requests that were not cancelled were answered RequestCancelled: {kept_cancelled:?}"
     );
+    // 60 of the cancelled requests have work to stop (the 40 others are hovers)
     assert!(
-        honoured >= 80,
-        "only {honoured} of 100 cancellations honoured; not honoured: {not_honoured:?}"
+        not_honoured.len() <= 12,
+        "only {} of the 60 cancelled requests with work to stop were cancelled; not honoured: {not_honoured:?}",
+        60 - not_honoured.len()
     );
+    assert_eq!(honoured + cheap_answered + not_honoured.len(), 100);
 
     // The server still serves, and answers as before.
     let hover_after = c

@@ -864,6 +864,15 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        // A hover reads its own document's model and nothing else: once that is built (it is as soon as the
+        // version was analysed), the answer is a short walk in memory, with no disk and no project, and is given
+        // here rather than handed to the pool (the hand-off would cost more than the hover).
+        let cached = self
+            .snapshot(&params.text_document_position_params.text_document.uri)
+            .is_none_or(|s| !s.amplify || s.file_model_built());
+        if cached {
+            return self.hover_now(params);
+        }
         self.offload_request("hover", move |b, _| b.hover_now(params))
             .await?
     }

@@ -61,6 +61,11 @@ impl Snapshot {
             })
             .clone()
     }
+
+    /// Whether the file model of this version is built already (then asking for it costs nothing).
+    pub fn file_model_built(&self) -> bool {
+        self.model.get().is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
