@@ -475,6 +475,15 @@ impl Client {
             .collect()
     }
 
+    /// Opens `fixture` (with a `$0` cursor) at `rel`, returns the completion labels there, and closes it.
+    pub fn labels_at(&mut self, rel: &str, fixture: &str) -> Vec<String> {
+        let (text, pos) = cursor(fixture);
+        let uri = self.open(rel, &text);
+        let items = self.completion(&uri, pos);
+        self.close(&uri);
+        Client::labels(&items)
+    }
+
     /// The hover's markdown (empty when there is none).
     pub fn hover(&mut self, uri: &str, pos: Value) -> String {
         let res = self
@@ -599,4 +608,11 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("repo root")
         .to_path_buf()
+}
+
+/// Asserts that every label of `want` is among `labels`.
+pub fn has_all(labels: &[String], want: &[&str]) {
+    for w in want {
+        assert!(labels.iter().any(|l| l == w), "missing {w:?} in {labels:?}");
+    }
 }

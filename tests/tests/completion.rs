@@ -2,21 +2,6 @@
 
 use amplify_lsp_tests::*;
 
-/// Opens `fixture` (with a `$0` cursor) at `rel` and returns the completion labels there.
-fn labels(c: &mut Client, rel: &str, fixture: &str) -> Vec<String> {
-    let (text, pos) = cursor(fixture);
-    let uri = c.open(rel, &text);
-    let items = c.completion(&uri, pos);
-    c.close(&uri);
-    Client::labels(&items)
-}
-
-fn has_all(labels: &[String], want: &[&str]) {
-    for w in want {
-        assert!(labels.iter().any(|l| l == w), "missing {w:?} in {labels:?}");
-    }
-}
-
 fn has_none(labels: &[String], unwanted: &[&str]) {
     for w in unwanted {
         assert!(
@@ -34,7 +19,7 @@ const FUNC: &str = "amplify/functions/say-hello/resource.ts";
 #[test]
 fn define_auth_properties_at_three_levels() {
     let mut c = Client::start();
-    let l = labels(&mut c, AUTH, "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({\n  $0\n});\n");
+    let l = c.labels_at(AUTH, "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({\n  $0\n});\n");
     has_all(
         &l,
         &[
@@ -50,10 +35,9 @@ fn define_auth_properties_at_three_levels() {
             "name",
         ],
     );
-    let l = labels(&mut c, AUTH, "defineAuth({ loginWith: { $0 } })");
+    let l = c.labels_at(AUTH, "defineAuth({ loginWith: { $0 } })");
     has_all(&l, &["email", "phone", "webAuthn", "externalProviders"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         AUTH,
         "defineAuth({ loginWith: { email: true, externalProviders: { $0 } } })",
     );
@@ -72,8 +56,7 @@ fn define_auth_properties_at_three_levels() {
         ],
     );
     has_none(&l, &["domainPrefix"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         AUTH,
         "defineAuth({ loginWith: { email: true, externalProviders: { google: { $0 } } } })",
     );
@@ -81,7 +64,7 @@ fn define_auth_properties_at_three_levels() {
         &l,
         &["clientId", "clientSecret", "scopes", "attributeMapping"],
     );
-    let l = labels(&mut c, AUTH, "defineAuth({ triggers: { $0 } })");
+    let l = c.labels_at(AUTH, "defineAuth({ triggers: { $0 } })");
     assert_eq!(l.len(), 10, "the ten trigger names: {l:?}");
 }
 
@@ -116,17 +99,9 @@ fn present_properties_are_not_offered_again_and_required_come_first() {
 #[test]
 fn define_data_and_nested_authorization_modes() {
     let mut c = Client::start();
-    let l = labels(
-        &mut c,
-        DATA,
-        "export const data = defineData({ schema, $0 });",
-    );
+    let l = c.labels_at(DATA, "export const data = defineData({ schema, $0 });");
     has_all(&l, &["authorizationModes", "name", "logging", "functions"]);
-    let l = labels(
-        &mut c,
-        DATA,
-        "defineData({ schema, authorizationModes: { $0 } })",
-    );
+    let l = c.labels_at(DATA, "defineData({ schema, authorizationModes: { $0 } })");
     has_all(
         &l,
         &[
@@ -136,14 +111,12 @@ fn define_data_and_nested_authorization_modes() {
             "oidcAuthorizationMode",
         ],
     );
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "defineData({ schema, authorizationModes: { apiKeyAuthorizationMode: { $0 } } })",
     );
     has_all(&l, &["expiresInDays", "description"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "defineData({ schema, authorizationModes: { defaultAuthorizationMode: '$0' } })",
     );
@@ -194,19 +167,15 @@ fn define_function_half_typed() {
         t["textEdit"]["range"]["start"],
         position_of(&text, "time", 0)
     );
-    let l = labels(&mut c, FUNC, "defineFunction({ logging: { $0 } })");
+    let l = c.labels_at(FUNC, "defineFunction({ logging: { $0 } })");
     has_all(&l, &["format", "level", "retention"]);
-    let l = labels(&mut c, FUNC, "defineFunction({ runtime: $0 })");
+    let l = c.labels_at(FUNC, "defineFunction({ runtime: $0 })");
     has_all(&l, &["18", "20", "22", "24"]);
-    let l = labels(&mut c, FUNC, "defineFunction({ architecture: '$0' })");
+    let l = c.labels_at(FUNC, "defineFunction({ architecture: '$0' })");
     assert_eq!(l, ["x86_64", "arm64"]);
-    let l = labels(&mut c, FUNC, "defineFunction({ schedule: '$0' })");
+    let l = c.labels_at(FUNC, "defineFunction({ schedule: '$0' })");
     assert!(l.iter().any(|s| s.starts_with("every ")), "{l:?}");
-    let l = labels(
-        &mut c,
-        FUNC,
-        "defineFunction({ environment: { API_KEY: $0 } })",
-    );
+    let l = c.labels_at(FUNC, "defineFunction({ environment: { API_KEY: $0 } })");
     has_all(&l, &["secret()"]);
 }
 
@@ -214,24 +183,16 @@ fn define_function_half_typed() {
 fn storage_access_rules_and_actions() {
     let mut c = Client::start();
     let base = "export const storage = defineStorage({ name: 'files', access: (allow) => ({\n  'media/*': [";
-    let l = labels(&mut c, STORAGE, &format!("{base}allow.$0] }}) }});"));
+    let l = c.labels_at(STORAGE, &format!("{base}allow.$0] }}) }});"));
     has_all(
         &l,
         &["guest", "authenticated", "groups", "entity", "resource"],
     );
-    let l = labels(&mut c, STORAGE, &format!("{base}allow.guest.$0] }}) }});"));
+    let l = c.labels_at(STORAGE, &format!("{base}allow.guest.$0] }}) }});"));
     assert_eq!(l, ["to"]);
-    let l = labels(
-        &mut c,
-        STORAGE,
-        &format!("{base}allow.guest.to(['$0'])] }}) }});"),
-    );
+    let l = c.labels_at(STORAGE, &format!("{base}allow.guest.to(['$0'])] }}) }});"));
     assert_eq!(l, ["read", "get", "list", "write", "delete"]);
-    let l = labels(
-        &mut c,
-        STORAGE,
-        &format!("{base}allow.entity('$0')] }}) }});"),
-    );
+    let l = c.labels_at(STORAGE, &format!("{base}allow.entity('$0')] }}) }});"));
     assert_eq!(l, ["identity"]);
 }
 
@@ -258,7 +219,7 @@ fn schema(replace: &str) -> String {
 fn schema_builder_members_and_modifiers() {
     let mut c = Client::start();
     // a. at the top of the schema: type builders
-    let l = labels(&mut c, DATA, &schema("Extra: a.$0"));
+    let l = c.labels_at(DATA, &schema("Extra: a.$0"));
     has_all(
         &l,
         &[
@@ -274,7 +235,7 @@ fn schema_builder_members_and_modifiers() {
     );
     has_none(&l, &["string"]);
     // a. inside a model: field types and relationships
-    let l = labels(&mut c, DATA, &schema("Extra: a.model({ f: a.$0 })"));
+    let l = c.labels_at(DATA, &schema("Extra: a.model({ f: a.$0 })"));
     has_all(
         &l,
         &[
@@ -299,19 +260,14 @@ fn schema_builder_members_and_modifiers() {
         ],
     );
     // modifiers after a scalar, excluding those used once
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string().required().$0 })"),
     );
     has_all(&l, &["array", "default", "validate", "authorization"]);
     has_none(&l, &["required", "identifier"]);
     // after a model
-    let l = labels(
-        &mut c,
-        DATA,
-        &schema("Extra: a.model({ f: a.string() }).$0"),
-    );
+    let l = c.labels_at(DATA, &schema("Extra: a.model({ f: a.string() }).$0"));
     has_all(
         &l,
         &[
@@ -323,33 +279,26 @@ fn schema_builder_members_and_modifiers() {
     );
     has_none(&l, &["required"]);
     // relationships
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ p: a.hasMany('Post', 'authorId').$0 })"),
     );
     has_all(&l, &["authorization"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ p: a.hasOne('Post', 'authorId').$0 })"),
     );
     has_all(&l, &["authorization"]);
     // custom operations
-    let l = labels(&mut c, DATA, &schema("echo: a.query().$0"));
+    let l = c.labels_at(DATA, &schema("echo: a.query().$0"));
     has_all(&l, &["arguments", "returns", "authorization", "handler"]);
-    let l = labels(&mut c, DATA, &schema("onX: a.subscription().$0"));
+    let l = c.labels_at(DATA, &schema("onX: a.subscription().$0"));
     has_all(&l, &["for", "arguments", "authorization", "handler"]);
     has_none(&l, &["returns"]);
-    let l = labels(
-        &mut c,
-        DATA,
-        &schema("echo: a.query().handler(a.handler.$0)"),
-    );
+    let l = c.labels_at(DATA, &schema("echo: a.query().handler(a.handler.$0)"));
     has_all(&l, &["function", "custom"]);
     // the trailing `a.` at the end of an unclosed file
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "const schema = a.schema({\n  Todo: a.model({\n    content: a.$0",
     );
@@ -359,8 +308,7 @@ fn schema_builder_members_and_modifiers() {
 #[test]
 fn allow_rules_by_context() {
     let mut c = Client::start();
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({ f: a.string() }).authorization((allow) => [allow.$0])"),
     );
@@ -382,37 +330,32 @@ fn allow_rules_by_context() {
     );
     has_none(&l, &["resource"]);
     // field level
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({ f: a.string().authorization((allow) => [allow.$0]) })"),
     );
     has_all(&l, &["owner", "authenticated"]);
     has_none(&l, &["resource"]);
     // custom operations: no owner rules
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("echo: a.query().authorization((allow) => [allow.$0])"),
     );
     has_all(&l, &["publicApiKey", "authenticated", "groups"]);
     has_none(&l, &["owner", "ownerDefinedIn"]);
     // schema level: resource is allowed
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "const schema = a.schema({ T: a.model({}) }).authorization((allow) => [allow.$0]);",
     );
     has_all(&l, &["resource", "publicApiKey"]);
     // chain methods after a rule, and operations inside .to()
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({}).authorization((allow) => [allow.owner().$0])"),
     );
     has_all(&l, &["to", "identityClaim"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({}).authorization((allow) => [allow.owner().to(['$0'])])"),
     );
@@ -422,11 +365,7 @@ fn allow_rules_by_context() {
             "create", "update", "delete", "read", "get", "list", "sync", "listen", "search",
         ],
     );
-    let l = labels(
-        &mut c,
-        DATA,
-        &schema("X: a.model({}).disableOperations(['$0'])"),
-    );
+    let l = c.labels_at(DATA, &schema("X: a.model({}).disableOperations(['$0'])"));
     has_all(
         &l,
         &[
@@ -448,24 +387,19 @@ fn allow_rules_by_context() {
 #[test]
 fn model_and_field_names() {
     let mut c = Client::start();
-    let l = labels(&mut c, DATA, &schema("X: a.model({ s: a.ref('$0') })"));
+    let l = c.labels_at(DATA, &schema("X: a.model({ s: a.ref('$0') })"));
     has_all(&l, &["Status", "Post", "Author"]);
-    let l = labels(&mut c, DATA, &schema("X: a.model({ p: a.hasMany('$0') })"));
+    let l = c.labels_at(DATA, &schema("X: a.model({ p: a.hasMany('$0') })"));
     has_all(&l, &["Post", "Author"]);
     has_none(&l, &["Status"]);
-    let l = labels(
-        &mut c,
-        DATA,
-        &schema("X: a.model({ p: a.hasMany('Post', '$0') })"),
-    );
+    let l = c.labels_at(DATA, &schema("X: a.model({ p: a.hasMany('Post', '$0') })"));
     has_all(&l, &["title", "authorId", "author"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({ code: a.string().required(), n: a.integer() }).identifier(['$0'])"),
     );
     has_all(&l, &["code", "n"]);
-    let l = labels(&mut c, DATA, &schema("X: a.model({ code: a.string(), n: a.integer() }).secondaryIndexes((index) => [index('$0')])"));
+    let l = c.labels_at(DATA, &schema("X: a.model({ code: a.string(), n: a.integer() }).secondaryIndexes((index) => [index('$0')])"));
     has_all(&l, &["code", "n"]);
 }
 
@@ -476,14 +410,12 @@ fn group_names_come_from_the_auth_file() {
         AUTH,
         "import { defineAuth } from '@aws-amplify/backend';\nexport const auth = defineAuth({ loginWith: { email: true }, groups: ['ADMINS', 'EDITORS'] });\n",
     );
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("X: a.model({}).authorization((allow) => [allow.groups(['$0'])])"),
     );
     assert_eq!(l, ["ADMINS", "EDITORS"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         STORAGE,
         "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
     );
@@ -494,8 +426,7 @@ fn group_names_come_from_the_auth_file() {
         "export const auth = defineAuth({ loginWith: { email: true }, groups: ['OPS'] });",
     );
     c.diagnostics(&auth, Some(1));
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         STORAGE,
         "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
     );
@@ -517,7 +448,7 @@ fn literal_sets() {
         (DATA, "const schema = a.schema({ T: a.model({}) }).authorization((allow) => [allow.resource(fn).to(['$0'])]);", &["query", "mutate", "listen"]),
     ];
     for (file, fixture, want) in cases {
-        let l = labels(&mut c, file, fixture);
+        let l = c.labels_at(file, fixture);
         has_all(&l, want);
     }
 }
@@ -525,9 +456,9 @@ fn literal_sets() {
 #[test]
 fn no_completions_in_comments_or_foreign_files() {
     let mut c = Client::start();
-    let l = labels(&mut c, FUNC, "// defineFunction({ $0");
+    let l = c.labels_at(FUNC, "// defineFunction({ $0");
     assert!(l.is_empty(), "{l:?}");
-    let l = labels(&mut c, "src/app.ts", "defineFunction({ $0 })");
+    let l = c.labels_at("src/app.ts", "defineFunction({ $0 })");
     assert!(l.is_empty(), "{l:?}");
 }
 
@@ -628,21 +559,21 @@ fn typescript_duplicates_are_left_out_when_amplify_types_are_installed() {
     let mut c = Client::start();
     c.write_file("amplify/auth/resource.ts", auth);
     // Without the types, everything is offered.
-    assert!(labels(&mut c, FUNC, func).contains(&"memoryMB".to_string()));
-    assert!(labels(&mut c, DATA, fixture).contains(&"owner".to_string()));
+    assert!(c.labels_at(FUNC, func).contains(&"memoryMB".to_string()));
+    assert!(c.labels_at(DATA, fixture).contains(&"owner".to_string()));
     // With `@aws-amplify/backend` installed, TypeScript offers property names and `allow.` rules itself.
     c.write_file(
         "node_modules/@aws-amplify/backend/package.json",
         "{ \"name\": \"@aws-amplify/backend\" }",
     );
-    let l = labels(&mut c, FUNC, func);
+    let l = c.labels_at(FUNC, func);
     has_none(&l, &["memoryMB", "timeoutSeconds"]);
-    has_none(&labels(&mut c, DATA, fixture), &["owner", "groups"]);
+    has_none(&c.labels_at(DATA, fixture), &["owner", "groups"]);
     // What only the project knows is still offered: the groups of defineAuth.
-    has_all(&labels(&mut c, DATA, groups), &["ADMINS"]);
+    has_all(&c.labels_at(DATA, groups), &["ADMINS"]);
     // A monorepo app below a hoisted install: TypeScript finds the types, so the duplicates go too.
     has_none(
-        &labels(&mut c, "apps/web/amplify/functions/f/resource.ts", func),
+        &c.labels_at("apps/web/amplify/functions/f/resource.ts", func),
         &["memoryMB"],
     );
     c.shutdown();
@@ -655,15 +586,14 @@ fn typescript_duplicates_are_left_out_when_amplify_types_are_installed() {
         "node_modules/@aws-amplify/backend/package.json",
         "{ \"name\": \"@aws-amplify/backend\" }",
     );
-    has_all(&labels(&mut c, FUNC, func), &["memoryMB", "timeoutSeconds"]);
+    has_all(&c.labels_at(FUNC, func), &["memoryMB", "timeoutSeconds"]);
 }
 
 #[test]
 fn callbacks_with_expression_bodies() {
     let mut c = Client::start();
     // validators in the usual form, by field type, without the used ones
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string().validate(v => v.$0) })"),
     );
@@ -678,55 +608,44 @@ fn callbacks_with_expression_bodies() {
         ],
     );
     has_none(&l, &["gt", "positive", "required"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ n: a.integer().validate((n) => n.positive().lte(10).$0) })"),
     );
     has_all(&l, &["lt", "gte", "negative"]);
     has_none(&l, &["positive", "gt", "lte", "minLength"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ n: a.float().validate(v => v.$0) })"),
     );
     has_all(&l, &["gt", "lt", "gte", "lte", "positive", "negative"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ b: a.boolean().validate(v => v.$0) })"),
     );
     assert!(l.is_empty(), "a boolean has no validators: {l:?}");
     // authorization of conversations and generations in the documented form
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         &schema("chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'hi' }).authorization(allow => allow.$0)"),
     );
     assert_eq!(l, ["owner"], "a conversation accepts only owner: {l:?}");
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         &schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x' }).authorization(allow => allow.$0)"),
     );
     has_all(&l, &["publicApiKey", "authenticated", "guest", "group"]);
     has_none(&l, &["owner", "resource"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string() }).authorization(allow => allow.owner().$0)"),
     );
     has_all(&l, &["to", "identityClaim"]);
     // secondary indexes
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string() }).secondaryIndexes(index => index('f').$0)"),
     );
     has_all(&l, &["sortKeys", "name", "queryField", "projection"]);
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         &schema("Extra: a.model({ f: a.string(), g: a.string() }).secondaryIndexes(index => index('$0'))"),
     );
     has_all(&l, &["f", "g"]);
@@ -745,35 +664,29 @@ fn callbacks_with_expression_bodies() {
 #[test]
 fn modifiers_follow_what_the_types_allow() {
     let mut c = Client::start();
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string().array().$0 })"),
     );
     has_all(&l, &["required", "authorization"]);
     has_none(&l, &["validate", "array"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("Extra: a.model({ f: a.string().validate(v => v.minLength(1)).$0 })"),
     );
     has_all(&l, &["required", "authorization"]);
     has_none(&l, &["array", "default", "validate"]);
-    let l = labels(
-        &mut c,
-        DATA,
-        &schema("Extra: a.model({ f: a.boolean().$0 })"),
-    );
+    let l = c.labels_at(DATA, &schema("Extra: a.model({ f: a.boolean().$0 })"));
     has_all(&l, &["required", "array", "default"]);
     has_none(&l, &["validate"]);
     // a. inside a model: no namespaces; inside a custom type: no relationships either
-    let l = labels(&mut c, DATA, &schema("Extra: a.model({ f: a.$0 })"));
+    let l = c.labels_at(DATA, &schema("Extra: a.model({ f: a.$0 })"));
     has_none(&l, &["handler", "ai", "model", "query"]);
-    let l = labels(&mut c, DATA, &schema("Extra: a.customType({ f: a.$0 })"));
+    let l = c.labels_at(DATA, &schema("Extra: a.customType({ f: a.$0 })"));
     has_all(&l, &["string", "ref", "enum", "customType"]);
     has_none(&l, &["hasMany", "hasOne", "belongsTo", "handler", "ai"]);
     // where a handler is expected, a.handler is still offered
-    let l = labels(&mut c, DATA, &schema("echo: a.query().handler(a.$0)"));
+    let l = c.labels_at(DATA, &schema("echo: a.query().handler(a.$0)"));
     has_all(&l, &["handler"]);
 }
 
@@ -797,7 +710,7 @@ fn backend_resources_and_their_constructs() {
         )
     };
     const BACKEND: &str = "amplify/backend.ts";
-    let l = labels(&mut c, BACKEND, &backend("backend.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.$0"));
     has_all(
         &l,
         &[
@@ -810,7 +723,7 @@ fn backend_resources_and_their_constructs() {
             "stack",
         ],
     );
-    let l = labels(&mut c, BACKEND, &backend("backend.auth.resources.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.auth.resources.$0"));
     has_all(
         &l,
         &[
@@ -822,34 +735,26 @@ fn backend_resources_and_their_constructs() {
         ],
     );
     has_none(&l, &["lambda", "bucket"]);
-    let l = labels(
-        &mut c,
-        BACKEND,
-        &backend("backend.auth.resources.cfnResources.$0"),
-    );
+    let l = c.labels_at(BACKEND, &backend("backend.auth.resources.cfnResources.$0"));
     has_all(&l, &["cfnUserPool", "cfnIdentityPool"]);
-    let l = labels(&mut c, BACKEND, &backend("backend.data.resources.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.data.resources.$0"));
     has_all(&l, &["graphqlApi", "tables", "cfnResources"]);
-    let l = labels(
-        &mut c,
-        BACKEND,
-        &backend("backend.data.resources.cfnResources.$0"),
-    );
+    let l = c.labels_at(BACKEND, &backend("backend.data.resources.cfnResources.$0"));
     has_all(&l, &["cfnGraphqlApi", "amplifyDynamoDbTables"]);
-    let l = labels(&mut c, BACKEND, &backend("backend.data.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.data.$0"));
     has_all(
         &l,
         &["resources", "addDynamoDbDataSource", "addHttpDataSource"],
     );
-    let l = labels(&mut c, BACKEND, &backend("backend.files.resources.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.files.resources.$0"));
     has_all(&l, &["bucket", "cfnResources"]);
-    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.sayHello.$0"));
     has_all(&l, &["resources", "addEnvironment", "stack"]);
-    let l = labels(&mut c, BACKEND, &backend("backend.sayHello.resources.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.sayHello.resources.$0"));
     has_all(&l, &["lambda", "cfnResources"]);
     has_none(&l, &["userPool"]);
     // not a key of defineBackend
-    let l = labels(&mut c, BACKEND, &backend("backend.other.$0"));
+    let l = c.labels_at(BACKEND, &backend("backend.other.$0"));
     assert!(l.is_empty(), "{l:?}");
 
     let text = backend("backend.auth.resources.userPool;");
@@ -861,7 +766,7 @@ fn backend_resources_and_their_constructs() {
 #[test]
 fn ai_and_handler_arguments() {
     let mut c = Client::start();
-    let l = labels(&mut c, DATA, &schema("chat: a.conversation({ $0 })"));
+    let l = c.labels_at(DATA, &schema("chat: a.conversation({ $0 })"));
     has_all(
         &l,
         &[
@@ -872,28 +777,21 @@ fn ai_and_handler_arguments() {
             "handler",
         ],
     );
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         &schema("gen: a.generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', inferenceConfiguration: { $0 } })"),
     );
     has_all(&l, &["maxTokens", "temperature", "topP"]);
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         &schema("chat: a.conversation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'x', tools: [a.ai.dataTool({ name: 'x', $0 })] })"),
     );
     has_all(&l, &["description", "model", "modelOperation", "query"]);
     has_none(&l, &["name"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         &schema("q: a.query().handler(a.handler.custom({ $0 }))"),
     );
     has_all(&l, &["entry", "dataSource"]);
-    let l = labels(
-        &mut c,
-        "amplify/functions/chat/resource.ts",
+    let l = c.labels_at("amplify/functions/chat/resource.ts",
         "import { defineConversationHandlerFunction } from '@aws-amplify/backend-ai';\nexport const chat = defineConversationHandlerFunction({ $0 });\n",
     );
     has_all(

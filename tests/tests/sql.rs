@@ -30,31 +30,15 @@ fn resource(chain: &str) -> String {
     )
 }
 
-fn labels(c: &mut Client, rel: &str, fixture: &str) -> Vec<String> {
-    let (text, pos) = cursor(fixture);
-    let uri = c.open(rel, &text);
-    let items = c.completion(&uri, pos);
-    c.close(&uri);
-    Client::labels(&items)
-}
-
-fn has_all(labels: &[String], want: &[&str]) {
-    for w in want {
-        assert!(labels.iter().any(|l| l == w), "missing {w:?} in {labels:?}");
-    }
-}
-
 #[test]
 fn completion_of_the_database_keys_and_their_values() {
     let mut c = Client::start();
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         SQL,
         &format!("{HEADER}export const schema = configure({{\n  $0\n}});\n"),
     );
     has_all(&l, &["database"]);
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         SQL,
         &format!("{HEADER}export const schema = configure({{ database: {{ $0 }} }});\n"),
     );
@@ -69,8 +53,7 @@ fn completion_of_the_database_keys_and_their_values() {
             "minimizeRdsVpcEndpoints",
         ],
     );
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         SQL,
         &format!("{HEADER}configure({{ database: {{ vpcConfig: {{ $0 }} }} }});\n"),
     );
@@ -78,8 +61,7 @@ fn completion_of_the_database_keys_and_their_values() {
         &l,
         &["vpcId", "securityGroupIds", "subnetAvailabilityZones"],
     );
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         SQL,
         &format!("{HEADER}configure({{ database: {{ engine: '$0' }} }});\n"),
     );
@@ -91,8 +73,7 @@ fn completion_of_the_database_keys_and_their_values() {
 fn completion_of_the_sql_schema_methods() {
     let mut c = Client::start();
     // on a name imported from the generated module
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "import { schema as generated } from './schema.sql';\nconst schema = generated.$0\n",
     );
@@ -106,23 +87,19 @@ fn completion_of_the_sql_schema_methods() {
         ],
     );
     // each once: a used method is not offered again
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         "import { schema as generated } from './schema.sql';\nconst schema = generated.renameModels(() => []).$0\n",
     );
     has_all(&l, &["setAuthorization", "addToSchema"]);
     assert!(!l.iter().any(|x| x == "renameModels"), "{l:?}");
     // on the generated chain itself
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         SQL,
         &format!("{HEADER}export const schema = configure({{ database: {{}} }}).schema({{}}).$0\n"),
     );
     has_all(&l, &["setAuthorization", "renameModels"]);
     // a name imported from elsewhere gets none of them
-    let l = labels(
-        &mut c,
+    let l = c.labels_at(
         DATA,
         "import { schema as generated } from './other';\nconst schema = generated.$0\n",
     );
@@ -213,9 +190,7 @@ fn a_plain_connection_string_and_an_unknown_engine() {
 #[test]
 fn model_rules_inside_set_authorization() {
     let mut c = Client::start();
-    let l = labels(
-        &mut c,
-        DATA,
+    let l = c.labels_at(DATA,
         "import { schema as generated } from './schema.sql';\nconst schema = generated.setAuthorization((models) => [\n  models.todos.authorization((allow) => [allow.$0]),\n]);\n",
     );
     has_all(&l, &["owner", "ownerDefinedIn", "authenticated", "groups"]);
