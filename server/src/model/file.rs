@@ -358,6 +358,14 @@ fn reexports(root: Node, src: &str) -> Vec<Reexport> {
 }
 
 impl FileModel {
+    /// The file's top-level values: every binding's value and every define's argument (the roots a rule walks
+    /// with [`Value::walk`](crate::model::value::Value::walk)).
+    pub fn top_values(&self) -> Vec<&crate::model::value::Value> {
+        let bindings = self.bindings.iter().filter_map(|b| b.value.as_ref());
+        let defines = self.defines.iter().filter_map(|d| d.arg.as_ref());
+        bindings.chain(defines).collect()
+    }
+
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {
         Self::build_from(tree, src, lang, None)
     }

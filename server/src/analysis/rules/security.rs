@@ -5,17 +5,7 @@ use crate::analysis::{Diagnostic, Severity};
 use crate::model::value::{Kind, Value};
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    let mut roots: Vec<&Value> = Vec::new();
-    for b in &cx.file.bindings {
-        if let Some(v) = &b.value {
-            roots.push(v);
-        }
-    }
-    for d in &cx.file.defines {
-        if let Some(a) = &d.arg {
-            roots.push(a);
-        }
-    }
+    let roots = cx.file.top_values();
     let api_key = cx.project.has_auth;
     for v in roots {
         v.walk(&mut |call| {

@@ -434,17 +434,7 @@ pub(super) fn legacy_allow(file: &FileModel, sink: &mut Sink) {
     if !imports_a {
         return;
     }
-    let mut roots: Vec<&Value> = Vec::new();
-    for b in &file.bindings {
-        if let Some(v) = &b.value {
-            roots.push(v);
-        }
-    }
-    for d in &file.defines {
-        if let Some(a) = &d.arg {
-            roots.push(a);
-        }
-    }
+    let roots = file.top_values();
     for v in roots {
         v.walk(&mut |call| {
             let Some(chain) = call.chain() else {
@@ -489,17 +479,7 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
         return;
     }
     let root = super::normalize(root);
-    let mut roots: Vec<&Value> = Vec::new();
-    for b in &file.bindings {
-        if let Some(v) = &b.value {
-            roots.push(v);
-        }
-    }
-    for d in &file.defines {
-        if let Some(a) = &d.arg {
-            roots.push(a);
-        }
-    }
+    let roots = file.top_values();
     for v in roots {
         v.walk(&mut |call| {
             let Some(chain) = call.chain() else {
@@ -546,17 +526,7 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
 /// schema: SQL data sources have no 'sync' nor 'search' (both verified). Read from the calls themselves, as SQL
 /// schemas are not part of the schema model.
 pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
-    let mut roots: Vec<&Value> = Vec::new();
-    for b in &file.bindings {
-        if let Some(v) = &b.value {
-            roots.push(v);
-        }
-    }
-    for d in &file.defines {
-        if let Some(a) = &d.arg {
-            roots.push(a);
-        }
-    }
+    let roots = file.top_values();
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in roots {
         v.walk(&mut |call| {

@@ -28,28 +28,13 @@ fn imports_configure(file: &FileModel) -> bool {
     })
 }
 
-fn roots(file: &FileModel) -> Vec<&Value> {
-    let mut roots: Vec<&Value> = Vec::new();
-    for b in &file.bindings {
-        if let Some(v) = &b.value {
-            roots.push(v);
-        }
-    }
-    for d in &file.defines {
-        if let Some(a) = &d.arg {
-            roots.push(a);
-        }
-    }
-    roots
-}
-
 /// `connectionUri` and `sslCert` of `configure({ database })` must be `secret('NAME')`: a plain string makes
 /// the synth fail ("backendSecret.resolvePath is not a function", verified for both).
 pub(super) fn secrets(file: &FileModel, sink: &mut Sink) {
     if !imports_configure(file) {
         return;
     }
-    for v in roots(file) {
+    for v in file.top_values() {
         v.walk(&mut |call| {
             let Some(chain) = call.chain() else { return };
             // the bare `configure({...})` call, visited once
@@ -112,7 +97,7 @@ fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
     if !imports_configure(file) {
         return;
     }
-    for v in roots(file) {
+    for v in file.top_values() {
         v.walk(&mut |call| {
             let Some(chain) = call.chain() else { return };
             if chain.root != "configure" {
@@ -223,7 +208,7 @@ fn rule_field<'v>(rule: &crate::model::value::Chain<'v>) -> Option<(String, crat
 pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
     let file = cx.file;
     let mut set_auth: Vec<&Value> = Vec::new();
-    for v in roots(file) {
+    for v in file.top_values() {
         v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
                 if let Kind::Member { prop, .. } = &callee.kind {
@@ -298,7 +283,7 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
 /// The arguments of every `.<method>(...)` call in the file.
 fn method_args<'f>(file: &'f FileModel, method: &str) -> Vec<&'f [Value]> {
     let mut found: Vec<&[Value]> = Vec::new();
-    for v in roots(file) {
+    for v in file.top_values() {
         v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
                 if let Kind::Member { prop, .. } = &callee.kind {
