@@ -104,7 +104,7 @@ pub fn file_model(snap: &Snapshot) -> Option<FileModel> {
     let (Some(tree), Some(lang)) = (snap.tree.as_ref(), snap.lang) else {
         return None;
     };
-    Some(FileModel::build(tree, &snap.text, lang))
+    Some(FileModel::build(tree, &snap.analysis_text, lang))
 }
 
 /// Every diagnostic for one document whose file model is already built.
@@ -118,8 +118,20 @@ pub fn diagnostics_for(
     let Some(tree) = snap.tree.as_ref() else {
         return out;
     };
+    // while the guard against error recovery is on, the tree is of the text with the edited region blanked
+    let src: &str = &snap.analysis_text;
     if opts.syntax_errors {
-        for e in syntax_errors(tree, &snap.text, MAX_SYNTAX_ERRORS) {
+        if let Some(note) = &snap.guard {
+            for (span, message) in note.errors() {
+                out.push(Diagnostic::new(
+                    span,
+                    Severity::Error,
+                    "syntax/error",
+                    message,
+                ));
+            }
+        }
+        for e in syntax_errors(tree, src, MAX_SYNTAX_ERRORS) {
             out.push(Diagnostic::new(
                 e.span,
                 Severity::Error,
@@ -130,7 +142,7 @@ pub fn diagnostics_for(
     }
     let path = uri_to_path(&snap.uri);
     let cx = RuleCtx {
-        src: &snap.text,
+        src,
         file,
         path: path.as_deref(),
         project,

@@ -409,7 +409,8 @@ impl Backend {
     }
 
     /// `amplify/debugDocument {uri}`: the server's view of a document, for tests and bug reports: its version,
-    /// text, whether it is an Amplify file, whether the incrementally maintained tree equals a fresh parse, and
+    /// text, whether it is an Amplify file, whether the incrementally maintained tree equals a fresh parse (of the
+    /// analysed text), the region the guard against error recovery leaves out (`guardedRegion`), and
     /// how many parses the process has run and abandoned so far (so tests can count work, not time it; the
     /// fresh parse made here is counted too).
     pub async fn debug_document(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
@@ -425,9 +426,13 @@ impl Backend {
         let fresh_matches = {
             let snap = snap.clone();
             self.offload_request("amplify/debugDocument", move |_, _| {
+                // the tree is of the analysed text (the text itself, or its blanked copy while the guard against
+                // error recovery is on)
                 match (snap.tree.as_ref(), snap.lang) {
-                    (Some(tree), Some(lang)) => crate::syntax::parse(&snap.text, lang, None)
-                        .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp()),
+                    (Some(tree), Some(lang)) => {
+                        crate::syntax::parse(&snap.analysis_text, lang, None)
+                            .map(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp())
+                    }
                     _ => None,
                 }
             })
@@ -440,6 +445,8 @@ impl Backend {
             "amplify": snap.amplify,
             "tooLarge": snap.too_large,
             "treeMatchesFreshParse": fresh_matches,
+            // the byte range left out of the analysis while the guard against error recovery is on
+            "guardedRegion": snap.guard.as_ref().map(|g| [g.region.0, g.region.1]),
             "openDocuments": self.docs.len(),
             "parses": { "run": parses_run, "abandoned": parses_abandoned },
         }))

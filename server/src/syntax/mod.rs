@@ -1,5 +1,6 @@
 //! Syntax layer: tree-sitter parsing (full and incremental) and the `.scm` queries from `queries/`.
 
+pub mod guard;
 mod queries;
 
 pub use queries::{queries, Queries};
@@ -157,6 +158,9 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
         parse_budget(text.len()),
         cpu_budget_ns(text.len()),
     );
+    if tree.is_none() {
+        PARSES_ABANDONED.fetch_add(1, Ordering::Relaxed);
+    }
     if tree.is_none() && crate::cancel::stopping() {
         return None; // given up because the server is stopping, not because of the text
     }
@@ -228,10 +232,24 @@ fn parse_within(
         }
         tree
     });
-    if tree.is_none() {
-        PARSES_ABANDONED.fetch_add(1, Ordering::Relaxed);
-    }
     (tree, work)
+}
+
+/// Parses with a small budget of `budget` progress-callback invocations, for the guard against error
+/// recovery in large files ([`guard`]): `None` when the budget runs out. Unlike [`parse`], giving up here is
+/// expected and is neither logged, counted as abandoned, nor remembered.
+pub fn parse_bounded(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) -> Option<Tree> {
+    let (tree, work) = parse_within(text, lang, old, budget, cpu_budget_ns(text.len()));
+    LAST_BOUNDED_WORK.store(work, Ordering::Relaxed);
+    tree
+}
+
+/// The work done by the latest [`parse_bounded`] (for measuring the guard's budgets).
+static LAST_BOUNDED_WORK: AtomicU64 = AtomicU64::new(0);
+
+/// The work done by the latest [`parse_bounded`], in progress-callback invocations.
+pub fn last_bounded_work() -> u64 {
+    LAST_BOUNDED_WORK.load(Ordering::Relaxed)
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset in `text`.

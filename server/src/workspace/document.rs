@@ -7,7 +7,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::model::file::FileModel;
 use crate::model::value::LowerCache;
-use crate::syntax::{self, Lang};
+use crate::syntax::{self, guard, Lang};
 use crate::text::{offset_at, Encoding, Pos};
 
 /// One content change of a `didChange` notification, in protocol-independent form.
@@ -33,8 +33,14 @@ pub struct Snapshot {
     pub lang: Option<Lang>,
     pub text: Arc<String>,
     pub rope: Rope,
-    /// The syntax tree, present for Amplify files of a TypeScript flavour.
+    /// The syntax tree, present for Amplify files of a TypeScript flavour. While [`Snapshot::guard`] is set,
+    /// it is the tree of [`Snapshot::analysis_text`], not of `text`.
     pub tree: Option<Tree>,
+    /// The text the analysis reads: `text` itself, or while the guard against error recovery is on, its copy
+    /// with the region being edited blanked (same length, same lines; see [`crate::syntax::guard`]).
+    pub analysis_text: Arc<String>,
+    /// Set while the guard is on: the blanked region and why it is broken.
+    pub guard: Option<GuardNote>,
     /// Whether the document is an Amplify backend file (see [`is_amplify_file`]).
     pub amplify: bool,
     /// Set when the document is larger than the configured limit: it is kept but not analysed.
@@ -54,7 +60,7 @@ impl Snapshot {
                 let (tree, lang) = (self.tree.as_ref()?, self.lang?);
                 Some(Arc::new(FileModel::build_incremental(
                     tree,
-                    &self.text,
+                    &self.analysis_text,
                     lang,
                     self.prev_lowered.as_deref(),
                 )))
@@ -80,6 +86,93 @@ pub struct Document {
     max_size: usize,
     model: Arc<OnceLock<Option<Arc<FileModel>>>>,
     prev_lowered: Option<Arc<LowerCache>>,
+    /// See [`Snapshot::analysis_text`].
+    analysis_text: Arc<String>,
+    /// The guard against error recovery, while it is on.
+    guard: Option<Guard>,
+}
+
+/// The edits since the last real parse, for [`Document::refresh`].
+struct Resume {
+    base_text: Arc<String>,
+    /// Whether the tree the edits were applied to is of a real parse without syntax errors.
+    base_clean: bool,
+    damage: (usize, usize),
+}
+
+/// What the document keeps while the guard against tree-sitter's error recovery is on (see
+/// [`crate::syntax::guard`]).
+#[derive(Debug, Clone)]
+struct Guard {
+    /// The tree of the last real parse, `edit`ed since, to reparse from.
+    base: Tree,
+    /// The text of that parse.
+    base_text: Arc<String>,
+    /// The byte range of the current text changed since that parse.
+    damage: (usize, usize),
+    note: GuardNote,
+}
+
+/// The region the guard blanked, and what is wrong in it, for the syntax error reported there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardNote {
+    /// The blanked byte range of the text.
+    pub region: (usize, usize),
+    /// The first bracket that breaks the region's balance, as an offset in the text.
+    pub unbalanced: Option<guard::Unbalanced>,
+    /// tree-sitter's syntax errors in the region, when it could parse the real text within the budget.
+    pub errors: Vec<(crate::text::Span, String)>,
+}
+
+impl GuardNote {
+    /// The syntax errors that stand for the region: tree-sitter's own when it parsed the real text in time,
+    /// else the bracket that breaks the region's balance, else one at the region's start.
+    pub fn errors(&self) -> Vec<(crate::text::Span, String)> {
+        const LEFT_OUT: &str =
+            "until it is, the lines being edited are left out of the checks, and the rest of the file is checked as it stands";
+        if !self.errors.is_empty() {
+            return self.errors.clone();
+        }
+        vec![match self.unbalanced {
+            Some(u) if u.open => (
+                crate::text::Span::new(u.at, u.at + 1),
+                format!("`{}` is not closed; {LEFT_OUT}", u.bracket),
+            ),
+            Some(u) => (
+                crate::text::Span::new(u.at, u.at + 1),
+                format!("`{}` closes nothing here; {LEFT_OUT}", u.bracket),
+            ),
+            None => (
+                crate::text::Span::new(self.region.0, self.region.0),
+                format!("syntax error in the lines being edited; {LEFT_OUT}"),
+            ),
+        }]
+    }
+}
+
+/// Widens a damaged range of the text before an edit to cover the edit (`start..old_end` replaced by
+/// `start..new_end`), in the coordinates after it.
+fn widen(
+    damage: Option<(usize, usize)>,
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+) -> (usize, usize) {
+    let map = |x: usize, end: bool| {
+        if x < start || (x == start && !end) {
+            x
+        } else if x >= old_end {
+            x - old_end + new_end
+        } else if end {
+            new_end
+        } else {
+            start
+        }
+    };
+    match damage {
+        None => (start, new_end),
+        Some((a, b)) => (map(a, false).min(start), map(b, true).max(new_end)),
+    }
 }
 
 impl Document {
@@ -90,19 +183,22 @@ impl Document {
         text: String,
         max_size: usize,
     ) -> Document {
+        let text = Arc::new(text);
         let mut doc = Document {
             uri: Arc::from(uri),
             version,
             lang,
             rope: Rope::from_str(&text),
-            text: Arc::new(text),
+            analysis_text: text.clone(),
+            text,
             tree: None,
             amplify: false,
             max_size,
             model: Arc::default(),
             prev_lowered: None,
+            guard: None,
         };
-        doc.refresh(false);
+        doc.refresh(false, None);
         doc
     }
 
@@ -132,12 +228,24 @@ impl Document {
             });
         }
         let mut incremental = self.tree.is_some();
+        // the text of the tree that edits are applied to, and the range changed since it was parsed
+        let mut guard = self.guard.take();
+        let base_text = match &guard {
+            Some(g) => g.base_text.clone(),
+            None => self.text.clone(),
+        };
+        let mut damage = guard.as_ref().map(|g| g.damage);
+        if let Some(g) = &guard {
+            self.tree = Some(g.base.clone());
+        }
         for change in changes {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
                     incremental = false;
                     self.tree = None;
+                    guard = None;
+                    damage = None;
                 }
                 Some((a, b)) => {
                     let mut start = offset_at(&self.rope, a, enc);
@@ -154,6 +262,7 @@ impl Document {
                     self.rope.insert(cs, &change.text);
                     let new_end = start + change.text.len();
                     let new_end_point = self.point(new_end);
+                    damage = Some(widen(damage, start, end, new_end));
                     if let Some(tree) = self.tree.as_mut() {
                         tree.edit(&InputEdit {
                             start_byte: start,
@@ -169,7 +278,20 @@ impl Document {
         }
         self.version = version;
         self.text = Arc::new(self.rope.to_string());
-        self.refresh(incremental);
+        let resume = match (incremental, damage) {
+            (true, Some(damage)) => Some(Resume {
+                base_text,
+                // the guard's base is clean by construction
+                base_clean: guard.is_some()
+                    || self
+                        .tree
+                        .as_ref()
+                        .is_some_and(|t| !t.root_node().has_error()),
+                damage,
+            }),
+            _ => None,
+        };
+        self.refresh(incremental, resume);
         Ok(())
     }
 
@@ -181,7 +303,7 @@ impl Document {
         let was_large = self.text.len() > self.max_size;
         self.max_size = max_size;
         if was_large != (self.text.len() > max_size) {
-            self.refresh(false);
+            self.refresh(false, None);
         }
     }
 
@@ -190,25 +312,91 @@ impl Document {
         Point::new(row, byte - self.rope.line_to_byte(row))
     }
 
-    /// Re-decides whether the document is ours and (re)parses it when it is.
-    fn refresh(&mut self, incremental: bool) {
+    /// Re-decides whether the document is ours and (re)parses it when it is. `resume` describes the edits
+    /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
+    /// against error recovery take over (see [`crate::syntax::guard`]).
+    fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
         if let Some(Some(m)) = self.model.get() {
             self.prev_lowered = Some(m.lowered.clone());
         }
         self.model = Arc::default();
+        self.analysis_text = self.text.clone();
+        self.guard = None;
         let too_large = self.text.len() > self.max_size;
         self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);
-        match (self.amplify, self.lang) {
-            (true, Some(lang)) => {
-                let old = if incremental {
-                    self.tree.as_ref()
-                } else {
-                    None
-                };
-                self.tree = syntax::parse(&self.text, lang, old);
+        let (true, Some(lang)) = (self.amplify, self.lang) else {
+            self.tree = None;
+            return;
+        };
+        let old = if incremental { self.tree.take() } else { None };
+        if let (Some(base), Some(resume)) = (old.as_ref(), resume) {
+            if self.text.len() >= guard::MIN_GUARDED_LEN && resume.base_clean {
+                self.guarded_parse(lang, base, resume);
+                return;
             }
-            _ => self.tree = None,
         }
+        self.tree = syntax::parse(&self.text, lang, old.as_ref());
+    }
+
+    /// The parse of an edit to a large file whose last real parse had no syntax error: the real text when it
+    /// parses cleanly within a small budget; else the text with the damaged region blanked, when that parses
+    /// cleanly (see [`crate::syntax::guard`]); else the real text, in full.
+    fn guarded_parse(&mut self, lang: Lang, base: &Tree, r: Resume) {
+        let regions = guard::candidate_regions(base, r.damage);
+        let delta = self.text.len() as isize - r.base_text.len() as isize;
+        // The innermost region held whole syntax nodes before the edits. If it scanned balanced then and does
+        // not now, the file cannot parse: do not let tree-sitter try.
+        let certainly_broken = regions.first().is_some_and(|&(a, b)| {
+            let old_end = (b as isize - delta).max(a as isize) as usize;
+            let before = r.base_text.get(a..old_end);
+            let now = self.text.get(a..b);
+            matches!((before, now), (Some(before), Some(now))
+                if guard::first_unbalanced(before).is_none() && guard::first_unbalanced(now).is_some())
+        });
+        let real = if certainly_broken {
+            None
+        } else {
+            syntax::parse_bounded(&self.text, lang, Some(base), guard::REPARSE_BUDGET)
+        };
+        if let Some(tree) = real.as_ref().filter(|t| !t.root_node().has_error()) {
+            self.tree = Some(tree.clone());
+            return;
+        }
+        if let Some(b) = guard::blank_damage(&self.text, lang, base, &regions) {
+            let (a, e) = b.region;
+            let errors = match &real {
+                // tree-sitter's own errors in the region, when it parsed the real text in time
+                Some(real) => syntax::syntax_errors(real, &self.text, 8)
+                    .into_iter()
+                    .filter(|x| x.span.start >= a && x.span.start <= e)
+                    .map(|x| (x.span, x.message))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let unbalanced = self
+                .text
+                .get(a..e)
+                .and_then(guard::first_unbalanced)
+                .map(|u| guard::Unbalanced { at: u.at + a, ..u });
+            let note = GuardNote {
+                region: b.region,
+                unbalanced,
+                errors,
+            };
+            self.tree = Some(b.tree);
+            self.analysis_text = Arc::new(b.text);
+            self.guard = Some(Guard {
+                base: base.clone(),
+                base_text: r.base_text,
+                damage: r.damage,
+                note,
+            });
+            return;
+        }
+        self.tree = match real {
+            Some(real) => Some(real),
+            None => syntax::parse(&self.text, lang, Some(base)),
+        };
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -223,6 +411,8 @@ impl Document {
             too_large: self.text.len() > self.max_size,
             model: self.model.clone(),
             prev_lowered: self.prev_lowered.clone(),
+            analysis_text: self.analysis_text.clone(),
+            guard: self.guard.as_ref().map(|g| g.note.clone()),
         }
     }
 }
@@ -367,5 +557,126 @@ mod tests {
         assert!(!is_amplify_file("file:///p/node_modules/amplify/x.ts", ""));
         // a file named amplify.ts is not a folder
         assert!(!is_amplify_file("file:///p/amplify.ts", ""));
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    const URI: &str = "file:///p/amplify/data/resource.ts";
+
+    /// A schema of `n` models, over [`guard::MIN_GUARDED_LEN`] for n ≥ 500.
+    fn schema(n: usize) -> String {
+        let mut s = String::from(
+            "import { a, defineData, type ClientSchema } from '@aws-amplify/backend';\n\nconst schema = a.schema({\n",
+        );
+        for i in 0..n {
+            s.push_str(&format!(
+                "  Model{i}: a\n    .model({{\n      name: a.string(),\n      count: a.integer(),\n    }})\n    .authorization((allow) => [allow.owner()]),\n"
+            ));
+        }
+        s.push_str("});\n\nexport type Schema = ClientSchema<typeof schema>;\nexport const data = defineData({ schema });\n");
+        s
+    }
+
+    fn pos_of(text: &str, offset: usize) -> Pos {
+        let before = &text[..offset];
+        let line = before.matches('\n').count() as u32;
+        let col = before.rsplit('\n').next().unwrap_or("").len() as u32;
+        Pos::new(line, col)
+    }
+
+    fn insert(d: &mut Document, version: i32, offset: usize, text: &str) {
+        let p = pos_of(d.text(), offset);
+        d.apply(
+            version,
+            &[Change {
+                range: Some((p, p)),
+                text: text.to_string(),
+            }],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+    }
+
+    const TYPED: &str = "  Bookmark: a\n    .model({\n      url: a.url().required(),\n      rating: a.integer().validate((v) => v.gte(0).lte(5)),\n    })\n    .authorization((allow) => [allow.owner()]),\n";
+
+    /// Types a model into the middle of a large schema, one character per version: while it is unbalanced
+    /// the guard is on, the analysed text is the real one with a region blanked, and the tree is exactly a
+    /// fresh parse of it; once it is complete, the guard is off and the tree is a fresh parse of the text.
+    #[test]
+    fn a_model_typed_into_a_large_schema_is_guarded_until_it_is_whole() {
+        let text = schema(600);
+        assert!(text.len() > guard::MIN_GUARDED_LEN);
+        let at = text.find("  Model300:").expect("model");
+        let mut d = Document::new(URI, Some(Lang::TypeScript), 1, text.clone(), 5_000_000);
+        let models = |s: &Snapshot| {
+            let model = s.file_model().expect("model");
+            crate::model::schema::schema_of(&model).map_or(0, |s| s.models().count())
+        };
+        assert_eq!(models(&d.snapshot()), 600);
+        let mut guarded = 0;
+        let mut version = 1;
+        for (i, c) in TYPED.char_indices() {
+            version += 1;
+            insert(&mut d, version, at + i, &c.to_string());
+            let snap = d.snapshot();
+            assert_eq!(snap.analysis_text.len(), snap.text.len());
+            if let Some(note) = &snap.guard {
+                guarded += 1;
+                let (a, b) = note.region;
+                assert!(a <= at + i && b > at + i, "the region covers the edit");
+                assert_eq!(snap.analysis_text[..a], snap.text[..a]);
+                assert_eq!(snap.analysis_text[b..], snap.text[b..]);
+                assert!(snap.analysis_text[a..b].chars().all(char::is_whitespace));
+                // the whole rest of the schema is still analysed
+                assert_eq!(models(&snap), 600, "at {:?}", &TYPED[..=i]);
+                let fresh = FileModel::build(
+                    snap.tree.as_ref().expect("tree"),
+                    &snap.analysis_text,
+                    Lang::TypeScript,
+                );
+                let n = crate::model::schema::schema_of(&fresh).map_or(0, |s| s.models().count());
+                assert_eq!(n, 600, "fresh at {:?}", &TYPED[..=i]);
+            }
+            if i % 29 == 0 || snap.guard.is_none() && i % 7 == 0 {
+                let fresh =
+                    syntax::parse(&snap.analysis_text, Lang::TypeScript, None).expect("parse");
+                assert_eq!(
+                    snap.tree.as_ref().expect("tree").root_node().to_sexp(),
+                    fresh.root_node().to_sexp(),
+                    "after {:?}",
+                    &TYPED[..=i]
+                );
+            }
+        }
+        assert!(
+            guarded > TYPED.len() / 2,
+            "guarded {guarded} of {}",
+            TYPED.len()
+        );
+        let snap = d.snapshot();
+        assert!(snap.guard.is_none());
+        assert_eq!(*snap.text, format!("{}{TYPED}{}", &text[..at], &text[at..]));
+        let fresh = syntax::parse(&snap.text, Lang::TypeScript, None).expect("parse");
+        assert_eq!(
+            snap.tree.as_ref().expect("tree").root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
+        assert!(!fresh.root_node().has_error());
+    }
+
+    /// A small file is never guarded: tree-sitter's recovery there is cheap, and its errors are the real ones.
+    #[test]
+    fn small_files_are_parsed_as_they_are() {
+        let text = schema(5);
+        let at = text.find("  Model3:").expect("model");
+        let mut d = Document::new(URI, Some(Lang::TypeScript), 1, text, 5_000_000);
+        insert(&mut d, 2, at, "  Broken: a.model(");
+        let snap = d.snapshot();
+        assert!(snap.guard.is_none());
+        assert!(Arc::ptr_eq(&snap.analysis_text, &snap.text));
+        assert!(snap.tree.expect("tree").root_node().has_error());
     }
 }
