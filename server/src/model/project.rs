@@ -65,7 +65,7 @@ pub struct DataModes {
 }
 
 /// Project-wide facts, with the file they come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFacts {
     /// The project root (the folder holding `amplify/`), when known.
     pub root: Option<PathBuf>,
