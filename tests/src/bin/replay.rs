@@ -32,7 +32,9 @@
 //! 100 files (a quarter of them below 400) and their ratio (1 = linear), keystroke p50/p95, peak RSS, and, as
 //! the anchor in the same run, the wall time of `amplify-lsp check` on the same project. A second server then
 //! gets every `didOpen` written at once without waiting (a write blocks while the server does not read its
-//! input): the time to write them all and the time until every file has its diagnostics.
+//! input): the time to write them all and the time until every file has its diagnostics. The client offers
+//! to watch files for the server (`workspace/didChangeWatchedFiles` with dynamic registration), as VS Code and
+//! Neovim do; `REPLAY_NO_WATCH=1` leaves that out.
 //!
 //! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency and tree-sitter's reparse time (a
 //! tab-separated table, the last run's), to see which keystrokes cost what.
@@ -1206,6 +1208,9 @@ fn many_files(server: &Path, counts: &[usize], runs: usize) {
 
 /// Spawns the server and initializes it for the workspace `root`.
 fn start_client(server: &Path, root: &Path) -> std::io::Result<Client> {
+    // as editors do, the client offers to watch files for the server (answering its registration), unless
+    // REPLAY_NO_WATCH is set
+    let watch = std::env::var_os("REPLAY_NO_WATCH").is_none();
     let mut c = Client::spawn(server)?;
     let root_uri = file_uri(root);
     let (id, _) = c.request(
@@ -1220,7 +1225,10 @@ fn start_client(server: &Path, root: &Path) -> std::io::Result<Client> {
                     "synchronization": { "didSave": true },
                     "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
                 },
-                "workspace": { "configuration": true }
+                "workspace": {
+                    "configuration": true,
+                    "didChangeWatchedFiles": { "dynamicRegistration": watch }
+                }
             }
         }),
     )?;
