@@ -29,10 +29,15 @@
 //! `many_project` in `gen.rs`: `backend.ts`, auth, data, storage, and functions with a `resource.ts` and a
 //! `handler.ts` each), opened one after another, each to its first `publishDiagnostics`, then one keystroke
 //! into it to that version's diagnostics. It reports the total, the time per file of the first and the last
-//! 100 files (a quarter of them below 400) and their ratio (1 = linear), keystroke p50/p95, peak RSS, and, as
+//! 100 files (a quarter of them below 400) and their ratio (1 = linear; the first files share the server with
+//! its indexing of the workspace at start), the last window's per-file time against the first size's (with
+//! several sizes: 1 = linear in the project's size), keystroke p50/p95, peak RSS, and, as
 //! the anchor in the same run, the wall time of `amplify-lsp check` on the same project. A second server then
 //! gets every `didOpen` written at once without waiting (a write blocks while the server does not read its
-//! input): the time to write them all and the time until every file has its diagnostics. The client offers
+//! input): the time to write them all and the time until every file has its diagnostics. Before that, with
+//! every file open, five keys typed into the first function's name (60 ms apart; every other open file is
+//! checked again, as the project changed, and published when its diagnostics change): each key's latency,
+//! the publications and the server's CPU time meanwhile. The client offers
 //! to watch files for the server (`workspace/didChangeWatchedFiles` with dynamic registration), as VS Code and
 //! Neovim do; `REPLAY_NO_WATCH=1` leaves that out.
 //!
@@ -1072,7 +1077,15 @@ struct ManyRun {
     /// read its input), then until every file has its first diagnostics.
     burst_send: Duration,
     burst_settle: Duration,
+    /// Typing into a function's name with every file open: each keystroke to its own diagnostics, how many
+    /// publications (the other files' are published only when they change), and the server's CPU time.
+    rename_keystrokes: Vec<Duration>,
+    rename_publications: usize,
+    rename_cpu: f64,
 }
+
+/// The pause between keystrokes typed into a function's name (fast typing).
+const RENAME_GAP: Duration = Duration::from_millis(60);
 
 impl ManyRun {
     /// How many files the first/last windows hold: 100, or a quarter of the files when fewer than 400.
@@ -1168,6 +1181,16 @@ fn many_files(server: &Path, counts: &[usize], runs: usize) {
         &|r| r.last_window().as_secs_f64() / r.first_window().as_secs_f64().max(1e-9),
         &times,
     );
+    // across sizes, in this invocation: the per-file time of the last window against the smallest project's
+    let smallest = all
+        .first()
+        .map(|runs| median_of(runs.iter().map(|r| r.last_window().as_secs_f64())))
+        .unwrap_or(0.0);
+    row(
+        "per file, last window ÷ the first column's (1 = linear)",
+        &|r| r.last_window().as_secs_f64() / smallest.max(1e-9),
+        &times,
+    );
     row(
         "didOpen → diagnostics p50",
         &|r| percentile(&r.opens, 50.0).as_secs_f64() * 1e3,
@@ -1194,6 +1217,13 @@ fn many_files(server: &Path, counts: &[usize], runs: usize) {
         &|x| format!("{x:.1} MB"),
     );
     row("server CPU time", &|r| r.cpu_seconds, &secs);
+    row(
+        "all open, 5 keys into a function's name (60 ms apart): keystroke p50",
+        &|r| percentile(&r.rename_keystrokes, 50.0).as_secs_f64() * 1e3,
+        &msf,
+    );
+    row("… publications", &|r| r.rename_publications as f64, &plain);
+    row("… server CPU time", &|r| r.rename_cpu, &secs);
     row(
         "all didOpens written without waiting",
         &|r| r.burst_send.as_secs_f64(),
@@ -1286,6 +1316,39 @@ fn replay_many(server: &Path, n: usize) -> std::io::Result<ManyRun> {
     let (rss, cpu) = c.resources();
     run.peak_rss_kb = rss;
     run.cpu_seconds = cpu;
+
+    // With every file open, type into the first function's name (other files see it: every open file of the
+    // project is checked again), a key every RENAME_GAP, each to its own diagnostics; then 300 ms more for the
+    // re-checks of the other files.
+    let (name, _) = gen::many_function(0);
+    let rel = format!("amplify/functions/{name}/resource.ts");
+    if let Some((_, text)) = files.iter().find(|(p, _)| *p == rel) {
+        let uri = file_uri(&root.join(&rel));
+        let quote = format!("name: '{name}");
+        let at = text
+            .find(&quote)
+            .map(|i| i + quote.len())
+            .ok_or_else(|| io("no name in the function's resource"))?;
+        // the keystroke after the first line moved nothing in the name's line
+        let p = Pos::of(text, at);
+        let pubs_before: usize = c.publications.values().sum();
+        let cpu_before = c.resources().1;
+        for (k, ch) in "abcde".chars().enumerate() {
+            let pos = Pos {
+                line: p.line,
+                col: p.col + k,
+            };
+            let version = 3 + k as i64;
+            let sent = c.change(&uri, version, (pos.json(), pos.json()), &ch.to_string())?;
+            let (got, _) = c.diagnostics(&uri, version)?;
+            run.rename_keystrokes.push(got - sent);
+            thread::sleep(RENAME_GAP.saturating_sub(got - sent));
+        }
+        // the other files' re-checks (published only when their diagnostics change)
+        c.drain(Duration::from_millis(300))?;
+        run.rename_publications = c.publications.values().sum::<usize>() - pubs_before;
+        run.rename_cpu = c.resources().1 - cpu_before;
+    }
     c.shutdown()?;
 
     // Every didOpen at once, as an editor restoring a session does: does the server keep reading its input?
