@@ -60,7 +60,8 @@ pub struct DataModes {
     pub api_key: bool,
     pub oidc: bool,
     pub lambda: bool,
-    /// The span of `authorizationModes` (or of the `defineData` call when absent).
+    /// The span of `authorizationModes` (or of the `defineData` call when absent). Zero in the project facts the
+    /// workspace index keeps (they are kept while positions move).
     pub span: Span,
 }
 
