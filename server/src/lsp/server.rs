@@ -208,11 +208,7 @@ impl Backend {
                     .collect();
             };
             let path = analysis::uri_to_path(&snap.uri);
-            // this version's own summary, so that the facts never read (and parse) the file's copy on disk, which
-            // an open not yet indexed would otherwise do: a second tree of a large schema
-            let mut own = Summary::of(&file);
-            own.path = path.clone();
-            let facts = self.index.facts(path.as_deref(), Some(&own));
+            let facts = self.index.shared_facts(path.as_deref(), None);
             analysis::diagnostics_for(snap, &file, &facts, &opts)
                 .iter()
                 .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, &opts.docs_platform))
@@ -416,7 +412,7 @@ impl Backend {
     /// text, whether it is an Amplify file, whether the incrementally maintained tree equals a fresh parse (of the
     /// analysed text), the region the guard against error recovery leaves out (`guardedRegion`), and
     /// how many parses the process has run and abandoned so far (so tests can count work, not time it; the
-    /// fresh parse made here is counted too).
+    /// fresh parse made here is counted too), and how many times project facts were built from every file.
     pub async fn debug_document(&self, params: serde_json::Value) -> RpcResult<serde_json::Value> {
         let uri = params
             .get("uri")
@@ -453,6 +449,7 @@ impl Backend {
             "guardedRegion": snap.guard.as_ref().map(|g| [g.region.0, g.region.1]),
             "openDocuments": self.docs.len(),
             "parses": { "run": parses_run, "abandoned": parses_abandoned },
+            "factsBuilt": self.index.facts_built(),
         }))
     }
 }
@@ -531,7 +528,7 @@ impl Backend {
             .guard_at("completion", uri.as_str(), Some(pos), || {
                 let file = snap.file_model();
                 let path = analysis::uri_to_path(&snap.uri);
-                let facts = self.index.facts(path.as_deref(), None);
+                let facts = self.index.shared_facts(path.as_deref(), None);
                 analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
@@ -741,11 +738,14 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(opts).ok(),
             };
-            client_answer(
+            let accepted = client_answer(
                 "the file watcher registration",
                 self.client.register_capability(vec![reg]),
             )
             .await;
+            // the client reports changes of backend files from now on: cached project facts need not look at
+            // every file on disk on each analysis
+            self.index.set_events_trusted(accepted.is_some());
         };
         // Concurrently: indexing does not need the registration's answer, and must not wait for it.
         tokio::join!(register, async {

@@ -60,12 +60,13 @@ pub struct DataModes {
     pub api_key: bool,
     pub oidc: bool,
     pub lambda: bool,
-    /// The span of `authorizationModes` (or of the `defineData` call when absent).
+    /// The span of `authorizationModes` (or of the `defineData` call when absent). Zero in the project facts the
+    /// workspace index keeps (they are kept while positions move).
     pub span: Span,
 }
 
 /// Project-wide facts, with the file they come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFacts {
     /// The project root (the folder holding `amplify/`), when known.
     pub root: Option<PathBuf>,

@@ -1,7 +1,8 @@
 //! The project index: for each Amplify project (a folder holding `amplify/`), a summary of every backend
 //! file. Open documents' unsaved text wins over the disk. Disk summaries are cached by modification time and
 //! size, and a project's file listing is cached until a file event invalidates it, so a keystroke never walks
-//! the workspace.
+//! the workspace. A project's facts are built from every file's summary once and kept until something they are
+//! built from changes, so an analysis does not cost more in a project of 500 files than in one of 5.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::SystemTime;
 use dashmap::DashMap;
 
 use crate::model::file::FileModel;
-use crate::model::project::{ProjectFacts, Summary};
+use crate::model::project::{DataModes, ProjectFacts, Summary};
 use crate::syntax::{self, Lang};
 use crate::text::Span;
 use crate::workspace::is_amplify_file;
@@ -35,6 +36,37 @@ pub struct ProjectIndex {
     folders: std::sync::RwLock<Vec<PathBuf>>,
     /// The largest file indexed, in bytes; 0 means [`MAX_INDEXED_SIZE`].
     max_size: std::sync::atomic::AtomicU64,
+    /// Each project's facts, built from every file's summary once and reused until something they are built
+    /// from changes (see [`ProjectIndex::shared_facts`]): an analysis then costs the same in a project of 5 files
+    /// and of 500.
+    facts: DashMap<PathBuf, Arc<CachedFacts>>,
+    /// Counts the changes that may change some project's facts: a summary other files see (not moved positions
+    /// alone), a file opened, closed, created or deleted, a file event, a setting that changes what is read.
+    facts_generation: std::sync::atomic::AtomicU64,
+    /// How many times project facts were built from every summary (a debug counter, for tests that count work).
+    facts_built: std::sync::atomic::AtomicU64,
+    /// The client watches the backend files for us (see [`ProjectIndex::set_events_trusted`]).
+    events_trusted: std::sync::atomic::AtomicBool,
+}
+
+/// A project's facts and what they were built from.
+#[derive(Debug)]
+struct CachedFacts {
+    /// The [`ProjectIndex::facts_generation`] when the build started.
+    generation: u64,
+    /// The files read from disk (not open) for the build, with the modification time and size of the version
+    /// read (`None`: not readable then). A file changed on disk without a file event is noticed by this.
+    disk: Vec<(PathBuf, Option<(SystemTime, u64)>)>,
+    facts: Arc<ProjectFacts>,
+}
+
+/// A file's modification time and size, as the index compares them.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((
+        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+        meta.len(),
+    ))
 }
 
 /// The project root of a file: the parent of the nearest enclosing `amplify` folder; for a file outside such a
@@ -192,8 +224,45 @@ impl ProjectIndex {
         self.open.insert(path.to_path_buf(), Arc::new(summary));
         if new_file {
             self.invalidate_listing(path);
+        } else if changed {
+            self.facts_changed();
         }
         changed
+    }
+
+    /// Something the project facts are built from changed: every project's facts are built again when next
+    /// asked for.
+    fn facts_changed(&self) {
+        self.facts_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The client watches every file of the listings for us (our `workspace/didChangeWatchedFiles`
+    /// registration was accepted) and says when one is created, changed or deleted: cached project facts are then
+    /// current until such an event (or a change of an open document), without looking at every file read from
+    /// disk on each analysis, a cost that grew with the project.
+    /// Only projects whose `amplify/` folder lies inside a workspace folder are watched.
+    pub fn set_events_trusted(&self, trusted: bool) {
+        self.events_trusted
+            .store(trusted, std::sync::atomic::Ordering::SeqCst);
+        // what changed on disk before the client watched is looked at once more
+        self.facts_changed();
+    }
+
+    /// Whether the client reports the changes of the files of the project at `root` (see
+    /// [`ProjectIndex::set_events_trusted`]): its `amplify/` folder lies inside a workspace folder.
+    fn watched(&self, root: &Path) -> bool {
+        self.events_trusted
+            .load(std::sync::atomic::Ordering::SeqCst)
+            && self.folders.read().is_ok_and(|folders| {
+                let backend = root.join("amplify");
+                folders.iter().any(|f| backend.starts_with(f))
+            })
+    }
+
+    /// How many times project facts were built from every file's summary.
+    pub fn facts_built(&self) -> u64 {
+        self.facts_built.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets an open document (the disk version counts again).
@@ -201,6 +270,7 @@ impl ProjectIndex {
     /// open, ignoring positions.
     pub fn close(&self, path: &Path) -> bool {
         let was = self.open.remove(path).map(|(_, s)| s);
+        // (invalidating also starts a new generation of facts)
         self.invalidate(path);
         let now = self.summary(path);
         match (was, now) {
@@ -218,6 +288,7 @@ impl ProjectIndex {
     }
 
     fn invalidate_listing(&self, path: &Path) {
+        self.facts_changed();
         self.listing_generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(root) = self.root(path) {
@@ -227,6 +298,7 @@ impl ProjectIndex {
 
     /// Drops everything cached (e.g. after many file events).
     pub fn clear_disk(&self) {
+        self.facts_changed();
         self.listing_generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.disk.clear();
@@ -330,16 +402,140 @@ impl ProjectIndex {
     }
 
     /// The facts of the project `path` belongs to. `this` replaces the file's own summary (its current text).
+    /// A copy of [`ProjectIndex::shared_facts`].
     pub fn facts(&self, path: Option<&Path>, this: Option<&Summary>) -> ProjectFacts {
+        (*self.shared_facts(path, this)).clone()
+    }
+
+    /// The facts of the project `path` belongs to. `this` replaces the file's own summary (its current text).
+    ///
+    /// For a file of the project's listing whose own summary is the index's (`this` is `None`, or equal to it
+    /// but for positions), these are the project's facts, built once from every file's summary and reused until
+    /// a change other files can see, a file event or a file changed on disk (its modification time or size; the
+    /// files read from disk are looked at, not read) makes them stale: then an analysis no longer costs a pass
+    /// over every file of the project. Otherwise, built for the call.
+    pub fn shared_facts(&self, path: Option<&Path>, this: Option<&Summary>) -> Arc<ProjectFacts> {
         let Some(path) = path else {
-            return ProjectFacts::from_summaries(None, this);
+            return Arc::new(ProjectFacts::from_summaries(None, this));
         };
         let Some(root) = self.root(path) else {
             let mut f = ProjectFacts::from_summaries(None, this);
             f.complete = false;
-            return f;
+            return Arc::new(f);
         };
         let files = self.files(&root);
+        let listed = files.binary_search_by(|f| f.as_path().cmp(path)).is_ok();
+        let own_is_indexed = listed
+            && this.is_none_or(|t| {
+                self.summary(path)
+                    .is_some_and(|s| without_spans(&s) == without_spans(t))
+            });
+        if !own_is_indexed {
+            return Arc::new(self.facts_from(&root, &files, path, this));
+        }
+        let facts = self.project_facts(&root, &files);
+        // Built in the listing's order, where the file's own summary came last before: when the project has
+        // several data files, a data file sees its own authorization modes, as it did.
+        let own = this
+            .cloned()
+            .or_else(|| self.summary(path).map(|s| (*s).clone()));
+        if let Some(own_data) = own.and_then(|s| s.data) {
+            let same = facts.data.as_ref().is_some_and(|d| {
+                DataModes {
+                    span: Span::default(),
+                    ..d.clone()
+                } == DataModes {
+                    span: Span::default(),
+                    ..own_data.clone()
+                }
+            });
+            if !same && !facts.is_unreached(path) {
+                let mut f = (*facts).clone();
+                f.data = Some(own_data);
+                return Arc::new(f);
+            }
+        }
+        facts
+    }
+
+    /// The facts of the project at `root` from every file's summary, in the listing's order: the cached ones
+    /// while still current, else built again (and cached).
+    fn project_facts(&self, root: &Path, files: &[PathBuf]) -> Arc<ProjectFacts> {
+        use std::sync::atomic::Ordering;
+        let generation = self.facts_generation.load(Ordering::SeqCst);
+        if let Some(c) = self.facts.get(root).map(|c| c.clone()) {
+            if c.generation == generation {
+                if self.watched(root) {
+                    return c.facts.clone();
+                }
+                // A file opened since counts with its open summary, which is the disk's (else its open would
+                // have started a new generation), until it is closed (which does too): its disk version need not
+                // be looked at any more, so opening the files of a project one by one looks at fewer and fewer.
+                let (now_open, on_disk): (Vec<_>, Vec<_>) = c
+                    .disk
+                    .iter()
+                    .cloned()
+                    .partition(|(p, _)| self.open.contains_key(p));
+                if on_disk.iter().all(|(p, st)| stamp(p) == *st) {
+                    if !now_open.is_empty() {
+                        self.facts.insert(
+                            root.to_path_buf(),
+                            Arc::new(CachedFacts {
+                                generation: c.generation,
+                                disk: on_disk,
+                                facts: c.facts.clone(),
+                            }),
+                        );
+                    }
+                    return c.facts.clone();
+                }
+            }
+        }
+        let mut summaries: Vec<Arc<Summary>> = Vec::with_capacity(files.len());
+        let mut disk = Vec::new();
+        for f in files {
+            let open = self.open.contains_key(f);
+            if let Some(s) = self.summary(f) {
+                summaries.push(s);
+            }
+            if !open {
+                let seen = self
+                    .disk
+                    .get(f)
+                    .map(|e| (e.0, e.1))
+                    .or_else(|| self.refused.get(f).map(|e| (e.0, e.1)))
+                    .or_else(|| stamp(f));
+                disk.push((f.clone(), seen));
+            }
+        }
+        let mut facts =
+            ProjectFacts::from_summaries(Some(root.to_path_buf()), summaries.iter().map(|s| &**s));
+        // positions are not part of what the facts are kept for (see `without_spans`)
+        if let Some(d) = facts.data.as_mut() {
+            d.span = Span::default();
+        }
+        let facts = Arc::new(facts);
+        self.facts_built.fetch_add(1, Ordering::Relaxed);
+        self.facts.insert(
+            root.to_path_buf(),
+            Arc::new(CachedFacts {
+                generation,
+                disk,
+                facts: facts.clone(),
+            }),
+        );
+        facts
+    }
+
+    /// The facts of a project built for one file: every other file's summary, then its own (`this`, else the
+    /// index's).
+    fn facts_from(
+        &self,
+        root: &Path,
+        files: &[PathBuf],
+        path: &Path,
+        this: Option<&Summary>,
+    ) -> ProjectFacts {
         let mut summaries: Vec<Arc<Summary>> = Vec::with_capacity(files.len() + 1);
         for f in files.iter() {
             if f == path {
@@ -353,7 +549,7 @@ impl ProjectIndex {
             .cloned()
             .or_else(|| self.summary(path).map(|s| (*s).clone()));
         ProjectFacts::from_summaries(
-            Some(root),
+            Some(root.to_path_buf()),
             summaries.iter().map(|s| &**s).chain(own.as_ref()),
         )
     }
@@ -554,6 +750,200 @@ mod tests {
         .expect("write");
         idx.invalidate(&broken);
         assert!(idx.summary(&broken).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Facts with their lists in one order and no positions, to compare facts built in different orders.
+    fn canonical(f: &ProjectFacts) -> ProjectFacts {
+        let mut f = f.clone();
+        f.auth_groups.sort();
+        f.data_function_keys.sort();
+        if let Some(b) = f.backend_idents.as_mut() {
+            b.sort();
+        }
+        f.imported.sort();
+        f.resource_exports.sort_by(|a, b| {
+            (&a.0, &a.1, format!("{:?}", a.2)).cmp(&(&b.0, &b.1, format!("{:?}", b.2)))
+        });
+        f.plain_exports.sort();
+        f.backend_imports.sort();
+        f.unreached.sort();
+        if let Some(d) = f.data.as_mut() {
+            d.span = Span::default();
+        }
+        f
+    }
+
+    /// Every file's facts from `idx` (kept between calls) equal the facts a new index builds from scratch for
+    /// the same open documents and disk, the way every analysis built them before they were kept: the file's
+    /// own summary last. Returns how many times `idx` built project facts meanwhile.
+    fn assert_facts_fresh(idx: &ProjectIndex, root: &Path, step: &str) -> u64 {
+        let before = idx.facts_built();
+        let fresh = ProjectIndex::new();
+        fresh.set_folders(vec![root.to_path_buf()]);
+        for e in idx.open.iter() {
+            fresh.set_open(e.key(), (**e.value()).clone());
+        }
+        let files = fresh.files(root);
+        assert_eq!(*idx.files(root), *files, "{step}: the listing");
+        for f in files.iter() {
+            let kept = idx.shared_facts(Some(f), None);
+            let scratch = fresh.facts_from(root, &files, f, None);
+            assert_eq!(
+                canonical(&kept),
+                canonical(&scratch),
+                "{step}: the facts of {}",
+                f.display()
+            );
+        }
+        idx.facts_built() - before
+    }
+
+    /// Project facts are built once and kept: opening files as they are on disk and edits that only move
+    /// positions build nothing, and after every kind of change (an edit other files see, a new open file, a
+    /// close, a file changed on disk with or without a file event) the kept facts equal facts built from scratch.
+    #[test]
+    fn kept_project_facts_equal_fresh_ones() {
+        let dir = tempfile_dir();
+        let root = dir.as_path();
+        let function = |i: usize, name: &str| {
+            format!(
+                "import {{ defineFunction }} from '@aws-amplify/backend';\nexport const job{i} = defineFunction({{ name: '{name}' }});\n"
+            )
+        };
+        let backend = |fns: &[usize], extra: &str| {
+            let mut s = String::from("import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data } from './data/resource';\nimport { storage } from './storage/resource';\n");
+            for i in fns {
+                s.push_str(&format!(
+                    "import {{ job{i} }} from './functions/job{i}/resource';\n"
+                ));
+            }
+            s.push_str(extra);
+            s.push_str("defineBackend({ auth, data, storage");
+            for i in fns {
+                s.push_str(&format!(", job{i}"));
+            }
+            s.push_str(" });\n");
+            s
+        };
+        let auth = |groups: &str| {
+            format!("import {{ defineAuth }} from '@aws-amplify/backend';\nexport const auth = defineAuth({{ loginWith: {{ email: true }}, groups: [{groups}] }});\n")
+        };
+        let data = "import { a, defineData } from '@aws-amplify/backend';\nimport { job0 } from '../functions/job0/resource';\nconst schema = a.schema({ Todo: a.model({ title: a.string() }).authorization((allow) => [allow.owner()]), run: a.query().returns(a.string()).handler(a.handler.function(job0)) });\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'userPool' } });\n";
+        let storage = |path: &str| {
+            format!("import {{ defineStorage }} from '@aws-amplify/backend';\nexport const storage = defineStorage({{ name: 'files', access: (allow) => ({{ '{path}': [allow.authenticated.to(['read'])] }}) }});\n")
+        };
+        let mut files: Vec<(String, String)> = vec![
+            (
+                "amplify/backend.ts".into(),
+                backend(&[0, 1, 2, 3, 4, 5], ""),
+            ),
+            ("amplify/auth/resource.ts".into(), auth("'ADMINS'")),
+            ("amplify/data/resource.ts".into(), data.into()),
+            ("amplify/storage/resource.ts".into(), storage("a/*")),
+        ];
+        for i in 0..6 {
+            files.push((
+                format!("amplify/functions/job{i}/resource.ts"),
+                function(i, &format!("job-{i}")),
+            ));
+            files.push((
+                format!("amplify/functions/job{i}/handler.ts"),
+                format!("import type {{ Schema }} from '../../data/resource';\nimport {{ env }} from '$amplify/env/job-{i}';\nexport const handler = async () => env;\n"),
+            ));
+        }
+        for (rel, text) in &files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+        }
+        let idx = ProjectIndex::new();
+        idx.set_folders(vec![root.to_path_buf()]);
+        let open = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            idx.set_open(&p, summarize(&p, text).expect("summary"))
+        };
+
+        assert_eq!(
+            assert_facts_fresh(&idx, root, "nothing open"),
+            1,
+            "built once for the project"
+        );
+        for (rel, text) in &files {
+            assert!(!open(rel, text), "{rel} opened as on disk");
+        }
+        assert_eq!(assert_facts_fresh(&idx, root, "every file open"), 0);
+        assert!(!open("amplify/storage/resource.ts", &storage("a/b/*")));
+        assert_eq!(assert_facts_fresh(&idx, root, "positions moved"), 0);
+
+        // edits other files see
+        assert!(open(
+            "amplify/functions/job2/resource.ts",
+            &function(7, "job-2")
+        ));
+        assert_eq!(assert_facts_fresh(&idx, root, "an export renamed"), 1);
+        assert!(open("amplify/backend.ts", &backend(&[0, 1, 2, 4, 5], "")));
+        assert!(assert_facts_fresh(&idx, root, "a function no longer reached") >= 1);
+        assert!(open("amplify/auth/resource.ts", &auth("'ADMINS', ref")));
+        assert!(assert_facts_fresh(&idx, root, "groups partly unknown") >= 1);
+        // a new file, not on disk, holding a second data definition the backend reaches
+        let second = "import { a, defineData } from '@aws-amplify/backend';\nexport const legacy = defineData({ schema: a.schema({}), authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: {} } });\n";
+        assert!(open("amplify/data/second.ts", second));
+        assert!(open(
+            "amplify/backend.ts",
+            &backend(
+                &[0, 1, 2, 4, 5],
+                "import { legacy } from './data/second';\n"
+            )
+        ));
+        assert!(assert_facts_fresh(&idx, root, "two data definitions") >= 1);
+        // closes: back to the disk's text
+        assert!(idx.close(&root.join("amplify/functions/job2/resource.ts")));
+        assert!(assert_facts_fresh(&idx, root, "an edited file closed") >= 1);
+        assert!(!idx.close(&root.join("amplify/functions/job3/resource.ts")));
+        assert_facts_fresh(&idx, root, "an unchanged file closed");
+
+        // an open file changed on disk: its open text counts, until it is closed
+        let job1 = root.join("amplify/functions/job1/resource.ts");
+        std::fs::write(&job1, function(11, "job-1-on-disk")).expect("write");
+        assert_eq!(
+            assert_facts_fresh(&idx, root, "an open file changed on disk"),
+            0
+        );
+        assert!(idx.close(&job1));
+        assert_eq!(assert_facts_fresh(&idx, root, "... and closed"), 1);
+
+        // changed on disk without a file event: noticed by its modification time and size
+        let job3 = root.join("amplify/functions/job3/resource.ts");
+        std::fs::write(&job3, function(3, "job-three-renamed")).expect("write");
+        assert_eq!(
+            assert_facts_fresh(&idx, root, "changed on disk, no event"),
+            1
+        );
+        // ... and with one
+        std::fs::write(&job3, function(33, "job-3")).expect("write");
+        idx.invalidate(&job3);
+        assert_eq!(
+            assert_facts_fresh(&idx, root, "changed on disk, with an event"),
+            1
+        );
+
+        // when the client watches the files, only its events (and open documents) make the facts stale
+        idx.set_events_trusted(true);
+        assert_eq!(assert_facts_fresh(&idx, root, "watched"), 1);
+        std::fs::write(&job3, function(3, "job-3")).expect("write");
+        let before = idx.facts_built();
+        let _ = idx.shared_facts(Some(&job3), None);
+        assert_eq!(
+            idx.facts_built(),
+            before,
+            "no event yet: nothing on disk is looked at"
+        );
+        idx.invalidate(&job3);
+        assert_eq!(assert_facts_fresh(&idx, root, "watched, with an event"), 1);
+        // a project outside the workspace folders is not watched
+        idx.set_folders(vec![root.join("elsewhere")]);
+        assert!(!idx.watched(root));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

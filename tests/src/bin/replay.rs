@@ -3,6 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release -p amplify-lsp-tests --bin replay -- [--size starter|mid|large|all] [--runs N]
+//! cargo run --release -p amplify-lsp-tests --bin replay -- --files 10,50,100,250,500 [--runs N]
 //! ```
 //!
 //! For each project of `tests/fixtures/bench` (see `gen.rs` there) and each run, it builds the release server
@@ -23,6 +24,22 @@
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
 //!    publications than changes) and never publishes a version older than one already published;
 //! 6. reads the server's peak RSS (`VmHWM` of `/proc/<pid>/status`) and CPU time, then shuts it down.
+//!
+//! `--files N[,N...]` replays many open files instead: a generated project of N backend files (see
+//! `many_project` in `gen.rs`: `backend.ts`, auth, data, storage, and functions with a `resource.ts` and a
+//! `handler.ts` each), opened one after another, each to its first `publishDiagnostics`, then one keystroke
+//! into it to that version's diagnostics. It reports the total, the time per file of the first and the last
+//! 100 files (a quarter of them below 400) and their ratio (1 = linear; the first files share the server with
+//! its indexing of the workspace at start), the last window's per-file time against the first size's (with
+//! several sizes: 1 = linear in the project's size), keystroke p50/p95, peak RSS, and, as
+//! the anchor in the same run, the wall time of `amplify-lsp check` on the same project. A second server then
+//! gets every `didOpen` written at once without waiting (a write blocks while the server does not read its
+//! input): the time to write them all and the time until every file has its diagnostics. Before that, with
+//! every file open, five keys typed into the first function's name (60 ms apart; every other open file is
+//! checked again, as the project changed, and published when its diagnostics change): each key's latency,
+//! the publications and the server's CPU time meanwhile. The client offers
+//! to watch files for the server (`workspace/didChangeWatchedFiles` with dynamic registration), as VS Code and
+//! Neovim do; `REPLAY_NO_WATCH=1` leaves that out.
 //!
 //! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency and tree-sitter's reparse time (a
 //! tab-separated table, the last run's), to see which keystrokes cost what.
@@ -53,6 +70,7 @@ fn main() {
     let mut sizes = Size::ALL.to_vec();
     let mut runs = 3usize;
     let mut server: Option<PathBuf> = std::env::var_os("AMPLIFY_LSP_BIN").map(PathBuf::from);
+    let mut many: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
@@ -66,6 +84,16 @@ fn main() {
                     },
                     None => usage("--size needs a value"),
                 };
+                i += 1;
+            }
+            "--files" => {
+                let v =
+                    value.unwrap_or_else(|| usage("--files needs a number or a list: 10,50,100"));
+                let parsed: Option<Vec<usize>> = v
+                    .split(',')
+                    .map(|n| n.trim().parse().ok().filter(|&n| n > 0))
+                    .collect();
+                many = parsed.unwrap_or_else(|| usage("--files needs positive numbers"));
                 i += 1;
             }
             "--runs" => {
@@ -89,6 +117,10 @@ fn main() {
     let server = server.unwrap_or_else(build_server);
     println!("server: {}", server.display());
     println!("machine: {}", machine());
+    if !many.is_empty() {
+        many_files(&server, &many, runs);
+        return;
+    }
 
     let mut results: Vec<(Size, Summary)> = Vec::new();
     for size in sizes {
@@ -123,7 +155,7 @@ fn usage(err: &str) -> ! {
         eprintln!("replay: {err}");
     }
     eprintln!(
-        "usage: cargo run --release -p amplify-lsp-tests --bin replay -- [--size starter|mid|large|all] [--runs N] [--server PATH]"
+        "usage: cargo run --release -p amplify-lsp-tests --bin replay -- [--size starter|mid|large|all | --files N[,N...]] [--runs N] [--server PATH]"
     );
     std::process::exit(2);
 }
@@ -1017,4 +1049,333 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("empty completion lists", &|s| {
         s.empty_completions.to_string()
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many files (`--files N`)
+// ---------------------------------------------------------------------------------------------
+
+/// One many-files replay.
+#[derive(Default)]
+struct ManyRun {
+    files: usize,
+    /// `amplify-lsp check` on the same project, wall time: the anchor.
+    check: Duration,
+    /// First `didOpen` sent → the last file's keystroke diagnostics.
+    total: Duration,
+    /// Per file: its `didOpen` sent → its keystroke's diagnostics (open, first diagnostics, keystroke, its
+    /// diagnostics).
+    per_file: Vec<Duration>,
+    /// Per file: `didOpen` sent → its first diagnostics.
+    opens: Vec<Duration>,
+    keystrokes: Vec<Duration>,
+    /// Publications received during the opens (one per open and one per keystroke is the minimum).
+    publications: usize,
+    peak_rss_kb: u64,
+    cpu_seconds: f64,
+    /// A second server: every `didOpen` written without waiting (a write blocks while the server does not
+    /// read its input), then until every file has its first diagnostics.
+    burst_send: Duration,
+    burst_settle: Duration,
+    /// Typing into a function's name with every file open: each keystroke to its own diagnostics, how many
+    /// publications (the other files' are published only when they change), and the server's CPU time.
+    rename_keystrokes: Vec<Duration>,
+    rename_publications: usize,
+    rename_cpu: f64,
+}
+
+/// The pause between keystrokes typed into a function's name (fast typing).
+const RENAME_GAP: Duration = Duration::from_millis(60);
+
+impl ManyRun {
+    /// How many files the first/last windows hold: 100, or a quarter of the files when fewer than 400.
+    fn window(&self) -> usize {
+        (self.per_file.len() / 4).clamp(1, 100)
+    }
+    fn first_window(&self) -> Duration {
+        let w = self.window();
+        self.per_file.iter().take(w).sum::<Duration>() / w as u32
+    }
+    fn last_window(&self) -> Duration {
+        let w = self.window();
+        self.per_file.iter().rev().take(w).sum::<Duration>() / w as u32
+    }
+}
+
+fn many_files(server: &Path, counts: &[usize], runs: usize) {
+    let mut all: Vec<Vec<ManyRun>> = Vec::new();
+    for &n in counts {
+        let mut per_run = Vec::new();
+        for run in 1..=runs {
+            let r = replay_many(server, n).unwrap_or_else(|e| {
+                eprintln!("many-files replay of {n} files failed: {e}");
+                std::process::exit(1);
+            });
+            println!(
+                "{n:>5} files run {run}: total {:.2} s (check {:.2} s) | per file first/last {} {} / {} | open p50 {} | keystroke p50 {} p95 {} | {} publications | peak RSS {:.1} MB | didOpen burst: sent in {:.2} s, settled {:.2} s",
+                r.total.as_secs_f64(),
+                r.check.as_secs_f64(),
+                r.window(),
+                ms(r.first_window()),
+                ms(r.last_window()),
+                ms(percentile(&r.opens, 50.0)),
+                ms(percentile(&r.keystrokes, 50.0)),
+                ms(percentile(&r.keystrokes, 95.0)),
+                r.publications,
+                r.peak_rss_kb as f64 / 1024.0,
+                r.burst_send.as_secs_f64(),
+                r.burst_settle.as_secs_f64(),
+            );
+            per_run.push(r);
+        }
+        all.push(per_run);
+    }
+    println!(
+        "\nmedians over {runs} run(s) | {}\n|---|{}",
+        counts
+            .iter()
+            .map(|n| format!("{n} files"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|".repeat(counts.len())
+    );
+    let row = |label: &str, f: &dyn Fn(&ManyRun) -> f64, unit: &dyn Fn(f64) -> String| {
+        let cells: Vec<String> = all
+            .iter()
+            .map(|runs| unit(median_of(runs.iter().map(f))))
+            .collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    };
+    let secs = |x: f64| format!("{x:.2} s");
+    let msf = |x: f64| format!("{x:.2} ms");
+    let times = |x: f64| format!("{x:.2}×");
+    let plain = |x: f64| format!("{x:.0}");
+    row("files opened", &|r| r.files as f64, &plain);
+    row(
+        "open each, to first diagnostics, + 1 keystroke: total",
+        &|r| r.total.as_secs_f64(),
+        &secs,
+    );
+    row(
+        "`amplify-lsp check` on the project (anchor)",
+        &|r| r.check.as_secs_f64(),
+        &secs,
+    );
+    row(
+        "total ÷ check",
+        &|r| r.total.as_secs_f64() / r.check.as_secs_f64().max(1e-9),
+        &times,
+    );
+    row(
+        "per file, first window (100 files, or a quarter)",
+        &|r| r.first_window().as_secs_f64() * 1e3,
+        &msf,
+    );
+    row(
+        "per file, last window",
+        &|r| r.last_window().as_secs_f64() * 1e3,
+        &msf,
+    );
+    row(
+        "last ÷ first (1 = linear)",
+        &|r| r.last_window().as_secs_f64() / r.first_window().as_secs_f64().max(1e-9),
+        &times,
+    );
+    // across sizes, in this invocation: the per-file time of the last window against the smallest project's
+    let smallest = all
+        .first()
+        .map(|runs| median_of(runs.iter().map(|r| r.last_window().as_secs_f64())))
+        .unwrap_or(0.0);
+    row(
+        "per file, last window ÷ the first column's (1 = linear)",
+        &|r| r.last_window().as_secs_f64() / smallest.max(1e-9),
+        &times,
+    );
+    row(
+        "didOpen → diagnostics p50",
+        &|r| percentile(&r.opens, 50.0).as_secs_f64() * 1e3,
+        &msf,
+    );
+    row(
+        "keystroke → diagnostics p50",
+        &|r| percentile(&r.keystrokes, 50.0).as_secs_f64() * 1e3,
+        &msf,
+    );
+    row(
+        "keystroke → diagnostics p95",
+        &|r| percentile(&r.keystrokes, 95.0).as_secs_f64() * 1e3,
+        &msf,
+    );
+    row(
+        "publications (2 per file is the minimum)",
+        &|r| r.publications as f64,
+        &plain,
+    );
+    row(
+        "peak RSS (VmHWM)",
+        &|r| r.peak_rss_kb as f64 / 1024.0,
+        &|x| format!("{x:.1} MB"),
+    );
+    row("server CPU time", &|r| r.cpu_seconds, &secs);
+    row(
+        "all open, 5 keys into a function's name (60 ms apart): keystroke p50",
+        &|r| percentile(&r.rename_keystrokes, 50.0).as_secs_f64() * 1e3,
+        &msf,
+    );
+    row("… publications", &|r| r.rename_publications as f64, &plain);
+    row("… server CPU time", &|r| r.rename_cpu, &secs);
+    row(
+        "all didOpens written without waiting",
+        &|r| r.burst_send.as_secs_f64(),
+        &secs,
+    );
+    row(
+        "… then until every file has diagnostics",
+        &|r| r.burst_settle.as_secs_f64(),
+        &secs,
+    );
+}
+
+/// Spawns the server and initializes it for the workspace `root`.
+fn start_client(server: &Path, root: &Path) -> std::io::Result<Client> {
+    // as editors do, the client offers to watch files for the server (answering its registration), unless
+    // REPLAY_NO_WATCH is set
+    let watch = std::env::var_os("REPLAY_NO_WATCH").is_none();
+    let mut c = Client::spawn(server)?;
+    let root_uri = file_uri(root);
+    let (id, _) = c.request(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "rootUri": root_uri,
+            "workspaceFolders": [{ "uri": root_uri, "name": "bench" }],
+            "capabilities": {
+                "general": { "positionEncodings": ["utf-16"] },
+                "textDocument": {
+                    "synchronization": { "didSave": true },
+                    "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
+                },
+                "workspace": {
+                    "configuration": true,
+                    "didChangeWatchedFiles": { "dynamicRegistration": watch }
+                }
+            }
+        }),
+    )?;
+    c.response(id)?;
+    c.notify("initialized", json!({}))?;
+    Ok(c)
+}
+
+fn replay_many(server: &Path, n: usize) -> std::io::Result<ManyRun> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().to_path_buf();
+    let files = gen::write_many(n, &root)?;
+    if !files.iter().all(|(_, t)| t.is_ascii()) {
+        return Err(io("the fixtures must be ASCII"));
+    }
+    let mut run = ManyRun {
+        files: files.len(),
+        ..ManyRun::default()
+    };
+
+    // The anchor: the command-line check of the same project, in this run.
+    let t = Instant::now();
+    let out = Command::new(server)
+        .arg("check")
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    run.check = t.elapsed();
+    if out.code().is_none_or(|c| c > 1) {
+        return Err(io(&format!("amplify-lsp check failed: {out}")));
+    }
+
+    // Open every file, one after another, each to its first diagnostics, then one keystroke (a space after the
+    // first line's `;`) to its diagnostics.
+    let mut c = start_client(server, &root)?;
+    let t0 = Instant::now();
+    for (rel, text) in &files {
+        let uri = file_uri(&root.join(rel));
+        let sent = open(&mut c, &uri, text)?;
+        let (got, _) = c.diagnostics(&uri, 1)?;
+        run.opens.push(got - sent);
+        let first_line = text.find('\n').unwrap_or(text.len());
+        let p = Pos::of(text, first_line);
+        let key = c.change(&uri, 2, (p.json(), p.json()), " ")?;
+        let (got, _) = c.diagnostics(&uri, 2)?;
+        run.keystrokes.push(got - key);
+        run.per_file.push(got - sent);
+        // what is left are publications of other files: counted already, not waited for
+        c.backlog.clear();
+    }
+    run.total = t0.elapsed();
+    c.drain(Duration::from_millis(50))?;
+    run.publications = c.publications.values().sum();
+    let (rss, cpu) = c.resources();
+    run.peak_rss_kb = rss;
+    run.cpu_seconds = cpu;
+
+    // With every file open, type into the first function's name (other files see it: every open file of the
+    // project is checked again), a key every RENAME_GAP, each to its own diagnostics; then 300 ms more for the
+    // re-checks of the other files.
+    let (name, _) = gen::many_function(0);
+    let rel = format!("amplify/functions/{name}/resource.ts");
+    if let Some((_, text)) = files.iter().find(|(p, _)| *p == rel) {
+        let uri = file_uri(&root.join(&rel));
+        let quote = format!("name: '{name}");
+        let at = text
+            .find(&quote)
+            .map(|i| i + quote.len())
+            .ok_or_else(|| io("no name in the function's resource"))?;
+        // the keystroke after the first line moved nothing in the name's line
+        let p = Pos::of(text, at);
+        let pubs_before: usize = c.publications.values().sum();
+        let cpu_before = c.resources().1;
+        for (k, ch) in "abcde".chars().enumerate() {
+            let pos = Pos {
+                line: p.line,
+                col: p.col + k,
+            };
+            let version = 3 + k as i64;
+            let sent = c.change(&uri, version, (pos.json(), pos.json()), &ch.to_string())?;
+            let (got, _) = c.diagnostics(&uri, version)?;
+            run.rename_keystrokes.push(got - sent);
+            thread::sleep(RENAME_GAP.saturating_sub(got - sent));
+        }
+        // the other files' re-checks (published only when their diagnostics change)
+        c.drain(Duration::from_millis(300))?;
+        run.rename_publications = c.publications.values().sum::<usize>() - pubs_before;
+        run.rename_cpu = c.resources().1 - cpu_before;
+    }
+    c.shutdown()?;
+
+    // Every didOpen at once, as an editor restoring a session does: does the server keep reading its input?
+    let mut c = start_client(server, &root)?;
+    let mut pending: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let t0 = Instant::now();
+    for (rel, text) in &files {
+        let uri = file_uri(&root.join(rel));
+        open(&mut c, &uri, text)?;
+        pending.insert(uri);
+    }
+    run.burst_send = t0.elapsed();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while !pending.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Some((_, m)) = c.recv(left)? else {
+            return Err(io("timed out waiting for the didOpen burst's diagnostics"));
+        };
+        if m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["version"].as_i64() >= Some(1)
+        {
+            if let Some(uri) = m["params"]["uri"].as_str() {
+                pending.remove(uri);
+            }
+        }
+    }
+    run.burst_settle = t0.elapsed();
+    c.shutdown()?;
+    Ok(run)
 }
