@@ -1,6 +1,7 @@
 //! What one file says, as plain data: its Amplify factory calls, imports and top-level bindings.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
@@ -137,6 +138,9 @@ pub struct FileModel {
     /// The lowered entries of this version, for [`FileModel::build_incremental`] of the next one (empty when
     /// built with [`FileModel::build`]).
     pub lowered: Arc<LowerCache>,
+    /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
+    /// [`FileModel::has_member`].
+    pub members: OnceLock<HashSet<String>>,
 }
 
 // The three finders below look for the patterns of `queries/calls.scm`, `queries/imports.scm` and
@@ -364,6 +368,27 @@ impl FileModel {
         let bindings = self.bindings.iter().filter_map(|b| b.value.as_ref());
         let defines = self.defines.iter().filter_map(|d| d.arg.as_ref());
         bindings.chain(defines).collect()
+    }
+
+    /// Whether a member expression `<object>.<name>` (a call's callee or not) appears in the file's top values,
+    /// as [`Value::walk`] visits them. A rule that looks for a rare method (`.renameModels(...)`,
+    /// `a.allow.x(...)`) skips its own walk when the name is absent: one walk, shared, instead of one per rule.
+    pub fn has_member(&self, name: &str) -> bool {
+        self.members
+            .get_or_init(|| {
+                let mut names = HashSet::new();
+                for v in self.top_values() {
+                    v.walk(&mut |v| {
+                        if let Kind::Member { prop, .. } = &v.kind {
+                            if !names.contains(prop.as_str()) {
+                                names.insert(prop.clone());
+                            }
+                        }
+                    });
+                }
+                names
+            })
+            .contains(name)
     }
 
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {

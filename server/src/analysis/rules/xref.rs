@@ -176,6 +176,10 @@ fn handler_function_arg(v: &Value) -> Option<&Value> {
 }
 
 fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
+    // The two walks below report only on calls of `.function` and `.resource`: skip them when the file has
+    // neither member (`values` are the file's top values).
+    let walks = cx.file.has_member("function") || cx.file.has_member("resource");
+    let values = if walks { values } else { &[] };
     // callback parameters (`allow`), so that `allow.resource(x)` is recognised whatever its name
     let mut params: Vec<&str> = Vec::new();
     for v in values {
@@ -299,7 +303,8 @@ fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
 /// `a.handler.function('name')` whose name is not a `defineData({ functions })` key.
 fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
     let p = cx.project;
-    if !p.complete || p.data.is_none() || p.data_functions_unknown {
+    if !p.complete || p.data.is_none() || p.data_functions_unknown || !cx.file.has_member("function")
+    {
         return;
     }
     for v in values {

@@ -427,6 +427,10 @@ fn rule_ops(rule: &Rule, field: bool, sink: &mut Sink) {
 
 /// `a.allow.owner()`: the pre-release rule API, which the `a` builder no longer has.
 pub(super) fn legacy_allow(file: &FileModel, sink: &mut Sink) {
+    // the rule's chains start `a.allow`
+    if !file.has_member("allow") {
+        return;
+    }
     let imports_a = file.imports.iter().any(|i| {
         crate::model::schema::is_a_module(&i.source)
             && i.names.iter().any(|n| n.imported == "a" && n.local == "a")
@@ -471,6 +475,9 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
         return;
     };
     let file = cx.file;
+    if !file.has_member("sqlReference") {
+        return;
+    }
     let imports_a = file.imports.iter().any(|i| {
         crate::model::schema::is_a_module(&i.source)
             && i.names.iter().any(|n| n.imported == "a" && n.local == "a")
@@ -526,6 +533,9 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
 /// schema: SQL data sources have no 'sync' nor 'search' (both verified). Read from the calls themselves, as SQL
 /// schemas are not part of the schema model.
 pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
+    if !file.has_member("setAuthorization") {
+        return;
+    }
     let roots = file.top_values();
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in roots {
