@@ -152,31 +152,40 @@ pub struct FileModel {
 /// occurrences of the factory names in the text (they are rare).
 fn factory_calls<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>, Node<'t>)> {
     let mut found: Vec<(Node<'t>, Node<'t>, Node<'t>)> = Vec::new();
-    for kind in DefineKind::ALL {
-        let name = kind.callee();
-        for (at, _) in src.match_indices(name) {
-            let end = at + name.len();
-            let Some(callee) = root.descendant_for_byte_range(at, end) else {
-                continue;
-            };
-            if callee.kind() != "identifier"
-                || callee.start_byte() != at
-                || callee.end_byte() != end
-            {
-                continue;
-            }
-            let Some(call) = callee.parent().filter(|p| p.kind() == "call_expression") else {
-                continue;
-            };
-            if call.child_by_field_name("function") != Some(callee) {
-                continue;
-            }
-            if let Some(args) = call
-                .child_by_field_name("arguments")
-                .filter(|a| a.kind() == "arguments")
-            {
-                found.push((call, callee, args));
-            }
+    // One search per prefix the factory names share (`define`, `referenceAuth`), not one per name: each is a
+    // pass over the whole text.
+    const PREFIXES: [&str; 2] = ["define", "referenceAuth"];
+    let occurrences = PREFIXES.iter().flat_map(|prefix| {
+        src.match_indices(prefix).flat_map(move |(at, _)| {
+            DefineKind::ALL
+                .iter()
+                .map(|k| k.callee())
+                .filter(move |name| name.starts_with(prefix) && src[at..].starts_with(name))
+                .map(move |name| (at, name))
+        })
+    });
+    for (at, name) in occurrences {
+        let end = at + name.len();
+        let Some(callee) = root.descendant_for_byte_range(at, end) else {
+            continue;
+        };
+        if callee.kind() != "identifier"
+            || callee.start_byte() != at
+            || callee.end_byte() != end
+        {
+            continue;
+        }
+        let Some(call) = callee.parent().filter(|p| p.kind() == "call_expression") else {
+            continue;
+        };
+        if call.child_by_field_name("function") != Some(callee) {
+            continue;
+        }
+        if let Some(args) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+        {
+            found.push((call, callee, args));
         }
     }
     found.sort_by_key(|f| f.0.start_byte());

@@ -393,6 +393,12 @@ pub struct LowerCache {
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
+    /// This version's entries that sit where they were lowered (lowered now, or reused without moving), by
+    /// their start offset: the entry's value equals this version's value at that offset.
+    in_place: HashMap<usize, Arc<(usize, Prop)>>,
+    /// What the data schema model keeps from one version of the file for the next (shared by every version
+    /// of one document: [`LowerCache::after`] passes it on).
+    pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
 }
 
 /// (hash of an entry's text, its length, the lowering depth).
@@ -418,8 +424,15 @@ impl LowerCache {
     pub fn after(prev: &LowerCache) -> LowerCache {
         LowerCache {
             generation: prev.generation.wrapping_add(1),
+            schema_memo: prev.schema_memo.clone(),
             ..LowerCache::default()
         }
+    }
+
+    /// The entry of this version that starts at `start` and was lowered there (not moved from elsewhere), with
+    /// the offset it was lowered at (equal to `start`) and its value, which equals this version's.
+    pub fn in_place(&self, start: usize) -> Option<&Arc<(usize, Prop)>> {
+        self.in_place.get(&start)
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -671,6 +684,9 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     let mut prop = hit.1.clone();
                     shift_prop(&mut prop, sp.start as isize - hit.0 as isize);
                     if let Some(next) = cx.next.as_mut() {
+                        if hit.0 == sp.start {
+                            next.in_place.insert(sp.start, hit.clone());
+                        }
                         next.entries.insert(k, (next.generation, hit));
                         next.reused += 1;
                     }
@@ -680,8 +696,9 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             let prop = lower_pair(node, cx, depth, sp)?;
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
-                next.entries
-                    .insert(k, (generation, Arc::new((sp.start, prop.clone()))));
+                let entry = Arc::new((sp.start, prop.clone()));
+                next.in_place.insert(sp.start, entry.clone());
+                next.entries.insert(k, (generation, entry));
             }
             Some(prop)
         }
