@@ -988,7 +988,8 @@ mod tests {
 
     /// A large schema-like text with every construct the scanner tracks.
     fn large_text(models: usize) -> String {
-        let mut s = String::from("import { a } from '@aws-amplify/backend';\nconst schema = a.schema({\n");
+        let mut s =
+            String::from("import { a } from '@aws-amplify/backend';\nconst schema = a.schema({\n");
         for i in 0..models {
             s.push_str(&format!(
                 "  // model {i}\n  M{i}: a.model({{ name: a.string().required(), n: a.integer().default({i}), \
@@ -1045,7 +1046,11 @@ mod tests {
             // backwards too: checkpoints taken by scans further down are reused by scans above them
             for off in offsets(text.len(), at).into_iter().rev().step_by(7) {
                 let fresh = cursor_scan(&text, off, false);
-                assert_eq!(cursor_at(&text, off), fresh, "edit {i}, offset {off}, backwards");
+                assert_eq!(
+                    cursor_at(&text, off),
+                    fresh,
+                    "edit {i}, offset {off}, backwards"
+                );
             }
         }
         // the scans went through the cache

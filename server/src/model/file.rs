@@ -169,10 +169,7 @@ fn factory_calls<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>, Node
         let Some(callee) = root.descendant_for_byte_range(at, end) else {
             continue;
         };
-        if callee.kind() != "identifier"
-            || callee.start_byte() != at
-            || callee.end_byte() != end
-        {
+        if callee.kind() != "identifier" || callee.start_byte() != at || callee.end_byte() != end {
             continue;
         }
         let Some(call) = callee.parent().filter(|p| p.kind() == "call_expression") else {

@@ -740,7 +740,11 @@ impl<'f> Cx<'f> {
             .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span);
         if let Some(e) = entry {
             let address = Arc::as_ptr(e) as usize;
-            if let Some((_, t)) = self.memo_prev.get(&address).filter(|(_, t)| t.part == index) {
+            if let Some((_, t)) = self
+                .memo_prev
+                .get(&address)
+                .filter(|(_, t)| t.part == index)
+            {
                 self.memo_next
                     .borrow_mut()
                     .insert(address, (e.clone(), t.clone()));
@@ -1498,7 +1502,8 @@ mod tests {
     /// A schema of models long enough for the lowering cache, each with a relationship to the next name, one
     /// field typed by a `const` of the file, and `extra` appended to the file.
     fn memo_src(import: &str, names: &[&str], extra: &str) -> String {
-        let mut s = format!("{import}\n\nconst status = a.enum(['a', 'b']);\nconst schema = a.schema({{\n");
+        let mut s =
+            format!("{import}\n\nconst status = a.enum(['a', 'b']);\nconst schema = a.schema({{\n");
         for (i, n) in names.iter().enumerate() {
             let next = names[(i + 1) % names.len()];
             let typed = if i == 1 { "      state: status,\n" } else { "" };
@@ -1509,12 +1514,17 @@ mod tests {
                  .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
             ));
         }
-        s.push_str(&format!("}});\n{extra}\nexport const data = defineData({{ schema }});\n"));
+        s.push_str(&format!(
+            "}});\n{extra}\nexport const data = defineData({{ schema }});\n"
+        ));
         s
     }
 
     fn shown(s: &Schema) -> String {
-        format!("{:?}{}{}{:?}", s.parts, s.combine_complete, s.combined, s.span)
+        format!(
+            "{:?}{}{}{:?}",
+            s.parts, s.combine_complete, s.combined, s.span
+        )
     }
 
     #[test]
@@ -1525,7 +1535,11 @@ mod tests {
         let mut versions: Vec<String> = vec![
             memo_src(import, &names, ""),
             // a character typed in the middle model (a referenced name changes)
-            memo_src(import, &["Post", "Comment", "Tags", "Author", "Blog", "Site"], ""),
+            memo_src(
+                import,
+                &["Post", "Comment", "Tags", "Author", "Blog", "Site"],
+                "",
+            ),
             memo_src(import, &names, ""),
             // an edit after every model: nothing moves
             memo_src(import, &names, "const x = 1;"),
@@ -1537,7 +1551,11 @@ mod tests {
                 "const statu_ = 0;\n                     \n",
             ) + "const status = a.string();\n",
             // a model inserted, models deleted, a syntax error, fixed again
-            memo_src(import, &["Draft", "Post", "Comment", "Tag", "Author", "Blog", "Site"], ""),
+            memo_src(
+                import,
+                &["Draft", "Post", "Comment", "Tag", "Author", "Blog", "Site"],
+                "",
+            ),
             memo_src(import, &["Draft", "Post", "Blog", "Site"], ""),
             memo_src(import, &["Draft", "Post", "Blog", "Site"], "").replacen(
                 "rating: a.integer().default(3),",
@@ -1577,7 +1595,12 @@ mod tests {
                     .parts
                     .iter()
                     .flat_map(|p| &p.types)
-                    .filter(|t| y.parts.iter().flat_map(|p| &p.types).any(|u| Arc::ptr_eq(t, u)))
+                    .filter(|t| {
+                        y.parts
+                            .iter()
+                            .flat_map(|p| &p.types)
+                            .any(|u| Arc::ptr_eq(t, u))
+                    })
                     .count(),
                 _ => 0,
             };
