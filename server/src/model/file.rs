@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::value::{lower, lower_cached, Kind, LowerCache, Value};
+use super::value::{lower, lower_cached, FnvBuild, Kind, LowerCache, Value};
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
@@ -140,7 +140,7 @@ pub struct FileModel {
     pub lowered: Arc<LowerCache>,
     /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
     /// [`FileModel::has_member`].
-    pub members: OnceLock<HashSet<String>>,
+    pub members: OnceLock<HashSet<String, FnvBuild>>,
 }
 
 // The three finders below look for the patterns of `queries/calls.scm`, `queries/imports.scm` and
@@ -382,7 +382,7 @@ impl FileModel {
     pub fn has_member(&self, name: &str) -> bool {
         self.members
             .get_or_init(|| {
-                let mut names = HashSet::new();
+                let mut names = HashSet::with_hasher(FnvBuild::default());
                 for v in self.top_values() {
                     v.walk(&mut |v| {
                         if let Kind::Member { prop, .. } = &v.kind {

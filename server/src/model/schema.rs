@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
-use crate::model::value::{Chain, Kind, Link, Prop, Value};
+use crate::model::value::{Chain, FnvBuild, Kind, Link, Prop, Value};
 use crate::text::Span;
 
 /// How many levels of inline `a.customType({...})` are modelled.
@@ -40,7 +40,7 @@ pub struct Schema {
     pub span: Span,
     /// Where the first type of each name is (part, index), built on first lookup: rules look names up for
     /// every relationship and reference, and a schema can hold a thousand models.
-    pub by_name: OnceLock<HashMap<String, (usize, usize)>>,
+    pub by_name: OnceLock<HashMap<String, (usize, usize), FnvBuild>>,
 }
 
 /// One `a.schema({...})`.
@@ -465,7 +465,7 @@ impl Schema {
     /// The type named `name` (the first one when several parts define it).
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         let index = self.by_name.get_or_init(|| {
-            let mut m = HashMap::new();
+            let mut m = HashMap::default();
             for (pi, part) in self.parts.iter().enumerate() {
                 for (ti, t) in part.types.iter().enumerate() {
                     m.entry(t.name.clone()).or_insert((pi, ti));
