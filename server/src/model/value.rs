@@ -708,7 +708,10 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     .map(|(_, e)| e.clone());
                 if let Some(hit) = hit {
                     let mut prop = hit.1.clone();
-                    shift_prop(&mut prop, sp.start as isize - hit.0 as isize);
+                    let delta = sp.start as isize - hit.0 as isize;
+                    if delta != 0 {
+                        shift_prop(&mut prop, delta);
+                    }
                     if let Some(next) = cx.next.as_mut() {
                         if hit.0 == sp.start {
                             next.in_place.insert(sp.start, hit.clone());
