@@ -213,7 +213,15 @@ enum Tok {
 
 /// Scans `src` up to `offset` and returns the cursor context. Never panics; any byte offset is accepted
 /// (clamped and snapped to a character boundary).
+///
+/// The scan is linear in the offset. For large texts (a 12,000-line schema) it resumes from a checkpoint of an
+/// earlier scan of the same text, or of an earlier version sharing the text up to that checkpoint (see
+/// [`ScanCache`]); the result is the same as a scan from the start.
 pub fn cursor_at(src: &str, offset: usize) -> Cursor {
+    cursor_scan(src, offset, true)
+}
+
+fn cursor_scan(src: &str, offset: usize, use_cache: bool) -> Cursor {
     let mut offset = offset.min(src.len());
     while !src.is_char_boundary(offset) {
         offset -= 1;
@@ -232,8 +240,29 @@ pub fn cursor_at(src: &str, offset: usize) -> Cursor {
         },
         prev: [(Tok::Other, Span::default()); 3],
         overflow: 0,
+        checkpoints: None,
+        next_checkpoint: usize::MAX,
     };
+    // Checkpoints are states at `pos` of a scan from 0; only scans from 0 of large texts use them.
+    let cached = use_cache && start == 0 && src.len() >= CACHE_MIN_LEN;
+    if cached {
+        let resume = scan_cache().resume(src, offset);
+        if let Some(state) = resume {
+            s.pos = state.pos;
+            s.cur = state.cur;
+            s.cur.offset = offset;
+            s.prev = state.prev;
+            s.overflow = state.overflow;
+        }
+        s.checkpoints = Some(Vec::new());
+        s.next_checkpoint = s.pos + CHECKPOINT_EVERY;
+    }
     s.run();
+    if let Some(found) = s.checkpoints.take() {
+        if !found.is_empty() {
+            scan_cache().record(src, found);
+        }
+    }
     let mut cur = s.cur;
     if cur.in_string.is_none() && !cur.in_comment {
         // Keys after the cursor in the innermost object, so completion does not offer them again.
@@ -249,6 +278,121 @@ pub fn cursor_at(src: &str, offset: usize) -> Cursor {
     cur
 }
 
+/// Texts shorter than this are scanned from the start (a scan of them costs less than the bookkeeping).
+const CACHE_MIN_LEN: usize = 32 * 1024;
+/// Bytes of scan between two checkpoints.
+const CHECKPOINT_EVERY: usize = 16 * 1024;
+/// How far past its position the scan may have looked when a checkpoint is taken (one character after a word,
+/// a number or a `.`; four bytes at most, with margin). A checkpoint at `pos` is valid for every text that has
+/// the same first `pos + LOOKAHEAD` bytes, scanned to an offset of at least `pos + LOOKAHEAD`.
+const LOOKAHEAD: usize = 8;
+/// How many texts keep checkpoints (documents completed or hovered in, least recently used dropped).
+const CACHED_TEXTS: usize = 4;
+
+/// The scanner's state at the top of its loop.
+#[derive(Debug, Clone)]
+struct ScanState {
+    pos: usize,
+    cur: Cursor,
+    prev: [(Tok, Span); 3],
+    overflow: usize,
+}
+
+/// One text and the checkpoints of scans of it, in increasing `pos`.
+struct CachedText {
+    text: String,
+    checkpoints: Vec<ScanState>,
+    used: u64,
+}
+
+/// Checkpoints of cursor scans of the last few large texts. A keystroke changes a text near the cursor, so the
+/// checkpoints before the change stay valid for the next version.
+#[derive(Default)]
+struct ScanCache {
+    texts: Vec<CachedText>,
+    clock: u64,
+}
+
+fn scan_cache() -> std::sync::MutexGuard<'static, ScanCache> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<ScanCache>> = std::sync::OnceLock::new();
+    let m = CACHE.get_or_init(Default::default);
+    // A panic while the lock was held leaves at worst fewer checkpoints: every entry stays consistent.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The length of the common prefix of `a` and `b`.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 128;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+impl ScanCache {
+    /// The entry for `src`: the one sharing the longest prefix with it, brought up to `src` (its checkpoints
+    /// past the common prefix dropped), or a new one.
+    fn entry(&mut self, src: &str) -> &mut CachedText {
+        self.clock += 1;
+        let best = self
+            .texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, common_prefix(t.text.as_bytes(), src.as_bytes())))
+            .max_by_key(|&(_, n)| n);
+        let i = match best {
+            Some((i, n)) if n >= CHECKPOINT_EVERY => {
+                let t = &mut self.texts[i];
+                if n != src.len() || t.text.len() != src.len() {
+                    t.checkpoints.retain(|c| c.pos + LOOKAHEAD <= n);
+                    t.text.clear();
+                    t.text.push_str(src);
+                }
+                i
+            }
+            _ => {
+                if self.texts.len() >= CACHED_TEXTS {
+                    if let Some(lru) = (0..self.texts.len()).min_by_key(|&i| self.texts[i].used) {
+                        self.texts.swap_remove(lru);
+                    }
+                }
+                self.texts.push(CachedText {
+                    text: src.to_string(),
+                    checkpoints: Vec::new(),
+                    used: 0,
+                });
+                self.texts.len() - 1
+            }
+        };
+        let t = &mut self.texts[i];
+        t.used = self.clock;
+        t
+    }
+
+    /// The last checkpoint of `src` a scan to `offset` can resume from.
+    fn resume(&mut self, src: &str, offset: usize) -> Option<ScanState> {
+        let t = self.entry(src);
+        t.checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.pos + LOOKAHEAD <= offset)
+            .cloned()
+    }
+
+    /// Keeps the checkpoints a scan of `src` took (in increasing `pos`) beyond those already known.
+    fn record(&mut self, src: &str, found: Vec<ScanState>) {
+        let t = self.entry(src);
+        let last = t.checkpoints.last().map(|c| c.pos);
+        t.checkpoints
+            .extend(found.into_iter().filter(|c| last.is_none_or(|l| c.pos > l)));
+    }
+}
+
 struct Scanner<'a> {
     src: &'a str,
     end: usize,
@@ -258,6 +402,9 @@ struct Scanner<'a> {
     prev: [(Tok, Span); 3],
     /// Brackets opened beyond MAX_FRAMES (ignored until they close).
     overflow: usize,
+    /// When set, the scan keeps its state here every [`CHECKPOINT_EVERY`] bytes (from `next_checkpoint`).
+    checkpoints: Option<Vec<ScanState>>,
+    next_checkpoint: usize,
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -289,6 +436,18 @@ impl Scanner<'_> {
 
     fn run(&mut self) {
         while self.pos < self.end {
+            if self.pos >= self.next_checkpoint && self.pos + LOOKAHEAD <= self.end {
+                self.next_checkpoint = self.pos + CHECKPOINT_EVERY;
+                let state = ScanState {
+                    pos: self.pos,
+                    cur: self.cur.clone(),
+                    prev: self.prev,
+                    overflow: self.overflow,
+                };
+                if let Some(cps) = self.checkpoints.as_mut() {
+                    cps.push(state);
+                }
+            }
             let Some(c) = self.peek() else { break };
             let at = self.pos;
             if c.is_whitespace() {
@@ -825,6 +984,81 @@ mod tests {
 
     fn names(chain: &[ChainLink]) -> Vec<&str> {
         chain.iter().map(|l| l.name.as_str()).collect()
+    }
+
+    /// A large schema-like text with every construct the scanner tracks.
+    fn large_text(models: usize) -> String {
+        let mut s =
+            String::from("import { a } from '@aws-amplify/backend';\nconst schema = a.schema({\n");
+        for i in 0..models {
+            s.push_str(&format!(
+                "  // model {i}\n  M{i}: a.model({{ name: a.string().required(), n: a.integer().default({i}), \
+                 t: `x${{y}}z`, s: 'it\\'s', \"q\": a.ref('M{j}'), o: a.hasMany('M{j}', ['id']) }})\n    \
+                 /* block */ .authorization((allow) => [allow.owner(), allow.groups(['A', \"B\"]).to(['read'])]),\n",
+                j = (i * 7) % models.max(1)
+            ));
+        }
+        s.push_str("});\n");
+        s
+    }
+
+    /// Offsets to compare at: a spread over the text, plus every offset around `around`.
+    fn offsets(len: usize, around: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..len).step_by(7919).collect();
+        v.extend(around.saturating_sub(12)..(around + 12).min(len));
+        v.push(len);
+        v
+    }
+
+    #[test]
+    fn checkpointed_scans_equal_scans_from_the_start() {
+        let mut text = large_text(600);
+        assert!(text.len() > 4 * CACHE_MIN_LEN);
+        let mid = text.len() / 2;
+        // (position, deleted bytes, inserted text): edits inside words, strings, an unclosed comment, string and
+        // bracket (everything after them changes meaning), undone again.
+        let edits: Vec<(usize, usize, &str)> = vec![
+            (mid, 0, "x"),
+            (mid, 1, ""),
+            (mid, 0, "/*"),
+            (mid, 2, ""),
+            (mid + 5, 0, "'"),
+            (mid + 5, 1, ""),
+            (mid, 0, "({["),
+            (100, 0, "`${"),
+            (100, 3, ""),
+            (mid, 3, ""),
+            (text.len() - 10, 0, "é."),
+            (CHECKPOINT_EVERY + 3, 0, "ab.c"),
+            (CHECKPOINT_EVERY + 3, 4, ""),
+        ];
+        for (i, &(at, del, ins)) in edits.iter().enumerate() {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = (at + del).min(text.len());
+            text.replace_range(at..end, ins);
+            for off in offsets(text.len(), at) {
+                let fresh = cursor_scan(&text, off, false);
+                assert_eq!(cursor_at(&text, off), fresh, "edit {i}, offset {off}");
+            }
+            // backwards too: checkpoints taken by scans further down are reused by scans above them
+            for off in offsets(text.len(), at).into_iter().rev().step_by(7) {
+                let fresh = cursor_scan(&text, off, false);
+                assert_eq!(
+                    cursor_at(&text, off),
+                    fresh,
+                    "edit {i}, offset {off}, backwards"
+                );
+            }
+        }
+        // the scans went through the cache
+        let cache = scan_cache();
+        assert!(cache
+            .texts
+            .iter()
+            .any(|t| t.text == text && t.checkpoints.len() >= 4));
     }
 
     #[test]

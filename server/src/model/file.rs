@@ -1,10 +1,11 @@
 //! What one file says, as plain data: its Amplify factory calls, imports and top-level bindings.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::value::{lower, lower_cached, Kind, LowerCache, Value};
+use super::value::{lower, lower_cached, FnvBuild, Kind, LowerCache, Value};
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
@@ -137,6 +138,9 @@ pub struct FileModel {
     /// The lowered entries of this version, for [`FileModel::build_incremental`] of the next one (empty when
     /// built with [`FileModel::build`]).
     pub lowered: Arc<LowerCache>,
+    /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
+    /// [`FileModel::has_member`].
+    pub members: OnceLock<HashSet<String, FnvBuild>>,
 }
 
 // The three finders below look for the patterns of `queries/calls.scm`, `queries/imports.scm` and
@@ -148,31 +152,37 @@ pub struct FileModel {
 /// occurrences of the factory names in the text (they are rare).
 fn factory_calls<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>, Node<'t>)> {
     let mut found: Vec<(Node<'t>, Node<'t>, Node<'t>)> = Vec::new();
-    for kind in DefineKind::ALL {
-        let name = kind.callee();
-        for (at, _) in src.match_indices(name) {
-            let end = at + name.len();
-            let Some(callee) = root.descendant_for_byte_range(at, end) else {
-                continue;
-            };
-            if callee.kind() != "identifier"
-                || callee.start_byte() != at
-                || callee.end_byte() != end
-            {
-                continue;
-            }
-            let Some(call) = callee.parent().filter(|p| p.kind() == "call_expression") else {
-                continue;
-            };
-            if call.child_by_field_name("function") != Some(callee) {
-                continue;
-            }
-            if let Some(args) = call
-                .child_by_field_name("arguments")
-                .filter(|a| a.kind() == "arguments")
-            {
-                found.push((call, callee, args));
-            }
+    // One search per prefix the factory names share (`define`, `referenceAuth`), not one per name: each is a
+    // pass over the whole text.
+    const PREFIXES: [&str; 2] = ["define", "referenceAuth"];
+    let occurrences = PREFIXES.iter().flat_map(|prefix| {
+        src.match_indices(prefix).flat_map(move |(at, _)| {
+            DefineKind::ALL
+                .iter()
+                .map(|k| k.callee())
+                .filter(move |name| name.starts_with(prefix) && src[at..].starts_with(name))
+                .map(move |name| (at, name))
+        })
+    });
+    for (at, name) in occurrences {
+        let end = at + name.len();
+        let Some(callee) = root.descendant_for_byte_range(at, end) else {
+            continue;
+        };
+        if callee.kind() != "identifier" || callee.start_byte() != at || callee.end_byte() != end {
+            continue;
+        }
+        let Some(call) = callee.parent().filter(|p| p.kind() == "call_expression") else {
+            continue;
+        };
+        if call.child_by_field_name("function") != Some(callee) {
+            continue;
+        }
+        if let Some(args) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "arguments")
+        {
+            found.push((call, callee, args));
         }
     }
     found.sort_by_key(|f| f.0.start_byte());
@@ -364,6 +374,27 @@ impl FileModel {
         let bindings = self.bindings.iter().filter_map(|b| b.value.as_ref());
         let defines = self.defines.iter().filter_map(|d| d.arg.as_ref());
         bindings.chain(defines).collect()
+    }
+
+    /// Whether a member expression `<object>.<name>` (a call's callee or not) appears in the file's top values,
+    /// as [`Value::walk`] visits them. A rule that looks for a rare method (`.renameModels(...)`,
+    /// `a.allow.x(...)`) skips its own walk when the name is absent: one walk, shared, instead of one per rule.
+    pub fn has_member(&self, name: &str) -> bool {
+        self.members
+            .get_or_init(|| {
+                let mut names = HashSet::with_hasher(FnvBuild::default());
+                for v in self.top_values() {
+                    v.walk(&mut |v| {
+                        if let Kind::Member { prop, .. } = &v.kind {
+                            if !names.contains(prop.as_str()) {
+                                names.insert(prop.clone());
+                            }
+                        }
+                    });
+                }
+                names
+            })
+            .contains(name)
     }
 
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {

@@ -7,12 +7,13 @@
 //! a top-level `const` of the file, spreads, computed keys, block-bodied callbacks) is kept as "unknown" and
 //! marks its container incomplete, so that rules never guess.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
-use crate::model::value::{Chain, Kind, Link, Value};
+use crate::model::value::{Chain, FnvBuild, Kind, Link, Prop, Value};
 use crate::text::Span;
 
 /// How many levels of inline `a.customType({...})` are modelled.
@@ -39,13 +40,14 @@ pub struct Schema {
     pub span: Span,
     /// Where the first type of each name is (part, index), built on first lookup: rules look names up for
     /// every relationship and reference, and a schema can hold a thousand models.
-    pub by_name: OnceLock<HashMap<String, (usize, usize)>>,
+    pub by_name: OnceLock<HashMap<String, (usize, usize), FnvBuild>>,
 }
 
 /// One `a.schema({...})`.
 #[derive(Debug, Clone)]
 pub struct Part {
-    pub types: Vec<TypeDef>,
+    /// Shared with the next version's schema when the entry has not changed (see [`Memo`]).
+    pub types: Vec<Arc<TypeDef>>,
     /// Whether every entry of the types object was read (no spreads or computed keys).
     pub complete: bool,
     /// Schema-level `.authorization(...)`.
@@ -453,8 +455,8 @@ pub struct Index {
 
 impl Schema {
     /// Every named type, in source order.
-    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
-        self.parts.iter().flat_map(|p| p.types.iter())
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> + '_ {
+        self.parts.iter().flat_map(|p| p.types.iter().map(|t| &**t))
     }
     /// Whether every type of the schema is known, so that a name not found is certainly missing.
     pub fn complete(&self) -> bool {
@@ -463,7 +465,7 @@ impl Schema {
     /// The type named `name` (the first one when several parts define it).
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         let index = self.by_name.get_or_init(|| {
-            let mut m = HashMap::new();
+            let mut m = HashMap::default();
             for (pi, part) in self.parts.iter().enumerate() {
                 for (ti, t) in part.types.iter().enumerate() {
                     m.entry(t.name.clone()).or_insert((pi, ti));
@@ -472,7 +474,7 @@ impl Schema {
             m
         });
         let &(pi, ti) = index.get(name)?;
-        self.parts.get(pi)?.types.get(ti)
+        self.parts.get(pi)?.types.get(ti).map(|t| &**t)
     }
     pub fn model(&self, name: &str) -> Option<&Model> {
         match &self.get(name)?.kind {
@@ -582,6 +584,29 @@ impl Field {
 /// [complete](Schema::complete).
 pub fn schema_of(file: &FileModel) -> Option<Schema> {
     let cx = Cx::new(file);
+    let schema = read_schema(&cx, file);
+    cx.finish();
+    schema
+}
+
+/// What the schema model of one version of a file keeps for the next: the types it read from entries of the
+/// lowering cache that sit where they were lowered ([`LowerCache::in_place`](crate::model::value::LowerCache::in_place)),
+/// by the entry's address. A type is kept only when reading it did not look up any name in the file (an
+/// identifier resolved, or not, through the file's bindings): then it depends on the entry's value, the part
+/// index and the names the `a` builder goes by, and nothing else. An entry of the next version at the same
+/// address has the same value at the same offset, so the same type. A keystroke in the middle of a long schema
+/// re-reads only the models after it (they moved) and the one it touched.
+#[derive(Default)]
+pub struct Memo {
+    /// The `a` builder's names (roots, namespaces) the types were read with.
+    env: (Vec<String>, Vec<String>),
+    /// Entry address -> (the entry, kept so that its address is not reused; the type).
+    types: MemoTypes,
+}
+
+type MemoTypes = HashMap<usize, (Arc<(usize, Prop)>, Arc<TypeDef>)>;
+
+fn read_schema(cx: &Cx, file: &FileModel) -> Option<Schema> {
     if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
         let v = d.arg.as_ref().and_then(|a| a.field("schema"))?;
         return cx.schema(file.resolve(v));
@@ -631,7 +656,9 @@ pub fn schema_of(file: &FileModel) -> Option<Schema> {
 fn renumber(mut parts: Vec<Part>) -> Vec<Part> {
     for (i, p) in parts.iter_mut().enumerate() {
         for t in &mut p.types {
-            t.part = i;
+            if t.part != i {
+                Arc::make_mut(t).part = i;
+            }
         }
     }
     parts
@@ -642,6 +669,11 @@ struct Cx<'f> {
     file: &'f FileModel,
     roots: Vec<&'f str>,
     namespaces: Vec<&'f str>,
+    /// The types the previous version kept (see [`Memo`]), and those this one keeps.
+    memo_prev: MemoTypes,
+    memo_next: RefCell<MemoTypes>,
+    /// Set when [`Cx::resolve`] looks a name up.
+    looked_up: Cell<bool>,
 }
 
 impl<'f> Cx<'f> {
@@ -661,18 +693,80 @@ impl<'f> Cx<'f> {
                 }
             }
         }
+        let mut memo_prev = MemoTypes::new();
+        {
+            let mut memo = lock_memo(file);
+            if memo.env.0 == roots && memo.env.1 == namespaces {
+                memo_prev = std::mem::take(&mut memo.types);
+            }
+        }
         Cx {
             file,
             roots,
             namespaces,
+            memo_prev,
+            memo_next: RefCell::new(MemoTypes::new()),
+            looked_up: Cell::new(false),
         }
+    }
+
+    /// Leaves this version's types for the next version.
+    fn finish(self) {
+        let mut memo = lock_memo(self.file);
+        memo.env = (
+            self.roots.iter().map(|r| r.to_string()).collect(),
+            self.namespaces.iter().map(|r| r.to_string()).collect(),
+        );
+        memo.types = self.memo_next.into_inner();
     }
 
     fn resolve<'v>(&self, v: &'v Value) -> &'v Value
     where
         'f: 'v,
     {
+        if matches!(v.kind, Kind::Ident(_)) {
+            self.looked_up.set(true);
+        }
         self.file.resolve(v)
+    }
+
+    /// The type of the schema entry `p` (named `key`) of part `index`: the previous version's when the entry
+    /// has not changed or moved (see [`Memo`]), else read now.
+    fn type_def(&self, p: &Prop, key: &str, index: usize) -> Arc<TypeDef> {
+        let entry = self
+            .file
+            .lowered
+            .in_place(p.span.start)
+            .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span);
+        if let Some(e) = entry {
+            let address = Arc::as_ptr(e) as usize;
+            if let Some((_, t)) = self
+                .memo_prev
+                .get(&address)
+                .filter(|(_, t)| t.part == index)
+            {
+                self.memo_next
+                    .borrow_mut()
+                    .insert(address, (e.clone(), t.clone()));
+                return t.clone();
+            }
+        }
+        let outer = self.looked_up.replace(false);
+        let value = self.resolve(&p.value);
+        let t = Arc::new(TypeDef {
+            name: key.to_string(),
+            name_span: p.key_span,
+            span: value.span,
+            part: index,
+            kind: self.type_kind(value),
+        });
+        if let Some(e) = entry.filter(|_| !self.looked_up.get()) {
+            self.memo_next
+                .borrow_mut()
+                .insert(Arc::as_ptr(e) as usize, (e.clone(), t.clone()));
+        }
+        self.looked_up.set(outer || self.looked_up.get());
+        t
     }
 
     /// The links after `a` of a chain rooted at the `a` builder (`a.x()`, or `ns.a.x()` for a namespace import).
@@ -754,19 +848,13 @@ impl<'f> Cx<'f> {
         if let Some(obj) = first.args.and_then(|a| a.first()).map(|a| self.resolve(a)) {
             if let Some(props) = obj.as_object() {
                 part.complete = true;
+                part.types.reserve_exact(props.len());
                 for p in props {
                     let Some(key) = &p.key else {
                         part.complete = false;
                         continue;
                     };
-                    let value = self.resolve(&p.value);
-                    part.types.push(TypeDef {
-                        name: key.clone(),
-                        name_span: p.key_span,
-                        span: value.span,
-                        part: index,
-                        kind: self.type_kind(value),
-                    });
+                    part.types.push(self.type_def(p, key, index));
                 }
             }
         }
@@ -1384,6 +1472,14 @@ impl<'f> Cx<'f> {
     }
 }
 
+fn lock_memo(file: &FileModel) -> std::sync::MutexGuard<'_, Memo> {
+    // A panic while the lock was held leaves a memo that is at worst incomplete: every kept type is whole.
+    file.lowered
+        .schema_memo
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
 fn link_arg<'v>(link: &Link<'v>) -> Option<&'v Value> {
     link.args.and_then(|a| a.first())
 }
@@ -1401,6 +1497,122 @@ mod tests {
 
     fn at(src: &str, span: Span) -> &str {
         &src[span.start..span.end]
+    }
+
+    /// A schema of models long enough for the lowering cache, each with a relationship to the next name, one
+    /// field typed by a `const` of the file, and `extra` appended to the file.
+    fn memo_src(import: &str, names: &[&str], extra: &str) -> String {
+        let mut s =
+            format!("{import}\n\nconst status = a.enum(['a', 'b']);\nconst schema = a.schema({{\n");
+        for (i, n) in names.iter().enumerate() {
+            let next = names[(i + 1) % names.len()];
+            let typed = if i == 1 { "      state: status,\n" } else { "" };
+            s.push_str(&format!(
+                "  {n}: a\n    .model({{\n      title: a.string().required(),\n      {next}Id: a.id(),\n      \
+                 {next}: a.belongsTo('{next}', '{next}Id'),\n{typed}      rating: a.integer().default(3),\n    }})\n    \
+                 .secondaryIndexes((index) => [index('title')])\n    \
+                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
+            ));
+        }
+        s.push_str(&format!(
+            "}});\n{extra}\nexport const data = defineData({{ schema }});\n"
+        ));
+        s
+    }
+
+    fn shown(s: &Schema) -> String {
+        format!(
+            "{:?}{}{}{:?}",
+            s.parts, s.combine_complete, s.combined, s.span
+        )
+    }
+
+    #[test]
+    fn a_schema_read_with_the_previous_versions_types_equals_a_fresh_one() {
+        let import = "import { a, defineData } from '@aws-amplify/backend';";
+        let renamed = "import { a as b, defineData } from '@aws-amplify/backend';";
+        let names = ["Post", "Comment", "Tag", "Author", "Blog", "Site"];
+        let mut versions: Vec<String> = vec![
+            memo_src(import, &names, ""),
+            // a character typed in the middle model (a referenced name changes)
+            memo_src(
+                import,
+                &["Post", "Comment", "Tags", "Author", "Blog", "Site"],
+                "",
+            ),
+            memo_src(import, &names, ""),
+            // an edit after every model: nothing moves
+            memo_src(import, &names, "const x = 1;"),
+            // the `const` a field is typed by changes, before the models: everything moves
+            memo_src(import, &names, "").replace("a.enum(['a', 'b'])", "a.enum(['a', 'c'])"),
+            // then after them: the models stay in place, the `const`'s value changes
+            memo_src(import, &names, "").replace(
+                "const status = a.enum(['a', 'b']);\n",
+                "const statu_ = 0;\n                     \n",
+            ) + "const status = a.string();\n",
+            // a model inserted, models deleted, a syntax error, fixed again
+            memo_src(
+                import,
+                &["Draft", "Post", "Comment", "Tag", "Author", "Blog", "Site"],
+                "",
+            ),
+            memo_src(import, &["Draft", "Post", "Blog", "Site"], ""),
+            memo_src(import, &["Draft", "Post", "Blog", "Site"], "").replacen(
+                "rating: a.integer().default(3),",
+                "rating: a.integer(.default(3),",
+                1,
+            ),
+            memo_src(import, &["Draft", "Post", "Blog", "Site"], ""),
+        ];
+        // the `a` builder renamed (same length: nothing moves), then back
+        let b_schema = memo_src(import, &names, "").replace(import, renamed);
+        versions.push(memo_src(import, &names, ""));
+        versions.push(b_schema.replace("a.", "b."));
+        versions.push(b_schema);
+        // an `a.combine` of the same schema twice: the same entries in two parts
+        let two = memo_src(import, &names, "").replace(
+            "export const data = defineData({ schema });",
+            "const s2 = a.schema({ Other: a.customType({ x: a.string() }) });\nconst both = a.combine([schema, s2]);\nexport const data = defineData({ schema: both });",
+        );
+        versions.push(two.clone());
+        versions.push(two.replace("Other:", "Othe_:"));
+
+        let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
+        let mut prev_schema: Option<Schema> = None;
+        let mut shared = Vec::new();
+        for (i, src) in versions.iter().enumerate() {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let fresh = FileModel::build(&tree, src, Lang::TypeScript);
+            let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
+            let a = schema_of(&fresh).map(|s| shown(&s));
+            let read = schema_of(&inc);
+            assert_eq!(read.as_ref().map(shown), a, "version {i}");
+            // read twice, the same version shares every cached type with itself
+            let again = schema_of(&inc);
+            assert_eq!(again.as_ref().map(shown), a, "version {i}, again");
+            let count = |x: &Option<Schema>, y: &Option<Schema>| match (x, y) {
+                (Some(x), Some(y)) => x
+                    .parts
+                    .iter()
+                    .flat_map(|p| &p.types)
+                    .filter(|t| {
+                        y.parts
+                            .iter()
+                            .flat_map(|p| &p.types)
+                            .any(|u| Arc::ptr_eq(t, u))
+                    })
+                    .count(),
+                _ => 0,
+            };
+            shared.push(count(&prev_schema, &read));
+            prev = Some(inc.lowered.clone());
+            prev_schema = again;
+        }
+        // Types shared with the previous version: in place and not looking names up (the model typed by
+        // `status` never is).
+        assert!(shared[1] >= 1, "{shared:?}");
+        assert!(shared[3] >= 5, "{shared:?}");
+        assert!(shared.iter().sum::<usize>() >= 15, "{shared:?}");
     }
 
     const BLOG: &str = r#"import { a, defineData, type ClientSchema } from '@aws-amplify/backend';

@@ -11,6 +11,32 @@ use tree_sitter::Node;
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
+/// FNV-1a: a hasher for short keys (names) in maps that are built or probed once per node of a large file,
+/// where the default SipHash costs more than the rest of the lookup. Not for keys an attacker picks to collide
+/// en masse: the maps hold names from one file, and the worst case is a slower lookup.
+#[derive(Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap`/`HashSet` hasher builder for [`Fnv`].
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// How deep lowering goes before giving up on a subtree.
 pub const MAX_DEPTH: usize = 96;
 
@@ -393,6 +419,12 @@ pub struct LowerCache {
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
+    /// This version's entries that sit where they were lowered (lowered now, or reused without moving), by
+    /// their start offset: the entry's value equals this version's value at that offset.
+    in_place: HashMap<usize, Arc<(usize, Prop)>>,
+    /// What the data schema model keeps from one version of the file for the next (shared by every version
+    /// of one document: [`LowerCache::after`] passes it on).
+    pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
 }
 
 /// (hash of an entry's text, its length, the lowering depth).
@@ -418,8 +450,15 @@ impl LowerCache {
     pub fn after(prev: &LowerCache) -> LowerCache {
         LowerCache {
             generation: prev.generation.wrapping_add(1),
+            schema_memo: prev.schema_memo.clone(),
             ..LowerCache::default()
         }
+    }
+
+    /// The entry of this version that starts at `start` and was lowered there (not moved from elsewhere), with
+    /// the offset it was lowered at (equal to `start`) and its value, which equals this version's.
+    pub fn in_place(&self, start: usize) -> Option<&Arc<(usize, Prop)>> {
+        self.in_place.get(&start)
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -669,8 +708,14 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     .map(|(_, e)| e.clone());
                 if let Some(hit) = hit {
                     let mut prop = hit.1.clone();
-                    shift_prop(&mut prop, sp.start as isize - hit.0 as isize);
+                    let delta = sp.start as isize - hit.0 as isize;
+                    if delta != 0 {
+                        shift_prop(&mut prop, delta);
+                    }
                     if let Some(next) = cx.next.as_mut() {
+                        if hit.0 == sp.start {
+                            next.in_place.insert(sp.start, hit.clone());
+                        }
                         next.entries.insert(k, (next.generation, hit));
                         next.reused += 1;
                     }
@@ -680,8 +725,9 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             let prop = lower_pair(node, cx, depth, sp)?;
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
-                next.entries
-                    .insert(k, (generation, Arc::new((sp.start, prop.clone()))));
+                let entry = Arc::new((sp.start, prop.clone()));
+                next.in_place.insert(sp.start, entry.clone());
+                next.entries.insert(k, (generation, entry));
             }
             Some(prop)
         }

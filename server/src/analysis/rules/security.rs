@@ -5,11 +5,18 @@ use crate::analysis::{Diagnostic, Severity};
 use crate::model::value::{Kind, Value};
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    let roots = cx.file.top_values();
-    let api_key = cx.project.has_auth;
-    for v in roots {
+    // Both rules look for a rule chain whose first link is a member `guest` / `publicApiKey`: no walk when the
+    // file has no such member.
+    let guest = cx.file.has_member("guest");
+    let api_key = cx.project.has_auth && cx.file.has_member("publicApiKey");
+    if !guest && !api_key {
+        return;
+    }
+    for v in cx.file.top_values() {
         v.walk(&mut |call| {
-            guest_rules(call, out);
+            if guest {
+                guest_rules(call, out);
+            }
             if api_key {
                 public_api_key(call, out);
             }

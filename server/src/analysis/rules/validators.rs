@@ -1371,6 +1371,11 @@ fn is_token_char(c: u8) -> bool {
 
 /// Shapes that are credentials whatever the key is called.
 pub(crate) fn is_vendor_credential(value: &str) -> bool {
+    // Every shape below but a URL with credentials is at least 15 bytes long (the shortest, a Slack token: a
+    // 5-byte prefix and 10 more); the redaction asks about every word of every message, most of them short.
+    if value.len() < 15 {
+        return url_has_credentials(value);
+    }
     let b = value.as_bytes();
     // AWS access key ids: 4-letter prefix + 16 upper-case letters/digits, as a whole token
     let aws_key = [
@@ -1553,12 +1558,14 @@ fn entropy(value: &str) -> f64 {
 /// A long random-looking string: at least `min_len` characters of a base64/token alphabet with
 /// upper, lower and digits mixed, and high entropy (hashes and UUIDs, which are lower-case hex, do not count).
 pub(crate) fn looks_random(value: &str, min_len: usize) -> bool {
+    if value.len() < min_len {
+        return false;
+    }
     let token_alphabet = value
         .bytes()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-'));
     let count = |f: fn(&u8) -> bool| value.as_bytes().iter().filter(|c| f(c)).count();
     token_alphabet
-        && value.len() >= min_len
         && count(u8::is_ascii_uppercase) >= 2
         && count(u8::is_ascii_lowercase) >= 2
         && count(u8::is_ascii_digit) >= 2

@@ -19,8 +19,9 @@ use crate::model::value::{Kind, Value};
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     let values = file_values(cx);
-    function_slots(cx, &values, out);
-    data_functions(cx, &values, out);
+    let found = find_calls(cx, &values);
+    function_slots(cx, &found, out);
+    data_functions(cx, &found, out);
     backend_entries(cx, out);
     imported_not_passed(cx, out);
 }
@@ -175,24 +176,66 @@ fn handler_function_arg(v: &Value) -> Option<&Value> {
     f.args?.first()
 }
 
-fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
-    // callback parameters (`allow`), so that `allow.resource(x)` is recognised whatever its name
-    let mut params: Vec<&str> = Vec::new();
+/// A call the rules of this module check.
+enum Call<'a> {
+    /// The argument of `a.handler.function(...)`.
+    Handler(&'a Value),
+    /// A call of a `.resource` member (`allow.resource(x)`).
+    Resource(&'a Value),
+}
+
+/// What the rules of this module look for in the file's values, found in one walk: the callback parameters, and
+/// the [`Call`]s in walk order.
+#[derive(Default)]
+struct Found<'a> {
+    params: Vec<&'a str>,
+    calls: Vec<Call<'a>>,
+}
+
+fn find_calls<'a>(cx: &RuleCtx, values: &[&'a Value]) -> Found<'a> {
+    let mut found = Found::default();
+    // Both calls are of a `.function` or `.resource` member: no walk when the file has neither (`values` are
+    // the file's top values).
+    if !cx.file.has_member("function") && !cx.file.has_member("resource") {
+        return found;
+    }
     for v in values {
         visit(v, &mut |v| {
             if let Some(f) = v.as_func() {
-                params.extend(
+                found.params.extend(
                     f.params
                         .iter()
                         .filter(|p| !p.is_empty())
                         .map(String::as_str),
                 );
             }
+            if let Some(arg) = handler_function_arg(v) {
+                found.calls.push(Call::Handler(arg));
+                return;
+            }
+            // see `handler_function_arg` for why this test comes first
+            if is_method_call(v, "resource") {
+                found.calls.push(Call::Resource(v));
+            }
         });
     }
-    for v in values {
-        visit(v, &mut |v| {
-            if let Some(arg) = handler_function_arg(v) {
+    found
+}
+
+/// The arguments of `a.handler.function(...)`, in walk order.
+fn handler_args<'f, 'a>(found: &'f Found<'a>) -> impl Iterator<Item = &'a Value> + 'f {
+    found.calls.iter().filter_map(|c| match c {
+        Call::Handler(arg) => Some(*arg),
+        Call::Resource(_) => None,
+    })
+}
+
+fn function_slots(cx: &RuleCtx, found: &Found, out: &mut Vec<Diagnostic>) {
+    // callback parameters (`allow`), so that `allow.resource(x)` is recognised whatever its name
+    let params = &found.params;
+    for call in &found.calls {
+        match *call {
+            Call::Handler(arg) => {
                 if arg.as_str().is_none() {
                     out.extend(not_a_function(
                         cx,
@@ -201,28 +244,26 @@ fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                     ));
                 }
-                return;
             }
-            // only `allow.resource(x)` reports (see `handler_function_arg` for why this test comes first)
-            if !is_method_call(v, "resource") {
-                return;
-            }
-            let Some(chain) = v.chain() else { return };
-            if chain.root_args.is_none()
-                && chain.links.len() == 1
-                && chain.links[0].name == "resource"
-                && params.contains(&chain.root)
-            {
-                if let Some(arg) = chain.links[0].args.and_then(<[Value]>::first) {
-                    out.extend(not_a_function(
-                        cx,
-                        arg,
-                        "`allow.resource(...)`",
-                        Severity::Error,
-                    ));
+            // only `allow.resource(x)` reports
+            Call::Resource(v) => {
+                let Some(chain) = v.chain() else { continue };
+                if chain.root_args.is_none()
+                    && chain.links.len() == 1
+                    && chain.links[0].name == "resource"
+                    && params.contains(&chain.root)
+                {
+                    if let Some(arg) = chain.links[0].args.and_then(<[Value]>::first) {
+                        out.extend(not_a_function(
+                            cx,
+                            arg,
+                            "`allow.resource(...)`",
+                            Severity::Error,
+                        ));
+                    }
                 }
             }
-        });
+        }
     }
     for d in &cx.file.defines {
         let Some(arg) = d.arg.as_ref().map(|a| cx.file.resolve(a)) else {
@@ -261,18 +302,7 @@ fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
                     ));
                 }
                 // a `functions` entry only fails when a handler uses it
-                let used: Vec<&str> = values
-                    .iter()
-                    .flat_map(|v| {
-                        let mut keys = Vec::new();
-                        visit(v, &mut |v| {
-                            if let Some(k) = handler_function_arg(v).and_then(Value::as_str) {
-                                keys.push(k);
-                            }
-                        });
-                        keys
-                    })
-                    .collect();
+                let used: Vec<&str> = handler_args(found).filter_map(Value::as_str).collect();
                 for p in as_object(cx, arg.field("functions")).unwrap_or(&[]) {
                     let Some(k) = &p.key else { continue };
                     let is_used = used.contains(&k.as_str());
@@ -297,45 +327,40 @@ fn function_slots(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
 }
 
 /// `a.handler.function('name')` whose name is not a `defineData({ functions })` key.
-fn data_functions(cx: &RuleCtx, values: &[&Value], out: &mut Vec<Diagnostic>) {
+fn data_functions(cx: &RuleCtx, found: &Found, out: &mut Vec<Diagnostic>) {
     let p = cx.project;
     if !p.complete || p.data.is_none() || p.data_functions_unknown {
         return;
     }
-    for v in values {
-        visit(v, &mut |v| {
-            let Some(arg) = handler_function_arg(v) else {
-                return;
-            };
-            let Some(name) = arg.as_str() else { return };
-            if p.data_function_keys.iter().any(|k| k == name) {
-                return;
-            }
-            let known = if p.data_function_keys.is_empty() {
-                "`defineData` has no `functions`".to_string()
-            } else {
-                format!(
-                    "`defineData({{ functions }})` has {}",
-                    p.data_function_keys
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let key = crate::analysis::actions::object_key(name, '\'');
-            out.push(Diagnostic::new(
-                arg.span,
-                Severity::Warning,
-                "data/unknown-function",
-                format!(
-                    "`{name}` is not a key of `defineData({{ functions }})` ({known}): Amplify then takes it as the \
-                     name of a Lambda function that already exists in the account, and deploying fails if there \
-                     is none. To use a function of this backend, add `functions: {{ {key}: myFunction }}` to \
-                     `defineData` or pass the function itself: `a.handler.function(myFunction)`"
-                ),
-            ));
-        });
+    for arg in handler_args(found) {
+        let Some(name) = arg.as_str() else { continue };
+        if p.data_function_keys.iter().any(|k| k == name) {
+            continue;
+        }
+        let known = if p.data_function_keys.is_empty() {
+            "`defineData` has no `functions`".to_string()
+        } else {
+            format!(
+                "`defineData({{ functions }})` has {}",
+                p.data_function_keys
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let key = crate::analysis::actions::object_key(name, '\'');
+        out.push(Diagnostic::new(
+            arg.span,
+            Severity::Warning,
+            "data/unknown-function",
+            format!(
+                "`{name}` is not a key of `defineData({{ functions }})` ({known}): Amplify then takes it as the \
+                 name of a Lambda function that already exists in the account, and deploying fails if there \
+                 is none. To use a function of this backend, add `functions: {{ {key}: myFunction }}` to \
+                 `defineData` or pass the function itself: `a.handler.function(myFunction)`"
+            ),
+        ));
     }
 }
 

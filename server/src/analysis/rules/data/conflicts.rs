@@ -134,28 +134,46 @@ impl Check<'_> {
     // --- data/operation-name-taken ---
 
     fn operation_names(&self, sink: &mut Sink) {
+        // The custom operations: only the generated names equal to one of them are kept (a thousand models
+        // generate eight thousand names).
+        let ops: Vec<(OpKind, &str)> = self
+            .operations_iter()
+            .map(|(t, op)| (op.kind, t.name.as_str()))
+            .collect();
+        if ops.is_empty() {
+            return;
+        }
+        let lists = ops.iter().any(|(_, n)| n.starts_with("list"));
         let mut generated: Vec<(OpKind, String, &str, usize)> = Vec::new();
+        let mut field = String::new();
         for (t, m) in self.schema.models() {
             // disabled operations free their names; stay silent rather than work out which
             if m.disabled.is_some() {
                 continue;
             }
             let name = upper_first(&t.name);
-            let mut add = |kind: OpKind, field: String| {
-                generated.push((kind, field, t.name.as_str(), t.name_span.start))
+            let mut add = |kind: OpKind, verb: &str, name: &str| {
+                field.clear();
+                field.push_str(verb);
+                field.push_str(name);
+                if ops.iter().any(|(k, n)| *k == kind && *n == field) {
+                    generated.push((kind, field.clone(), t.name.as_str(), t.name_span.start))
+                }
             };
-            add(OpKind::Query, format!("get{name}"));
-            if let Some(p) = plural(&name) {
-                add(OpKind::Query, format!("list{p}"));
+            add(OpKind::Query, "get", &name);
+            // (a `list` name is only generated when some operation could take it)
+            if lists {
+                if let Some(p) = plural(&name) {
+                    add(OpKind::Query, "list", &p);
+                }
             }
             for verb in ["create", "update", "delete"] {
-                add(OpKind::Mutation, format!("{verb}{name}"));
+                add(OpKind::Mutation, verb, &name);
             }
             for verb in ["onCreate", "onUpdate", "onDelete"] {
-                let field = format!("{verb}{name}");
                 // longer names are shortened with a hash by Amplify
-                if field.len() <= 50 {
-                    add(OpKind::Subscription, field);
+                if verb.len() + name.len() <= 50 {
+                    add(OpKind::Subscription, verb, &name);
                 }
             }
         }
@@ -427,6 +445,10 @@ fn rule_ops(rule: &Rule, field: bool, sink: &mut Sink) {
 
 /// `a.allow.owner()`: the pre-release rule API, which the `a` builder no longer has.
 pub(super) fn legacy_allow(file: &FileModel, sink: &mut Sink) {
+    // the rule's chains start `a.allow`
+    if !file.has_member("allow") {
+        return;
+    }
     let imports_a = file.imports.iter().any(|i| {
         crate::model::schema::is_a_module(&i.source)
             && i.names.iter().any(|n| n.imported == "a" && n.local == "a")
@@ -471,6 +493,9 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
         return;
     };
     let file = cx.file;
+    if !file.has_member("sqlReference") {
+        return;
+    }
     let imports_a = file.imports.iter().any(|i| {
         crate::model::schema::is_a_module(&i.source)
             && i.names.iter().any(|n| n.imported == "a" && n.local == "a")
@@ -526,6 +551,9 @@ pub(super) fn sql_references(cx: &super::RuleCtx, sink: &mut Sink) {
 /// schema: SQL data sources have no 'sync' nor 'search' (both verified). Read from the calls themselves, as SQL
 /// schemas are not part of the schema model.
 pub(super) fn sql_operations(file: &FileModel, sink: &mut Sink) {
+    if !file.has_member("setAuthorization") {
+        return;
+    }
     let roots = file.top_values();
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in roots {

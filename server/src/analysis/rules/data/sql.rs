@@ -207,6 +207,9 @@ fn rule_field<'v>(rule: &crate::model::value::Chain<'v>) -> Option<(String, crat
 /// SQL model does not have.
 pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink) {
     let file = cx.file;
+    if !file.has_member("setAuthorization") {
+        return;
+    }
     let mut set_auth: Vec<&Value> = Vec::new();
     for v in file.top_values() {
         v.walk(&mut |call| {
@@ -283,6 +286,9 @@ pub(super) fn owner_fields(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sink
 /// The arguments of every `.<method>(...)` call in the file.
 fn method_args<'f>(file: &'f FileModel, method: &str) -> Vec<&'f [Value]> {
     let mut found: Vec<&[Value]> = Vec::new();
+    if !file.has_member(method) {
+        return found;
+    }
     for v in file.top_values() {
         v.walk(&mut |call| {
             if let Kind::Call { callee, args, .. } = &call.kind {
