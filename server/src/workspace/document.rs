@@ -229,22 +229,23 @@ impl Document {
         }
         let mut incremental = self.tree.is_some();
         // the text of the tree that edits are applied to, and the range changed since it was parsed
-        let mut guard = self.guard.take();
-        let base_text = match &guard {
-            Some(g) => g.base_text.clone(),
-            None => self.text.clone(),
+        // the guard's base tree is moved, not shared: editing a tree shared with another owner copies every
+        // node on the edit's path, the schema's object with its thousands of children included
+        let guard = self.guard.take();
+        let was_guarded = guard.is_some();
+        let (base_text, mut damage) = match guard {
+            Some(g) => {
+                self.tree = Some(g.base);
+                (g.base_text, Some(g.damage))
+            }
+            None => (self.text.clone(), None),
         };
-        let mut damage = guard.as_ref().map(|g| g.damage);
-        if let Some(g) = &guard {
-            self.tree = Some(g.base.clone());
-        }
         for change in changes {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
                     incremental = false;
                     self.tree = None;
-                    guard = None;
                     damage = None;
                 }
                 Some((a, b)) => {
@@ -282,7 +283,7 @@ impl Document {
             (true, Some(damage)) => Some(Resume {
                 base_text,
                 // the guard's base is clean by construction
-                base_clean: guard.is_some()
+                base_clean: was_guarded
                     || self
                         .tree
                         .as_ref()
