@@ -340,8 +340,10 @@ impl Document {
     }
 
     /// The parse of an edit to a large file whose last real parse had no syntax error: the real text when it
-    /// parses cleanly within a small budget; else the text with the damaged region blanked, when that parses
-    /// cleanly (see [`crate::syntax::guard`]); else the real text, in full.
+    /// parses cleanly within a small budget. When the text is certainly broken (tree-sitter found errors within
+    /// the budget, or a bracket the edit left open or stray proves it), the text with the damaged region
+    /// blanked, when that parses cleanly (see [`crate::syntax::guard`]). Otherwise the real text, in full: a
+    /// syntax error is never reported from the guard without a proof.
     fn guarded_parse(&mut self, lang: Lang, base: &Tree, r: Resume) {
         let regions = guard::candidate_regions(base, r.damage);
         let delta = self.text.len() as isize - r.base_text.len() as isize;
@@ -361,6 +363,13 @@ impl Document {
         };
         if let Some(tree) = real.as_ref().filter(|t| !t.root_node().has_error()) {
             self.tree = Some(tree.clone());
+            return;
+        }
+        if real.is_none() && !certainly_broken {
+            // The budget ran out before tree-sitter decided, and no bracket proves the text broken: it may be
+            // valid (a large paste). Guarding it could report a syntax error that is not there, so it is parsed
+            // in full.
+            self.tree = syntax::parse(&self.text, lang, Some(base));
             return;
         }
         if let Some(b) = guard::blank_damage(&self.text, lang, base, &regions) {
@@ -679,5 +688,50 @@ mod guard_tests {
         assert!(snap.guard.is_none());
         assert!(Arc::ptr_eq(&snap.analysis_text, &snap.text));
         assert!(snap.tree.expect("tree").root_node().has_error());
+    }
+}
+
+#[cfg(test)]
+mod guard_paste_tests {
+    use super::*;
+
+    /// A valid paste too large for the small budget is parsed in full, never guarded: the guard reports a
+    /// syntax error only with a proof.
+    #[test]
+    fn a_large_valid_paste_is_not_guarded() {
+        let mut text = String::from("const schema = a.schema({\n");
+        let model = |i: usize| {
+            format!("  Model{i}: a\n    .model({{\n      name: a.string(),\n      count: a.integer(),\n    }})\n    .authorization((allow) => [allow.owner()]),\n")
+        };
+        for i in 0..600 {
+            text.push_str(&model(i));
+        }
+        text.push_str("});\n");
+        let at = text.find("  Model300:").expect("model");
+        let paste: String = (1000..1400).map(model).collect();
+        let mut d = Document::new(
+            "file:///p/amplify/data/resource.ts",
+            Some(Lang::TypeScript),
+            1,
+            text.clone(),
+            50_000_000,
+        );
+        let before = &text[..at];
+        let p = Pos::new(before.matches('\n').count() as u32, 0);
+        d.apply(
+            2,
+            &[Change {
+                range: Some((p, p)),
+                text: paste.clone(),
+            }],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+        let snap = d.snapshot();
+        assert!(snap.guard.is_none());
+        assert!(Arc::ptr_eq(&snap.analysis_text, &snap.text));
+        let tree = snap.tree.expect("tree");
+        assert!(!tree.root_node().has_error());
+        assert_eq!(*snap.text, format!("{}{paste}{}", &text[..at], &text[at..]));
     }
 }
