@@ -164,25 +164,30 @@ pub fn blank(text: &str, region: (usize, usize)) -> String {
     out
 }
 
+/// The most text outside the damage a blanked region may hold: enough for a model or two next to the edit, never
+/// the rest of a schema. A region that would hide more is not tried, and the file is parsed in full instead.
+pub const MAX_HIDDEN: usize = 8 * 1024;
+
 /// The regions to try blanking for a damaged byte range of the current text, innermost first. `base` is the
 /// last tree of a real parse, `edit`ed since, so that its untouched nodes sit at their current offsets.
 ///
 /// At each level, the region is the gap between the last untouched child of a node that ends before the
-/// damage and the first that starts after it; a comma after the gap goes too when a comma or an opening
-/// bracket precedes it (`{ a: 1, <gap>, b: 2 }` would otherwise leave two commas). When a node has no
-/// untouched child on one side, or blanking its gap does not parse, the next level up is tried with the whole
-/// node as the damage.
+/// damage and the first that starts after it, then that gap widened by the named sibling on its left, on its
+/// right, and on both sides (deleting the comma after a model breaks the file at the model's end: blanking the
+/// model is the fix). A comma after the region goes too when a comma or an opening bracket precedes it
+/// (`{ a: 1, <gap>, b: 2 }` would otherwise leave two commas). Then the next level up, with the whole node as
+/// the damage. No region hides more than [`MAX_HIDDEN`] bytes outside the damage.
 pub fn candidate_regions(base: &Tree, damage: (usize, usize)) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, usize)> = Vec::new();
     let (mut ds, mut de) = damage;
     let root = base.root_node();
     let Some(mut node) = root.descendant_for_byte_range(ds, de) else {
         return out;
     };
-    // the damage must lie inside the node, strictly between its first and last child, or we go up
     for _ in 0..MAX_LEVELS {
-        if let Some(region) = gap(node, ds, de) {
-            if out.last() != Some(&region) {
+        for region in gaps(node, ds, de) {
+            let hidden = (region.1 - region.0).saturating_sub(damage.1 - damage.0);
+            if hidden <= MAX_HIDDEN && !out.contains(&region) {
                 out.push(region);
             }
         }
@@ -196,27 +201,58 @@ pub fn candidate_regions(base: &Tree, damage: (usize, usize)) -> Vec<(usize, usi
     out
 }
 
-/// The gap among `node`'s children around the damaged range `ds..de` (see [`candidate_regions`]).
-fn gap(node: Node, ds: usize, de: usize) -> Option<(usize, usize)> {
+/// The gaps among `node`'s children around the damaged range `ds..de` (see [`candidate_regions`]).
+fn gaps(node: Node, ds: usize, de: usize) -> Vec<(usize, usize)> {
     let mut c = node.walk();
     let children: Vec<Node> = node.children(&mut c).collect();
+    let top = node.parent().is_none();
     let left = children.iter().rposition(|k| k.end_byte() <= ds);
     let right = children.iter().position(|k| k.start_byte() >= de);
-    let (start, mut end) = match (left, right) {
-        (Some(l), Some(r)) if l < r => (children[l].end_byte(), children[r].start_byte()),
-        // at the top level the program's edges are fine boundaries
-        (None, Some(r)) if node.parent().is_none() => (node.start_byte(), children[r].start_byte()),
-        (Some(l), None) if node.parent().is_none() => (children[l].end_byte(), node.end_byte()),
-        (None, None) if node.parent().is_none() => (node.start_byte(), node.end_byte()),
-        _ => return None,
-    };
-    if let (Some(l), Some(r)) = (left, right) {
-        let before = children[l].kind();
-        if children[r].kind() == "," && matches!(before, "," | "{" | "(" | "[") {
-            end = children[r].end_byte();
+    // the boundaries kept: `None` stands for the program's edge
+    let mut out = Vec::new();
+    let mut push = |l: Option<usize>, r: Option<usize>| {
+        let start = match l {
+            Some(l) => children[l].end_byte(),
+            None if top => node.start_byte(),
+            None => return,
+        };
+        let mut end = match r {
+            Some(r) => children[r].start_byte(),
+            None if top => node.end_byte(),
+            None => return,
+        };
+        if let (Some(l), Some(r)) = (l, r) {
+            if l >= r {
+                return;
+            }
+            if children[r].kind() == "," && matches!(children[l].kind(), "," | "{" | "(" | "[") {
+                end = children[r].end_byte();
+            }
         }
+        if start < end && start <= ds && end >= de {
+            out.push((start, end));
+        }
+    };
+    push(left, right);
+    // one named sibling more on the left: the boundary moves to the child before it
+    let wider_left = left.and_then(|l| {
+        let named = (0..=l).rev().find(|&k| children[k].is_named())?;
+        named.checked_sub(1)
+    });
+    let wider_right = right.and_then(|r| {
+        let named = (r..children.len()).find(|&k| children[k].is_named())?;
+        (named + 1 < children.len()).then_some(named + 1)
+    });
+    if wider_left.is_some() {
+        push(wider_left, right);
     }
-    (start < end && start <= ds && end >= de).then_some((start, end))
+    if wider_right.is_some() {
+        push(left, wider_right);
+    }
+    if wider_left.is_some() && wider_right.is_some() {
+        push(wider_left, wider_right);
+    }
+    out
 }
 
 /// Marks `region` of `tree` (whose text is the current text) as replaced by a same-length text, so that an

@@ -735,3 +735,71 @@ mod guard_paste_tests {
         assert_eq!(*snap.text, format!("{}{paste}{}", &text[..at], &text[at..]));
     }
 }
+
+#[cfg(test)]
+mod guard_deletion_tests {
+    use super::*;
+
+    /// Deleting a model from a large schema, one character at a time from its end: whenever the guard is on,
+    /// every other model is still analysed (the region blanked is the model being deleted, not the schema), and
+    /// the tree is a fresh parse of the analysed text.
+    #[test]
+    fn deleting_a_model_hides_that_model_only() {
+        let mut text = String::from("const schema = a.schema({\n");
+        for i in 0..500 {
+            text.push_str(&format!(
+                "  Model{i}: a\n    .model({{\n      name: a.string(),\n      count: a.integer(),\n    }})\n    .authorization((allow) => [allow.owner()]),\n"
+            ));
+        }
+        text.push_str("});\n");
+        assert!(text.len() > guard::MIN_GUARDED_LEN);
+        let at = text.find("  Model250:").expect("model");
+        let typed = "  Bookmark: a\n    .model({\n      url: a.url().required(),\n      rating: a.integer().validate((v) => v.gte(0).lte(5)),\n    })\n    .authorization((allow) => [allow.owner()]),\n";
+        let full = format!("{}{typed}{}", &text[..at], &text[at..]);
+        let mut d = Document::new(URI_DEL, Some(Lang::TypeScript), 1, full, 50_000_000);
+        let mut guarded = 0;
+        for (step, i) in (0..typed.len()).rev().enumerate() {
+            let t = d.text().to_string();
+            let pos = |o: usize| {
+                let b = &t[..o];
+                Pos::new(
+                    b.matches('\n').count() as u32,
+                    b.rsplit('\n').next().unwrap_or("").len() as u32,
+                )
+            };
+            let (p0, p1) = (pos(at + i), pos(at + i + 1));
+            d.apply(
+                step as i32 + 2,
+                &[Change {
+                    range: Some((p0, p1)),
+                    text: String::new(),
+                }],
+                Encoding::Utf16,
+            )
+            .expect("apply");
+            let snap = d.snapshot();
+            if let Some(note) = &snap.guard {
+                guarded += 1;
+                let hidden = note.region.1 - note.region.0;
+                assert!(hidden < 1024, "step {step}: {hidden} bytes hidden");
+                if step % 5 == 0 {
+                    let model = snap.file_model().expect("model");
+                    let n =
+                        crate::model::schema::schema_of(&model).map_or(0, |s| s.models().count());
+                    assert!(n >= 500, "step {step}: {n} models analysed");
+                    let fresh =
+                        syntax::parse(&snap.analysis_text, Lang::TypeScript, None).expect("parse");
+                    assert_eq!(
+                        snap.tree.as_ref().expect("tree").root_node().to_sexp(),
+                        fresh.root_node().to_sexp()
+                    );
+                }
+            }
+        }
+        assert!(guarded > 100, "guarded {guarded}");
+        assert_eq!(d.text(), text);
+        assert!(d.snapshot().guard.is_none());
+    }
+
+    const URI_DEL: &str = "file:///p/amplify/data/resource.ts";
+}
