@@ -29,25 +29,37 @@ test('typing `mem` and accepting inserts `memoryMB: `', { timeout: 180_000 }, as
     await L.waitForServer(page);
     await L.newLineAfter(page, 'timeoutSeconds: 10,', dir, FILE);
     await page.keyboard.type('mem', { delay: 80 });
-    await page.waitForTimeout(300);
-    // Typing opens the widget (quick suggestions); if not, ask for it.
-    if ((await L.suggestRows(page)).length === 0) await page.keyboard.press('Control+Space');
+    // Wait for what is on screen, never for a fixed time: a loaded machine may re-render the widget (the list is
+    // incomplete until the project is indexed) for a while. Typing opens the widget (quick suggestions); if it
+    // is not open, ask for it.
+    const focusedLabel = () =>
+      page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused .label-name').innerText({ timeout: 500 }).catch(() => '');
     const rows = await L.waitFor(async () => {
       const r = await L.suggestRows(page);
-      return r.length > 0 && !r.some((x) => /loading/i.test(x.label)) ? r : false;
-    }, 'the suggest widget after `mem`');
-    await page.waitForTimeout(800); // every provider answered
-    const focused = await page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused .label-name').innerText().catch(() => '');
+      if (r.length === 0) {
+        await page.keyboard.press('Control+Space');
+        return false;
+      }
+      return !r.some((x) => /loading/i.test(x.label)) && (await focusedLabel()) ? r : false;
+    }, 'the suggest widget after `mem`, with an item focused');
+    const focused = await focusedLabel();
     L.log(`after \`mem\`: ${(await L.suggestRows(page)).slice(0, 5).map((r) => r.label).join(', ')} (focused: ${focused}; first seen: ${rows[0]?.label})`);
     await page.keyboard.press('Enter');
-    // The item may be resolved before it is inserted: an Escape now would cancel the accept.
-    await page.waitForTimeout(1000);
-    await page.keyboard.press('Control+S');
-    const line = await L.waitFor(() => {
+    // Saved until the line holds what was accepted (the item may be resolved before it is inserted).
+    const lineOf = () => {
       const text = fs.readFileSync(path.join(dir, FILE), 'utf8');
-      const l = text.split('\n').find((x) => /^\s*(mem|memoryMB|architecture)/.test(x) && !x.includes('timeoutSeconds'));
-      return l ?? false;
-    }, 'the saved file', 10_000);
+      return text.split('\n').find((x) => /^\s*(mem|memoryMB|architecture)/.test(x) && !x.includes('timeoutSeconds')) ?? '';
+    };
+    let line = '';
+    try {
+      line = await L.waitFor(async () => {
+        await page.keyboard.press('Control+S');
+        const l = lineOf();
+        return /^\s*mem\w+/.test(l) || /^\s*architecture/.test(l) ? l : false;
+      }, 'the accepted item in the saved file', 20_000, 500);
+    } catch {
+      line = lineOf();
+    }
     L.log(`inserted line: ${JSON.stringify(line)}`);
     if (!/^\s*memoryMB: /.test(line)) L.log(`the file:\n${fs.readFileSync(path.join(dir, FILE), 'utf8')}`);
     assert.match(line, /^\s*memoryMB: /, `accepting after \`mem\` gave ${JSON.stringify(line)}`);
