@@ -239,17 +239,7 @@ fn parse_within(
 /// recovery in large files ([`guard`]): `None` when the budget runs out. Unlike [`parse`], giving up here is
 /// expected and is neither logged, counted as abandoned, nor remembered.
 pub fn parse_bounded(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) -> Option<Tree> {
-    let (tree, work) = parse_within(text, lang, old, budget, cpu_budget_ns(text.len()));
-    LAST_BOUNDED_WORK.store(work, Ordering::Relaxed);
-    tree
-}
-
-/// The work done by the latest [`parse_bounded`] (for measuring the guard's budgets).
-static LAST_BOUNDED_WORK: AtomicU64 = AtomicU64::new(0);
-
-/// The work done by the latest [`parse_bounded`], in progress-callback invocations.
-pub fn last_bounded_work() -> u64 {
-    LAST_BOUNDED_WORK.load(Ordering::Relaxed)
+    parse_within(text, lang, old, budget, cpu_budget_ns(text.len())).0
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset in `text`.

@@ -361,8 +361,8 @@ impl Document {
         } else {
             syntax::parse_bounded(&self.text, lang, Some(base), guard::REPARSE_BUDGET)
         };
-        if let Some(tree) = real.as_ref().filter(|t| !t.root_node().has_error()) {
-            self.tree = Some(tree.clone());
+        if real.as_ref().is_some_and(|t| !t.root_node().has_error()) {
+            self.tree = real;
             return;
         }
         if real.is_none() && !certainly_broken {
