@@ -70,28 +70,82 @@ pub fn diagnostic(
     enc: Encoding,
     platform: &str,
 ) -> lsp::Diagnostic {
-    let related: Vec<lsp::DiagnosticRelatedInformation> = d
-        .related
-        .iter()
-        .filter(|r| r.uri.is_none())
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location::new(uri.clone(), range(rope, r.span, enc)),
-            message: redact(&r.message).into_owned(),
-        })
-        .collect();
-    lsp::Diagnostic {
-        range: range(rope, d.span, enc),
-        severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: code_url(d.code, platform)
-            .parse::<lsp::Uri>()
-            .ok()
-            .map(|href| lsp::CodeDescription { href }),
-        source: Some("amplify".to_string()),
-        message: redact(&d.message).into_owned(),
-        related_information: (!related.is_empty()).then_some(related),
-        tags: None,
-        data: None,
+    DiagnosticWriter::new(uri, rope, enc, platform).write(d)
+}
+
+/// The protocol form of a document's diagnostics. A large schema has hundreds of findings that share a few
+/// messages and codes: each distinct message is masked once, and each code's page link is made once.
+pub fn diagnostics(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    ds: &[analysis::Diagnostic],
+    enc: Encoding,
+    platform: &str,
+) -> Vec<lsp::Diagnostic> {
+    let mut w = DiagnosticWriter::new(uri, rope, enc, platform);
+    ds.iter().map(|d| w.write(d)).collect()
+}
+
+struct DiagnosticWriter<'a> {
+    uri: &'a lsp::Uri,
+    rope: &'a Rope,
+    enc: Encoding,
+    platform: &'a str,
+    messages: std::collections::HashMap<&'a str, String>,
+    pages: std::collections::HashMap<&'static str, Option<lsp::CodeDescription>>,
+}
+
+impl<'a> DiagnosticWriter<'a> {
+    fn new(uri: &'a lsp::Uri, rope: &'a Rope, enc: Encoding, platform: &'a str) -> Self {
+        DiagnosticWriter {
+            uri,
+            rope,
+            enc,
+            platform,
+            messages: Default::default(),
+            pages: Default::default(),
+        }
+    }
+
+    fn message(&mut self, m: &'a str) -> String {
+        self.messages
+            .entry(m)
+            .or_insert_with(|| redact(m).into_owned())
+            .clone()
+    }
+
+    fn write(&mut self, d: &'a analysis::Diagnostic) -> lsp::Diagnostic {
+        let related: Vec<lsp::DiagnosticRelatedInformation> = d
+            .related
+            .iter()
+            .filter(|r| r.uri.is_none())
+            .map(|r| lsp::DiagnosticRelatedInformation {
+                location: lsp::Location::new(self.uri.clone(), range(self.rope, r.span, self.enc)),
+                message: self.message(&r.message),
+            })
+            .collect();
+        let platform = self.platform;
+        let page = self
+            .pages
+            .entry(d.code)
+            .or_insert_with(|| {
+                code_url(d.code, platform)
+                    .parse::<lsp::Uri>()
+                    .ok()
+                    .map(|href| lsp::CodeDescription { href })
+            })
+            .clone();
+        lsp::Diagnostic {
+            range: range(self.rope, d.span, self.enc),
+            severity: Some(severity(d.severity)),
+            code: Some(lsp::NumberOrString::String(d.code.to_string())),
+            code_description: page,
+            source: Some("amplify".to_string()),
+            message: self.message(&d.message),
+            related_information: (!related.is_empty()).then_some(related),
+            tags: None,
+            data: None,
+        }
     }
 }
 

@@ -201,18 +201,17 @@ impl Backend {
                 panic!("test hook: panic marker in the document");
             }
             // built once per version, shared with `reindex`, completion and hover
-            let Some(file) = snap.file_model() else {
-                return analysis::diagnostics::unparsed_notice(snap, &opts)
-                    .iter()
-                    .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, &opts.docs_platform))
-                    .collect();
+            let found = match snap.file_model() {
+                Some(file) => {
+                    let path = analysis::uri_to_path(&snap.uri);
+                    let facts = self.index.shared_facts(path.as_deref(), None);
+                    analysis::diagnostics_for(snap, &file, &facts, &opts)
+                }
+                None => analysis::diagnostics::unparsed_notice(snap, &opts)
+                    .into_iter()
+                    .collect(),
             };
-            let path = analysis::uri_to_path(&snap.uri);
-            let facts = self.index.shared_facts(path.as_deref(), None);
-            analysis::diagnostics_for(snap, &file, &facts, &opts)
-                .iter()
-                .map(|d| convert::diagnostic(uri, &snap.rope, d, enc, &opts.docs_platform))
-                .collect()
+            convert::diagnostics(uri, &snap.rope, &found, enc, &opts.docs_platform)
         })
     }
 

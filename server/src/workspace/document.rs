@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
+use super::reclaim;
 use crate::model::file::FileModel;
 use crate::model::value::LowerCache;
 use crate::syntax::{self, guard, Lang};
@@ -46,7 +47,7 @@ pub struct Snapshot {
     /// Set when the document is larger than the configured limit: it is kept but not analysed.
     pub too_large: bool,
     /// The file model of this version, built on first use and shared by every snapshot of the version.
-    model: Arc<OnceLock<Option<Arc<FileModel>>>>,
+    model: ModelSlot,
     /// What the latest earlier version whose model was built had lowered, reused by this version's build.
     prev_lowered: Option<Arc<LowerCache>>,
 }
@@ -74,6 +75,36 @@ impl Snapshot {
     }
 }
 
+/// The file model of one version: built on first use, shared by every snapshot of the version. The last holder
+/// of a built model hands it to [`reclaim`], so that no edit waits for the previous version's model to be freed.
+#[derive(Debug, Clone)]
+struct ModelSlot(Option<Arc<OnceLock<Option<Arc<FileModel>>>>>);
+
+impl Default for ModelSlot {
+    fn default() -> Self {
+        ModelSlot(Some(Arc::default()))
+    }
+}
+
+impl std::ops::Deref for ModelSlot {
+    type Target = OnceLock<Option<Arc<FileModel>>>;
+    fn deref(&self) -> &Self::Target {
+        // `None` only while the slot is dropped
+        static GONE: OnceLock<Option<Arc<FileModel>>> = OnceLock::new();
+        self.0.as_deref().unwrap_or(&GONE)
+    }
+}
+
+impl Drop for ModelSlot {
+    fn drop(&mut self) {
+        if let Some(cell) = self.0.take() {
+            if Arc::strong_count(&cell) == 1 && cell.get().is_some_and(Option::is_some) {
+                reclaim::later(cell);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Document {
     uri: Arc<str>,
@@ -84,7 +115,7 @@ pub struct Document {
     tree: Option<Tree>,
     amplify: bool,
     max_size: usize,
-    model: Arc<OnceLock<Option<Arc<FileModel>>>>,
+    model: ModelSlot,
     prev_lowered: Option<Arc<LowerCache>>,
     /// See [`Snapshot::analysis_text`].
     analysis_text: Arc<String>,
@@ -194,7 +225,7 @@ impl Document {
             tree: None,
             amplify: false,
             max_size,
-            model: Arc::default(),
+            model: ModelSlot::default(),
             prev_lowered: None,
             guard: None,
         };
@@ -278,7 +309,10 @@ impl Document {
             }
         }
         self.version = version;
-        self.text = Arc::new(self.rope.to_string());
+        reclaim::later(std::mem::replace(
+            &mut self.text,
+            Arc::new(self.rope.to_string()),
+        ));
         let resume = match (incremental, damage) {
             (true, Some(damage)) => Some(Resume {
                 base_text,
@@ -320,8 +354,11 @@ impl Document {
         if let Some(Some(m)) = self.model.get() {
             self.prev_lowered = Some(m.lowered.clone());
         }
-        self.model = Arc::default();
-        self.analysis_text = self.text.clone();
+        self.model = ModelSlot::default();
+        reclaim::later(std::mem::replace(
+            &mut self.analysis_text,
+            self.text.clone(),
+        ));
         self.guard = None;
         let too_large = self.text.len() > self.max_size;
         self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);

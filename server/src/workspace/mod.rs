@@ -3,6 +3,7 @@
 mod document;
 pub mod fs;
 pub mod index;
+pub(crate) mod reclaim;
 mod store;
 pub mod uri;
 
