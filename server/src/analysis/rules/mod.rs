@@ -20,6 +20,7 @@ pub struct RuleCtx<'a> {
 pub mod auth;
 pub mod backend;
 pub mod data;
+pub mod frontend;
 pub mod function;
 pub mod migration;
 pub mod security;
