@@ -26,8 +26,11 @@ pub struct FrontendCx<'a> {
     pub backend: &'a BackendView,
 }
 
+/// A frontend rule module: its name and its check.
+pub type Module = (&'static str, fn(&FrontendCx, &mut Vec<Diagnostic>));
+
 /// Every frontend rule module, in the order they run.
-pub const MODULES: &[(&str, fn(&FrontendCx, &mut Vec<Diagnostic>))] = &[
+pub const MODULES: &[Module] = &[
     ("frontend/data", data::check),
     ("frontend/storage", storage::check),
     ("frontend/auth", auth::check),
