@@ -296,7 +296,9 @@ impl DataAccess {
         self.models.iter().find(|m| m.name == name)
     }
     pub fn custom_op(&self, kind: OpKind, name: &str) -> Option<&CustomOp> {
-        self.custom.iter().find(|c| c.kind == kind && c.name == name)
+        self.custom
+            .iter()
+            .find(|c| c.kind == kind && c.name == name)
     }
     /// The default mode when it is known; `has_auth` tells the implied one.
     pub fn default_mode(&self, has_auth: Option<bool>) -> Option<Mode> {
@@ -543,9 +545,10 @@ fn access_of_rules(rules: Option<&Rules>, model: bool) -> Access {
             "guest" => Some(Who::Guest),
             "authenticated" => Some(Who::SignedIn),
             "owner" | "ownerDefinedIn" | "ownersDefinedIn" => Some(Who::Owner(field("owner"))),
-            "group" | "groups" => rule.groups.as_ref().map(|g| {
-                Who::Groups(g.items.iter().map(|(n, _)| n.clone()).collect())
-            }),
+            "group" | "groups" => rule
+                .groups
+                .as_ref()
+                .map(|g| Who::Groups(g.items.iter().map(|(n, _)| n.clone()).collect())),
             "groupDefinedIn" | "groupsDefinedIn" => Some(Who::GroupField(field("group"))),
             _ => None,
         };
@@ -611,7 +614,10 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
             modes(&d, "Item", ModelOp::List),
             Some(vec!["userPool", "identityPool"])
         );
-        assert_eq!(modes(&d, "Item", ModelOp::Update), Some(vec!["identityPool"]));
+        assert_eq!(
+            modes(&d, "Item", ModelOp::Update),
+            Some(vec!["identityPool"])
+        );
         assert_eq!(
             modes(&d, "Grp", ModelOp::List),
             Some(vec!["apiKey", "userPool"])
@@ -628,7 +634,11 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
         let echo = d.custom_op(OpKind::Query, "echo").expect("echo");
         assert_eq!(echo.access.modes(&[ops::ALL]), Some(vec![Mode::UserPool]));
         assert!(d.complete);
-        assert!(d.model("Shared").expect("m").fields.contains(&"owner".into()));
+        assert!(d
+            .model("Shared")
+            .expect("m")
+            .fields
+            .contains(&"owner".into()));
     }
 
     #[test]
@@ -638,8 +648,14 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
             "allow.publicApiKey().to(['list']), allow.owner()]",
         );
         let d = access(&src);
-        assert_eq!(modes(&d, "Shared", ModelOp::List), Some(vec!["apiKey", "userPool"]));
-        assert_eq!(modes(&d, "Shared", ModelOp::ObserveQuery), Some(vec!["userPool"]));
+        assert_eq!(
+            modes(&d, "Shared", ModelOp::List),
+            Some(vec!["apiKey", "userPool"])
+        );
+        assert_eq!(
+            modes(&d, "Shared", ModelOp::ObserveQuery),
+            Some(vec!["userPool"])
+        );
     }
 
     #[test]

@@ -1,0 +1,287 @@
+use super::*;
+use crate::model::file::FileModel;
+use crate::model::frontend::{view_of, BackendView};
+use crate::syntax::{parse, Lang};
+
+pub(crate) const DATA: &str = r#"import { type ClientSchema, a, defineData } from '@aws-amplify/backend';
+const schema = a.schema({
+  Todo: a.model({ content: a.string(), done: a.boolean() }).authorization((allow) => [allow.publicApiKey()]),
+  Note: a.model({ body: a.string() }).authorization((allow) => [allow.owner()]),
+  Post: a.model({ title: a.string() }).authorization((allow) => [allow.guest().to(['read']), allow.authenticated()]),
+  Odd: a.model({ name: a.string() }).authorization((allow) => [allow.owner(p)]),
+  echo: a.query().arguments({ msg: a.string() }).returns(a.string()).authorization((allow) => [allow.authenticated()]).handler(a.handler.function(echo)),
+  bump: a.mutation().returns(a.string()).authorization((allow) => [allow.publicApiKey()]).handler(a.handler.function(echo)),
+});
+export type Schema = ClientSchema<typeof schema>;
+export const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } } });
+"#;
+
+pub(crate) fn backend(data: &str) -> BackendView {
+    let tree = parse(data, Lang::TypeScript, None).expect("parse");
+    let mut v = view_of(&FileModel::build(&tree, data, Lang::TypeScript));
+    v.auth = Some(Default::default());
+    v
+}
+
+fn with<T>(src: &str, lang: Lang, data: &str, f: impl FnOnce(&FrontendCx) -> T) -> T {
+    let tree = parse(src, lang, None).expect("parse");
+    let file = FileModel::build(&tree, src, lang);
+    let backend = backend(data);
+    let cx = FrontendCx {
+        src,
+        tree: &tree,
+        file: &file,
+        path: None,
+        backend: &backend,
+    };
+    f(&cx)
+}
+
+/// (code, reported text) of each finding.
+fn found(src: &str, lang: Lang) -> Vec<(&'static str, String)> {
+    with(src, lang, DATA, |cx| {
+        let mut out = Vec::new();
+        check(cx, &mut out);
+        out.iter()
+            .map(|d| (d.code, src[d.span.start..d.span.end].to_string()))
+            .collect()
+    })
+}
+
+const HEAD: &str = "import { generateClient } from 'aws-amplify/data';\nimport type { Schema } from '../amplify/data/resource';\n";
+
+#[test]
+fn refused_mode_from_call_client_and_default() {
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>();\nconst pool = generateClient<Schema>({{ authMode: 'userPool' }});\n\
+         export async function f() {{\n  await client.models.Todo.list({{ authMode: 'userPool' }});\n  await client.models.Todo.list();\n  await client.models.Note.create({{ body: 'x' }});\n  await pool.models.Todo.get({{ id: '1' }});\n  await pool.models.Note.list();\n  await client.models.Post.list({{ authMode: 'identityPool' }});\n  await client.models.Post.create({{ title: 'x' }}, {{ authMode: 'iam' }});\n  await client.queries.echo({{ msg: 'x' }});\n  await client.mutations.bump();\n}}\n"
+    );
+    let got = found(&src, Lang::TypeScript);
+    assert_eq!(
+        got,
+        vec![
+            (AUTH_MODE_REFUSED, "'userPool'".to_string()),
+            (AUTH_MODE_REFUSED, "create".to_string()),
+            (AUTH_MODE_REFUSED, "get".to_string()),
+            (AUTH_MODE_REFUSED, "'iam'".to_string()),
+            (AUTH_MODE_REFUSED, "echo".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn message_names_model_operation_mode_and_source() {
+    let src =
+        format!("{HEAD}const client = generateClient<Schema>();\nclient.models.Note.list();\n");
+    with(&src, Lang::TypeScript, DATA, |cx| {
+        let mut out = Vec::new();
+        check(cx, &mut out);
+        assert_eq!(out.len(), 1);
+        let m = &out[0].message;
+        assert!(
+            m.contains("Note.list") && m.contains("`apiKey`") && m.contains("`userPool`"),
+            "{m}"
+        );
+        assert!(m.contains("default mode"), "{m}");
+    });
+}
+
+#[test]
+fn silent_when_unsure() {
+    let src = format!(
+        "{HEAD}import {{ shared }} from './client';\nconst client = generateClient<Schema>();\nlet later = generateClient<Schema>();\n\
+         export function f(mode: any, opts: any) {{\n  client.models.Todo.list({{ authMode: mode }});\n  client.models.Todo.list(opts);\n  client.models.Odd.list({{ authMode: 'apiKey' }});\n  shared.models.Note.list();\n  later.models.Note.list();\n  client.models.Todo.list({{ ...opts }});\n}}\n\
+         function g(client: any) {{ client.models.Nope.list(); client.models.Note.list(); }}\n\
+         function h() {{ const client = other(); client.models.Note.list(); }}\n"
+    );
+    assert_eq!(found(&src, Lang::TypeScript), vec![]);
+}
+
+#[test]
+fn inner_client_wins_over_outer() {
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>();\nfunction C() {{\n  const client = generateClient<Schema>({{ authMode: 'userPool' }});\n  client.models.Note.list();\n  client.models.Todo.list();\n}}\nclient.models.Todo.list();\n"
+    );
+    assert_eq!(
+        found(&src, Lang::Tsx),
+        vec![(AUTH_MODE_REFUSED, "list".to_string())]
+    );
+}
+
+#[test]
+fn unknown_names_with_did_you_mean() {
+    let src = format!(
+        "{HEAD}import {{ generateClient as gc }} from 'aws-amplify/api';\nconst client = gc();\n\
+         client.models.Todos.list({{ authMode: 'apiKey' }});\nclient.models.Todo.lst({{ authMode: 'apiKey' }});\nclient.queries.ecko({{ msg: 'x' }});\nclient.mutations.echo();\nclient.models.echo;\n"
+    );
+    let got = found(&src, Lang::TypeScript);
+    assert_eq!(
+        got,
+        vec![
+            (UNKNOWN_MODEL, "Todos".to_string()),
+            (UNKNOWN_OPERATION, "lst".to_string()),
+            (UNKNOWN_OPERATION, "ecko".to_string()),
+            (UNKNOWN_OPERATION, "echo".to_string()),
+            (UNKNOWN_MODEL, "echo".to_string()),
+        ]
+    );
+    with(&src, Lang::TypeScript, DATA, |cx| {
+        let mut out = Vec::new();
+        check(cx, &mut out);
+        assert!(
+            out[0].message.contains("Did you mean `Todo`?"),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[1].message.contains("Did you mean `list`?"),
+            "{}",
+            out[1].message
+        );
+        assert!(
+            out[2].message.contains("Did you mean `echo`?"),
+            "{}",
+            out[2].message
+        );
+        assert!(
+            out[3].message.contains("client.queries.echo"),
+            "{}",
+            out[3].message
+        );
+    });
+}
+
+#[test]
+fn unknown_fields_only_without_type_argument() {
+    let src = format!(
+        "{HEAD}const client = generateClient();\nconst typed = generateClient<Schema>();\n\
+         client.models.Todo.create({{ content: 'a', titel: 'b', ...rest, [k]: 1, 'done': true }});\nclient.models.Todo.update({{ id: '1', contnt: 'x' }});\ntyped.models.Todo.create({{ nope: 1 }});\n"
+    );
+    let got = found(&src, Lang::TypeScript);
+    assert_eq!(
+        got,
+        vec![
+            (UNKNOWN_FIELD, "titel".to_string()),
+            (UNKNOWN_FIELD, "contnt".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn namespace_import() {
+    let src = "import * as api from 'aws-amplify/data';\nconst client = api.generateClient();\nclient.models.Note.list();\n";
+    assert_eq!(
+        found(src, Lang::TypeScript),
+        vec![(AUTH_MODE_REFUSED, "list".to_string())]
+    );
+}
+
+#[test]
+fn truncations_do_not_panic() {
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>({{ authMode: 'userPool' }});\nexport default function App() {{\n  const x = client.models.Todo.create({{ content: 'a' }}, {{ authMode: 'apiKey' }});\n  return <div onClick={{() => client.models.Note.list()}}>{{String(x)}}</div>;\n}}\n"
+    );
+    for end in 0..src.len() {
+        if !src.is_char_boundary(end) {
+            continue;
+        }
+        let s = &src[..end];
+        with(s, Lang::Tsx, DATA, |cx| {
+            let mut out = Vec::new();
+            check(cx, &mut out);
+            let _ = complete(cx, end);
+            let _ = hover(cx, end.saturating_sub(3));
+            let _ = calls_failing_after_owner_switch(cx, &["Todo", "Note"]);
+        });
+    }
+}
+
+fn labels(items: Option<Vec<CompletionItem>>) -> Vec<String> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.label)
+        .collect()
+}
+
+#[test]
+fn completion_of_models_operations_fields_custom_and_modes() {
+    let base = format!("{HEAD}const client = generateClient<Schema>();\n");
+    let at = |tail: &str, lang: Lang| {
+        let src = format!("{base}{tail}");
+        let off = src.find('¦').expect("cursor");
+        let src = src.replace('¦', "");
+        with(&src, lang, DATA, |cx| labels(complete(cx, off)))
+    };
+    assert_eq!(
+        at("client.models.¦", Lang::TypeScript),
+        vec!["Todo", "Note", "Post", "Odd"]
+    );
+    assert_eq!(
+        at("client.models.T¦\n", Lang::Tsx),
+        vec!["Todo", "Note", "Post", "Odd"]
+    );
+    assert!(at("client.models.Todo.¦", Lang::TypeScript).contains(&"observeQuery".to_string()));
+    assert_eq!(at("client.queries.¦", Lang::TypeScript), vec!["echo"]);
+    assert_eq!(at("client.mutations.b¦", Lang::TypeScript), vec!["bump"]);
+    assert_eq!(
+        at(
+            "client.models.Todo.create({ content: 'x', ¦ });",
+            Lang::TypeScript
+        ),
+        vec!["id", "done"]
+    );
+    assert_eq!(
+        at("client.models.Todo.list({ authMode: '¦' });", Lang::Tsx),
+        vec!["apiKey", "userPool", "identityPool", "iam"]
+    );
+    assert!(at("other.models.¦", Lang::TypeScript).is_empty());
+}
+
+#[test]
+fn hover_says_who_may_call() {
+    let src = format!("{HEAD}const client = generateClient<Schema>();\nclient.models.Post.list();\nclient.models.Note.create({{}});\n");
+    with(&src, Lang::TypeScript, DATA, |cx| {
+        let off = src.find("list()").expect("list") + 1;
+        let h = hover(cx, off).expect("hover").markdown;
+        assert!(h.contains("`userPool`: any signed-in user"), "{h}");
+        assert!(h.contains("guest identity"), "{h}");
+        assert!(h.contains("`apiKey`: refused"), "{h}");
+        let off = src.find("create(").expect("create") + 2;
+        let h = hover(cx, off).expect("hover").markdown;
+        assert!(h.contains("only for records they own"), "{h}");
+        let off = src.find("Note").expect("Note") + 1;
+        let h = hover(cx, off).expect("hover").markdown;
+        assert!(h.contains("- `create`: userPool"), "{h}");
+    });
+}
+
+fn apply(src: &str, mut edits: Vec<(Span, String)>) -> String {
+    edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
+    let mut s = src.to_string();
+    for (sp, t) in edits {
+        s.replace_range(sp.start..sp.end, &t);
+    }
+    s
+}
+
+#[test]
+fn owner_switch_edits() {
+    for lang in [Lang::TypeScript, Lang::Tsx] {
+        let src = format!(
+            "{HEAD}const client = generateClient<Schema>();\nconst pool = generateClient<Schema>({{ authMode: 'userPool' }});\n\
+             client.models.Todo.list();\nclient.models.Todo.list({{ limit: 5 }});\nclient.models.Todo.create({{ content: 'x' }});\nclient.models.Todo.get({{ id: '1' }}, {{}});\n\
+             client.models.Todo.delete({{ id: '1' }}, {{ authMode: \"apiKey\" }});\nclient.models.Todo.observeQuery({{ authMode: 'userPool' }});\npool.models.Todo.list();\nclient.models.Note.list();\nclient.models.Todo.list(opts);\n"
+        );
+        let edits = with(&src, lang, DATA, |cx| {
+            calls_failing_after_owner_switch(cx, &["Todo"])
+        });
+        let after = apply(&src, edits);
+        let want = format!(
+            "{HEAD}const client = generateClient<Schema>();\nconst pool = generateClient<Schema>({{ authMode: 'userPool' }});\n\
+             client.models.Todo.list({{ authMode: 'userPool' }});\nclient.models.Todo.list({{ authMode: 'userPool', limit: 5 }});\nclient.models.Todo.create({{ content: 'x' }}, {{ authMode: 'userPool' }});\nclient.models.Todo.get({{ id: '1' }}, {{ authMode: 'userPool' }});\n\
+             client.models.Todo.delete({{ id: '1' }}, {{ authMode: \"userPool\" }});\nclient.models.Todo.observeQuery({{ authMode: 'userPool' }});\npool.models.Todo.list();\nclient.models.Note.list();\nclient.models.Todo.list(opts);\n"
+        );
+        assert_eq!(after, want);
+    }
+}
