@@ -13,6 +13,9 @@ import { expectedFindings, NPM, REPO, serverBinary, VERSION } from './helpers.mj
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv-draft-04');
+const { isMusl, platformsFor } = require('../amplify-lsp/lib/platforms.js');
+/** The platform package this machine gets (linux-x64 on this project's machines and CI). */
+const host = platformsFor({ platform: process.platform, arch: process.arch, musl: isMusl() })[0];
 const addFormats = require('ajv-formats');
 
 const npmEnv = {
@@ -67,14 +70,14 @@ describe('npm install from the packed tarballs', () => {
   test('the tarballs are named and versioned as the Cargo workspace says', () => {
     assert.deepEqual(
       tarballs.map((t) => path.basename(t)),
-      [`amplify-lsp-${VERSION}.tgz`, `amplify-lsp-linux-x64-${VERSION}.tgz`],
+      [`amplify-lsp-${VERSION}.tgz`, `amplify-lsp-${host.id}-${VERSION}.tgz`],
     );
   });
 
   test('the launcher package holds only the launcher; the binary sits in the platform package', () => {
     const files = JSON.parse(npm(['pack', '--dry-run', '--json', tarballs[0]], tmp))[0].files.map((f) => f.path);
     assert.deepEqual(files.sort(), ['LICENSE', 'README.md', 'bin/amplify-lsp.js', 'lib/locate.js', 'lib/platforms.js', 'package.json']);
-    const bin = path.join(project, 'node_modules', '@amplify-lsp', 'linux-x64', 'amplify-lsp');
+    const bin = path.join(project, 'node_modules', '@amplify-lsp', host.id, host.exe);
     assert.ok(fs.statSync(bin).mode & 0o111, `${bin} is executable`);
   });
 
@@ -170,22 +173,68 @@ describe('npm install from the packed tarballs', () => {
   });
 });
 
+describe('signals (an editor stopping its server)', { skip: process.platform !== 'linux' ? 'reads /proc' : false }, () => {
+  /**
+   * Starts `file --stdio`, waits for `initialize`, sends SIGTERM to it; how it ended, and its
+   * child. Its stdin is a FIFO this test keeps open: with a pipe, Node closes our end when the
+   * process exits and the server would stop on end-of-input, whether the signal reached it or not.
+   */
+  async function terminate(file) {
+    const fifo = path.join(tmp, `stdin-${path.basename(path.dirname(file))}-${Date.now()}`);
+    execFileSync('mkfifo', [fifo]);
+    const fd = fs.openSync(fifo, 'r+'); // read-write: never blocks, and keeps a writer open
+    const child = spawn(file, ['--stdio'], { cwd: project, stdio: [fd, 'pipe', 'pipe'] });
+    const rpc = lspClient(child, (bytes) => fs.writeSync(fd, bytes));
+    try {
+      await rpc.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      const kids = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      child.kill('SIGTERM');
+      const ended = await rpc.exited;
+      return { ended, kids: kids.map(Number) };
+    } finally {
+      // Only now can the server see end-of-input.
+      setTimeout(() => fs.closeSync(fd), 1_000);
+    }
+  }
+  const gone = (pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
+    } catch {
+      return true;
+    }
+  };
+
+  test('SIGTERM to the launcher ends the server, and the launcher ends as the server does', async () => {
+    const direct = await terminate(path.join(project, 'node_modules', '@amplify-lsp', host.id, host.exe));
+    const viaLauncher = await terminate(path.join(project, 'node_modules', '.bin', 'amplify-lsp'));
+    assert.equal(viaLauncher.kids.length, 1, `the launcher has one child: ${viaLauncher.kids}`);
+    assert.deepEqual(viaLauncher.ended, direct.ended);
+    const server = viaLauncher.kids[0];
+    const deadline = Date.now() + 900; // before the FIFO is closed
+    while (!gone(server) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const survived = !gone(server);
+    // The server holds its stdin FIFO open itself, so a survivor would never end: stop it.
+    if (survived) process.kill(server, 'SIGKILL');
+    assert.ok(!survived, `server process ${server} was still running after the launcher got SIGTERM`);
+  });
+});
+
 describe('npm install without the platform package', () => {
   test('the launcher explains what is missing and how to fix it, with no stack trace', () => {
     const bare = newProject('bare');
     npm(['install', '--save-dev', tarballs[0]], bare);
-    assert.ok(!fs.existsSync(path.join(bare, 'node_modules', '@amplify-lsp', 'linux-x64')));
+    assert.ok(!fs.existsSync(path.join(bare, 'node_modules', '@amplify-lsp', host.id)));
     const r = npx(['check', '.'], bare);
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /optional dependency @amplify-lsp\/linux-x64, and it is not installed/);
+    assert.match(r.stderr, new RegExp(`optional dependency @amplify-lsp/${host.id}, and it is not installed`));
     assert.match(r.stderr, /npm install --include=optional/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });
 
 /** A minimal LSP client over a child's stdio (Content-Length framing). */
-function lspClient(child) {
+function lspClient(child, write = (bytes) => child.stdin.write(bytes)) {
   let buf = Buffer.alloc(0);
   let nextId = 1;
   const waiting = new Map();
@@ -216,8 +265,7 @@ function lspClient(child) {
   });
   function send(obj) {
     const body = Buffer.from(JSON.stringify(obj));
-    child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    child.stdin.write(body);
+    write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
   }
   return {
     exited,
