@@ -219,6 +219,24 @@ describe('signals (an editor stopping its server)', { skip: process.platform !==
   });
 });
 
+describe('the installed launcher on a machine with no package', () => {
+  test('FreeBSD (Node told so by a preload): exit 2, which machine, the supported ones, cargo; no stack trace', () => {
+    const preload = path.join(tmp, 'pretend-freebsd.cjs');
+    fs.writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'freebsd' });\n");
+    const r = spawnSync(path.join(project, 'node_modules', '.bin', 'amplify-lsp'), ['check', 'examples/mistakes'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /no prebuilt binary exists for this machine \(freebsd-/);
+    assert.match(r.stderr, /linux-x64, linux-arm64, linux-x64-musl, darwin-x64, darwin-arm64, win32-x64/);
+    assert.match(r.stderr, /cargo install --locked --path server/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+});
+
 describe('npm install without the platform package', () => {
   test('the launcher explains what is missing and how to fix it, with no stack trace', () => {
     const bare = newProject('bare');
