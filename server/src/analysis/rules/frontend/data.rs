@@ -1142,86 +1142,136 @@ pub fn hover(cx: &FrontendCx, offset: usize) -> Option<Hover> {
 // ---------------------------------------------------------------------------------------------
 // The owner switch (issue 16, item 7)
 
-/// For the model calls on `models` whose effective mode would not be `userPool` once the models use owner
-/// rules (user pool), the edits that make them pass `authMode: 'userPool'`: an existing literal replaced, the
-/// option added to an existing options object, or an options argument added. Calls whose mode or arguments
-/// cannot be read are left alone.
-pub fn calls_failing_after_owner_switch(cx: &FrontendCx, models: &[&str]) -> Vec<(Span, String)> {
-    let mut out = Vec::new();
-    let Some(data) = cx.backend.data.as_ref() else {
-        return out;
+const USER_POOL: &str = "authMode: 'userPool'";
+
+/// The edit that makes a model call use the user pool: its `authMode` literal replaced, the option added to
+/// its options object, or an options argument added. None when it already does, or when its mode or
+/// arguments cannot be read. `default` is the API's default mode.
+fn user_pool_edit(
+    src: &str,
+    client: &Client,
+    call: Node,
+    op: ModelOp,
+    default: Option<Mode>,
+) -> Option<(Span, String)> {
+    let args = args_of(call);
+    if args.iter().any(|a| a.kind() == "spread_element") {
+        return None;
+    }
+    let index = op.options_arg();
+    match options_value(call, index, src) {
+        ModeSrc::Literal(s, sp) => {
+            if s == "userPool" {
+                return None;
+            }
+            let q = if src.get(sp.start..sp.start + 1) == Some("\"") {
+                "\""
+            } else {
+                "'"
+            };
+            return Some((sp, format!("{q}userPool{q}")));
+        }
+        ModeSrc::Unknown => return None,
+        ModeSrc::Absent => {}
+    }
+    // no authMode on the call: the client's, else the API's default
+    let needs = match &client.mode {
+        ModeSrc::Literal(s, _) => s != "userPool",
+        ModeSrc::Unknown => false,
+        ModeSrc::Absent => default != Some(Mode::UserPool),
     };
+    if !needs {
+        return None;
+    }
+    match args.get(index) {
+        Some(o) if o.kind() == "object" => {
+            let mut c = o.walk();
+            let first = o.named_children(&mut c).find(|n| n.kind() != "comment");
+            Some(match first {
+                Some(f) => (
+                    Span::new(f.start_byte(), f.start_byte()),
+                    format!("{USER_POOL}, "),
+                ),
+                None => (span(*o), format!("{{ {USER_POOL} }}")),
+            })
+        }
+        Some(_) => None,
+        None if args.len() == index => match args.last() {
+            Some(prev) => Some((
+                Span::new(prev.end_byte(), prev.end_byte()),
+                format!(", {{ {USER_POOL} }}"),
+            )),
+            None => {
+                let at = call.child_by_field_name("arguments")?.start_byte() + 1;
+                Some((Span::new(at, at), format!("{{ {USER_POOL} }}")))
+            }
+        },
+        None => None,
+    }
+}
+
+/// The model calls of a file, with their client, call node and operation.
+fn model_calls<'t>(cx: &FrontendCx<'t>) -> Vec<(Site<'t>, Node<'t>, ModelOp)> {
     let Some(ix) = index(cx) else {
-        return out;
+        return Vec::new();
     };
-    let src = cx.src;
-    const LIT: &str = "authMode: 'userPool'";
-    for site in sites(cx, &ix) {
-        if site.ns != "models" || !models.contains(&text(site.name, src)) {
-            continue;
-        }
-        let (Some(op_node), Some(call)) = (site.op, site.call) else {
+    sites(cx, &ix)
+        .into_iter()
+        .filter(|s| s.ns == "models")
+        .filter_map(|s| {
+            let op = ModelOp::from_name(text(s.op?, cx.src))?;
+            let call = s.call?;
+            Some((s, call, op))
+        })
+        .collect()
+}
+
+/// For the model calls on `models` whose effective mode would not be `userPool` once the models use owner
+/// rules (user pool), the edits that make them pass `authMode: 'userPool'` (see [`user_pool_edit`]). Calls
+/// whose mode or arguments cannot be read are left alone.
+pub fn calls_failing_after_owner_switch(cx: &FrontendCx, models: &[&str]) -> Vec<(Span, String)> {
+    let Some(data) = cx.backend.data.as_ref() else {
+        return Vec::new();
+    };
+    let default = data.default_mode(cx.backend.auth.as_ref().map(|_| true));
+    model_calls(cx)
+        .into_iter()
+        .filter(|(s, ..)| models.contains(&text(s.name, cx.src)))
+        .filter_map(|(s, call, op)| user_pool_edit(cx.src, &s.client, call, op, default))
+        .collect()
+}
+
+/// The owner switch, given the file seen with the backend `before` and `after` it (same text and tree, two
+/// backend views): the edits that move to the user pool each model call that `after` refuses, that `before`
+/// allowed (so the switch is what breaks it), and that `after` allows with `userPool`.
+pub fn owner_switch_edits(before: &FrontendCx, after: &FrontendCx) -> Vec<(Span, String)> {
+    let (Some(b), Some(a)) = (before.backend.data.as_ref(), after.backend.data.as_ref()) else {
+        return Vec::new();
+    };
+    let has_auth = |cx: &FrontendCx| cx.backend.auth.as_ref().map(|_| true);
+    let mut out = Vec::new();
+    for (s, call, op) in model_calls(after) {
+        let name = text(s.name, after.src);
+        let (Some(mb), Some(ma)) = (b.model(name), a.model(name)) else {
             continue;
         };
-        let Some(op) = ModelOp::from_name(text(op_node, src)) else {
+        let (Some(modes_before), Some(modes_after)) = (mb.modes(op), ma.modes(op)) else {
             continue;
         };
-        let args = args_of(call);
-        if args.iter().any(|a| a.kind() == "spread_element") {
+        let call_mode = options_value(call, op.options_arg(), after.src);
+        let mode_b = effective_mode(before, b, &s.client, &call_mode).map(|m| m.0);
+        let mode_a = effective_mode(after, a, &s.client, &call_mode).map(|m| m.0);
+        let (Some(mode_b), Some(mode_a)) = (mode_b, mode_a) else {
             continue;
-        }
-        let index = op.options_arg();
-        let call_mode = options_value(call, index, src);
-        match &call_mode {
-            ModeSrc::Literal(s, sp) => {
-                if s != "userPool" {
-                    let q = src.get(sp.start..sp.start + 1).unwrap_or("'");
-                    let q = if q == "\"" { "\"" } else { "'" };
-                    out.push((*sp, format!("{q}userPool{q}")));
-                }
-                continue;
+        };
+        if modes_before.contains(&mode_b)
+            && !modes_after.contains(&mode_a)
+            && modes_after.contains(&Mode::UserPool)
+        {
+            let default = a.default_mode(has_auth(after));
+            if let Some(e) = user_pool_edit(after.src, &s.client, call, op, default) {
+                out.push(e);
             }
-            ModeSrc::Unknown => continue,
-            ModeSrc::Absent => {}
-        }
-        // no authMode on the call: the client's, else the API's default
-        let needs = match &site.client.mode {
-            ModeSrc::Literal(s, _) => s != "userPool",
-            ModeSrc::Unknown => false,
-            ModeSrc::Absent => !matches!(
-                data.default_mode(cx.backend.auth.as_ref().map(|_| true)),
-                Some(Mode::UserPool)
-            ),
-        };
-        if !needs {
-            continue;
-        }
-        match args.get(index) {
-            Some(o) if o.kind() == "object" => {
-                let mut c = o.walk();
-                let first = o.named_children(&mut c).find(|n| n.kind() != "comment");
-                match first {
-                    Some(f) => out.push((
-                        Span::new(f.start_byte(), f.start_byte()),
-                        format!("{LIT}, "),
-                    )),
-                    None => out.push((span(*o), format!("{{ {LIT} }}"))),
-                }
-            }
-            Some(_) => {}
-            None if args.len() == index => match args.last() {
-                Some(prev) => out.push((
-                    Span::new(prev.end_byte(), prev.end_byte()),
-                    format!(", {{ {LIT} }}"),
-                )),
-                None => {
-                    if let Some(a) = call.child_by_field_name("arguments") {
-                        let at = a.start_byte() + 1;
-                        out.push((Span::new(at, at), format!("{{ {LIT} }}")));
-                    }
-                }
-            },
-            None => {}
         }
     }
     out

@@ -266,7 +266,7 @@ fn apply(src: &str, mut edits: Vec<(Span, String)>) -> String {
 }
 
 #[test]
-fn owner_switch_edits() {
+fn owner_switch_edits_on_named_models() {
     for lang in [Lang::TypeScript, Lang::Tsx] {
         let src = format!(
             "{HEAD}const client = generateClient<Schema>();\nconst pool = generateClient<Schema>({{ authMode: 'userPool' }});\n\
@@ -283,5 +283,41 @@ fn owner_switch_edits() {
              client.models.Todo.delete({{ id: '1' }}, {{ authMode: \"userPool\" }});\nclient.models.Todo.observeQuery({{ authMode: 'userPool' }});\npool.models.Todo.list();\nclient.models.Note.list();\nclient.models.Todo.list(opts);\n"
         );
         assert_eq!(after, want);
+    }
+}
+
+#[test]
+fn owner_switch_edits_move_only_the_calls_the_switch_breaks() {
+    let after_data = DATA.replace(
+        "isDone: a.boolean() }).authorization((allow) => [allow.publicApiKey()])",
+        "isDone: a.boolean() }).authorization((allow) => [allow.owner()])",
+    );
+    let after_data = after_data.replace(
+        "done: a.boolean() }).authorization((allow) => [allow.publicApiKey()])",
+        "done: a.boolean() }).authorization((allow) => [allow.owner()])",
+    );
+    assert_ne!(after_data, DATA);
+    for lang in [Lang::TypeScript, Lang::Tsx] {
+        let src = format!(
+            "{HEAD}const client = generateClient<Schema>();\n\
+             client.models.Todo.list();\nclient.models.Todo.create({{ content: 'x' }}, {{ authMode: 'apiKey' }});\nclient.models.Todo.list({{ authMode: 'userPool' }});\nclient.models.Note.list();\nclient.models.Post.list({{ authMode: 'identityPool' }});\n"
+        );
+        let tree = parse(&src, lang, None).expect("parse");
+        let file = FileModel::build(&tree, &src, lang);
+        let before = backend(DATA);
+        let after = backend(&after_data);
+        let cx = |b| FrontendCx {
+            src: &src,
+            tree: &tree,
+            file: &file,
+            path: None,
+            backend: b,
+        };
+        let edits = owner_switch_edits(&cx(&before), &cx(&after));
+        let want = format!(
+            "{HEAD}const client = generateClient<Schema>();\n\
+             client.models.Todo.list({{ authMode: 'userPool' }});\nclient.models.Todo.create({{ content: 'x' }}, {{ authMode: 'userPool' }});\nclient.models.Todo.list({{ authMode: 'userPool' }});\nclient.models.Note.list();\nclient.models.Post.list({{ authMode: 'identityPool' }});\n"
+        );
+        assert_eq!(apply(&src, edits), want);
     }
 }
