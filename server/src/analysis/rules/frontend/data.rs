@@ -385,7 +385,18 @@ fn index<'t>(cx: &FrontendCx<'t>) -> Option<Index<'t>> {
                 break;
             }
             if !cursor.goto_parent() {
-                return (!ix.clients.is_empty()).then_some(ix);
+                if ix.clients.is_empty() {
+                    return None;
+                }
+                // only the names some client goes by matter (keeps the lookups short)
+                let names: Vec<String> = ix
+                    .decls
+                    .iter()
+                    .filter(|d| d.client.is_some())
+                    .map(|d| d.name.clone())
+                    .collect();
+                ix.decls.retain(|d| names.contains(&d.name));
+                return Some(ix);
             }
         }
     }
@@ -497,6 +508,21 @@ fn options_value(call: Node, index: usize, src: &str) -> ModeSrc {
     }
 }
 
+/// The options of a custom operation call: `(args, options)`, or `(options)` alone when the operation takes
+/// no arguments. A single argument carrying `authMode` for an operation that takes arguments is not read.
+fn custom_options(call: Node, no_args: bool, src: &str) -> ModeSrc {
+    let args = args_of(call);
+    if args.len() != 1 {
+        return options_value(call, 1, src);
+    }
+    let first = mode_of_options(Some(&lower(args[0], src)));
+    match (first, no_args) {
+        (ModeSrc::Absent, _) => ModeSrc::Absent,
+        (m, true) => m,
+        (_, false) => ModeSrc::Unknown,
+    }
+}
+
 fn list(modes: &[Mode]) -> String {
     if modes.is_empty() {
         return "no client mode (only backend roles)".to_string();
@@ -579,7 +605,7 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let Some(call) = site.call else { continue };
-                let call_mode = options_value(call, 1, src);
+                let call_mode = custom_options(call, op.args.is_empty(), src);
                 refused(
                     cx,
                     data,

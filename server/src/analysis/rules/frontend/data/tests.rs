@@ -321,3 +321,18 @@ fn owner_switch_edits_move_only_the_calls_the_switch_breaks() {
         assert_eq!(apply(&src, edits), want);
     }
 }
+
+#[test]
+fn custom_operation_options_position() {
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>();\n\
+         client.mutations.bump({{ authMode: 'userPool' }});\nclient.mutations.bump({{}}, {{ authMode: 'identityPool' }});\nclient.queries.echo({{ msg: 'x', authMode: 'apiKey' }});\nclient.queries.echo({{ msg: 'x' }}, {{ authMode: 'userPool' }});\nclient.mutations.bump({{ authMode: 'apiKey' }});\n"
+    );
+    assert_eq!(
+        found(&src, Lang::TypeScript),
+        vec![
+            (AUTH_MODE_REFUSED, "'userPool'".to_string()),
+            (AUTH_MODE_REFUSED, "'identityPool'".to_string()),
+        ]
+    );
+}
