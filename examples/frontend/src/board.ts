@@ -13,15 +13,15 @@ export async function board() {
 
 export async function publish(title: string) {
   // the API key may only read posts
-  return visitors.models.Post.create({ title });
+  return visitors.models.Post.create({ title }); // expect: frontend/auth-mode-refused
 }
 
 export async function myNotes() {
   // notes are for their owners only: an identity-pool caller is always refused
-  const { data } = await client.models.Note.list({ authMode: 'identityPool' });
+  const { data } = await client.models.Note.list({ authMode: 'identityPool' }); // expect: frontend/auth-mode-refused
   return data;
 }
 
 export async function drafts() {
-  return client.models.Draft.list();
+  return client.models.Draft.list(); // expect: frontend/unknown-model
 }

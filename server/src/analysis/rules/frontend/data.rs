@@ -481,14 +481,14 @@ fn effective_mode(
         ModeSrc::Literal(s, _) => (s.clone(), "the call's `authMode`"),
         ModeSrc::Unknown => return None,
         ModeSrc::Absent => match &client.mode {
-            ModeSrc::Literal(s, _) => (s.clone(), "the client's `authMode` (`generateClient`)"),
+            ModeSrc::Literal(s, _) => (s.clone(), "the client: `generateClient({ authMode })`"),
             ModeSrc::Unknown => return None,
             ModeSrc::Absent => {
                 let m = data.default_mode(cx.backend.auth.as_ref().map(|_| true))?;
                 return Some((
                     m,
                     m.client_name().to_string(),
-                    "the API's default mode (`defineData`)",
+                    "the API's default mode in `defineData`",
                 ));
             }
         },
@@ -524,9 +524,6 @@ fn custom_options(call: Node, no_args: bool, src: &str) -> ModeSrc {
 }
 
 fn list(modes: &[Mode]) -> String {
-    if modes.is_empty() {
-        return "no client mode (only backend roles)".to_string();
-    }
     modes
         .iter()
         .map(|m| match m {
@@ -573,6 +570,23 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
                                 cands.join(", ")
                             ),
                         ));
+                    } else if let (true, Some(call)) =
+                        (model.index_queries.iter().any(|q| q == op_name), site.call)
+                    {
+                        // a secondary index query: a list, `(key, options)`
+                        let call_mode = options_value(call, 1, src);
+                        refused(
+                            cx,
+                            data,
+                            &site.client,
+                            &call_mode,
+                            model
+                                .access
+                                .modes(&[crate::model::frontend::data::ops::LIST]),
+                            &format!("{name}.{op_name}"),
+                            call_span(&call_mode, op_node),
+                            out,
+                        );
                     }
                     continue;
                 };
@@ -755,13 +769,18 @@ fn refused(
         Some(m) if modes.len() == 1 => format!(" Pass `authMode: '{}'`.", m.client_name()),
         _ => String::new(),
     };
+    let admitted = if modes.is_empty() {
+        "no client mode at all (only backend roles)".to_string()
+    } else {
+        format!("{} only", list(&modes))
+    };
     out.push(Diagnostic::new(
         at,
         Severity::Error,
         AUTH_MODE_REFUSED,
         format!(
-            "`{what}` is refused with auth mode `{lit}` (from {from}): the authorization rules give it to {} only, so every such call fails with \"Not Authorized\".{fix}",
-            list(&modes)
+            "`{what}` is refused with auth mode `{lit}` (set by {from}): its authorization rules admit {}, so every such call fails with \"Not Authorized\".{fix}",
+            admitted
         ),
     ));
 }

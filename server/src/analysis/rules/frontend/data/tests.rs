@@ -336,3 +336,24 @@ fn custom_operation_options_position() {
         ]
     );
 }
+
+#[test]
+fn index_queries_are_lists() {
+    let data = DATA.replace(
+        "Note: a.model({ body: a.string() })",
+        "Note: a.model({ body: a.string() }).secondaryIndexes((index) => [index('body')])",
+    );
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>();\n\
+         client.models.Note.listNoteByBody({{ body: 'x' }});\nclient.models.Note.listNoteByBody({{ body: 'x' }}, {{ authMode: 'userPool' }});\nclient.models.Note.byWhatever();\n"
+    );
+    let got = with(&src, Lang::TypeScript, &data, |cx| {
+        let mut out = Vec::new();
+        check(cx, &mut out);
+        out.iter()
+            .map(|d| (d.code, src[d.span.start..d.span.end].to_string()))
+            .collect::<Vec<_>>()
+    });
+    // the default (apiKey) is refused; a name that may be a custom queryField is not reported
+    assert_eq!(got, vec![(AUTH_MODE_REFUSED, "listNoteByBody".to_string())]);
+}
