@@ -149,3 +149,99 @@ fn hover_says_who_may_call_an_operation() {
         "{h}"
     );
 }
+
+/// The offset of an LSP position in an ASCII text.
+fn offset(text: &str, pos: &serde_json::Value) -> usize {
+    let line = pos["line"].as_u64().expect("line") as usize;
+    let ch = pos["character"].as_u64().expect("character") as usize;
+    text.split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum::<usize>()
+        + ch
+}
+
+#[test]
+fn the_owner_switch_moves_the_frontend_calls_it_breaks_to_the_user_pool() {
+    const AUTH: &str = "import { defineAuth } from '@aws-amplify/backend';\n\nexport const auth = defineAuth({\n  loginWith: {\n    email: true,\n  },\n});\n";
+    const BACKEND: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { auth } from './auth/resource';\nimport { data } from './data/resource';\n\ndefineBackend({\n  auth,\n  data,\n});\n";
+    const DATA: &str = "import { type ClientSchema, a, defineData } from '@aws-amplify/backend';\n\nconst schema = a.schema({\n  Todo: a\n    .model({\n      content: a.string(),\n    })\n    .authorization((allow) => [allow.publicApiKey()]),\n});\n\nexport type Schema = ClientSchema<typeof schema>;\n\nexport const data = defineData({\n  schema,\n  authorizationModes: {\n    defaultAuthorizationMode: 'apiKey',\n    apiKeyAuthorizationMode: {\n      expiresInDays: 30,\n    },\n  },\n});\n";
+    const FRONT: &str = "import { generateClient } from 'aws-amplify/data';\nimport type { Schema } from '../amplify/data/resource';\n\nconst client = generateClient<Schema>();\nconst visitors = generateClient<Schema>({ authMode: 'apiKey' });\n\nexport const a = () => client.models.Todo.list();\nexport const b = () => visitors.models.Todo.list();\nexport const c = () => client.models.Todo.create({ content: 'x' }, { authMode: 'apiKey' });\n";
+    let mut c = Client::start_with_files(
+        &[],
+        &[
+            ("amplify/backend.ts", BACKEND),
+            ("amplify/auth/resource.ts", AUTH),
+            ("amplify/data/resource.ts", DATA),
+            ("src/todos.ts", FRONT),
+        ],
+        json!({}),
+    );
+    let uri = c.open("amplify/data/resource.ts", DATA);
+    let _ = c.diagnostics(&uri, Some(1));
+    let p = position_of(DATA, "[allow.publicApiKey()]", 9);
+    let list = c
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": { "start": p, "end": p }, "context": { "diagnostics": [], "triggerKind": 1 } }),
+        )
+        .expect("codeAction");
+    let action = list
+        .as_array()
+        .and_then(|l| {
+            l.iter().find(|a| {
+                a["title"].as_str().is_some_and(|t| {
+                    t.starts_with("Switch to owner-based authorization (user pool)")
+                })
+            })
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no owner switch: {list:#}"));
+    let action = if action.get("edit").is_some() {
+        action
+    } else {
+        c.request("codeAction/resolve", action).expect("resolve")
+    };
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let front = changes
+        .iter()
+        .find(|d| {
+            d["textDocument"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("src/todos.ts"))
+        })
+        .unwrap_or_else(|| panic!("no edit of src/todos.ts: {action:#}"));
+    let mut edits: Vec<(usize, usize, String)> = front["edits"]
+        .as_array()
+        .expect("edits")
+        .iter()
+        .map(|e| {
+            (
+                offset(FRONT, &e["range"]["start"]),
+                offset(FRONT, &e["range"]["end"]),
+                e["newText"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut after = FRONT.to_string();
+    for (a, b, t) in edits.iter().rev() {
+        after.replace_range(*a..*b, t);
+    }
+    // the plain client follows the new default (the user pool); the API-key calls are moved
+    assert_eq!(
+        after,
+        FRONT
+            .replace(
+                "visitors.models.Todo.list()",
+                "visitors.models.Todo.list({ authMode: 'userPool' })"
+            )
+            .replace(
+                "{ content: 'x' }, { authMode: 'apiKey' }",
+                "{ content: 'x' }, { authMode: 'userPool' }"
+            )
+    );
+}

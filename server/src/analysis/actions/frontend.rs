@@ -91,9 +91,6 @@ fn file_edits(
 }
 
 /// The edits that move the calls `after` refuses and `before` allowed to the user pool.
-fn owner_switch_edits(
-    _before: &FrontendCx,
-    _after: &FrontendCx,
-) -> Vec<(crate::text::Span, String)> {
-    Vec::new()
+fn owner_switch_edits(before: &FrontendCx, after: &FrontendCx) -> Vec<(crate::text::Span, String)> {
+    crate::analysis::rules::frontend::data::owner_switch_edits(before, after)
 }
