@@ -270,8 +270,10 @@ pub struct CustomOp {
 pub enum DefaultMode {
     /// `defaultAuthorizationMode` as written (a client mode).
     Given(Mode),
-    /// No `authorizationModes`: `userPool` with auth, else `apiKey`.
-    Implied,
+    /// No `authorizationModes`: `userPool` with auth, else `apiKey`. The mode the schema's rules imply, when
+    /// they do: a user-pool rule needs auth (then the default is `userPool`), an API-key rule needs the key
+    /// that only a project without auth gets.
+    Implied(Option<Mode>),
     /// Not readable.
     #[default]
     Unknown,
@@ -304,9 +306,10 @@ impl DataAccess {
     pub fn default_mode(&self, has_auth: Option<bool>) -> Option<Mode> {
         match self.default_mode {
             DefaultMode::Given(m) => Some(m),
-            DefaultMode::Implied => match has_auth? {
-                true => Some(Mode::UserPool),
-                false => Some(Mode::ApiKey),
+            DefaultMode::Implied(hint) => match has_auth {
+                Some(true) => Some(Mode::UserPool),
+                Some(false) => Some(Mode::ApiKey),
+                None => hint,
             },
             DefaultMode::Unknown => None,
         }
@@ -320,7 +323,7 @@ impl DataAccess {
         };
         if self.api_key != Some(false)
             || default == Some(Mode::ApiKey)
-            || self.default_mode == DefaultMode::Implied
+            || matches!(self.default_mode, DefaultMode::Implied(_))
         {
             out.push("apiKey");
         }
@@ -344,7 +347,7 @@ pub fn access_of(file: &FileModel) -> Option<DataAccess> {
         Some(a) if matches!(a.kind, Kind::Object(_)) && !a.has_spread() => {
             match a.field("authorizationModes").map(|m| file.resolve(m)) {
                 None => {
-                    out.default_mode = DefaultMode::Implied;
+                    out.default_mode = DefaultMode::Implied(None);
                     out.api_key = Some(false);
                     out.oidc = Some(false);
                     out.lambda = Some(false);
@@ -407,6 +410,25 @@ pub fn access_of(file: &FileModel) -> Option<DataAccess> {
                 _ => {}
             }
         }
+    }
+    if let DefaultMode::Implied(hint) = &mut out.default_mode {
+        let grants = out
+            .models
+            .iter()
+            .flat_map(|m| m.access.grants.iter())
+            .chain(out.custom.iter().flat_map(|c| c.access.grants.iter()));
+        let mut pool = false;
+        let mut key = false;
+        for g in grants {
+            pool |= g.mode == Mode::UserPool;
+            key |= g.mode == Mode::ApiKey;
+        }
+        // both at once cannot synthesize; then nothing is implied
+        *hint = match (pool, key) {
+            (true, false) => Some(Mode::UserPool),
+            (false, true) => Some(Mode::ApiKey),
+            _ => None,
+        };
     }
     Some(out)
 }
@@ -663,8 +685,16 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
         let d = access(
             "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ T: a.model({}).authorization((allow) => [allow.owner()]) });\nexport const data = defineData({ schema });\n",
         );
-        assert_eq!(d.default_mode, DefaultMode::Implied);
+        assert_eq!(d.default_mode, DefaultMode::Implied(Some(Mode::UserPool)));
         assert_eq!(d.default_mode(Some(true)), Some(Mode::UserPool));
+        assert_eq!(d.default_mode(None), Some(Mode::UserPool));
+        let d = access(
+            "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ T: a.model({}).authorization((allow) => [allow.publicApiKey()]) });\nexport const data = defineData({ schema });\n",
+        );
+        assert_eq!(d.default_mode(None), Some(Mode::ApiKey));
+        let d = access(
+            "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ T: a.model({}).authorization((allow) => [allow.guest()]) });\nexport const data = defineData({ schema });\n",
+        );
         assert_eq!(d.default_mode(None), None);
         let d = access(
             "import { a, defineData } from '@aws-amplify/backend';\nimport { schema } from './schema';\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: mode } });\n",
