@@ -294,6 +294,13 @@ pub struct DataAccess {
 }
 
 impl DataAccess {
+    /// Adds another `defineData`'s API. A project defines one (a second is an error on the backend); when two
+    /// differ, nothing is known about the API, whatever order the files are read in.
+    pub fn merge(&mut self, other: &DataAccess) {
+        if self != other {
+            *self = DataAccess::default();
+        }
+    }
     pub fn model(&self, name: &str) -> Option<&ModelAccess> {
         self.models.iter().find(|m| m.name == name)
     }
@@ -702,6 +709,20 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
         assert_eq!(d.default_mode, DefaultMode::Unknown);
         assert!(!d.complete);
         assert!(d.models.is_empty());
+    }
+
+    #[test]
+    fn two_apis_merge_to_an_unknown_one_in_any_order() {
+        let a = access(DATA);
+        let b = access(&DATA.replace("Todo:", "Task:"));
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.merge(&b);
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert!(!ab.complete && ab.models.is_empty());
+        let mut aa = a.clone();
+        aa.merge(&a);
+        assert_eq!(aa, a);
     }
 
     #[test]

@@ -25,8 +25,10 @@ impl BackendView {
     /// Adds what another file tells (the first file's part wins where both define one: a project defines each
     /// resource once, and a second definition is an error reported on the backend).
     pub fn merge(&mut self, other: &BackendView) {
-        if self.data.is_none() {
-            self.data = other.data.clone();
+        match (&mut self.data, &other.data) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.data = Some(theirs.clone()),
+            _ => {}
         }
         match (&mut self.storage, &other.storage) {
             (Some(mine), Some(theirs)) => mine.merge(theirs),

@@ -357,3 +357,45 @@ fn index_queries_are_lists() {
     // the default (apiKey) is refused; a name that may be a custom queryField is not reported
     assert_eq!(got, vec![(AUTH_MODE_REFUSED, "listNoteByBody".to_string())]);
 }
+
+/// Every frontend file of the data fixtures, cut at many places, with each fixture's own backend: no panic.
+#[test]
+fn fixture_truncations_do_not_panic() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/frontend/data");
+    let Ok(cases) = std::fs::read_dir(&root) else {
+        panic!("no fixtures at {}", root.display());
+    };
+    let mut files = 0;
+    for case in cases.flatten() {
+        let data = std::fs::read_to_string(case.path().join("amplify/data/resource.ts"))
+            .unwrap_or_default();
+        let Ok(srcs) = std::fs::read_dir(case.path().join("src")) else {
+            continue;
+        };
+        for f in srcs.flatten() {
+            let p = f.path();
+            let lang = match p.extension().and_then(|e| e.to_str()) {
+                Some("ts") => Lang::TypeScript,
+                Some("tsx" | "jsx") => Lang::Tsx,
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            files += 1;
+            for end in (0..=text.len()).step_by(5) {
+                if !text.is_char_boundary(end) {
+                    continue;
+                }
+                let s = &text[..end];
+                with(s, lang, &data, |cx| {
+                    let mut out = Vec::new();
+                    check(cx, &mut out);
+                    let _ = complete(cx, end);
+                    let _ = hover(cx, end / 2);
+                    let _ = calls_failing_after_owner_switch(cx, &["Todo"]);
+                });
+            }
+        }
+    }
+    assert!(files >= 10, "only {files} frontend files");
+}
