@@ -29,6 +29,8 @@ pub const AUTH_MODE_REFUSED: &str = "frontend/auth-mode-refused";
 
 /// Modules `generateClient` is imported from.
 const CLIENT_MODULES: &[&str] = &["aws-amplify/data", "aws-amplify/api"];
+/// The Next.js adapter's data module (`generateServerClientUsingCookies`).
+const NEXT_MODULE: &str = "@aws-amplify/adapter-nextjs/data";
 /// How many nodes one walk visits at most (a frontend file is small; a huge one is cut short).
 const MAX_NODES: usize = 400_000;
 
@@ -107,7 +109,20 @@ fn generate_client_names(cx: &FrontendCx) -> (Vec<String>, Vec<String>) {
     let mut direct = Vec::new();
     let mut namespaces = Vec::new();
     for i in &cx.file.imports {
-        if i.type_only || !CLIENT_MODULES.contains(&i.source.as_str()) {
+        if i.type_only {
+            continue;
+        }
+        if i.source == NEXT_MODULE {
+            // the Next.js server client made from cookies: the same calls, the same `authMode` option
+            direct.extend(
+                i.names
+                    .iter()
+                    .filter(|n| n.imported == "generateServerClientUsingCookies")
+                    .map(|n| n.local.clone()),
+            );
+            continue;
+        }
+        if !CLIENT_MODULES.contains(&i.source.as_str()) {
             continue;
         }
         for n in &i.names {

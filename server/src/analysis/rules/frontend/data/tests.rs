@@ -399,3 +399,12 @@ fn fixture_truncations_do_not_panic() {
     }
     assert!(files >= 10, "only {files} frontend files");
 }
+
+#[test]
+fn next_js_cookies_client() {
+    let src = "import { cookies } from 'next/headers';\nimport { generateServerClientUsingCookies } from '@aws-amplify/adapter-nextjs/data';\nimport outputs from '../amplify_outputs.json';\nconst cookiesClient = generateServerClientUsingCookies({ config: outputs, cookies, authMode: 'userPool' });\nexport default async function Page() {\n  const { data } = await cookiesClient.models.Todo.list();\n  return data.length;\n}\n";
+    assert_eq!(
+        found(src, Lang::Tsx),
+        vec![(AUTH_MODE_REFUSED, "list".to_string())]
+    );
+}
