@@ -523,19 +523,17 @@ fn options_value(call: Node, index: usize, src: &str) -> ModeSrc {
     }
 }
 
-/// The options of a custom operation call: `(args, options)`, or `(options)` alone when the operation takes
-/// no arguments. A single argument carrying `authMode` for an operation that takes arguments is not read.
-fn custom_options(call: Node, no_args: bool, src: &str) -> ModeSrc {
+/// The options of a custom operation call: its second argument. A single argument carrying `authMode` is not
+/// read: recent clients take it as the options of an operation without arguments, older ones as its
+/// arguments (then the client's mode applies).
+fn custom_options(call: Node, src: &str) -> ModeSrc {
     let args = args_of(call);
-    if args.len() != 1 {
-        return options_value(call, 1, src);
+    if let [only] = args.as_slice() {
+        if mode_of_options(Some(&lower(*only, src))) != ModeSrc::Absent {
+            return ModeSrc::Unknown;
+        }
     }
-    let first = mode_of_options(Some(&lower(args[0], src)));
-    match (first, no_args) {
-        (ModeSrc::Absent, _) => ModeSrc::Absent,
-        (m, true) => m,
-        (_, false) => ModeSrc::Unknown,
-    }
+    options_value(call, 1, src)
 }
 
 fn list(modes: &[Mode]) -> String {
@@ -634,7 +632,7 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let Some(call) = site.call else { continue };
-                let call_mode = custom_options(call, op.args.is_empty(), src);
+                let call_mode = custom_options(call, src);
                 refused(
                     cx,
                     data,
@@ -754,9 +752,13 @@ fn unknown_fields(
             Severity::Error,
             UNKNOWN_FIELD,
             format!(
-                "`{}` has no field `{k}`: `{}` would be refused by the API.{hint}",
+                "`{}` has no field `{k}`: {}.{hint}",
                 model.name,
-                op.name()
+                if op == ModelOp::Update {
+                    "`update` fails in the client before anything is sent"
+                } else {
+                    "the API refuses a `create` input with a field it does not define"
+                }
             ),
         ));
     }

@@ -328,12 +328,10 @@ fn custom_operation_options_position() {
         "{HEAD}const client = generateClient<Schema>();\n\
          client.mutations.bump({{ authMode: 'userPool' }});\nclient.mutations.bump({{}}, {{ authMode: 'identityPool' }});\nclient.queries.echo({{ msg: 'x', authMode: 'apiKey' }});\nclient.queries.echo({{ msg: 'x' }}, {{ authMode: 'userPool' }});\nclient.mutations.bump({{ authMode: 'apiKey' }});\n"
     );
+    // a lone argument with `authMode` is options or arguments depending on the client's version: not judged
     assert_eq!(
         found(&src, Lang::TypeScript),
-        vec![
-            (AUTH_MODE_REFUSED, "'userPool'".to_string()),
-            (AUTH_MODE_REFUSED, "'identityPool'".to_string()),
-        ]
+        vec![(AUTH_MODE_REFUSED, "'identityPool'".to_string())]
     );
 }
 
