@@ -148,6 +148,16 @@ fn hover_says_who_may_call_an_operation() {
         h.contains("model `Report`") && h.contains("- `delete`: userPool"),
         "{h}"
     );
+    // a secondary index query is a list
+    let (text, pos) = cursor("import { generateClient } from 'aws-amplify/data';\nconst client = generateClient();\nclient.models.Event.listEvent$0ByDay({ day: 'Mon' });\n");
+    let uri = c.open("src/e.ts", &text);
+    let h = c.hover(&uri, pos);
+    assert!(
+        h.contains("Event.listEventByDay")
+            && h.contains("`apiKey`: any caller holding the API key")
+            && h.contains("`userPool`: refused"),
+        "{h}"
+    );
 }
 
 /// The offset of an LSP position in an ASCII text.

@@ -1135,19 +1135,24 @@ pub fn hover(cx: &FrontendCx, offset: usize) -> Option<Hover> {
                 continue;
             };
             if let Some(op_node) = site.op.filter(|n| on(*n)) {
-                let op = ModelOp::from_name(text(op_node, src))?;
-                if model.disabled.contains(&op) {
-                    return None;
-                }
-                let grants = model.access.for_needs(op.needs());
+                let op_name = text(op_node, src);
+                let needs: &[u16] = match ModelOp::from_name(op_name) {
+                    Some(op) if model.disabled.contains(&op) => return None,
+                    Some(op) => op.needs(),
+                    // a secondary index query lists records
+                    None if model.index_queries.iter().any(|q| q == op_name) => {
+                        &[crate::model::frontend::data::ops::LIST]
+                    }
+                    None => return None,
+                };
+                let grants = model.access.for_needs(needs);
                 let body = match grants {
                     Some(g) => mode_lines(data, &g).join("\n"),
                     None => "Who may call it cannot be read from the authorization rules.".into(),
                 };
                 return Some(Hover {
                     markdown: format!(
-                        "**`{name}.{}`**: who may call it, by auth mode\n\n{body}",
-                        op.name()
+                        "**`{name}.{op_name}`**: who may call it, by auth mode\n\n{body}"
                     ),
                     span: span(op_node),
                 });
