@@ -204,9 +204,13 @@ export function settingsCommands(remoteName: string | undefined, query: string):
 }
 
 /**
- * `onLanguage:typescript` wakes the extension for every TypeScript file, Amplify or not. Start the
- * server only when the workspace has `amplify/backend.ts` or a file under `amplify/` is open, so a
- * plain TypeScript project never sees a "server not found" message.
+ * Activation: `workspaceContains:amplify/backend.ts` is a plain stat in each workspace folder;
+ * `workspaceContains:**\/amplify/backend.ts` is a file search that VS Code gives up after 7 s in a
+ * large workspace, without activating. So the extension also wakes on the languages it serves,
+ * whichever file is opened first (a frontend .tsx or .js included), and decides here: start the
+ * server only when the workspace has `amplify/backend.ts` (this search has no time limit) or a
+ * file under `amplify/` is open, so a plain TypeScript or JavaScript project never sees a
+ * "server not found" message.
  */
 async function amplifyPresent(): Promise<boolean> {
   if (vscode.workspace.textDocuments.some((d) => vscode.languages.match(BACKEND_SELECTOR, d) > 0)) return true;
