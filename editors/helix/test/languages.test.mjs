@@ -327,6 +327,24 @@ describe('helix start decision (replayed from Helix 25.07.1)', () => {
       assert.deepEqual(helixStart(path.join(project, 'node_modules', 'x', 'index.js'), project), { root: project, starts: true });
     });
 
+    test('limits: a file outside the workspace goes to the server already running for it', () => {
+      // helix-lsp Client::try_add_doc: a file with no root of its own (outside the workspace) gets
+      // the workspace, and a running client whose root is that folder takes it; the patterns are
+      // not checked again. amplify-lsp announces no workspace folders, so a file with another
+      // root gets a server of its own, which the patterns then keep from starting.
+      const { base, project } = frontendProject({ git: true });
+      const plain = path.join(base, 'plain');
+      mkdirSync(path.join(plain, 'src'), { recursive: true });
+      writeFileSync(path.join(plain, 'package.json'), '{}');
+      const other = path.join(plain, 'src', 'index.ts');
+      writeFileSync(other, "import { Amplify } from 'aws-amplify';\n");
+      const running = helixStart(path.join(project, 'src', 'App.tsx'), project);
+      assert.deepEqual(running, { root: project, starts: true });
+      assert.equal(helixRoot(other, project), running.root, 'hx in the project: the outside file joins its server');
+      // hx started in the parent (no git there): each has its own root; the plain one does not start.
+      assert.deepEqual(helixStart(other, base), { root: plain, starts: false });
+    });
+
     test('limits: a folder named amplify that is no Amplify Gen 2 backend matches too', () => {
       // An Amplify Gen 1 project: amplify/backend/ and amplify/team-provider-info.json, no backend.ts.
       const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-gen1-')));
