@@ -58,7 +58,7 @@ let wanted = false;
 
 /** Decides when to start: a TypeScript file under an `amplify/` folder (see selector.ts). */
 const BACKEND_SELECTOR = backendSelector();
-/** The Amplify project roots the running client's selector was built for (see startFor). */
+/** The Amplify project roots the running client's selector was built for (see backendsChanged). */
 let servedRoots: string[] = [];
 /** Serialises start / stop / restart so that quick setting changes never race. */
 let queue: Promise<void> = Promise.resolve();
