@@ -345,6 +345,10 @@ fn run(case: &Case) {
         "workspace/didChangeWatchedFiles",
         json!({ "changes": changes }),
     );
+    // a new version of the document (its text after the action), as the editor applies the edit to it: the
+    // other files' diagnostics (frontend calls) depend on it
+    let new_text = files[case.open].clone();
+    c.change(&uri, 2, json!([{ "text": new_text }]));
     for rel in touched.iter().filter(|r| r.as_str() != case.open) {
         let other = c.open(rel, &files[rel]);
         let d = next_diagnostics(&mut c, &other, Some(1));
@@ -355,9 +359,7 @@ fn run(case: &Case) {
         );
         c.close(&other);
     }
-    // a new version of the document (its text after the action), analysed after all of the above
-    let new_text = files[case.open].clone();
-    c.change(&uri, 2, json!([{ "text": new_text }]));
+    // the document's new version, analysed after all of the above
     let diags = next_diagnostics(&mut c, &uri, Some(2));
     assert!(
         diags.is_empty(),

@@ -241,13 +241,14 @@ fn the_owner_switch_moves_the_frontend_calls_it_breaks_to_the_user_pool() {
     for (a, b, t) in edits.iter().rev() {
         after.replace_range(*a..*b, t);
     }
-    // the plain client follows the new default (the user pool); the API-key calls are moved
+    // the plain client follows the new default (the user pool); the API-key client (all its calls break)
+    // and the call with its own API-key mode are moved
     assert_eq!(
         after,
         FRONT
             .replace(
-                "visitors.models.Todo.list()",
-                "visitors.models.Todo.list({ authMode: 'userPool' })"
+                "generateClient<Schema>({ authMode: 'apiKey' })",
+                "generateClient<Schema>({ authMode: 'userPool' })"
             )
             .replace(
                 "{ content: 'x' }, { authMode: 'apiKey' }",

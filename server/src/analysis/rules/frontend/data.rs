@@ -1218,25 +1218,16 @@ fn user_pool_edit(
     src: &str,
     client: &Client,
     call: Node,
-    op: ModelOp,
+    index: usize,
     default: Option<Mode>,
 ) -> Option<(Span, String)> {
     let args = args_of(call);
     if args.iter().any(|a| a.kind() == "spread_element") {
         return None;
     }
-    let index = op.options_arg();
     match options_value(call, index, src) {
         ModeSrc::Literal(s, sp) => {
-            if s == "userPool" {
-                return None;
-            }
-            let q = if src.get(sp.start..sp.start + 1) == Some("\"") {
-                "\""
-            } else {
-                "'"
-            };
-            return Some((sp, format!("{q}userPool{q}")));
+            return (s != "userPool").then(|| user_pool_literal(src, sp));
         }
         ModeSrc::Unknown => return None,
         ModeSrc::Absent => {}
@@ -1304,44 +1295,161 @@ pub fn calls_failing_after_owner_switch(cx: &FrontendCx, models: &[&str]) -> Vec
     model_calls(cx)
         .into_iter()
         .filter(|(s, ..)| models.contains(&text(s.name, cx.src)))
-        .filter_map(|(s, call, op)| user_pool_edit(cx.src, &s.client, call, op, default))
+        .filter_map(|(s, call, op)| {
+            user_pool_edit(cx.src, &s.client, call, op.options_arg(), default)
+        })
         .collect()
 }
 
+/// The literal that names a client's mode in `generateClient({ authMode: '...' })`.
+fn client_literal(client: &Client) -> Option<Span> {
+    match &client.mode {
+        ModeSrc::Literal(_, sp) => Some(*sp),
+        _ => None,
+    }
+}
+
+/// The quoted `userPool` replacing the literal at `sp`, in its quotes.
+fn user_pool_literal(src: &str, sp: Span) -> (Span, String) {
+    let q = if src.get(sp.start..sp.start + 1) == Some("\"") {
+        "\""
+    } else {
+        "'"
+    };
+    (sp, format!("{q}userPool{q}"))
+}
+
+/// What the owner switch does to one client of a file whose own `authMode` literal its calls rely on.
+#[derive(Default)]
+struct ClientFix {
+    literal: Span,
+    /// Some call relying on the client's mode is broken by the switch.
+    broken: bool,
+    /// Every use of the client relying on its mode is known to work with `userPool` after the switch.
+    all_user_pool: bool,
+    /// The per-call edits, used when the client's literal cannot change.
+    calls: Vec<(Span, String)>,
+}
+
 /// The owner switch, given the file seen with the backend `before` and `after` it (same text and tree, two
-/// backend views): the edits that move to the user pool each model call that `after` refuses, that `before`
-/// allowed (so the switch is what breaks it), and that `after` allows with `userPool`.
+/// backend views): the edits that move to the user pool the calls that `after` refuses, that `before`
+/// allowed (so the switch is what breaks them), and that `after` allows with `userPool`. A call with its own
+/// `authMode` literal gets it replaced (or the option added). When broken calls take their mode from the
+/// client's `generateClient({ authMode })` literal, that literal becomes `'userPool'` if every use of the
+/// client relying on it works with the user pool after the switch; otherwise each broken call gets its own
+/// option.
 pub fn owner_switch_edits(before: &FrontendCx, after: &FrontendCx) -> Vec<(Span, String)> {
     let (Some(b), Some(a)) = (before.backend.data.as_ref(), after.backend.data.as_ref()) else {
         return Vec::new();
     };
+    let Some(ix) = index(after) else {
+        return Vec::new();
+    };
+    let src = after.src;
     let has_auth = |cx: &FrontendCx| cx.backend.auth.as_ref().map(|_| true);
+    let default_a = a.default_mode(has_auth(after));
+    let all = crate::model::frontend::data::ops::ALL;
+    let list = crate::model::frontend::data::ops::LIST;
     let mut out = Vec::new();
-    for (s, call, op) in model_calls(after) {
-        let name = text(s.name, after.src);
-        let (Some(mb), Some(ma)) = (b.model(name), a.model(name)) else {
+    let mut clients: Vec<ClientFix> = Vec::new();
+    for s in sites(after, &ix) {
+        let name = text(s.name, src);
+        // (modes before, modes after, the call's own mode, the options argument's index)
+        let what = s.call.and_then(|call| {
+            if s.ns == "models" {
+                let (mb, ma) = (b.model(name)?, a.model(name)?);
+                let op_name = text(s.op?, src);
+                let (needs, index): (&[u16], usize) = match ModelOp::from_name(op_name) {
+                    Some(op) if mb.disabled.contains(&op) || ma.disabled.contains(&op) => {
+                        return None
+                    }
+                    Some(op) => (op.needs(), op.options_arg()),
+                    None if ma.index_queries.iter().any(|q| q == op_name) => {
+                        (std::slice::from_ref(&list), 1)
+                    }
+                    None => return None,
+                };
+                let call_mode = options_value(call, index, src);
+                Some((
+                    mb.access.modes(needs),
+                    ma.access.modes(needs),
+                    call_mode,
+                    Some(index),
+                ))
+            } else {
+                let kind = match s.ns {
+                    "queries" => OpKind::Query,
+                    "mutations" => OpKind::Mutation,
+                    _ => OpKind::Subscription,
+                };
+                let (ob, oa) = (b.custom_op(kind, name)?, a.custom_op(kind, name)?);
+                Some((
+                    ob.access.modes(&[all]),
+                    oa.access.modes(&[all]),
+                    custom_options(call, src),
+                    None,
+                ))
+            }
+        });
+        let relies = client_literal(&s.client).filter(|_| {
+            what.as_ref()
+                .is_none_or(|(_, _, m, _)| *m == ModeSrc::Absent)
+        });
+        let Some((Some(modes_b), Some(modes_a), call_mode, index)) = what else {
+            // a use we cannot judge: the client's literal must stay
+            if let Some(lit) = relies {
+                client_fix(&mut clients, lit).all_user_pool = false;
+            }
             continue;
         };
-        let (Some(modes_before), Some(modes_after)) = (mb.modes(op), ma.modes(op)) else {
-            continue;
-        };
-        let call_mode = options_value(call, op.options_arg(), after.src);
         let mode_b = effective_mode(before, b, &s.client, &call_mode).map(|m| m.0);
         let mode_a = effective_mode(after, a, &s.client, &call_mode).map(|m| m.0);
-        let (Some(mode_b), Some(mode_a)) = (mode_b, mode_a) else {
-            continue;
-        };
-        if modes_before.contains(&mode_b)
-            && !modes_after.contains(&mode_a)
-            && modes_after.contains(&Mode::UserPool)
-        {
-            let default = a.default_mode(has_auth(after));
-            if let Some(e) = user_pool_edit(after.src, &s.client, call, op, default) {
-                out.push(e);
+        let user_pool_ok = modes_a.contains(&Mode::UserPool);
+        let broken = matches!((mode_b, mode_a), (Some(mb), Some(ma))
+            if modes_b.contains(&mb) && !modes_a.contains(&ma));
+        let edit = match (broken && user_pool_ok, s.call, index) {
+            (true, Some(call), Some(index)) => {
+                user_pool_edit(src, &s.client, call, index, default_a)
             }
+            _ => None,
+        };
+        match relies {
+            Some(lit) => {
+                let fix = client_fix(&mut clients, lit);
+                fix.broken |= broken;
+                fix.all_user_pool &= user_pool_ok;
+                fix.calls.extend(edit);
+            }
+            None => out.extend(edit),
         }
     }
+    for fix in clients {
+        if !fix.broken {
+            continue;
+        }
+        if fix.all_user_pool {
+            out.push(user_pool_literal(src, fix.literal));
+        } else {
+            out.extend(fix.calls);
+        }
+    }
+    out.sort_by_key(|(sp, _)| (sp.start, sp.end));
     out
+}
+
+fn client_fix(clients: &mut Vec<ClientFix>, literal: Span) -> &mut ClientFix {
+    let i = match clients.iter().position(|c| c.literal == literal) {
+        Some(i) => i,
+        None => {
+            clients.push(ClientFix {
+                literal,
+                all_user_pool: true,
+                ..ClientFix::default()
+            });
+            clients.len() - 1
+        }
+    };
+    &mut clients[i]
 }
 
 #[cfg(test)]

@@ -406,3 +406,45 @@ fn next_js_cookies_client() {
         vec![(AUTH_MODE_REFUSED, "list".to_string())]
     );
 }
+
+#[test]
+fn owner_switch_changes_the_client_literal_when_all_its_calls_follow() {
+    let after_data = DATA.replace(
+        "done: a.boolean() }).authorization((allow) => [allow.publicApiKey()])",
+        "done: a.boolean() }).authorization((allow) => [allow.owner()])",
+    );
+    assert_ne!(after_data, DATA);
+    let run = |src: &str| {
+        let tree = parse(src, Lang::Tsx, None).expect("parse");
+        let file = FileModel::build(&tree, src, Lang::Tsx);
+        let before = backend(DATA);
+        let after = backend(&after_data);
+        let cx = |b| FrontendCx {
+            src,
+            tree: &tree,
+            file: &file,
+            path: None,
+            backend: b,
+        };
+        apply(src, owner_switch_edits(&cx(&before), &cx(&after)))
+    };
+    // every call of the API-key client is on Todo: the client moves
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>({{ authMode: 'apiKey' }});\nclient.models.Todo.list();\nclient.models.Todo.create({{ content: 'x' }});\n"
+    );
+    assert_eq!(
+        run(&src),
+        src.replacen("authMode: 'apiKey'", "authMode: 'userPool'", 1)
+    );
+    // the client also calls a mutation that stays API-key only: each Todo call moves instead
+    let src = format!(
+        "{HEAD}const client = generateClient<Schema>({{ authMode: 'apiKey' }});\nclient.models.Todo.list();\nclient.mutations.bump();\n"
+    );
+    assert_eq!(
+        run(&src),
+        src.replace(
+            "client.models.Todo.list()",
+            "client.models.Todo.list({ authMode: 'userPool' })"
+        )
+    );
+}
