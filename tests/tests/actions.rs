@@ -349,6 +349,7 @@ fn run(case: &Case) {
     // other files' diagnostics (frontend calls) depend on it
     let new_text = files[case.open].clone();
     c.change(&uri, 2, json!([{ "text": new_text }]));
+    let diags = next_diagnostics(&mut c, &uri, Some(2));
     for rel in touched.iter().filter(|r| r.as_str() != case.open) {
         let other = c.open(rel, &files[rel]);
         let d = next_diagnostics(&mut c, &other, Some(1));
@@ -359,8 +360,7 @@ fn run(case: &Case) {
         );
         c.close(&other);
     }
-    // the document's new version, analysed after all of the above
-    let diags = next_diagnostics(&mut c, &uri, Some(2));
+    // the document's new version
     assert!(
         diags.is_empty(),
         "{}: diagnostics after the action in {}: {diags:#?}",
