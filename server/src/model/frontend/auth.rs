@@ -100,16 +100,20 @@ fn read_providers(file: &FileModel, login: &Value, view: &mut AuthView) -> bool 
                 Some(items) => {
                     for item in items {
                         match file.resolve(item).field("name").map(|n| file.resolve(n)) {
-                            Some(n) if n.as_str().is_some() => {
-                                view.custom_providers.push(n.as_str().unwrap_or_default().into())
-                            }
+                            Some(n) if n.as_str().is_some() => view
+                                .custom_providers
+                                .push(n.as_str().unwrap_or_default().into()),
                             _ => known = false,
                         }
                     }
                 }
                 None => known = false,
             },
-            "saml" => match value.field("name").map(|n| file.resolve(n)).and_then(Value::as_str) {
+            "saml" => match value
+                .field("name")
+                .map(|n| file.resolve(n))
+                .and_then(Value::as_str)
+            {
                 Some(n) => view.custom_providers.push(n.into()),
                 None => known = false,
             },
@@ -171,7 +175,10 @@ export const auth = defineAuth({
         assert_eq!(v.providers, vec!["Google".to_string()]);
         assert_eq!(v.custom_providers, vec!["Okta".to_string()]);
         assert!(v.providers_known && v.attributes_known);
-        assert_eq!(v.attributes, vec!["custom:plan".to_string(), "given_name".to_string()]);
+        assert_eq!(
+            v.attributes,
+            vec!["custom:plan".to_string(), "given_name".to_string()]
+        );
     }
 
     #[test]

@@ -305,9 +305,7 @@ fn grants_of(paths: &[PathRules]) -> Vec<Grant> {
             continue;
         };
         for key in pairs {
-            let allowed = allow
-                .iter()
-                .any(|(k, set)| k == key && set.contains(path));
+            let allowed = allow.iter().any(|(k, set)| k == key && set.contains(path));
             let pending = (key.clone(), path.clone());
             if !allowed && !deny.contains(&pending) {
                 deny.push(pending);
@@ -371,13 +369,40 @@ export const storage = defineStorage({
         assert_eq!(b.name.as_deref(), Some("files"));
         assert!(has(b, Role::Guest, Action::Get, "public/*", false));
         assert!(has(b, Role::Guest, Action::Get, "public/reports/*", true));
-        assert!(has(b, Role::Authenticated, Action::Write, "public/reports/*", true));
-        assert!(has(b, Role::Authenticated, Action::List, "public/reports/*", true));
-        assert!(!has(b, Role::Authenticated, Action::Get, "public/reports/*", true));
-        assert!(has(b, Role::Authenticated, Action::Write, "media/${identityId}/*", false));
+        assert!(has(
+            b,
+            Role::Authenticated,
+            Action::Write,
+            "public/reports/*",
+            true
+        ));
+        assert!(has(
+            b,
+            Role::Authenticated,
+            Action::List,
+            "public/reports/*",
+            true
+        ));
+        assert!(!has(
+            b,
+            Role::Authenticated,
+            Action::Get,
+            "public/reports/*",
+            true
+        ));
+        assert!(has(
+            b,
+            Role::Authenticated,
+            Action::Write,
+            "media/${identityId}/*",
+            false
+        ));
         assert!(has(b, Role::Guest, Action::List, "media/*", false));
         // the entity path's own wildcard version denies nothing
-        assert!(!b.grants.iter().any(|g| g.deny && g.prefix.starts_with("media/")));
+        assert!(!b
+            .grants
+            .iter()
+            .any(|g| g.deny && g.prefix.starts_with("media/")));
     }
 
     #[test]
@@ -393,7 +418,10 @@ export const third = defineStorage({ name: 'c' });",
         assert!(!s.buckets[0].known);
         assert!(!s.buckets[1].known);
         assert!(s.buckets[2].known && s.buckets[2].grants.is_empty());
-        assert_eq!(s.default_bucket().and_then(|b| b.name.as_deref()), Some("b"));
+        assert_eq!(
+            s.default_bucket().and_then(|b| b.name.as_deref()),
+            Some("b")
+        );
         assert!(s.names_known());
     }
 }
