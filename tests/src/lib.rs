@@ -399,10 +399,12 @@ impl Client {
     }
 
     pub fn open_uri(&mut self, uri: &str, text: &str, version: i64) {
-        let lang = if uri.ends_with(".tsx") {
-            "typescriptreact"
-        } else {
-            "typescript"
+        let ext = uri.rsplit('.').next().unwrap_or("");
+        let lang = match ext {
+            "tsx" => "typescriptreact",
+            "jsx" => "javascriptreact",
+            "js" | "mjs" | "cjs" => "javascript",
+            _ => "typescript",
         };
         self.notify(
             "textDocument/didOpen",

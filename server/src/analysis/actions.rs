@@ -28,6 +28,7 @@ use crate::syntax::{self, Lang};
 use crate::text::Span;
 
 mod edit;
+mod frontend;
 use edit::*;
 pub(crate) use edit::{is_identifier, object_key};
 
@@ -163,6 +164,9 @@ pub struct Env<'a> {
     pub read: &'a dyn Fn(&Path) -> Option<String>,
     /// Whether the client can create files in a workspace edit.
     pub can_create_files: bool,
+    /// The files of the project that may be frontend code (read with `read`), for actions that change what
+    /// frontend calls may do.
+    pub frontend_files: &'a dyn Fn() -> Vec<PathBuf>,
 }
 
 /// One candidate action: its description, and how to compute its change.
@@ -714,6 +718,10 @@ fn owner_change(
     change
         .edits
         .extend(mode_edits(inp.src, &style, inp.file, left));
+    // the frontend calls the switched schema would refuse follow it to the user pool
+    change
+        .others
+        .extend(frontend::call_site_edits(inp, env, &change.edits));
     if !inp.project.has_auth {
         let plan = auth_plan(inp, env).ok()?;
         let text = auth_file_text(&style);
@@ -1849,6 +1857,7 @@ mod tests {
         let env = Env {
             read: &read_backend,
             can_create_files: true,
+            frontend_files: &Vec::new,
         };
         body(&inp, &env)
     }
@@ -2025,6 +2034,7 @@ export const data = defineData({
             let env = Env {
                 read: &read_backend,
                 can_create_files: false,
+                frontend_files: &Vec::new,
             };
             list(inp, Span::new(0, 0), &env, &|_| true)
         });

@@ -114,6 +114,9 @@ pub fn diagnostics_for(
     project: &ProjectFacts,
     opts: &Options,
 ) -> Vec<Diagnostic> {
+    if snap.frontend {
+        return super::frontend::diagnostics(snap, file, project);
+    }
     let mut out = Vec::new();
     let Some(tree) = snap.tree.as_ref() else {
         return out;
@@ -212,7 +215,7 @@ pub(crate) fn not_deployed(found: &mut [Diagnostic]) {
 
 /// `// amplify-lsp-ignore-next-line <code> [<code>...]` silences those codes on the next line (all codes when
 /// none is named).
-fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
     const MARK: &str = "amplify-lsp-ignore-next-line";
     if !src.contains(MARK) {
         return;

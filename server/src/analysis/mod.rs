@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod completion;
 pub mod diagnostics;
+pub mod frontend;
 pub mod hover;
 pub mod lookup;
 pub mod navigate;

@@ -22,7 +22,8 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Finds the Amplify TypeScript files under `paths` (files are taken as given; folders are walked, skipping
+/// Finds the TypeScript and JavaScript files under `paths` that may be Amplify backend or frontend files (files
+/// are taken as given; folders are walked, skipping
 /// `node_modules`, `.amplify` and whatever `.gitignore` ignores).
 pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -45,7 +46,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
         for entry in walker.flatten() {
             let p = entry.path();
             if entry.file_type().is_some_and(|t| t.is_file())
-                && Lang::from_path(&p.to_string_lossy()).is_some()
+                && Lang::from_frontend_path(&p.to_string_lossy()).is_some()
             {
                 files.push(p.to_path_buf());
             }
@@ -78,13 +79,13 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         let doc = Document::new(
             &abs.to_string_lossy(),
-            Lang::from_path(&display),
+            Lang::from_frontend_path(&display),
             0,
             text,
             MAX_FILE_SIZE,
         );
         let snapshot = doc.snapshot();
-        if !snapshot.amplify {
+        if !snapshot.amplify && !snapshot.frontend {
             continue;
         }
         let Some(file) = analysis::file_model(&snapshot) else {
@@ -99,11 +100,16 @@ pub fn analyse(files: &[PathBuf], opts: &Options) -> Vec<FileReport> {
             continue;
         };
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        let summary = crate::model::project::Summary {
-            path: Some(abs.clone()),
-            ..crate::model::project::Summary::of(&file)
+        // frontend code reads the project's facts and adds nothing to them
+        let facts = if snapshot.frontend {
+            index.facts(Some(&abs), None)
+        } else {
+            let summary = crate::model::project::Summary {
+                path: Some(abs.clone()),
+                ..crate::model::project::Summary::of(&file)
+            };
+            index.facts(Some(&abs), Some(&summary))
         };
-        let facts = index.facts(Some(&abs), Some(&summary));
         let diagnostics = analysis::diagnostics_for(&snapshot, &file, &facts, opts);
         reports.push(FileReport {
             path: path.clone(),

@@ -91,6 +91,9 @@ fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     })
 }
 
+/// How many files of a project an action looks at for frontend calls to update.
+const MAX_FRONTEND_FILES: usize = 5000;
+
 /// The inputs of the analysis for one snapshot, built once per request.
 struct Prepared {
     file: std::sync::Arc<crate::model::file::FileModel>,
@@ -120,9 +123,17 @@ fn with_input<R>(
     f: impl FnOnce(&act::Input, &act::Env) -> R,
 ) -> R {
     let read = |path: &Path| b.read_text(path);
+    let frontend_files = || {
+        p.facts
+            .root
+            .as_deref()
+            .map(|root| crate::workspace::fs::frontend_candidates(root, MAX_FRONTEND_FILES))
+            .unwrap_or_default()
+    };
     let env = act::Env {
         read: &read,
         can_create_files: support.create_files,
+        frontend_files: &frontend_files,
     };
     let inp = act::Input {
         src: &snap.text,

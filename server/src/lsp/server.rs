@@ -232,6 +232,10 @@ impl Backend {
     }
 
     fn reindex_now(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+        // frontend code adds nothing to the project's facts (it only reads them)
+        if snap.frontend {
+            return None;
+        }
         let path = analysis::uri_to_path(&snap.uri)?;
         let summary = self
             .guard("index", &snap.uri, || {
@@ -266,6 +270,19 @@ impl Backend {
             return;
         }
         let skip = crate::workspace::uri::canonical(skip);
+        // the open frontend files of the project read its facts too
+        for snap in self.docs.snapshots() {
+            if !snap.frontend || crate::workspace::uri::canonical(&snap.uri) == skip {
+                continue;
+            }
+            let in_project = analysis::uri_to_path(&snap.uri)
+                .and_then(|p| self.index.root(&p))
+                .is_some_and(|r| r == root);
+            if let (true, Ok(client_uri)) = (in_project, snap.uri.parse::<Uri>()) {
+                self.publish(client_uri, snap, "the backend of its project changed")
+                    .await;
+            }
+        }
         for path in self.index.open_in(root) {
             let Some(uri) = Uri::from_file_path(&path) else {
                 continue;
@@ -442,6 +459,7 @@ impl Backend {
             "version": snap.version,
             "text": snap.text.as_str(),
             "amplify": snap.amplify,
+            "frontend": snap.frontend,
             "tooLarge": snap.too_large,
             "treeMatchesFreshParse": fresh_matches,
             // the byte range left out of the analysis while the guard against error recovery is on
@@ -511,7 +529,7 @@ impl Backend {
         let Some(snap) = self.snapshot(&uri) else {
             return Ok(None);
         };
-        if !snap.amplify {
+        if !snap.amplify && !snap.frontend {
             return Ok(None);
         }
         let enc = self.encoding();
@@ -528,6 +546,11 @@ impl Backend {
                 let file = snap.file_model();
                 let path = analysis::uri_to_path(&snap.uri);
                 let facts = self.index.shared_facts(path.as_deref(), None);
+                if snap.frontend {
+                    return file.map_or_else(Vec::new, |f| {
+                        analysis::frontend::completion(&snap, &f, &facts, offset)
+                    });
+                }
                 analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
@@ -560,7 +583,7 @@ impl Backend {
         let Some(snap) = self.snapshot(&uri) else {
             return Ok(None);
         };
-        if !snap.amplify {
+        if !snap.amplify && !snap.frontend {
             return Ok(None);
         }
         let enc = self.encoding();
@@ -574,6 +597,11 @@ impl Backend {
         let h = self
             .guard_at("hover", uri.as_str(), Some(pos), || {
                 let file = snap.file_model();
+                if snap.frontend {
+                    let path = analysis::uri_to_path(&snap.uri);
+                    let facts = self.index.shared_facts(path.as_deref(), None);
+                    return file.and_then(|f| analysis::frontend::hover(&snap, &f, &facts, offset));
+                }
                 analysis::hover::hover(&snap.text, file.as_deref(), offset, &platform)
             })
             .ok_or_else(RpcError::internal_error)?;
@@ -891,10 +919,11 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
         // A hover reads its own document's model and nothing else: once that is built (it is as soon as the
         // version was analysed), the answer is a short walk in memory, with no disk and no project, and is given
-        // here rather than handed to the pool (the hand-off would cost more than the hover).
+        // here rather than handed to the pool (the hand-off would cost more than the hover). A hover in frontend
+        // code reads the project's facts, which may need the disk: it goes to the pool.
         let cached = self
             .snapshot(&params.text_document_position_params.text_document.uri)
-            .is_none_or(|s| !s.amplify || s.file_model_built());
+            .is_none_or(|s| !s.frontend && (!s.amplify || s.file_model_built()));
         if cached {
             return self.hover_now(params);
         }

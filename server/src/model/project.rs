@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::file::{DefineKind, FileModel};
+use super::frontend::BackendView;
 use super::value::{Kind, Value};
 use crate::text::Span;
 
@@ -48,6 +49,8 @@ pub struct Summary {
     pub reexports: Vec<(String, ReexportNames)>,
     /// Some `defineBackend` argument is not a plain object literal (a conditional, a spread, a variable).
     pub backend_entries_unknown: bool,
+    /// What this file's resources tell the frontend checks.
+    pub view: BackendView,
 }
 
 /// The authorization modes declared in `defineData`.
@@ -103,6 +106,8 @@ pub struct ProjectFacts {
     /// imports: Amplify never loads them. Empty when the project has no backend or the imports cannot all be
     /// followed.
     pub unreached: Vec<PathBuf>,
+    /// What the project's resources tell the frontend checks (merged from the files Amplify loads).
+    pub backend_view: BackendView,
 }
 
 impl ProjectFacts {
@@ -137,7 +142,10 @@ impl ProjectFacts {
 
 impl Summary {
     pub fn of(file: &FileModel) -> Summary {
-        let mut s = Summary::default();
+        let mut s = Summary {
+            view: super::frontend::view_of(file),
+            ..Summary::default()
+        };
         for r in &file.reexports {
             s.import_sources.push(r.source.clone());
             s.reexports.push((r.source.clone(), r.names.clone()));
@@ -324,6 +332,7 @@ impl ProjectFacts {
                 .as_deref()
                 .is_some_and(|p| unreached.contains(&normalize(p)));
             if counts {
+                f.backend_view.merge(&s.view);
                 for (kind, ..) in &s.defines {
                     if matches!(kind, DefineKind::Auth | DefineKind::ReferenceAuth) {
                         f.has_auth = true;

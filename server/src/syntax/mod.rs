@@ -36,11 +36,22 @@ impl Lang {
         }
     }
 
+    /// The grammar for a frontend file (see [`crate::workspace::is_frontend_file`]): the backend's extensions,
+    /// and JavaScript's (`.js`, `.jsx`, `.mjs`, `.cjs`), read with the TSX grammar, which accepts JSX and plain
+    /// JavaScript alike.
+    pub fn from_frontend_path(path: &str) -> Option<Lang> {
+        Lang::from_path(path).or_else(|| {
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+            matches!(ext.as_str(), "js" | "jsx" | "mjs" | "cjs").then_some(Lang::Tsx)
+        })
+    }
+
     /// The grammar for an LSP `languageId`, if it names one of ours.
     pub fn from_language_id(id: &str) -> Option<Lang> {
         match id {
             "typescript" => Some(Lang::TypeScript),
-            "typescriptreact" => Some(Lang::Tsx),
+            "typescriptreact" | "javascript" | "javascriptreact" => Some(Lang::Tsx),
             _ => None,
         }
     }
@@ -457,6 +468,11 @@ mod tests {
         assert_eq!(Lang::from_path("/a/b.MTS"), Some(Lang::TypeScript));
         assert_eq!(Lang::from_path("/a/b.cts"), Some(Lang::TypeScript));
         assert_eq!(Lang::from_path("/a/b.tsx"), Some(Lang::Tsx));
+        assert_eq!(Lang::from_path("/a/b.jsx"), None);
+        assert_eq!(Lang::from_frontend_path("/a/b.jsx"), Some(Lang::Tsx));
+        assert_eq!(Lang::from_frontend_path("/a/b.MJS"), Some(Lang::Tsx));
+        assert_eq!(Lang::from_frontend_path("/a/b.mts"), Some(Lang::TypeScript));
+        assert_eq!(Lang::from_frontend_path("/a/b.vue"), None);
         assert_eq!(Lang::from_path("/a/b.js"), None);
         assert_eq!(Lang::from_path("/a/noext"), None);
     }

@@ -44,6 +44,9 @@ pub struct Snapshot {
     pub guard: Option<GuardNote>,
     /// Whether the document is an Amplify backend file (see [`is_amplify_file`]).
     pub amplify: bool,
+    /// Whether the document is frontend code that calls Amplify (see [`is_frontend_file`]); never together
+    /// with `amplify`. Whether it belongs to an Amplify project is the project index's to say.
+    pub frontend: bool,
     /// Set when the document is larger than the configured limit: it is kept but not analysed.
     pub too_large: bool,
     /// The file model of this version, built on first use and shared by every snapshot of the version.
@@ -114,6 +117,7 @@ pub struct Document {
     text: Arc<String>,
     tree: Option<Tree>,
     amplify: bool,
+    frontend: bool,
     max_size: usize,
     model: ModelSlot,
     prev_lowered: Option<Arc<LowerCache>>,
@@ -224,6 +228,7 @@ impl Document {
             text,
             tree: None,
             amplify: false,
+            frontend: false,
             max_size,
             model: ModelSlot::default(),
             prev_lowered: None,
@@ -361,8 +366,16 @@ impl Document {
         ));
         self.guard = None;
         let too_large = self.text.len() > self.max_size;
-        self.amplify = self.lang.is_some() && !too_large && is_amplify_file(&self.uri, &self.text);
-        let (true, Some(lang)) = (self.amplify, self.lang) else {
+        // a JavaScript file is never a backend file: the backend is TypeScript
+        self.amplify = self.lang.is_some()
+            && !too_large
+            && Lang::from_frontend_path(&self.uri) == Lang::from_path(&self.uri)
+            && is_amplify_file(&self.uri, &self.text);
+        self.frontend = self.lang.is_some()
+            && !too_large
+            && !self.amplify
+            && is_frontend_file(&self.uri, &self.text);
+        let (true, Some(lang)) = (self.amplify || self.frontend, self.lang) else {
             self.tree = None;
             return;
         };
@@ -455,6 +468,7 @@ impl Document {
             rope: self.rope.clone(),
             tree: self.tree.clone(),
             amplify: self.amplify,
+            frontend: self.frontend,
             too_large: self.text.len() > self.max_size,
             model: self.model.clone(),
             prev_lowered: self.prev_lowered.clone(),
@@ -480,6 +494,25 @@ pub fn is_amplify_file(uri_or_path: &str, text: &str) -> bool {
     in_amplify_dir || imports_amplify_backend(text)
 }
 
+/// Whether a file is frontend code that may call Amplify: a TypeScript or JavaScript file (see
+/// [`Lang::from_frontend_path`]) outside every `amplify/` folder and `node_modules`, whose text names one of the
+/// `aws-amplify` packages. (A file without a path, or with another extension, is not.)
+pub fn is_frontend_file(uri_or_path: &str, text: &str) -> bool {
+    let path = uri_or_path.split(['?', '#']).next().unwrap_or(uri_or_path);
+    if Lang::from_frontend_path(path).is_none() {
+        return false;
+    }
+    let mut dirs = path.split(['/', '\\']).rev().skip(1);
+    if dirs.any(|seg| seg == "amplify" || seg == "node_modules") {
+        return false;
+    }
+    text.match_indices("aws-amplify").any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + "aws-amplify".len()..].chars().next();
+        matches!(before, Some('\'' | '"' | '`')) && matches!(after, Some('\'' | '"' | '`' | '/'))
+    })
+}
+
 fn imports_amplify_backend(text: &str) -> bool {
     let needle = "@aws-amplify/backend";
     let mut rest = text;
@@ -501,6 +534,51 @@ mod tests {
     use super::*;
 
     const URI: &str = "file:///p/amplify/data/resource.ts";
+
+    #[test]
+    fn frontend_files_are_code_outside_amplify_that_names_an_amplify_package() {
+        let uses = "import { generateClient } from 'aws-amplify/data';\n";
+        assert!(is_frontend_file("file:///p/src/App.tsx", uses));
+        assert!(is_frontend_file(
+            "file:///p/src/api.js",
+            "import { Amplify } from \"aws-amplify\";"
+        ));
+        assert!(is_frontend_file(
+            "/p/src/lib/store.mjs",
+            "await import(`aws-amplify/storage`)"
+        ));
+        // not code, or not ours to read
+        assert!(!is_frontend_file("file:///p/src/App.vue", uses));
+        assert!(!is_frontend_file("file:///p/amplify/data/client.ts", uses));
+        assert!(!is_frontend_file("file:///p/node_modules/x/index.js", uses));
+        // names another package, or only mentions the word
+        assert!(!is_frontend_file(
+            "file:///p/src/App.tsx",
+            "import '@aws-amplify/ui-react';"
+        ));
+        assert!(!is_frontend_file(
+            "file:///p/src/App.tsx",
+            "// uses aws-amplify somewhere"
+        ));
+        // a JavaScript file is frontend code, never a backend file, even inside `amplify/`
+        let d = Document::new(
+            "file:///p/amplify/x.js",
+            Some(Lang::Tsx),
+            1,
+            uses.into(),
+            5_000_000,
+        );
+        assert!(!d.snapshot().amplify && !d.snapshot().frontend);
+        let d = Document::new(
+            "file:///p/src/App.tsx",
+            Some(Lang::Tsx),
+            1,
+            uses.into(),
+            5_000_000,
+        );
+        let s = d.snapshot();
+        assert!(s.frontend && !s.amplify && s.tree.is_some());
+    }
 
     fn doc(text: &str) -> Document {
         Document::new(URI, Some(Lang::TypeScript), 1, text.to_string(), 5_000_000)

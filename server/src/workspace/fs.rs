@@ -165,3 +165,33 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// The files under a project root that may be frontend code (see [`crate::workspace::is_frontend_file`]; their
+/// text decides): TypeScript and JavaScript files outside `amplify/`, `node_modules`, `.amplify`, `.git` and
+/// whatever `.gitignore` ignores, at most `limit` of them, in path order. Links are not followed.
+pub fn frontend_candidates(root: &Path, limit: usize) -> Vec<PathBuf> {
+    let top = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(16))
+        .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            let amplify_dir = name == "amplify" && e.path().parent() == Some(top.as_path());
+            !(amplify_dir || name == "node_modules" || name == ".amplify" || name == ".git")
+        })
+        .build();
+    let mut out: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| crate::syntax::Lang::from_frontend_path(&p.to_string_lossy()).is_some())
+        .take(limit)
+        .collect();
+    out.sort();
+    out
+}

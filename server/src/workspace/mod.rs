@@ -7,6 +7,6 @@ pub(crate) mod reclaim;
 mod store;
 pub mod uri;
 
-pub use document::{is_amplify_file, Change, ChangeError, Document, Snapshot};
+pub use document::{is_amplify_file, is_frontend_file, Change, ChangeError, Document, Snapshot};
 pub use index::ProjectIndex;
 pub use store::DocumentStore;

@@ -1,0 +1,87 @@
+//! Which documents the server reads as frontend code, through the real binary (`amplify/debugDocument`): code
+//! outside `amplify/` and `node_modules` that names an `aws-amplify` package, in TypeScript or JavaScript, and
+//! nothing else. Frontend documents get diagnostics, completion and hover answers without errors; what the
+//! frontend rules find is tested per area (`frontend_data.rs`, `frontend_storage.rs`, `frontend_fixtures.rs`).
+
+use amplify_lsp_tests::{position_of, Client};
+use serde_json::{json, Value};
+
+const BACKEND: &str = "import { defineBackend } from '@aws-amplify/backend';\nimport { data } from './data/resource';\n\ndefineBackend({ data });\n";
+const DATA: &str = "import { a, defineData, type ClientSchema } from '@aws-amplify/backend';\n\nconst schema = a.schema({\n  Todo: a.model({ content: a.string() }).authorization((allow) => [allow.publicApiKey()]),\n});\n\nexport type Schema = ClientSchema<typeof schema>;\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } } });\n";
+const APP: &str = "import { generateClient } from 'aws-amplify/data';\nimport type { Schema } from '../amplify/data/resource';\n\nconst client = generateClient<Schema>();\n\nexport async function todos() {\n  return client.models.Todo.list();\n}\n";
+
+fn debug(c: &mut Client, uri: &str) -> Value {
+    c.request("amplify/debugDocument", json!({ "uri": uri }))
+        .expect("debugDocument")
+}
+
+#[test]
+fn frontend_code_is_told_from_backend_code_and_from_everything_else() {
+    let mut c = Client::start_with_files(
+        &[],
+        &[
+            ("amplify/backend.ts", BACKEND),
+            ("amplify/data/resource.ts", DATA),
+        ],
+        json!({}),
+    );
+    let jsx = APP.replace(
+        "import type { Schema } from '../amplify/data/resource';\n",
+        "",
+    );
+    let cases: [(&str, &str, bool, bool); 7] = [
+        ("src/App.tsx", APP, true, false),
+        ("src/api.ts", APP, true, false),
+        ("src/legacy.jsx", &jsx, true, false),
+        // no `aws-amplify` package named
+        ("src/util.ts", "export const two = 1 + 1;\n", false, false),
+        // inside amplify/: a backend file (TypeScript) or nothing (JavaScript)
+        ("amplify/data/resource.ts", DATA, false, true),
+        ("amplify/scripts/seed.js", &jsx, false, false),
+        ("node_modules/lib/index.js", &jsx, false, false),
+    ];
+    for (rel, text, frontend, backend) in cases {
+        let uri = c.open(rel, text);
+        let d = debug(&mut c, &uri);
+        assert_eq!(d["frontend"], json!(frontend), "{rel}: {d:#}");
+        assert_eq!(d["amplify"], json!(backend), "{rel}: {d:#}");
+    }
+}
+
+#[test]
+fn a_frontend_file_gets_diagnostics_completion_and_hover_answers() {
+    let mut c = Client::start_with_files(
+        &[],
+        &[
+            ("amplify/backend.ts", BACKEND),
+            ("amplify/data/resource.ts", DATA),
+        ],
+        json!({}),
+    );
+    for rel in ["src/App.tsx", "src/app.js"] {
+        let uri = c.open(rel, APP);
+        // published (whatever the rules find): the document is analysed, not skipped
+        let _ = c.diagnostics(&uri, Some(1));
+        let at = position_of(APP, "Todo.list", 5);
+        let completion = c
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": at }),
+            )
+            .expect("completion answers");
+        assert!(
+            completion.is_null() || completion["items"].is_array(),
+            "{completion:#}"
+        );
+        let hover = c
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": at }),
+            )
+            .expect("hover answers");
+        assert!(
+            hover.is_null() || hover["contents"].is_object(),
+            "{hover:#}"
+        );
+    }
+}
