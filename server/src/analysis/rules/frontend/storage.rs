@@ -664,8 +664,8 @@ fn judge(b: &Bucket, u: &Use) -> Option<Diagnostic> {
             ENTITY_ID,
             format!(
                 "`{}` in {} lets only the owner {verb} there, and the segment after `{head}` must be the caller's \
-                 identity id: write the path as `({{ identityId }}) => `{head}${{identityId}}/…``; `{path}` puts \
-                 something else there, so `{}` is refused",
+                 identity id, which the path callback receives: ({{ identityId }}) => `{head}${{identityId}}/…`; \
+                 `{path}` puts something else there, so `{}` is refused",
                 key,
                 bucket_label(b),
                 u.api
