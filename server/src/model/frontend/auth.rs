@@ -6,6 +6,11 @@ use crate::model::value::{Kind, Value};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthView {
+    /// From a `defineAuth` (not only a file that customizes auth in code).
+    pub defined: bool,
+    /// Some backend file may change auth in code (CDK Cognito imports, auth outputs added with
+    /// `backend.addOutput`), or the user pool is referenced (`referenceAuth`): the rules stay silent.
+    pub overridden: bool,
     /// The built-in providers configured, as `signInWithRedirect` names them: `Google`, `Facebook`, `Amazon`,
     /// `Apple`.
     pub providers: Vec<String>,
@@ -45,10 +50,39 @@ pub const STANDARD: &[(&str, &str)] = &[
     ("website", "website"),
 ];
 
-/// What a `defineAuth` file configures; `None` when the file defines none.
+impl AuthView {
+    /// Adds what another file tells: the `defineAuth` view wins, and a customization anywhere marks it.
+    pub fn merge(&mut self, other: &AuthView) {
+        if !self.defined && other.defined {
+            let overridden = self.overridden;
+            *self = other.clone();
+            self.overridden |= overridden;
+        } else {
+            self.overridden |= other.overridden;
+        }
+    }
+
+    /// Whether the rules may judge calls against this view.
+    pub fn usable(&self) -> bool {
+        self.defined && !self.overridden
+    }
+}
+
+/// What a `defineAuth` file configures; `None` when the file neither defines nor customizes auth.
 pub fn view_of(file: &FileModel) -> Option<AuthView> {
-    let d = file.first(DefineKind::Auth)?;
-    let mut view = AuthView::default();
+    let overridden = file.first(DefineKind::ReferenceAuth).is_some()
+        || super::storage::customizes(file, &["aws-cdk-lib/aws-cognito"], &["aws_cognito"], "auth");
+    let Some(d) = file.first(DefineKind::Auth) else {
+        return overridden.then(|| AuthView {
+            overridden,
+            ..AuthView::default()
+        });
+    };
+    let mut view = AuthView {
+        defined: true,
+        overridden,
+        ..AuthView::default()
+    };
     let Some(arg) = d
         .arg
         .as_ref()

@@ -22,6 +22,9 @@ pub const IDENTITY: &str = "${identityId}";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StorageAccess {
     pub buckets: Vec<Bucket>,
+    /// Some backend file may change storage access in code (CDK IAM or S3 imports, storage outputs added with
+    /// `backend.addOutput`): what `defineStorage` says may not be all, so the rules stay silent.
+    pub overridden: bool,
 }
 
 /// One `defineStorage` bucket.
@@ -98,6 +101,7 @@ impl StorageAccess {
     /// Adds the buckets of another `defineStorage` file.
     pub fn merge(&mut self, other: &StorageAccess) {
         self.buckets.extend(other.buckets.iter().cloned());
+        self.overridden |= other.overridden;
     }
 
     /// The bucket a call without `bucket` uses: the only one, else the one marked `isDefault: true` (None when
@@ -136,7 +140,45 @@ pub fn access_of(file: &FileModel) -> Option<StorageAccess> {
         .filter(|d| d.kind == DefineKind::Storage)
         .map(|d| bucket_of(file, d.arg.as_ref().map(|a| file.resolve(a))))
         .collect();
-    (!buckets.is_empty()).then_some(StorageAccess { buckets })
+    let overridden = customizes(
+        file,
+        &["aws-cdk-lib/aws-iam", "aws-cdk-lib/aws-s3"],
+        &["aws_iam", "aws_s3"],
+        "storage",
+    );
+    (!buckets.is_empty() || overridden).then_some(StorageAccess {
+        buckets,
+        overridden,
+    })
+}
+
+/// Whether a backend file may change a resource in code: it imports one of the CDK `modules` (or their
+/// namespaces from `aws-cdk-lib`), or adds outputs under `output_key` (or outputs it cannot read) with
+/// `backend.addOutput`.
+pub(crate) fn customizes(
+    file: &FileModel,
+    modules: &[&str],
+    namespaces: &[&str],
+    output_key: &str,
+) -> bool {
+    let imports = file.imports.iter().filter(|i| !i.type_only).any(|i| {
+        modules.contains(&i.source.as_str())
+            || (i.source == "aws-cdk-lib"
+                && i.names
+                    .iter()
+                    .any(|n| n.imported == "*" || namespaces.contains(&n.imported.as_str())))
+    });
+    let outputs = file
+        .method_calls
+        .iter()
+        .filter(|m| m.method == "addOutput")
+        .any(|m| match m.args.first().map(|a| file.resolve(a)) {
+            Some(arg) if arg.as_object().is_some() && !arg.has_spread() => {
+                arg.get(output_key).is_some()
+            }
+            _ => true,
+        });
+    imports || outputs
 }
 
 fn bucket_of(file: &FileModel, arg: Option<&Value>) -> Bucket {

@@ -33,7 +33,7 @@ const BUILT_IN: &[(&str, &str)] = &[
 const OTHER_COGNITO: &[&str] = &["email_verified", "phone_number_verified", "sub"];
 
 pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
-    let Some(auth) = cx.backend.auth.as_ref() else {
+    let Some(auth) = cx.backend.auth.as_ref().filter(|a| a.usable()) else {
         return;
     };
     for (api, call) in calls(cx, SOURCE, APIS) {
@@ -203,7 +203,7 @@ fn attribute(auth: &AuthView, name: &str, at: Span) -> Option<Diagnostic> {
 }
 
 pub fn complete(cx: &FrontendCx, offset: usize) -> Option<Vec<CompletionItem>> {
-    let auth = cx.backend.auth.as_ref()?;
+    let auth = cx.backend.auth.as_ref().filter(|a| a.defined)?;
     if !cx
         .file
         .imports
@@ -366,6 +366,18 @@ export const auth = defineAuth({
         let unread = "import { defineAuth } from '@aws-amplify/backend';
 export const auth = defineAuth({ loginWith: { email: true, externalProviders: providers() } });";
         assert!(codes(unread, &format!("{imp}go({{ provider: 'Amazon' }});")).is_empty());
+    }
+
+    #[test]
+    fn cognito_changes_in_code_or_a_referenced_pool_silence_the_rules() {
+        let src = "import { signInWithRedirect } from 'aws-amplify/auth';\nsignInWithRedirect({ provider: 'Amazon' });";
+        assert_eq!(diagnostics(&backend(&[AUTH]), src, Lang::Tsx).len(), 1);
+        let cdk = "import { defineBackend } from '@aws-amplify/backend';\nimport * as cognito from 'aws-cdk-lib/aws-cognito';\nconst backend = defineBackend({});";
+        for order in [[AUTH, cdk], [cdk, AUTH]] {
+            assert!(diagnostics(&backend(&order), src, Lang::Tsx).is_empty());
+        }
+        let reference = "import { referenceAuth } from '@aws-amplify/backend';\nexport const auth = referenceAuth({ userPoolId: 'x', identityPoolId: 'y', authRoleArn: 'a', unauthRoleArn: 'u', userPoolClientId: 'c' });";
+        assert!(diagnostics(&backend(&[reference]), src, Lang::Tsx).is_empty());
     }
 
     #[test]

@@ -625,7 +625,7 @@ fn bucket_label(b: &Bucket) -> String {
 }
 
 pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
-    let Some(storage) = cx.backend.storage.as_ref() else {
+    let Some(storage) = cx.backend.storage.as_ref().filter(|s| !s.overridden) else {
         return;
     };
     for (api, call) in calls(cx, SOURCE, APIS) {
@@ -745,7 +745,7 @@ fn who_may(b: &Bucket, val: &[VTok]) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 
 pub fn hover(cx: &FrontendCx, offset: usize) -> Option<Hover> {
-    let storage = cx.backend.storage.as_ref()?;
+    let storage = cx.backend.storage.as_ref().filter(|s| !s.overridden)?;
     for (api, call) in calls(cx, SOURCE, APIS) {
         let r = call.byte_range();
         if offset < r.start || offset > r.end {
@@ -1143,6 +1143,24 @@ export const storage = defineStorage({ name: NAME, access: (allow) => ({}) });"]
             Lang::TypeScript,
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn code_that_changes_iam_or_outputs_silences_the_rules() {
+        let src = format!("{IMPORT}uploadData({{ path: 'secret/a', data }});");
+        for other in [
+            "import { defineBackend } from '@aws-amplify/backend';\nimport { PolicyStatement } from 'aws-cdk-lib/aws-iam';\nconst backend = defineBackend({});",
+            "import { defineBackend } from '@aws-amplify/backend';\nconst backend = defineBackend({});\nbackend.addOutput({ storage: { buckets: [] } });",
+        ] {
+            for order in [[STORAGE, other], [other, STORAGE]] {
+                let view = backend(&order);
+                assert!(diagnostics(&view, &src, Lang::TypeScript).is_empty());
+            }
+        }
+        // an output of another kind changes nothing
+        let other = "import { defineBackend } from '@aws-amplify/backend';\nconst backend = defineBackend({});\nbackend.addOutput({ custom: { a: 1 } });";
+        let view = backend(&[STORAGE, other]);
+        assert_eq!(diagnostics(&view, &src, Lang::TypeScript).len(), 1);
     }
 
     #[test]
