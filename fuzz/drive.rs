@@ -162,6 +162,7 @@ pub fn exercise(path: &Path, text: &str, salt: usize) -> Stats {
     let env = actions::Env {
         read: &read,
         can_create_files: true,
+        frontend_files: &Vec::new,
     };
     let input = actions::Input {
         src: text,

@@ -8,3 +8,4 @@ if [ -x editors/test-all.sh ] && [ "${SKIP_EDITOR_TESTS:-0}" != 1 ]; then
   cargo build -p amplify-lsp
   AMPLIFY_LSP_BIN="$PWD/target/debug/amplify-lsp" editors/test-all.sh
 fi
+cargo build -p amplify-lsp && AMPLIFY_LSP_BIN="$PWD/target/debug/amplify-lsp" scripts/test-npm.sh

@@ -415,6 +415,8 @@ const RULE: &str = "allow.publicApiKey()]";
 // switch is its quick fix (a refactoring where no diagnostic sits: see `only_filters_by_kind`).
 golden! {
     owner_starter_on_the_rule: "starter", DATA, At::Cursor("[allow.publicApiKey()]", 9), OWNER, "quickfix";
+    // the frontend calls that would be refused after the switch move to the user pool in the same edit
+    owner_frontend_call_sites: "owner-frontend", DATA, At::Cursor("[allow.publicApiKey()]", 9), OWNER, "quickfix";
     owner_mixed_rules_whole_file: "mixed-rules", DATA, At::Source, OWNER_ALL, "source.amplify.ownerAuthorization";
     owner_schema_level_rules: "schema-level", DATA, At::Text(".authorization((allow) => [allow.publicApiKey()]);"), OWNER, "quickfix";
     owner_without_auth_creates_it: "no-auth", DATA, At::Source, OWNER_ALL, "source.amplify.ownerAuthorization";

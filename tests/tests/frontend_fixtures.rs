@@ -1,4 +1,4 @@
-//! The frontend fixture corpus (`tests/fixtures/frontend/<area>/<case>/`) through `amplify-lsp check --format
+//! The frontend fixture corpus (`tests/fixtures/frontend/<area>/<case>/`, and `examples/frontend`) through `amplify-lsp check --format
 //! json`: each case is a whole project (a backend under `amplify/` and frontend code beside it), and
 //! - its `ACCESS.json` is the output of Amplify's own synthesis (`../shared/tools/amplify-synth/access`) and says
 //!   the backend is ACCEPTED: the ground truth the area's oracle test reads;
@@ -108,10 +108,20 @@ fn frontend_fixtures_match_their_expectations_and_are_labelled_by_amplify() {
     let mut problems = Vec::new();
     let mut cases = 0;
     let mut frontend_findings = 0;
-    for area in subdirs(&root) {
-        for case in subdirs(&area) {
+    // the bundled example of frontend mistakes counts as one more case
+    let cases_of = |area: &Path| {
+        if area.ends_with("examples") {
+            vec![repo_root().join("examples/frontend")]
+        } else {
+            subdirs(area)
+        }
+    };
+    let mut areas = subdirs(&root);
+    areas.push(repo_root().join("examples"));
+    for area in areas {
+        for case in cases_of(&area) {
             cases += 1;
-            let name = rel(&root, &case);
+            let name = rel(&repo_root(), &case);
             match std::fs::read_to_string(case.join("ACCESS.json")) {
                 Ok(text) => match serde_json::from_str::<Value>(&text) {
                     Ok(v) if v["verdict"] == "ACCEPTED" => {}

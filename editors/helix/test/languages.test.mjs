@@ -19,7 +19,19 @@
 //   same root; the patterns are checked only when a client starts.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -65,8 +77,13 @@ const entryName = (e) => (typeof e === 'string' ? e : e.name);
 describe('helix languages.toml', () => {
   test('[language-server.amplify-lsp]: command, args, required-root-patterns', () => {
     assert.ok(server, 'no [language-server.amplify-lsp] table');
-    assert.equal(server.command, 'amplify-lsp');
-    assert.deepEqual(server.args, ['--stdio']);
+    // `sh -c SCRIPT amplify-lsp --stdio`: the script picks the binary, "amplify-lsp" is its $0 and
+    // --stdio is passed on (see "project-local server" below).
+    assert.equal(server.command, 'sh');
+    assert.equal(server.args.length, 4);
+    assert.equal(server.args[0], '-c');
+    assert.equal(server.args[2], 'amplify-lsp');
+    assert.deepEqual(server.args.slice(3), ['--stdio']);
     const patterns = server['required-root-patterns'];
     assert.ok(Array.isArray(patterns) && patterns.includes('amplify'), 'required-root-patterns must contain "amplify"');
     // The amplify/ folder itself, and a resource folder, as the root (hx started inside them).
@@ -275,5 +292,87 @@ describe('editors/README.md Helix section', () => {
     for (const b of blocks.filter((x) => !x['language-server'] && !x.language)) {
       for (const key of Object.keys(b)) assert.ok(['theme', 'keys', 'editor'].includes(key), `config.toml top-level key ${key}`);
     }
+  });
+});
+
+// --- The project-local server: the `sh -c` script of languages.toml, run as Helix runs it ---------
+// helix-lsp/src/client.rs (Client::start, 25.07.1) spawns `command` with `args` and the server's root
+// folder as the current directory; the script is run the same way here.
+
+describe('project-local server (the sh -c script)', { skip: process.platform === 'win32' ? 'sh' : false }, () => {
+  const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-local-')));
+  const script = (file, body) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+  };
+  // A global amplify-lsp on PATH and a project-local one that say which they are.
+  const globalDir = path.join(tmp, 'global-bin');
+  script(path.join(globalDir, 'amplify-lsp'), 'echo "global $*"');
+  const withInstall = (name) => {
+    const parent = path.join(tmp, name);
+    mkdirSync(parent, { recursive: true });
+    const { project } = scratchProject({ parent });
+    script(path.join(project, 'node_modules', '.bin', 'amplify-lsp'), 'echo "local $*"');
+    return project;
+  };
+  /** Runs languages.toml's command and args in `cwd`, with only `pathDirs` on PATH (plus the system's). */
+  const run = (cwd, pathDirs, args = server.args) => {
+    const r = spawnSync(server.command, args, {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: [...pathDirs, '/usr/bin', '/bin'].join(':'), PWD: '/somewhere/else' },
+    });
+    assert.equal(r.error, undefined);
+    return { status: r.status, out: r.stdout.trim(), err: r.stderr };
+  };
+
+  test('from the root Helix gives (project, amplify/, a resource folder): the project-local server, with --stdio', () => {
+    const project = withInstall('a');
+    for (const cwd of [project, path.join(project, 'amplify'), path.join(project, 'amplify', 'storage')]) {
+      assert.deepEqual(run(cwd, [globalDir]), { status: 0, out: 'local --stdio', err: '' }, cwd);
+    }
+  });
+
+  test('every root where Helix starts the server leads to the project-local one', () => {
+    const project = withInstall('b');
+    const file = path.join(project, 'amplify', 'storage', 'resource.ts');
+    for (const cwd of [project, path.join(project, 'amplify'), path.join(project, 'amplify', 'storage')]) {
+      const { root, starts } = helixStart(file, cwd);
+      assert.ok(starts, `Helix starts the server for cwd ${cwd}`);
+      assert.equal(run(root, [globalDir]).out, 'local --stdio', `root ${root}`);
+    }
+  });
+
+  test('no install in the project (or a non-executable one): amplify-lsp from PATH', () => {
+    const { project } = scratchProject({ parent: realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-noinst-'))) });
+    assert.deepEqual(run(project, [globalDir]), { status: 0, out: 'global --stdio', err: '' });
+    const broken = withInstall('c');
+    chmodSync(path.join(broken, 'node_modules', '.bin', 'amplify-lsp'), 0o644);
+    assert.equal(run(path.join(broken, 'amplify'), [globalDir]).out, 'global --stdio');
+  });
+
+  test('neither: the error names amplify-lsp', () => {
+    const { project } = scratchProject({ parent: realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-none-'))) });
+    const r = run(project, []);
+    assert.notEqual(r.status, 0);
+    assert.match(r.err, /amplify-lsp/);
+  });
+
+  test('a folder name with spaces and quotes', () => {
+    const odd = path.join(tmp, `my "odd" app's dir`);
+    mkdirSync(odd);
+    const { project } = scratchProject({ parent: odd });
+    script(path.join(project, 'node_modules', '.bin', 'amplify-lsp'), 'echo "local $*"');
+    assert.equal(run(path.join(project, 'amplify'), [globalDir]).out, 'local --stdio');
+  });
+
+  test('with the real server as the project-local install', { skip: process.env.AMPLIFY_LSP_BIN ? false : 'AMPLIFY_LSP_BIN not set' }, () => {
+    const { project } = scratchProject({ parent: realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-real-'))) });
+    mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(path.resolve(process.env.AMPLIFY_LSP_BIN), path.join(project, 'node_modules', '.bin', 'amplify-lsp'));
+    const r = run(path.join(project, 'amplify'), [globalDir], [...server.args.slice(0, 3), '--version']);
+    assert.equal(r.status, 0, r.err);
+    assert.match(r.out, /^amplify-lsp \d+\.\d+\.\d+/);
   });
 });

@@ -5,6 +5,11 @@
 --
 -- Override fields with vim.lsp.config('amplify_lsp', { ... }), e.g. `cmd` or `init_options`.
 --
+-- The server is the project's own when it has one (`npm install --save-dev amplify-lsp` puts it in
+-- <root>/node_modules/.bin/), so that the version pinned in package.json is the one that runs; else
+-- `amplify-lsp` from PATH. Like any project-local tool, that runs a program from the project you
+-- open: to always use one binary, set `cmd = { '/path/to/amplify-lsp', '--stdio' }`.
+--
 -- The server attaches only to TypeScript files inside the `amplify/` folder of an Amplify project:
 -- a folder whose `amplify/` holds `backend.ts` or a `<resource>/resource.ts`. That folder (the
 -- parent of `amplify/`) becomes the root. The file only uses APIs that exist since Neovim 0.7, so
@@ -77,8 +82,29 @@ local function project_root(fname)
   return nil
 end
 
+--- The project's `node_modules/.bin/amplify-lsp` when it is executable, else `amplify-lsp` (PATH).
+--- On Windows npm writes `amplify-lsp.cmd` there, which executable() and exepath() find.
+local function server_executable(root)
+  if root then
+    local bin = root .. '/node_modules/.bin/amplify-lsp'
+    if vim.fn.executable(bin) == 1 then
+      return vim.fn.exepath(bin)
+    end
+  end
+  return 'amplify-lsp'
+end
+
 return {
-  cmd = { 'amplify-lsp', '--stdio' },
+  -- A function so that the executable is chosen per project root (Neovim 0.11 passes the client's
+  -- config, root_dir included).
+  cmd = function(dispatchers, config)
+    config = config or {}
+    return vim.lsp.rpc.start({ server_executable(config.root_dir), '--stdio' }, dispatchers, {
+      cwd = config.cmd_cwd,
+      env = config.cmd_env,
+      detached = config.detached,
+    })
+  end,
   filetypes = { 'typescript' },
   -- Neovim 0.11 calls root_dir(bufnr, on_dir); not calling on_dir means "do not attach".
   root_dir = function(bufnr, on_dir)

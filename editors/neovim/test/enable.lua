@@ -59,7 +59,9 @@ local function main()
     local client = H.wait_client(storage_buf)
     expect(client, 'no amplify_lsp client on amplify/storage/resource.ts within ' .. H.timeout .. ' ms')
     expect(client.root_dir == project, 'root_dir ' .. tostring(client.root_dir) .. ', want ' .. project)
-    expect(vim.tbl_contains(client.config.cmd, '--stdio'), 'cmd ' .. vim.inspect(client.config.cmd))
+    -- cmd is lsp/amplify_lsp.lua's function (it picks the server per root; the check on the
+    -- project-local install below sees the arguments it passes: --stdio).
+    expect(type(client.config.cmd) == 'function', 'cmd ' .. vim.inspect(client.config.cmd))
     local other = H.open(project .. '/amplify/functions/say-hello/handler.ts')
     local c2 = H.wait_client(other)
     expect(c2 and c2.id == client.id, 'a second file of the project did not reuse the client')
@@ -300,6 +302,20 @@ local function main()
     local after = table.concat(lines_of(buf), '\n')
     expect(after:find('allow.owner()', 1, true), 'no allow.owner() after the action:\n' .. after)
     expect(not after:find('publicApiKey', 1, true), 'publicApiKey still there:\n' .. after)
+  end)
+
+  check("the project's node_modules/.bin/amplify-lsp is started before the one on PATH", nil, function()
+    local local_project = H.scratch_fixture('project', 'project-local-install')
+    local _, starts = H.fake_local_install(local_project)
+    local buf = H.open(local_project .. '/amplify/storage/resource.ts')
+    local client = H.wait_client(buf)
+    expect(client, 'no client in the project with node_modules/.bin/amplify-lsp')
+    expect(client.root_dir == local_project, 'root_dir ' .. tostring(client.root_dir))
+    local lines = vim.fn.filereadable(starts) == 1 and vim.fn.readfile(starts) or {}
+    expect(#lines == 1 and lines[1] == '--stdio', 'the project-local script ran ' .. #lines .. ' times: ' .. vim.inspect(lines))
+    -- The project from the first checks (no node_modules) still has its own client, from PATH.
+    local other = H.wait_client(H.open(project .. '/amplify/storage/resource.ts'))
+    expect(other and other.id ~= client.id, 'the two projects share a client')
   end)
 
   check('lsp.log: no server line logged as [ERROR]; server lines come through window/logMessage', nil, function()

@@ -124,6 +124,21 @@ function H.put_server_on_path()
   vim.env.PATH = dir .. ':' .. (vim.env.PATH or '')
 end
 
+--- Makes `dir/node_modules/.bin/amplify-lsp` what `npm install --save-dev amplify-lsp` would:
+--- here a script that notes each start in `dir/node_modules/.bin/starts` and runs the binary
+--- under test. Returns the script's path and the notes file's path.
+function H.fake_local_install(dir)
+  local script = dir .. '/node_modules/.bin/amplify-lsp'
+  local starts = dir .. '/node_modules/.bin/starts'
+  H.write(script, {
+    '#!/bin/sh',
+    'echo "$*" >> ' .. vim.fn.shellescape(starts),
+    'exec ' .. vim.fn.shellescape(H.bin) .. ' "$@"',
+  })
+  vim.fn.system({ 'chmod', '+x', script })
+  return script, starts
+end
+
 function H.cleanup()
   vim.fn.delete(H.tmp, 'rf')
 end

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 
 /** Where a candidate came from, in the order they are tried. */
-export type Source = 'env' | 'setting' | 'bundled' | 'path' | 'cargo';
+export type Source = 'env' | 'setting' | 'project' | 'bundled' | 'path' | 'cargo';
 
 export const ENV_VAR = 'AMPLIFY_LSP_PATH';
 export const SETTING = 'amplifyLsp.server.path';
@@ -20,7 +20,10 @@ export interface DiscoveryInput {
   extensionPath: string;
   platform: NodeJS.Platform;
   homeDir: string;
-  /** First workspace folder, for relative paths and `${workspaceFolder}` in the setting. */
+  /**
+   * First workspace folder, for relative paths and `${workspaceFolder}` in the setting, and where
+   * a project-local install (`npm install --save-dev amplify-lsp`) is looked for.
+   */
   workspaceFolder?: string;
 }
 
@@ -90,10 +93,28 @@ export function expandSettingPath(
 }
 
 /**
+ * The server installed in the project by npm, or undefined without a workspace folder. On Linux
+ * and macOS that is `node_modules/.bin/amplify-lsp`, the npm package's launcher, which runs the
+ * platform package's binary. On Windows `.bin` holds only `.cmd` / `.ps1` shims, which Node cannot
+ * start without a shell: there it is the binary of the win32-x64 package itself (where npm puts
+ * it, at the top of node_modules).
+ */
+export function projectServerPath(
+  input: Pick<DiscoveryInput, 'workspaceFolder' | 'platform'>,
+): string | undefined {
+  if (input.workspaceFolder === undefined) return undefined;
+  const p = pathApi(input.platform);
+  return input.platform === 'win32'
+    ? p.join(input.workspaceFolder, 'node_modules', '@amplify-lsp', 'win32-x64', 'amplify-lsp.exe')
+    : p.join(input.workspaceFolder, 'node_modules', '.bin', 'amplify-lsp');
+}
+
+/**
  * The candidates in the order they are tried: `AMPLIFY_LSP_PATH`, the setting (a workspace value
- * only in a trusted workspace), the binary bundled in the extension, every `PATH` entry, and
- * cargo's install directory (VS Code started from a desktop launcher often lacks `~/.cargo/bin`
- * in `PATH`).
+ * only in a trusted workspace), the project's own install from npm (only in a trusted workspace:
+ * it is a file the project's contents decide), the binary bundled in the extension, every `PATH`
+ * entry, and cargo's install directory (VS Code started from a desktop launcher often lacks
+ * `~/.cargo/bin` in `PATH`).
  */
 export function candidates(input: DiscoveryInput): { list: Candidate[]; notes: string[] } {
   const p = pathApi(input.platform);
@@ -124,6 +145,10 @@ export function candidates(input: DiscoveryInput): { list: Candidate[]; notes: s
       notes.push(`${SETTING} (${settingValue}) is relative but there is no workspace folder; ignored`);
     else list.push({ source: 'setting', path: expanded, explicit: true, label: `${SETTING} (${expanded})` });
   }
+
+  const project = projectServerPath(input);
+  if (project !== undefined && input.workspaceTrusted)
+    list.push({ source: 'project', path: project, explicit: false, label: `the project's amplify-lsp (${project})` });
 
   const bundled = p.join(input.extensionPath, 'server', exe);
   list.push({ source: 'bundled', path: bundled, explicit: false, label: `the bundled server (${bundled})` });
@@ -194,7 +219,8 @@ export async function checkVersion(file: string, exec: Exec): Promise<VersionChe
 }
 
 export const INSTALL_HINT =
-  'Install it with `cargo install --locked --path server` from a checkout of amplify-lsp (the binary lands in ~/.cargo/bin), ' +
+  'Install it in the project with `npm install --save-dev amplify-lsp`, ' +
+  'or with `cargo install --locked --path server` from a checkout of amplify-lsp (the binary lands in ~/.cargo/bin), ' +
   `or point the \`${SETTING}\` setting or the ${ENV_VAR} environment variable at the executable.`;
 
 /**
@@ -205,6 +231,9 @@ export const INSTALL_HINT =
  */
 export async function findServer(input: DiscoveryInput, fs: FileSystem, exec: Exec): Promise<Found | NotFound> {
   const { list, notes } = candidates(input);
+  const project = projectServerPath(input);
+  if (project !== undefined && !input.workspaceTrusted && fs.isFile(project))
+    notes.push(`the project's amplify-lsp (${project}) is not used because the workspace is not trusted`);
   for (const c of list) {
     if (!fs.isFile(c.path)) {
       if (c.explicit) {
@@ -238,4 +267,25 @@ export async function findServer(input: DiscoveryInput, fs: FileSystem, exec: Ex
       `. ${INSTALL_HINT}`,
     notes,
   };
+}
+
+/**
+ * The warning for a project-local server whose version differs from the extension's, or undefined
+ * when there is nothing to say. Each (server path, server version) pair is reported once per
+ * session: `reported` remembers them across restarts.
+ */
+export function versionMismatchWarning(
+  extensionVersion: string,
+  found: Pick<Found, 'candidate' | 'version'>,
+  reported: Set<string>,
+): string | undefined {
+  if (found.candidate.source !== 'project' || found.version === extensionVersion) return undefined;
+  const key = `${found.candidate.path}\n${found.version}`;
+  if (reported.has(key)) return undefined;
+  reported.add(key);
+  return (
+    `Amplify LSP: the project's amplify-lsp is version ${found.version}, this extension is version ${extensionVersion}. ` +
+    `The project's server is used. To make them agree, run \`npm install --save-dev amplify-lsp@${extensionVersion}\` ` +
+    'in the project, or install the extension version that matches the project.'
+  );
 }

@@ -9,7 +9,15 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ENV_VAR, type Exec, type FileSystem, findServer, SETTING } from './discovery';
+import {
+  ENV_VAR,
+  type Exec,
+  type FileSystem,
+  findServer,
+  projectServerPath,
+  SETTING,
+  versionMismatchWarning,
+} from './discovery';
 import { ClientLogChannel } from './log';
 import {
   classifyChange,
@@ -40,6 +48,10 @@ let output: vscode.LogOutputChannel;
 let clientOutput: ClientLogChannel;
 let traceOutput: vscode.OutputChannel;
 let extensionPath = '';
+/** This extension's version (package.json), compared with a project-local server's. */
+let extensionVersion: string | undefined;
+/** Project-local servers whose other version was already reported (see versionMismatchWarning). */
+const mismatchReported = new Set<string>();
 /** Set once an Amplify file is around; until then settings changes do not start anything. */
 let wanted = false;
 
@@ -89,6 +101,11 @@ async function start(): Promise<void> {
     return;
   }
   output.info(`Starting amplify-lsp ${found.version} from ${found.candidate.label}`);
+  const mismatch = extensionVersion && versionMismatchWarning(extensionVersion, found, mismatchReported);
+  if (mismatch) {
+    output.warn(mismatch);
+    void vscode.window.showWarningMessage(mismatch);
+  }
 
   const init = toInitializationOptions(readSettings());
   for (const w of init.warnings) output.warn(w);
@@ -198,6 +215,7 @@ function reconfigure(): void {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionPath = context.extensionPath;
+  extensionVersion = (context.extension?.packageJSON as { version?: string } | undefined)?.version;
   output = vscode.window.createOutputChannel('Amplify LSP', { log: true });
   clientOutput = new ClientLogChannel(output);
   traceOutput = vscode.window.createOutputChannel('Amplify LSP Trace');
@@ -230,9 +248,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           break;
       }
     }),
-    // A workspace value of the server path only counts once the workspace is trusted.
+    // A workspace value of the server path, and the project's own amplify-lsp from npm, only
+    // count once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (wanted && readServerPathSetting().workspace)
+      const project = projectServerPath({
+        workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+        platform: process.platform,
+      });
+      if (wanted && (readServerPathSetting().workspace || (project !== undefined && nodeFs.isFile(project))))
         void enqueue(async () => {
           await stop();
           await start();

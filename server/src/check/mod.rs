@@ -153,5 +153,7 @@ pub fn display_path(p: &Path) -> String {
         .as_deref()
         .and_then(|c| p.strip_prefix(c).ok())
         .unwrap_or(p);
+    // `check .` walks `./amplify/...`: shown as `amplify/...`, the form code scanning expects in SARIF
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
     shown.to_string_lossy().replace('\\', "/")
 }

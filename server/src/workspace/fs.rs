@@ -101,6 +101,36 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// The files under a project root that may be frontend code (see [`crate::workspace::is_frontend_file`]; their
+/// text decides): TypeScript and JavaScript files outside `amplify/`, `node_modules`, `.amplify`, `.git` and
+/// whatever `.gitignore` ignores, at most `limit` of them, in path order. Links are not followed.
+pub fn frontend_candidates(root: &Path, limit: usize) -> Vec<PathBuf> {
+    let top = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(16))
+        .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            let amplify_dir = name == "amplify" && e.path().parent() == Some(top.as_path());
+            !(amplify_dir || name == "node_modules" || name == ".amplify" || name == ".git")
+        })
+        .build();
+    let mut out: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| crate::syntax::Lang::from_frontend_path(&p.to_string_lossy()).is_some())
+        .take(limit)
+        .collect();
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,34 +194,41 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
-}
 
-/// The files under a project root that may be frontend code (see [`crate::workspace::is_frontend_file`]; their
-/// text decides): TypeScript and JavaScript files outside `amplify/`, `node_modules`, `.amplify`, `.git` and
-/// whatever `.gitignore` ignores, at most `limit` of them, in path order. Links are not followed.
-pub fn frontend_candidates(root: &Path, limit: usize) -> Vec<PathBuf> {
-    let top = root.to_path_buf();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .follow_links(false)
-        .max_depth(Some(16))
-        .filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            let amplify_dir = name == "amplify" && e.path().parent() == Some(top.as_path());
-            !(amplify_dir || name == "node_modules" || name == ".amplify" || name == ".git")
-        })
-        .build();
-    let mut out: Vec<PathBuf> = walker
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .filter(|p| crate::syntax::Lang::from_frontend_path(&p.to_string_lossy()).is_some())
-        .take(limit)
-        .collect();
-    out.sort();
-    out
+    #[test]
+    fn frontend_candidates_skip_the_backend_dependencies_and_ignored_files() {
+        let dir = std::env::temp_dir().join(format!("amplify-lsp-fe-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.as_path();
+        for rel in [
+            "amplify/data/resource.ts",
+            "src/App.tsx",
+            "src/lib/api.js",
+            "src/amplify/client.ts",
+            "node_modules/aws-amplify/index.js",
+            "dist/bundle.js",
+            "README.md",
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "").expect("write");
+        }
+        std::fs::write(root.join(".gitignore"), "dist/\n").expect("write");
+        let found: Vec<String> = frontend_candidates(root, 100)
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        // an `amplify` folder below the root is not the backend's
+        assert_eq!(
+            found,
+            ["src/App.tsx", "src/amplify/client.ts", "src/lib/api.js"]
+        );
+        assert_eq!(frontend_candidates(root, 1).len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

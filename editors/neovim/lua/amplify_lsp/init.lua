@@ -7,6 +7,11 @@
 --       on_attach = function(client, bufnr) end,        -- optional
 --     })
 --
+-- With the plain name `amplify-lsp` as cmd[1] (the default), the project's own server comes first:
+-- <root>/node_modules/.bin/amplify-lsp, installed by `npm install --save-dev amplify-lsp`, so the
+-- version pinned in package.json is the one that runs; else `amplify-lsp` from PATH. An absolute
+-- path in cmd, or `project_local = false`, turns that off.
+--
 -- On every `typescript` buffer inside the `amplify/` folder of an Amplify project the server is
 -- started (one per project) with vim.lsp.start (0.8+), or with vim.lsp.start_client +
 -- vim.lsp.buf_attach_client on 0.7.
@@ -18,6 +23,7 @@ local uv = vim.uv or vim.loop
 M.defaults = {
   name = 'amplify_lsp',
   cmd = { 'amplify-lsp', '--stdio' },
+  project_local = true,
   filetypes = { 'typescript' },
   init_options = {},
   settings = { amplifyLsp = {} },
@@ -97,6 +103,28 @@ function M.project_root(fname)
 end
 
 local config = vim.deepcopy(M.defaults)
+
+--- The project's `node_modules/.bin/amplify-lsp` if it is executable, else nil. On Windows npm
+--- writes `amplify-lsp.cmd` there, which executable() and exepath() find.
+function M.project_server(root)
+  local bin = root .. '/node_modules/.bin/amplify-lsp'
+  if vim.fn.executable(bin) == 1 then
+    return vim.fn.exepath(bin)
+  end
+  return nil
+end
+
+--- The command to start for a project: `cmd`, with the project's own server in place of a plain
+--- `amplify-lsp` when there is one.
+function M.command(root, opts)
+  opts = opts or config
+  local cmd = vim.deepcopy(opts.cmd)
+  if opts.project_local ~= false and cmd[1] == 'amplify-lsp' then
+    cmd[1] = M.project_server(root) or cmd[1]
+  end
+  return cmd
+end
+
 -- Neovim 0.7: our own root -> client id map (vim.lsp.start does this itself on 0.8+).
 local legacy_clients = {}
 local warned = false
@@ -115,12 +143,14 @@ function M.attach(bufnr)
   if not root then
     return nil
   end
-  if vim.fn.executable(config.cmd[1]) ~= 1 then
+  local cmd = M.command(root)
+  if vim.fn.executable(cmd[1]) ~= 1 then
     if not warned then
       warned = true
       notify(
-        config.cmd[1]
-          .. ' is not executable. Install it (cargo install --locked --path server, in the amplify-lsp repository)'
+        cmd[1]
+          .. ' is not executable. Install it in the project (npm install --save-dev amplify-lsp), or with cargo'
+          .. ' (cargo install --locked --path server, in the amplify-lsp repository),'
           .. " or pass cmd = { '/path/to/amplify-lsp', '--stdio' } to require('amplify_lsp').setup()."
       )
     end
@@ -129,7 +159,7 @@ function M.attach(bufnr)
 
   local client_config = {
     name = config.name,
-    cmd = config.cmd,
+    cmd = cmd,
     cmd_env = config.cmd_env,
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
@@ -169,7 +199,7 @@ function M.attach(bufnr)
   return id
 end
 
---- Configure and enable. Options: cmd, cmd_env, filetypes, init_options, settings, capabilities,
+--- Configure and enable. Options: cmd, project_local, cmd_env, filetypes, init_options, settings, capabilities,
 --- on_attach, on_init, handlers, flags. Calling it again replaces the previous configuration.
 function M.setup(opts)
   config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})

@@ -9,6 +9,8 @@ import {
   expandSettingPath,
   findServer,
   parseVersion,
+  projectServerPath,
+  versionMismatchWarning,
 } from '../../src/discovery';
 
 const base: DiscoveryInput = {
@@ -43,7 +45,7 @@ function execWith(answers: Record<string, string>): Exec & { calls: string[] } {
 }
 
 describe('candidate order', () => {
-  test('env, setting, bundled, PATH entries, cargo', () => {
+  test('env, setting, project, bundled, PATH entries, cargo', () => {
     const { list } = candidates(
       input({ env: { AMPLIFY_LSP_PATH: '/opt/env/amplify-lsp', PATH: '/a:/b' }, setting: { user: '/opt/set/amplify-lsp' } }),
     );
@@ -52,6 +54,7 @@ describe('candidate order', () => {
       [
         ['env', '/opt/env/amplify-lsp'],
         ['setting', '/opt/set/amplify-lsp'],
+        ['project', '/home/dev/app/node_modules/.bin/amplify-lsp'],
         ['bundled', '/ext/server/amplify-lsp'],
         ['path', '/a/amplify-lsp'],
         ['path', '/b/amplify-lsp'],
@@ -60,7 +63,7 @@ describe('candidate order', () => {
     );
     assert.deepEqual(
       list.map((c) => c.explicit),
-      [true, true, false, false, false, false],
+      [true, true, false, false, false, false, false],
     );
   });
 
@@ -68,7 +71,7 @@ describe('candidate order', () => {
     const { list } = candidates(input({ env: { AMPLIFY_LSP_PATH: '  ', PATH: '' }, setting: { user: '' } }));
     assert.deepEqual(
       list.map((c) => c.source),
-      ['bundled', 'cargo'],
+      ['project', 'bundled', 'cargo'],
     );
   });
 
@@ -76,6 +79,7 @@ describe('candidate order', () => {
     const { list } = candidates(
       input({
         platform: 'win32',
+        workspaceFolder: 'C:\\dev\\app',
         extensionPath: 'C:\\ext',
         homeDir: 'C:\\Users\\u',
         env: { Path: 'C:\\tools;"C:\\Program Files\\amp"' },
@@ -84,6 +88,7 @@ describe('candidate order', () => {
     assert.deepEqual(
       list.map((c) => c.path),
       [
+        'C:\\dev\\app\\node_modules\\@amplify-lsp\\win32-x64\\amplify-lsp.exe',
         'C:\\ext\\server\\amplify-lsp.exe',
         'C:\\tools\\amplify-lsp.exe',
         'C:\\Program Files\\amp\\amplify-lsp.exe',
@@ -95,7 +100,7 @@ describe('candidate order', () => {
   test('CARGO_HOME moves the cargo candidate; relative PATH entries are skipped', () => {
     const { list } = candidates(input({ env: { PATH: 'bin:/x', CARGO_HOME: '/c' } }));
     assert.deepEqual(
-      list.filter((c) => c.source !== 'bundled').map((c) => c.path),
+      list.filter((c) => c.source !== 'bundled' && c.source !== 'project').map((c) => c.path),
       ['/x/amplify-lsp', '/c/bin/amplify-lsp'],
     );
   });
@@ -160,6 +165,88 @@ describe('version parsing', () => {
     assert.match(!broken.ok ? broken.problem : '', /EACCES/);
     const old = await checkVersion('/old', execWith({ '/old': 'amplify-lsp 0.0.1' }));
     assert.match(!old.ok ? old.problem : '', /needs 0\.1\.0 or newer/);
+  });
+});
+
+describe('project-local server (npm install --save-dev amplify-lsp)', () => {
+  const local = '/home/dev/app/node_modules/.bin/amplify-lsp';
+  const bundled = '/ext/server/amplify-lsp';
+  const onPath = '/usr/bin/amplify-lsp';
+
+  test('the path: .bin launcher on Linux and macOS, the platform package binary on Windows, none without a folder', () => {
+    assert.equal(projectServerPath({ workspaceFolder: '/w', platform: 'linux' }), '/w/node_modules/.bin/amplify-lsp');
+    assert.equal(projectServerPath({ workspaceFolder: '/w', platform: 'darwin' }), '/w/node_modules/.bin/amplify-lsp');
+    assert.equal(
+      projectServerPath({ workspaceFolder: 'D:\\w', platform: 'win32' }),
+      'D:\\w\\node_modules\\@amplify-lsp\\win32-x64\\amplify-lsp.exe',
+    );
+    assert.equal(projectServerPath({ workspaceFolder: undefined, platform: 'linux' }), undefined);
+    const { list } = candidates(input({ workspaceFolder: undefined }));
+    assert.ok(!list.some((c) => c.source === 'project'));
+  });
+
+  test('wins over the bundled binary and PATH', async () => {
+    const r = await findServer(
+      input({}),
+      fsWith(local, bundled, onPath),
+      execWith({ [local]: 'amplify-lsp 0.3.0', [bundled]: 'amplify-lsp 0.1.0', [onPath]: 'amplify-lsp 0.1.0' }),
+    );
+    assert.ok(r.ok);
+    assert.equal(r.candidate.source, 'project');
+    assert.equal(r.candidate.path, local);
+    assert.equal(r.version, '0.3.0');
+  });
+
+  test('AMPLIFY_LSP_PATH and the setting still win over it', async () => {
+    const exec = execWith({ '/s': 'amplify-lsp 0.1.0', [local]: 'amplify-lsp 0.1.0' });
+    const r = await findServer(input({ setting: { user: '/s' } }), fsWith('/s', local), exec);
+    assert.ok(r.ok && r.candidate.source === 'setting');
+  });
+
+  test('untrusted workspace: not tried (a note says why); the bundled binary is used', async () => {
+    const exec = execWith({ [local]: 'amplify-lsp 0.1.0', [bundled]: 'amplify-lsp 0.1.0' });
+    const r = await findServer(input({ workspaceTrusted: false }), fsWith(local, bundled), exec);
+    assert.ok(r.ok && r.candidate.source === 'bundled');
+    assert.ok(!exec.calls.some((c) => c.startsWith(local)), 'the project file was not even run');
+    assert.match(r.notes.join('\n'), /project's amplify-lsp .* not used because the workspace is not trusted/);
+  });
+
+  test('untrusted, nothing installed in the project: no note', async () => {
+    const r = await findServer(input({ workspaceTrusted: false }), fsWith(bundled), execWith({ [bundled]: 'amplify-lsp 0.1.0' }));
+    assert.ok(r.ok);
+    assert.deepEqual(r.notes, []);
+  });
+
+  test('a broken install (the launcher fails: platform package missing) is skipped with a note', async () => {
+    const r = await findServer(input({}), fsWith(local, bundled), execWith({ [bundled]: 'amplify-lsp 0.1.0' }));
+    assert.ok(r.ok && r.candidate.source === 'bundled');
+    assert.match(r.notes.join('\n'), /skipped the project's amplify-lsp/);
+  });
+});
+
+describe('version mismatch between the extension and a project-local server', () => {
+  const found = (source: 'project' | 'bundled' | 'path', version: string) => ({
+    candidate: { source, path: `/p/${source}`, explicit: false, label: source },
+    version,
+  });
+
+  test('reported once, naming both versions and the fix', () => {
+    const seen = new Set<string>();
+    const msg = versionMismatchWarning('0.2.0', found('project', '0.1.0'), seen);
+    assert.ok(msg);
+    assert.match(msg, /project's amplify-lsp is version 0\.1\.0, this extension is version 0\.2\.0/);
+    assert.match(msg, /npm install --save-dev amplify-lsp@0\.2\.0/);
+    assert.equal(versionMismatchWarning('0.2.0', found('project', '0.1.0'), seen), undefined);
+    // Another version of the project's server (after `npm install`) is news again.
+    assert.match(versionMismatchWarning('0.2.0', found('project', '0.1.5'), seen) ?? '', /version 0\.1\.5/);
+  });
+
+  test('nothing when the versions agree, or when the server is not the project-local one', () => {
+    const seen = new Set<string>();
+    assert.equal(versionMismatchWarning('0.1.0', found('project', '0.1.0'), seen), undefined);
+    assert.equal(versionMismatchWarning('0.2.0', found('bundled', '0.1.0'), seen), undefined);
+    assert.equal(versionMismatchWarning('0.2.0', found('path', '0.1.0'), seen), undefined);
+    assert.equal(seen.size, 0);
   });
 });
 
@@ -236,6 +323,7 @@ describe('findServer', () => {
     assert.equal(r.ok, false);
     const msg = !r.ok ? r.message : '';
     assert.match(msg, /not found/);
+    assert.match(msg, /npm install --save-dev amplify-lsp/);
     assert.match(msg, /cargo install --locked --path server/);
     assert.match(msg, /amplifyLsp\.server\.path/);
     assert.match(msg, /AMPLIFY_LSP_PATH/);

@@ -3,7 +3,7 @@
 // Discovery runs for real against small fake `amplify-lsp` scripts.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -60,6 +60,9 @@ interface World {
   trusted: boolean;
   amplifyOnDisk: boolean;
   errors: Array<{ message: string; items: string[] }>;
+  warnings: string[];
+  /** The first workspace folder. */
+  folder: string;
   /** The button the user presses on an error message. */
   choice?: string;
   remoteName?: string;
@@ -107,7 +110,9 @@ function fakeVscode() {
       get isTrusted() {
         return world.trusted;
       },
-      workspaceFolders: [{ uri: { fsPath: '/home/dev/app' } }],
+      get workspaceFolders() {
+        return [{ uri: { fsPath: world.folder } }];
+      },
       textDocuments: [],
       findFiles: async () => (world.amplifyOnDisk ? [{ fsPath: '/home/dev/app/amplify/backend.ts' }] : []),
       onDidChangeConfiguration: (l: Listener) => (world.onConfig.push(l), { dispose() {} }),
@@ -119,6 +124,10 @@ function fakeVscode() {
       showErrorMessage: async (message: string, ...items: string[]) => {
         world.errors.push({ message, items });
         return world.choice;
+      },
+      showWarningMessage: async (message: string) => {
+        world.warnings.push(message);
+        return undefined;
       },
     },
     env: {
@@ -159,6 +168,7 @@ function loadExtension(): Extension {
 const bin = mkdtempSync(path.join(tmpdir(), 'amplify-ext-'));
 function fakeServer(name: string, version = '0.1.0'): string {
   const p = path.join(bin, name);
+  mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, `#!/bin/sh\necho "amplify-lsp ${version}"\n`);
   chmodSync(p, 0o755);
   return p;
@@ -171,7 +181,11 @@ const savedEnv = { ...process.env };
 
 async function activate(): Promise<{ ext: Extension; context: { subscriptions: unknown[] } }> {
   const ext = loadExtension();
-  const context = { extensionPath: path.join(bin, 'ext'), subscriptions: [] as unknown[] };
+  const context = {
+    extensionPath: path.join(bin, 'ext'),
+    extension: { packageJSON: { version: '0.1.0' } },
+    subscriptions: [] as unknown[],
+  };
   await ext.activate(context as never);
   await tick();
   return { ext, context };
@@ -193,6 +207,8 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
       trusted: true,
       amplifyOnDisk: true,
       errors: [],
+      warnings: [],
+      folder: '/home/dev/app',
       executed: [],
       logged: [],
       commands: new Map(),
@@ -380,6 +396,49 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
       { tabSize: 2 },
     ]);
     assert.deepEqual(answer, [{ docsPlatform: 'vue', syntaxErrors: false }, { tabSize: 2 }]);
+  });
+
+  describe('project-local server (node_modules/.bin/amplify-lsp)', () => {
+    /** A workspace folder whose node_modules/.bin holds a fake server of `version`. */
+    function projectWith(name: string, version: string): string {
+      const folder = path.join(bin, name);
+      fakeServer(path.join(name, 'node_modules', '.bin', 'amplify-lsp'), version);
+      return folder;
+    }
+
+    test('is started in a trusted workspace; another version than the extension is reported once', async () => {
+      world.folder = projectWith('proj-newer', '0.2.0');
+      await activate();
+      assert.equal(FakeClient.created[0]?.serverOptions.command, path.join(world.folder, 'node_modules', '.bin', 'amplify-lsp'));
+      assert.equal(world.warnings.length, 1);
+      assert.match(world.warnings[0], /version 0\.2\.0, this extension is version 0\.1\.0/);
+      assert.ok(world.logged.some((l) => l.includes('[warn]') && l.includes('0.2.0')));
+      await world.commands.get('amplifyLsp.restartServer')?.();
+      assert.equal(FakeClient.created.length, 2);
+      assert.equal(world.warnings.length, 1, 'not again after a restart');
+    });
+
+    test('the same version as the extension: no warning', async () => {
+      world.folder = projectWith('proj-same', '0.1.0');
+      await activate();
+      assert.equal(FakeClient.created[0]?.serverOptions.command, path.join(world.folder, 'node_modules', '.bin', 'amplify-lsp'));
+      assert.deepEqual(world.warnings, []);
+    });
+
+    test('untrusted: the server on PATH is used; granting trust restarts with the project one', async () => {
+      world.folder = projectWith('proj-untrusted', '0.1.0');
+      const onPath = fakeServer(path.join('pathdir', 'amplify-lsp'));
+      process.env.PATH = path.dirname(onPath);
+      world.trusted = false;
+      await activate();
+      assert.equal(FakeClient.created[0]?.serverOptions.command, onPath);
+      assert.ok(world.logged.some((l) => /not used because the workspace is not trusted/.test(l)));
+      world.trusted = true;
+      for (const l of world.onTrust) l(undefined);
+      await tick();
+      assert.equal(FakeClient.created.length, 2);
+      assert.equal(FakeClient.created[1].serverOptions.command, path.join(world.folder, 'node_modules', '.bin', 'amplify-lsp'));
+    });
   });
 
   test('deactivate stops the client', async () => {
