@@ -622,10 +622,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// Typing inside a storage path moves the storage file's spans but changes nothing another file can see:
-    /// the data schema (another file) is neither re-read from disk nor re-checked.
+    /// Typing spaces in the storage file moves its spans but changes nothing another file can see: the data
+    /// schema (another file) is neither re-read from disk nor re-checked. (Typing inside an access path does:
+    /// frontend files check their storage calls against the paths.)
     #[test]
-    fn typing_inside_a_storage_path_does_not_recheck_the_project() {
+    fn typing_spaces_in_the_storage_file_does_not_recheck_the_project() {
         let dir = tempfile_dir();
         let data = dir.join("amplify/data/resource.ts");
         std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
@@ -645,12 +646,11 @@ mod tests {
         assert!(idx.set_open(&storage, summary(&text("photos/*", "media"))));
         let data_before = idx.summary(&data).expect("data summary");
         assert!(idx.facts(Some(&storage), None).data.is_some());
-        // 'photos/*' -> 'photos/thumbs/*', one keystroke at a time: the call's span grows, the facts do not move
-        for path in ["photos/t*", "photos/th*", "photos/thumbs/*"] {
-            assert!(
-                !idx.set_open(&storage, summary(&text(path, "media"))),
-                "{path}"
-            );
+        // spaces typed after `access:`, one keystroke at a time: the call's span grows, the facts do not move
+        // (the access paths themselves are facts: frontend files check their storage calls against them)
+        for pad in [" ", "  ", "   "] {
+            let moved = text("photos/*", "media").replace("access:", &format!("access:{pad}"));
+            assert!(!idx.set_open(&storage, summary(&moved)), "{pad:?}");
             assert!(idx.facts(Some(&storage), None).data.is_some());
         }
         // the data file was summarised once, from disk, and not re-read since
@@ -658,7 +658,8 @@ mod tests {
             &data_before,
             &idx.summary(&data).expect("data summary")
         ));
-        // a change other files can see does re-check them
+        // a change other files can see does re-check them: a path (frontend calls), a bucket name
+        assert!(idx.set_open(&storage, summary(&text("photos/thumbs/*", "media"))));
         assert!(idx.set_open(&storage, summary(&text("photos/thumbs/*", "pictures"))));
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -873,7 +874,10 @@ mod tests {
             assert!(!open(rel, text), "{rel} opened as on disk");
         }
         assert_eq!(assert_facts_fresh(&idx, root, "every file open"), 0);
-        assert!(!open("amplify/storage/resource.ts", &storage("a/b/*")));
+        assert!(!open(
+            "amplify/storage/resource.ts",
+            &storage("a/*").replace("access:", "access:  ")
+        ));
         assert_eq!(assert_facts_fresh(&idx, root, "positions moved"), 0);
 
         // edits other files see
