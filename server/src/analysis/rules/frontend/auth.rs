@@ -21,7 +21,7 @@ use crate::text::Span;
 pub const PROVIDER_NOT_CONFIGURED: &str = "frontend/auth-provider-not-configured";
 pub const UNKNOWN_ATTRIBUTE: &str = "frontend/auth-unknown-attribute";
 
-const SOURCE: &str = "aws-amplify/auth";
+const SOURCES: &[&str] = &["aws-amplify/auth", "@aws-amplify/auth"];
 const APIS: &[&str] = &["signInWithRedirect", "signUp"];
 const BUILT_IN: &[(&str, &str)] = &[
     ("Google", "google"),
@@ -36,7 +36,7 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
     let Some(auth) = cx.backend.auth.as_ref().filter(|a| a.usable()) else {
         return;
     };
-    for (api, call) in calls(cx, SOURCE, APIS) {
+    for (api, call) in calls(cx, SOURCES, APIS) {
         let Some(input) = first_object(call) else {
             continue;
         };
@@ -208,7 +208,7 @@ pub fn complete(cx: &FrontendCx, offset: usize) -> Option<Vec<CompletionItem>> {
         .file
         .imports
         .iter()
-        .any(|i| i.source == SOURCE && !i.type_only)
+        .any(|i| SOURCES.contains(&i.source.as_str()) && !i.type_only)
     {
         return None;
     }

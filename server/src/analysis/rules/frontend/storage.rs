@@ -29,7 +29,8 @@ pub const ACTION_DENIED: &str = "frontend/storage-action-denied";
 pub const ENTITY_ID: &str = "frontend/storage-entity-id";
 pub const UNKNOWN_BUCKET: &str = "frontend/storage-unknown-bucket";
 
-const SOURCE: &str = "aws-amplify/storage";
+/// The modules the calls come from (`aws-amplify/storage/server` takes a server context first: not read).
+const SOURCES: &[&str] = &["aws-amplify/storage", "@aws-amplify/storage"];
 const APIS: &[&str] = &[
     "uploadData",
     "downloadData",
@@ -50,7 +51,7 @@ const MAX_PATH: usize = 1024;
 /// The local names that call an API of `source`: `(local, api)` for named imports, and the namespace names.
 pub(super) fn imported(
     cx: &FrontendCx,
-    source: &str,
+    sources: &[&str],
     apis: &'static [&'static str],
 ) -> (Vec<(String, &'static str)>, Vec<String>) {
     let mut named = Vec::new();
@@ -59,7 +60,7 @@ pub(super) fn imported(
         .file
         .imports
         .iter()
-        .filter(|i| i.source == source && !i.type_only)
+        .filter(|i| sources.contains(&i.source.as_str()) && !i.type_only)
     {
         for n in &imp.names {
             if n.imported == "*" {
@@ -75,10 +76,10 @@ pub(super) fn imported(
 /// Every call of an imported API in the file: `(api, call node)`, in source order. One walk of the tree.
 pub(super) fn calls<'t>(
     cx: &FrontendCx<'t>,
-    source: &str,
+    sources: &[&str],
     apis: &'static [&'static str],
 ) -> Vec<(&'static str, Node<'t>)> {
-    let (named, namespaces) = imported(cx, source, apis);
+    let (named, namespaces) = imported(cx, sources, apis);
     let mut out = Vec::new();
     if named.is_empty() && namespaces.is_empty() {
         return out;
@@ -628,7 +629,7 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
     let Some(storage) = cx.backend.storage.as_ref().filter(|s| !s.overridden) else {
         return;
     };
-    for (api, call) in calls(cx, SOURCE, APIS) {
+    for (api, call) in calls(cx, SOURCES, APIS) {
         for u in uses(api, call, cx.src) {
             let Some(b) = bucket_for(storage, &u, cx.src, out) else {
                 continue;
@@ -640,6 +641,15 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
                 out.push(d);
             }
         }
+    }
+}
+
+/// What fails: the call, or for `getUrl` the URL it signs (signing itself asks S3 nothing).
+fn refused(api: &str) -> String {
+    if api == "getUrl" {
+        "the URL `getUrl` signs is refused".into()
+    } else {
+        format!("`{api}` is refused")
     }
 }
 
@@ -665,10 +675,10 @@ fn judge(b: &Bucket, u: &Use) -> Option<Diagnostic> {
             format!(
                 "`{}` in {} lets only the owner {verb} there, and the segment after `{head}` must be the caller's \
                  identity id, which the path callback receives: ({{ identityId }}) => `{head}${{identityId}}/…`; \
-                 `{path}` puts something else there, so `{}` is refused",
+                 `{path}` puts something else there, so {}",
                 key,
                 bucket_label(b),
-                u.api
+                refused(u.api)
             ),
         ));
     }
@@ -701,9 +711,9 @@ fn judge(b: &Bucket, u: &Use) -> Option<Diagnostic> {
             Severity::Error,
             PATH_NOT_COVERED,
             format!(
-                "no access path of {} covers `{path}`, so `{}` is refused for everyone ({listed}){hint}",
+                "no access path of {} covers `{path}`, so {} for everyone ({listed}){hint}",
                 bucket_label(b),
-                u.api
+                refused(u.api)
             ),
         ));
     }
@@ -746,7 +756,7 @@ fn who_may(b: &Bucket, val: &[VTok]) -> Vec<String> {
 
 pub fn hover(cx: &FrontendCx, offset: usize) -> Option<Hover> {
     let storage = cx.backend.storage.as_ref().filter(|s| !s.overridden)?;
-    for (api, call) in calls(cx, SOURCE, APIS) {
+    for (api, call) in calls(cx, SOURCES, APIS) {
         let r = call.byte_range();
         if offset < r.start || offset > r.end {
             continue;
@@ -828,7 +838,7 @@ pub(super) fn quoted_after(src: &str, offset: usize) -> Option<(usize, char, &st
 
 pub fn complete(cx: &FrontendCx, offset: usize) -> Option<Vec<CompletionItem>> {
     let storage = cx.backend.storage.as_ref()?;
-    let (named, namespaces) = imported(cx, SOURCE, APIS);
+    let (named, namespaces) = imported(cx, SOURCES, APIS);
     if named.is_empty() && namespaces.is_empty() {
         return None;
     }
@@ -1123,6 +1133,11 @@ export const archive = defineStorage({ name: 'archive', access: (allow) => ({ 'l
         );
         // not imported from aws-amplify/storage: not ours
         assert!(codes("uploadData({ path: 'secret/a', data });").is_empty());
+        assert_eq!(
+            codes("import { getUrl } from '@aws-amplify/storage';\ngetUrl({ path: 'secret/a' });"),
+            vec![PATH_NOT_COVERED]
+        );
+        assert!(codes("import { getUrl } from 'aws-amplify/storage/server';\ngetUrl(ctx, { path: 'secret/a' });").is_empty());
     }
 
     #[test]
