@@ -313,6 +313,172 @@ fn storage_fixture_premises_hold_in_amplifys_output() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Cognito's standard attributes (present in every user pool, whether `defineAuth` lists them or not).
+const COGNITO_STANDARD: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "zoneinfo",
+    "updated_at",
+    "website",
+];
+
+/// The text of the first quoted string after `from`.
+fn quoted(text: &str, from: usize) -> Option<String> {
+    let rest = &text[from..];
+    let q = rest.find(['\'', '"'])?;
+    let ch = rest[q..].chars().next()?;
+    let end = rest[q + 1..].find(ch)? + q + 1;
+    Some(rest[q + 1..end].to_string())
+}
+
+/// (1-based line, key) of each key of every `userAttributes: { ... }` object in the text.
+fn attribute_keys(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("userAttributes: {") {
+        let start = from + i + "userAttributes: {".len();
+        let end = text[start..].find('}').map_or(text.len(), |e| start + e);
+        let mut at = start;
+        for entry in text[start..end].split(',') {
+            let key = entry.split(':').next().unwrap_or("");
+            let key = if entry.contains("'custom:") {
+                quoted(entry, 0).unwrap_or_default()
+            } else {
+                key.trim().trim_matches(['\'', '"']).to_string()
+            };
+            let lead = entry.len() - entry.trim_start().len();
+            if !key.is_empty() {
+                out.push((text[..at + lead].matches('\n').count() + 1, key));
+            }
+            at += entry.len() + 1;
+        }
+        from = end;
+    }
+    out
+}
+
+/// The auth fixtures against what Amplify synthesizes for Cognito (`COGNITO.json`, written by
+/// `tests/fixtures/frontend/auth/label-cognito.py` from the kept `cdk.out` of `synth`): the user pool client's
+/// identity providers and the user pool's schema. `access` has nothing to say about either; its `ACCESS.json` is
+/// checked to say ACCEPTED.
+/// - `// expect: frontend/auth-provider-not-configured`: the provider (built-in by its Cognito type, `Amazon` is
+///   `LoginWithAmazon`, `Apple` is `SignInWithApple`; `{ custom }` by name) is not one of the user pool's;
+///   a provider literal without the expectation is one of them;
+/// - `// expect: frontend/auth-unknown-attribute`: a `userAttributes` key on the line is neither a standard Cognito
+///   attribute nor in the user pool's schema; on the other lines every key is one of them.
+#[test]
+fn auth_fixture_premises_hold_in_the_synthesized_user_pool() {
+    let root = repo_root().join("tests/fixtures/frontend/auth");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for case in dirs(&root) {
+        let cognito: Value = serde_json::from_str(
+            &std::fs::read_to_string(case.join("COGNITO.json")).expect("COGNITO.json"),
+        )
+        .expect("JSON");
+        assert_eq!(cognito["verdict"], "ACCEPTED", "{}", case.display());
+        let idps: Vec<(String, String)> = cognito["identityProviders"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        (
+                            p["name"].as_str().unwrap_or("").to_string(),
+                            p["type"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let schema: Vec<String> = cognito["userPoolSchema"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(case.join("src"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read");
+            let lines: Vec<&str> = text.lines().collect();
+            let expects = |n: usize, code: &str| {
+                lines
+                    .get(n - 1)
+                    .is_some_and(|l| l.contains(&format!("// expect: {code}")))
+            };
+            for (i, line) in lines.iter().enumerate() {
+                let Some(at) = line.find("provider: ") else {
+                    continue;
+                };
+                let custom = line[at..].starts_with("provider: {");
+                let Some(name) = quoted(line, at) else {
+                    continue;
+                };
+                let configured = if custom {
+                    idps.iter()
+                        .any(|(n, t)| n == &name && (t == "OIDC" || t == "SAML"))
+                } else {
+                    let ty = match name.as_str() {
+                        "Amazon" => "LoginWithAmazon",
+                        "Apple" => "SignInWithApple",
+                        other => other,
+                    };
+                    idps.iter().any(|(_, t)| t == ty)
+                };
+                if configured == expects(i + 1, "frontend/auth-provider-not-configured") {
+                    problems.push(format!(
+                        "{}:{}: provider {name} configured={configured}",
+                        file.display(),
+                        i + 1
+                    ));
+                }
+                checked += 1;
+            }
+            // per line: an expectation there iff some key on the line is unknown
+            let keys = attribute_keys(&text);
+            let mut key_lines: Vec<usize> = keys.iter().map(|(n, _)| *n).collect();
+            key_lines.dedup();
+            for n in key_lines {
+                let unknown: Vec<&String> = keys
+                    .iter()
+                    .filter(|(m, k)| {
+                        *m == n && !COGNITO_STANDARD.contains(&k.as_str()) && !schema.contains(k)
+                    })
+                    .map(|(_, k)| k)
+                    .collect();
+                if unknown.is_empty() == expects(n, "frontend/auth-unknown-attribute") {
+                    problems.push(format!(
+                        "{}:{n}: unknown attributes {unknown:?}",
+                        file.display()
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 15, "only {checked} checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn auth_fixtures_are_accepted() {
     let root = repo_root().join("tests/fixtures/frontend/auth");
