@@ -691,10 +691,28 @@ fn judge(b: &Bucket, u: &Use) -> Option<Diagnostic> {
         };
         let heads: Vec<String> = keys.iter().map(|k| first(k)).collect();
         let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
-        let hint = did_you_mean(&lead, &head_refs)
-            .filter(|h| *h != lead)
-            .map(|h| format!("; did you mean `{h}/`?"))
-            .unwrap_or_default();
+        // a whole path that stops where an owner's identity id must follow (`list({ path: 'media/' })`)
+        let whole = match u.path.parts.as_slice() {
+            [Part::Lit(s)] => Some(s.as_str()),
+            _ => None,
+        };
+        let owner = whole.and_then(|w| {
+            b.paths.iter().find(|k| {
+                k.split("{entity_id}")
+                    .next()
+                    .is_some_and(|head| k.contains("{entity_id}") && head.starts_with(w))
+            })
+        });
+        let hint = match owner {
+            Some(k) => format!(
+                "; `{k}` holds each owner's files under their identity id: ({{ identityId }}) => `{}${{identityId}}/`",
+                k.split("{entity_id}").next().unwrap_or_default()
+            ),
+            None => did_you_mean(&lead, &head_refs)
+                .filter(|h| *h != lead)
+                .map(|h| format!("; did you mean `{h}/`?"))
+                .unwrap_or_default(),
+        };
         let listed = if keys.is_empty() {
             "it has no access paths".to_string()
         } else {
@@ -1138,6 +1156,27 @@ export const archive = defineStorage({ name: 'archive', access: (allow) => ({ 'l
             vec![PATH_NOT_COVERED]
         );
         assert!(codes("import { getUrl } from 'aws-amplify/storage/server';\ngetUrl(ctx, { path: 'secret/a' });").is_empty());
+    }
+
+    #[test]
+    fn listing_an_owners_folder_names_the_identity_id() {
+        let view = backend(&[STORAGE]);
+        let d = diagnostics(
+            &view,
+            &format!("{IMPORT}listFiles({{ path: 'experiences/' }});"),
+            Lang::TypeScript,
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, PATH_NOT_COVERED);
+        assert!(
+            d[0].message.contains("`experiences/${identityId}/`"),
+            "{}",
+            d[0].message
+        );
+        let ok = format!(
+            "{IMPORT}listFiles({{ path: ({{ identityId }}) => `experiences/${{identityId}}/` }});"
+        );
+        assert!(diagnostics(&view, &ok, Lang::TypeScript).is_empty());
     }
 
     #[test]
