@@ -448,6 +448,15 @@ export const storage = defineStorage({
     }
 
     #[test]
+    fn moving_text_changes_nothing_but_a_path_does() {
+        let src = "import { defineStorage } from '@aws-amplify/backend';\nexport const storage = defineStorage({ name: 'a', access: (allow) => ({ 'x/*': [allow.guest.to(['read'])] }) });";
+        let moved = src.replace("({ 'x/*'", "({\n\n    'x/*'");
+        assert_ne!(moved, src);
+        assert_eq!(access(src), access(&moved));
+        assert_ne!(access(src), access(&src.replace("'x/*'", "'y/*'")));
+    }
+
+    #[test]
     fn unreadable_parts_make_the_bucket_unknown() {
         let s = access(
             "import { defineStorage } from '@aws-amplify/backend';
