@@ -65,6 +65,11 @@ pub fn with_current<T>(token: &Cancel, f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// This thread's current token (see [`with_current`]), to hand to a thread that does part of the work.
+pub fn current() -> Cancel {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 /// Whether the work this thread runs is no longer wanted (the server is stopping, or the current token of
 /// [`with_current`] was cancelled).
 pub fn cancelled() -> bool {
