@@ -760,7 +760,7 @@ fn who_may(b: &Bucket, val: &[VTok]) -> Vec<String> {
         .filter_map(|w| {
             let acts: Vec<&str> = Action::ALL
                 .iter()
-                .filter(|a| allowed(b, &w, **a, val, false))
+                .filter(|a| allowed(b, &w, **a, val, true))
                 .map(|a| a.name())
                 .collect();
             (!acts.is_empty()).then(|| format!("{}: {}", w.label(), acts.join(", ")))
@@ -807,7 +807,7 @@ pub fn hover(cx: &FrontendCx, offset: usize) -> Option<Hover> {
             for w in principals(b) {
                 let acts: Vec<&str> = Action::ALL
                     .iter()
-                    .filter(|a| allowed(b, &w, **a, &val, false))
+                    .filter(|a| allowed(b, &w, **a, &val, true))
                     .map(|a| a.name())
                     .collect();
                 md.push_str(&format!(
@@ -1269,6 +1269,23 @@ export const storage = defineStorage({ name: NAME, access: (allow) => ({}) });"]
                 .contains("- owner (identity id in the path): no access"),
             "{}",
             h.markdown
+        );
+        let hover_of = |path: &str| {
+            let src = format!("{IMPORT}uploadData({{ path: {path}, data }});");
+            let at = src.find("experiences").expect("path") + 2;
+            with_cx(&view, &src, Lang::TypeScript, |cx| hover(cx, at))
+                .expect("hover")
+                .markdown
+        };
+        let own = hover_of("({ identityId }) => `experiences/${identityId}/a.png`");
+        assert!(
+            own.contains("- owner (identity id in the path): get, list, write, delete"),
+            "{own}"
+        );
+        let other = hover_of("`experiences/${file.name}`");
+        assert!(
+            other.contains("- owner (identity id in the path): no access"),
+            "{other}"
         );
     }
 
