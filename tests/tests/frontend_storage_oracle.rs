@@ -19,6 +19,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
+use amplify_lsp::model::file::FileModel;
+use amplify_lsp::model::frontend::storage::{Role, IDENTITY};
+use amplify_lsp::syntax::{parse, Lang};
 use amplify_lsp_tests::{repo_root, Value};
 
 const APIS: &[(&str, &str)] = &[
@@ -491,4 +496,76 @@ fn auth_fixtures_are_accepted() {
         .expect("JSON");
         assert_eq!(access["verdict"], "ACCEPTED", "{}", case.display());
     }
+}
+
+/// (principal, action, prefix, deny) as the oracle names them, `read` split into `get` and `list`.
+type Statement = (String, String, String, bool);
+
+/// The server's model of each storage fixture's grants equals Amplify's policies as `access` reads them (after
+/// dropping, as Amplify does, allowed prefixes that another allowed prefix of the same role and action covers).
+#[test]
+fn the_storage_model_computes_amplifys_policies() {
+    let root = repo_root().join("tests/fixtures/frontend/storage");
+    let mut compared = 0;
+    for case in dirs(&root) {
+        let access: Value = serde_json::from_str(
+            &std::fs::read_to_string(case.join("ACCESS.json")).expect("ACCESS.json"),
+        )
+        .expect("JSON");
+        let src =
+            std::fs::read_to_string(case.join("amplify/storage/resource.ts")).expect("storage");
+        let tree = parse(&src, Lang::TypeScript, None).expect("parse");
+        let view =
+            amplify_lsp::model::frontend::view_of(&FileModel::build(&tree, &src, Lang::TypeScript));
+        let storage = view.storage.expect("a storage view");
+        for bucket in &storage.buckets {
+            let name = bucket.name.clone().expect("bucket name");
+            assert!(bucket.known, "{name}");
+            let mut model: BTreeSet<Statement> = bucket
+                .grants
+                .iter()
+                .map(|g| {
+                    let who = match &g.role {
+                        Role::Authenticated if g.prefix.contains(IDENTITY) => {
+                            "identity-owned".to_string()
+                        }
+                        r => r.label(),
+                    };
+                    (who, g.action.name().to_string(), g.prefix.clone(), g.deny)
+                })
+                .collect();
+            // Amplify keeps only the outermost allowed prefixes of a role and action
+            let all = model.clone();
+            model.retain(|(who, action, prefix, deny)| {
+                *deny
+                    || !all.iter().any(|(w, a, p, d)| {
+                        !d && w == who
+                            && a == action
+                            && p != prefix
+                            && prefix.starts_with(&p.replace('*', ""))
+                    })
+            });
+            let mut oracle: BTreeSet<Statement> = BTreeSet::new();
+            let roles = access["storage"]["buckets"][&name]["access"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (who, grants) in roles {
+                for g in grants.as_array().cloned().unwrap_or_default() {
+                    let (action, prefix, deny) = of(&g);
+                    let actions: &[&str] = if action == "read" {
+                        &["get", "list"]
+                    } else {
+                        &[action]
+                    };
+                    for a in actions {
+                        oracle.insert((who.clone(), a.to_string(), prefix.to_string(), deny));
+                    }
+                }
+            }
+            assert_eq!(model, oracle, "{} bucket {name}", case.display());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "{compared} buckets compared");
 }
