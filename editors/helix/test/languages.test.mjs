@@ -67,8 +67,12 @@ const HELIX_FEATURES = new Set([
   'inlay-hints',
   'document-colors',
 ]);
-// Helix's built-in `roots` for typescript and tsx (languages.toml in the Helix repository).
+// Helix's built-in `roots` for typescript and tsx, javascript and jsx (languages.toml in the Helix
+// repository).
 const TYPESCRIPT_ROOTS = ['package.json', 'tsconfig.json'];
+const JAVASCRIPT_ROOTS = ['package.json', 'jsconfig.json'];
+/** The `roots` of the language Helix picks for a file (by extension, Helix's `file-types`). */
+const rootsFor = (file) => (/\.(c|m)?jsx?$/.test(file) ? JAVASCRIPT_ROOTS : TYPESCRIPT_ROOTS);
 const OURS = ['completion', 'hover', 'diagnostics', 'code-action'];
 
 const server = config['language-server']?.['amplify-lsp'];
@@ -109,7 +113,12 @@ describe('helix languages.toml', () => {
     }
   });
 
-  for (const lang of ['typescript', 'tsx']) {
+  test('the server is added to typescript, tsx, javascript and jsx, nothing else', () => {
+    const withUs = (config.language ?? []).filter((l) => l['language-servers'].map(entryName).includes('amplify-lsp'));
+    assert.deepEqual(withUs.map((l) => l.name).sort(), ['javascript', 'jsx', 'tsx', 'typescript']);
+  });
+
+  for (const lang of ['typescript', 'tsx', 'javascript', 'jsx']) {
     test(`[[language]] ${lang}: typescript-language-server first with all features, amplify-lsp limited`, () => {
       const entries = (config.language ?? []).filter((l) => l.name === lang);
       assert.equal(entries.length, 1, `expected one [[language]] for ${lang}`);
@@ -178,7 +187,7 @@ function findLspWorkspace(fileDir, markers, rootDirs, workspace, workspaceIsCwd)
 /** The folder Helix gives the server as its root, for `file` opened with `hx` started in `cwd`. */
 function helixRoot(file, cwd, rootDirs = []) {
   const [workspace, isCwd] = findWorkspace(cwd);
-  return findLspWorkspace(path.dirname(file), TYPESCRIPT_ROOTS, rootDirs, workspace, isCwd) ?? workspace;
+  return findLspWorkspace(path.dirname(file), rootsFor(file), rootDirs, workspace, isCwd) ?? workspace;
 }
 
 /** helix-lsp start_client: whether amplify-lsp starts, and the root it gets. */
@@ -262,6 +271,89 @@ describe('helix start decision (replayed from Helix 25.07.1)', () => {
     const web = project; // apps/app
     assert.deepEqual(helixStart(storage(web), mono), { root: mono, starts: false }, 'without workspace-lsp-roots');
     assert.deepEqual(helixStart(storage(web), mono, ['apps/app']), { root: web, starts: true }, 'with workspace-lsp-roots');
+  });
+
+  describe('frontend files', () => {
+    /** The fixture with frontend files, as `npm create amplify` leaves a React (Vite) app. */
+    function frontendProject(opts) {
+      const p = scratchProject(opts);
+      mkdirSync(path.join(p.project, 'src', 'components'), { recursive: true });
+      writeFileSync(path.join(p.project, 'src', 'App.tsx'), "import { generateClient } from 'aws-amplify/data';\n");
+      writeFileSync(path.join(p.project, 'src', 'main.js'), "import { Amplify } from 'aws-amplify';\n");
+      writeFileSync(path.join(p.project, 'src', 'components', 'Form.jsx'), "import { uploadData } from 'aws-amplify/storage';\n");
+      writeFileSync(path.join(p.project, 'tsconfig.json'), '{}');
+      mkdirSync(path.join(p.project, 'node_modules', 'x'), { recursive: true });
+      writeFileSync(path.join(p.project, 'node_modules', 'x', 'package.json'), '{}');
+      writeFileSync(path.join(p.project, 'node_modules', 'x', 'index.js'), '');
+      return p;
+    }
+    const FRONTEND = ['src/App.tsx', 'src/main.js', 'src/components/Form.jsx', 'src/client.mts', 'src/setup.cjs'];
+
+    test('hx started in the project or above it (git or not): root = the project, starts', () => {
+      for (const git of [false, true]) {
+        const { base, project } = frontendProject({ git });
+        for (const rel of FRONTEND) {
+          const file = path.join(project, rel);
+          assert.deepEqual(helixStart(file, project), { root: project, starts: true }, `${rel}, cwd = project, git ${git}`);
+          assert.deepEqual(helixStart(file, base), { root: project, starts: true }, `${rel}, cwd = parent, git ${git}`);
+        }
+      }
+    });
+
+    test('hx started in src/: starts inside a git project; without git the root is src/ and it does not', () => {
+      const withGit = frontendProject({ git: true });
+      const src = path.join(withGit.project, 'src');
+      assert.deepEqual(helixStart(path.join(src, 'App.tsx'), src), { root: withGit.project, starts: true });
+      const noGit = frontendProject();
+      const src2 = path.join(noGit.project, 'src');
+      assert.deepEqual(helixStart(path.join(src2, 'App.tsx'), src2), { root: src2, starts: false });
+      assert.deepEqual(helixStart(path.join(src2, 'main.js'), src2), { root: src2, starts: false });
+    });
+
+    test('a JavaScript project without amplify/ (jsconfig.json or package.json): does not start', () => {
+      const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-plain-js-')));
+      mkdirSync(path.join(tmp, '.git'));
+      mkdirSync(path.join(tmp, 'src'));
+      writeFileSync(path.join(tmp, 'jsconfig.json'), '{}');
+      writeFileSync(path.join(tmp, 'src', 'main.js'), "import { Amplify } from 'aws-amplify';\n");
+      writeFileSync(path.join(tmp, 'src', 'App.jsx'), '');
+      for (const f of ['main.js', 'App.jsx']) assert.deepEqual(helixStart(path.join(tmp, 'src', f), tmp), { root: tmp, starts: false }, f);
+    });
+
+    test('limits: node_modules files of the project start it too (the root is the topmost package.json)', () => {
+      // A dependency's package.json is a marker, but the walk goes on to the topmost one: the
+      // project. So a file opened from node_modules reaches the server, which ignores it.
+      const { project } = frontendProject({ git: true });
+      assert.deepEqual(helixStart(path.join(project, 'node_modules', 'x', 'index.js'), project), { root: project, starts: true });
+    });
+
+    test('limits: a file outside the workspace goes to the server already running for it', () => {
+      // helix-lsp Client::try_add_doc: a file with no root of its own (outside the workspace) gets
+      // the workspace, and a running client whose root is that folder takes it; the patterns are
+      // not checked again. amplify-lsp announces no workspace folders, so a file with another
+      // root gets a server of its own, which the patterns then keep from starting.
+      const { base, project } = frontendProject({ git: true });
+      const plain = path.join(base, 'plain');
+      mkdirSync(path.join(plain, 'src'), { recursive: true });
+      writeFileSync(path.join(plain, 'package.json'), '{}');
+      const other = path.join(plain, 'src', 'index.ts');
+      writeFileSync(other, "import { Amplify } from 'aws-amplify';\n");
+      const running = helixStart(path.join(project, 'src', 'App.tsx'), project);
+      assert.deepEqual(running, { root: project, starts: true });
+      assert.equal(helixRoot(other, project), running.root, 'hx in the project: the outside file joins its server');
+      // hx started in the parent (no git there): each has its own root; the plain one does not start.
+      assert.deepEqual(helixStart(other, base), { root: plain, starts: false });
+    });
+
+    test('limits: a folder named amplify that is no Amplify Gen 2 backend matches too', () => {
+      // An Amplify Gen 1 project: amplify/backend/ and amplify/team-provider-info.json, no backend.ts.
+      const tmp = realpathSync(mkdtempSync(path.join(tmpdir(), 'helix-gen1-')));
+      mkdirSync(path.join(tmp, 'amplify', 'backend'), { recursive: true });
+      writeFileSync(path.join(tmp, 'amplify', 'team-provider-info.json'), '{}');
+      writeFileSync(path.join(tmp, 'package.json'), '{}');
+      mkdirSync(path.join(tmp, 'src'));
+      assert.deepEqual(helixStart(path.join(tmp, 'src', 'main.js'), tmp), { root: tmp, starts: true });
+    });
   });
 
   test('does not start in a TypeScript project without amplify/', () => {

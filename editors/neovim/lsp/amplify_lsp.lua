@@ -10,10 +10,14 @@
 -- `amplify-lsp` from PATH. Like any project-local tool, that runs a program from the project you
 -- open: to always use one binary, set `cmd = { '/path/to/amplify-lsp', '--stdio' }`.
 --
--- The server attaches only to TypeScript files inside the `amplify/` folder of an Amplify project:
--- a folder whose `amplify/` holds `backend.ts` or a `<resource>/resource.ts`. That folder (the
--- parent of `amplify/`) becomes the root. The file only uses APIs that exist since Neovim 0.7, so
--- it can also be loaded (for its fields) by older versions.
+-- The server attaches to TypeScript, TSX, JavaScript and JSX buffers of an Amplify project, and to
+-- nothing else:
+--   * backend files: inside the `amplify/` folder of a project, a folder whose `amplify/` holds
+--     `backend.ts` or a `<resource>/resource.ts`;
+--   * frontend files: anywhere below a folder that holds `amplify/backend.ts`, except under
+--     `node_modules/` (the server reads those that import an `aws-amplify` package).
+-- That folder (the parent of `amplify/`) becomes the root. The file only uses APIs that exist
+-- since Neovim 0.7, so it can also be loaded (for its fields) by older versions.
 
 local uv = vim.uv or vim.loop
 
@@ -62,12 +66,8 @@ local function is_amplify_project(dir)
   return false
 end
 
---- The project root for a file path, or nil when the file is not under an Amplify `amplify/` folder.
-local function project_root(fname)
-  if fname == nil or fname == '' then
-    return nil
-  end
-  fname = fname:gsub('\\', '/')
+--- The project root for a file inside the `amplify/` folder of an Amplify project, else nil.
+local function backend_root(fname)
   local dir = fname:match('^(.*)/[^/]*$')
   while dir and dir ~= '' do
     local parent, base = dir:match('^(.*)/([^/]+)$')
@@ -80,6 +80,35 @@ local function project_root(fname)
     dir = parent
   end
   return nil
+end
+
+--- The nearest folder above a file that holds `amplify/backend.ts`, or nil; always nil for a file
+--- under `node_modules/` (a dependency is not the project's frontend code).
+local function frontend_root(fname)
+  if ('/' .. fname .. '/'):find('/node_modules/', 1, true) then
+    return nil
+  end
+  local dir = fname:match('^(.*)/[^/]*$')
+  while dir do
+    if is_file(dir .. '/amplify/backend.ts') then
+      return dir == '' and '/' or dir
+    end
+    if dir == '' then
+      break
+    end
+    dir = dir:match('^(.*)/[^/]*$')
+  end
+  return nil
+end
+
+--- The project root for a file path: a backend file's project, else a frontend file's; nil when
+--- the file belongs to no Amplify project.
+local function project_root(fname)
+  if fname == nil or fname == '' then
+    return nil
+  end
+  fname = fname:gsub('\\', '/')
+  return backend_root(fname) or frontend_root(fname)
 end
 
 --- The project's `node_modules/.bin/amplify-lsp` when it is executable, else `amplify-lsp` (PATH).
@@ -105,7 +134,8 @@ return {
       detached = config.detached,
     })
   end,
-  filetypes = { 'typescript' },
+  -- .ts .mts .cts, .tsx, .js .mjs .cjs, .jsx (Neovim 0.7 to 0.9 give .mts and .cts no filetype).
+  filetypes = { 'typescript', 'typescriptreact', 'javascript', 'javascriptreact' },
   -- Neovim 0.11 calls root_dir(bufnr, on_dir); not calling on_dir means "do not attach".
   root_dir = function(bufnr, on_dir)
     local root = project_root(vim.api.nvim_buf_get_name(bufnr))

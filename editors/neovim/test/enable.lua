@@ -67,15 +67,41 @@ local function main()
     expect(c2 and c2.id == client.id, 'a second file of the project did not reuse the client')
   end)
 
-  check('does not attach to src/main.ts nor outside an Amplify project', nil, function()
+  check('attaches to frontend files of the project (.tsx, .js); the server sees them as frontend', nil, function()
+    local root = H.frontend_fixture('project-frontend')
+    local first
+    for _, case in ipairs({ { 'src/App.tsx', 'typescriptreact' }, { 'src/main.js', 'javascript' } }) do
+      local buf = H.open(root .. '/' .. case[1])
+      expect(vim.bo[buf].filetype == case[2], case[1] .. ': filetype ' .. vim.bo[buf].filetype)
+      if not first then
+        -- What the negative checks below rely on: once H.settle() returns, the client is there.
+        H.settle()
+        expect(#H.clients_of(buf, true) == 1, case[1] .. ': no client right after H.settle()')
+        first = buf
+      end
+      local client = H.wait_client(buf)
+      expect(client, 'no amplify_lsp client on ' .. case[1] .. ' within ' .. H.timeout .. ' ms')
+      expect(client.root_dir == root, case[1] .. ': root_dir ' .. tostring(client.root_dir) .. ', want ' .. root)
+      local doc, err = H.debug_document(buf)
+      expect(doc, case[1] .. ': amplify/debugDocument failed: ' .. tostring(err))
+      expect(doc.frontend == true, case[1] .. ': the server says frontend = ' .. tostring(doc.frontend))
+    end
+  end)
+
+  check('does not attach outside an Amplify project nor under node_modules', nil, function()
+    local root, plain = H.frontend_fixture('project-frontend-2')
     H.write(H.tmp .. '/plain/amplify/lib/util.ts', { 'export const x = 1;' }) -- amplify/ but no backend
     H.write(H.tmp .. '/plain/package.json', { '{}' })
     H.write(H.tmp .. '/loose/index.ts', { 'export const y = 2;' })
-    for _, file in ipairs({ project .. '/src/main.ts', H.tmp .. '/plain/amplify/lib/util.ts', H.tmp .. '/loose/index.ts' }) do
+    for _, file in ipairs({
+      H.tmp .. '/plain/amplify/lib/util.ts',
+      H.tmp .. '/loose/index.ts',
+      plain .. '/src/index.ts', -- imports aws-amplify, but no amplify/backend.ts above it
+      root .. '/node_modules/x/index.js',
+    }) do
       local buf = H.open(file)
-      expect(vim.bo[buf].filetype == 'typescript', file .. ': filetype ' .. vim.bo[buf].filetype)
-      vim.wait(300)
-      expect(#H.clients_of(buf) == 0, 'amplify_lsp attached to ' .. file)
+      H.settle()
+      expect(#H.clients_of(buf, true) == 0, 'amplify_lsp attached to ' .. file)
     end
   end)
 

@@ -174,10 +174,22 @@ function H.find_line(bufnr, needle)
   error('"' .. needle .. '" not in buffer ' .. vim.api.nvim_buf_get_name(bufnr), 2)
 end
 
-function H.clients_of(bufnr)
+--- The amplify_lsp clients attached to a buffer. With `starting`, also those still initializing:
+--- 0.11's get_clients leaves them out unless asked (`_uninitialized`), and a negative check that
+--- missed a client still starting would pass wrongly.
+function H.clients_of(bufnr, starting)
   local list = {}
   if vim.lsp.get_clients then
-    list = vim.lsp.get_clients({ bufnr = bufnr })
+    list = vim.lsp.get_clients({ bufnr = bufnr, _uninitialized = starting or nil })
+  elseif starting then
+    -- Before 0.10 buf_get_clients lists only initialized clients; ids count up from 1, and
+    -- get_client_by_id also returns a client still starting.
+    for id = 1, 200 do
+      local c = vim.lsp.get_client_by_id(id)
+      if c and vim.lsp.buf_is_attached(bufnr, id) then
+        table.insert(list, c)
+      end
+    end
   else
     for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
       table.insert(list, c)
@@ -203,6 +215,55 @@ function H.wait_client(bufnr, ms)
     return client ~= nil and client.initialized ~= false and client.server_capabilities ~= nil
   end, 20)
   return client
+end
+
+--- Lets everything already scheduled run (0.11's vim.lsp.enable starts a client from a scheduled
+--- callback after the FileType autocmd): after this, a client that was going to attach to a
+--- buffer just opened has attached. What the negative attach checks wait for, instead of a sleep.
+function H.settle()
+  local done = false
+  vim.schedule(function()
+    done = true
+  end)
+  vim.wait(H.timeout, function()
+    return done
+  end, 10)
+end
+
+--- A scratch Amplify project (a copy of editors/fixtures/project) with frontend files that use
+--- aws-amplify: src/App.tsx, src/main.js, and a dependency's node_modules/x/index.js, plus a plain
+--- folder (no amplify/) with a .ts file that also imports aws-amplify. Returns the project root
+--- and the plain folder.
+function H.frontend_fixture(as)
+  local root = H.scratch_fixture('project', as)
+  H.write(root .. '/src/App.tsx', {
+    "import { generateClient } from 'aws-amplify/data';",
+    "import type { Schema } from '../amplify/data/resource';",
+    'const client = generateClient<Schema>();',
+    'export const App = () => <main>{String(client)}</main>;',
+  })
+  H.write(root .. '/src/main.js', { "import { Amplify } from 'aws-amplify';", 'Amplify.configure({});' })
+  H.write(root .. '/node_modules/x/index.js', { "module.exports = require('aws-amplify');" })
+  local plain = H.tmp .. '/' .. as .. '-plain'
+  H.write(plain .. '/package.json', { '{}' })
+  H.write(plain .. '/src/index.ts', { "import { Amplify } from 'aws-amplify';", 'Amplify.configure({});' })
+  return root, uv.fs_realpath(plain)
+end
+
+--- The server's view of an open buffer (`amplify/debugDocument`), or nil and an error.
+function H.debug_document(bufnr)
+  local responses, err =
+    vim.lsp.buf_request_sync(bufnr, 'amplify/debugDocument', { uri = vim.uri_from_bufnr(bufnr) }, H.timeout)
+  if not responses then
+    return nil, tostring(err)
+  end
+  for _, r in pairs(responses) do
+    if r.err then
+      return nil, vim.inspect(r.err)
+    end
+    return r.result
+  end
+  return nil, 'no response'
 end
 
 function H.diagnostics(bufnr, code)

@@ -100,29 +100,48 @@ local function main()
     cfg = dofile(plugin_dir .. '/lsp/amplify_lsp.lua')
     expect(type(cfg) == 'table', 'not a table')
     expect(type(cfg.cmd) == 'function', 'cmd should be a function (it picks the project-local server)')
-    expect(vim.tbl_contains(cfg.filetypes, 'typescript'), 'filetypes lacks typescript')
+    for _, ft in ipairs({ 'typescript', 'typescriptreact', 'javascript', 'javascriptreact' }) do
+      expect(vim.tbl_contains(cfg.filetypes, ft), 'lsp/amplify_lsp.lua filetypes lack ' .. ft)
+      expect(vim.tbl_contains(amplify.defaults.filetypes, ft), 'setup() default filetypes lack ' .. ft)
+    end
     expect(type(cfg.root_dir) == 'function', 'root_dir should be a function(bufnr, on_dir)')
     expect(cfg.workspace_required == true, 'workspace_required should be true')
     expect(type(cfg.init_options) == 'table', 'init_options should be a table')
     expect(type(cfg.settings) == 'table' and type(cfg.settings.amplifyLsp) == 'table', 'settings.amplifyLsp missing')
   end)
 
-  check('root detection: amplify/ files of the project, nothing else', nil, function()
+  check('root detection: amplify/ files, frontend files below amplify/backend.ts, nothing else', nil, function()
     -- A scratch project with only amplify/data/resource.ts, and one with an empty amplify/.
     local tmp = vim.fn.tempname()
     vim.fn.mkdir(tmp .. '/withres/amplify/data', 'p')
     vim.fn.writefile({ 'export {}' }, tmp .. '/withres/amplify/data/resource.ts')
     vim.fn.mkdir(tmp .. '/empty/amplify/lib', 'p')
     vim.fn.writefile({ 'export {}' }, tmp .. '/empty/amplify/lib/util.ts')
+    -- A dependency that ships an example backend is not a project.
+    vim.fn.mkdir(tmp .. '/app/node_modules/tmpl/amplify', 'p')
+    vim.fn.writefile({ 'export {}' }, tmp .. '/app/node_modules/tmpl/amplify/backend.ts')
+    vim.fn.mkdir(tmp .. '/app/amplify', 'p')
+    vim.fn.writefile({ 'export {}' }, tmp .. '/app/amplify/backend.ts')
     tmp = vim.loop.fs_realpath(tmp)
     local cases = {
       { fixture .. '/amplify/backend.ts', fixture },
       { fixture .. '/amplify/storage/resource.ts', fixture },
       { fixture .. '/amplify/functions/say-hello/handler.ts', fixture },
-      { fixture .. '/src/main.ts', nil },
-      { fixture .. '/package.json', nil },
+      -- frontend files: anywhere below the folder holding amplify/backend.ts (the filetypes decide
+      -- which buffers are asked at all)
+      { fixture .. '/src/main.ts', fixture },
+      { fixture .. '/src/App.tsx', fixture },
+      { fixture .. '/src/components/deep/Form.jsx', fixture },
+      { fixture .. '/main.mjs', fixture },
+      { tmp .. '/app/src/main.js', tmp .. '/app' },
+      -- not under node_modules, not in a project whose amplify/ has no backend.ts
+      { fixture .. '/node_modules/x/index.js', nil },
+      { tmp .. '/app/node_modules/tmpl/src/a.js', nil },
       { tmp .. '/withres/amplify/data/resource.ts', tmp .. '/withres' },
+      { tmp .. '/withres/src/App.tsx', nil },
       { tmp .. '/empty/amplify/lib/util.ts', nil },
+      { tmp .. '/empty/src/index.ts', nil },
+      { tmp .. '/elsewhere/index.ts', nil },
     }
     for _, case in ipairs(cases) do
       local file, want = case[1], case[2]
@@ -152,15 +171,45 @@ local function main()
     expect(storage_client.config.root_dir == fixture, 'root_dir ' .. tostring(storage_client.config.root_dir))
   end)
 
-  check('setup(): one client per project; none for files outside amplify/', nil, function()
+  check('setup(): one client per project, src/main.ts of the project included', nil, function()
     expect(storage_client, 'no client from the previous check')
     local other = open('amplify/auth/resource.ts')
     local c = wait_client(other)
     expect(c and c.id == storage_client.id, 'a second amplify file did not reuse the client')
-    local outside = open('src/main.ts')
-    expect(vim.bo[outside].filetype == 'typescript', 'src/main.ts filetype ' .. vim.bo[outside].filetype)
-    vim.wait(300)
-    expect(#clients_of(outside) == 0, 'amplify_lsp attached to src/main.ts')
+    local main = open('src/main.ts')
+    expect(vim.bo[main].filetype == 'typescript', 'src/main.ts filetype ' .. vim.bo[main].filetype)
+    c = wait_client(main)
+    expect(c and c.id == storage_client.id, 'src/main.ts of the project did not get the project client')
+    -- It names no aws-amplify package: the server keeps it, but not as frontend code.
+    local doc, err = H.debug_document(main)
+    expect(doc, 'amplify/debugDocument failed: ' .. tostring(err))
+    expect(doc.frontend == false and doc.amplify == false, 'src/main.ts: ' .. vim.inspect({ frontend = doc.frontend, amplify = doc.amplify }))
+  end)
+
+  check('setup(): frontend files of an Amplify project (.tsx, .js), not node_modules nor other folders', nil, function()
+    local root, plain = H.frontend_fixture('project-frontend')
+    local first = true
+    for _, case in ipairs({ { 'src/App.tsx', 'typescriptreact' }, { 'src/main.js', 'javascript' } }) do
+      local buf = H.open(root .. '/' .. case[1])
+      expect(vim.bo[buf].filetype == case[2], case[1] .. ' filetype ' .. vim.bo[buf].filetype)
+      if first then
+        -- What the negative checks below rely on: once H.settle() returns, a new client is there.
+        H.settle()
+        expect(#clients_of(buf, true) == 1, case[1] .. ': no client right after H.settle()')
+        first = false
+      end
+      local c = wait_client(buf)
+      expect(c, 'no amplify_lsp client on ' .. case[1] .. ' within ' .. timeout .. ' ms')
+      expect(c.config.root_dir == root, case[1] .. ': root_dir ' .. tostring(c.config.root_dir) .. ', want ' .. root)
+      local doc, err = H.debug_document(buf)
+      expect(doc, case[1] .. ': amplify/debugDocument failed: ' .. tostring(err))
+      expect(doc.frontend == true, case[1] .. ': the server says frontend = ' .. tostring(doc.frontend))
+    end
+    for _, file in ipairs({ root .. '/node_modules/x/index.js', plain .. '/src/index.ts' }) do
+      local buf = H.open(file)
+      H.settle()
+      expect(#clients_of(buf, true) == 0, 'amplify_lsp attached to ' .. file)
+    end
   end)
 
   check('diagnostics: storage/path-wildcard on the photos path, gone after typing /*', 'diagnostics', function()

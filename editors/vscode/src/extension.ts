@@ -19,6 +19,7 @@ import {
   versionMismatchWarning,
 } from './discovery';
 import { ClientLogChannel } from './log';
+import { backendSelector, documentSelector, projectRoots } from './selector';
 import {
   classifyChange,
   type RawSettings,
@@ -55,7 +56,10 @@ const mismatchReported = new Set<string>();
 /** Set once an Amplify file is around; until then settings changes do not start anything. */
 let wanted = false;
 
-const DOCUMENT_SELECTOR = [{ scheme: 'file', language: 'typescript', pattern: '**/amplify/**' }];
+/** Decides when to start: a TypeScript file under an `amplify/` folder (see selector.ts). */
+const BACKEND_SELECTOR = backendSelector();
+/** The Amplify project roots the running client's selector was built for (see backendsChanged). */
+let servedRoots: string[] = [];
 /** Serialises start / stop / restart so that quick setting changes never race. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -80,7 +84,15 @@ function readServerPathSetting(): { user?: string; workspace?: string } {
   return { user: i?.globalValue, workspace: i?.workspaceFolderValue ?? i?.workspaceValue };
 }
 
+/** Every `amplify/backend.ts` of the workspace, outside node_modules. */
+async function backendFiles(): Promise<string[]> {
+  const hits = await vscode.workspace.findFiles('**/amplify/backend.ts', '**/node_modules/**');
+  return hits.map((u) => u.fsPath);
+}
+
 async function start(): Promise<void> {
+  const backends = await backendFiles();
+  servedRoots = projectRoots(backends);
   const found = await findServer(
     {
       env: process.env,
@@ -116,7 +128,8 @@ async function start(): Promise<void> {
     options: { env: { ...process.env } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    // Backend files anywhere under amplify/, frontend files only below an Amplify project root.
+    documentSelector: documentSelector(backends),
     initializationOptions: init.settings,
     // Not `output` itself: the client formats lines for a plain channel (see log.ts).
     outputChannel: clientOutput as unknown as vscode.OutputChannel,
@@ -191,12 +204,16 @@ export function settingsCommands(remoteName: string | undefined, query: string):
 }
 
 /**
- * `onLanguage:typescript` wakes the extension for every TypeScript file, Amplify or not. Start the
- * server only when the workspace has `amplify/backend.ts` or a file under `amplify/` is open, so a
- * plain TypeScript project never sees a "server not found" message.
+ * Activation: `workspaceContains:amplify/backend.ts` is a plain stat in each workspace folder;
+ * `workspaceContains:**\/amplify/backend.ts` is a file search that VS Code gives up after 7 s in a
+ * large workspace, without activating. So the extension also wakes on the languages it serves,
+ * whichever file is opened first (a frontend .tsx or .js included), and decides here: start the
+ * server only when the workspace has `amplify/backend.ts` (this search has no time limit) or a
+ * file under `amplify/` is open, so a plain TypeScript or JavaScript project never sees a
+ * "server not found" message.
  */
 async function amplifyPresent(): Promise<boolean> {
-  if (vscode.workspace.textDocuments.some((d) => vscode.languages.match(DOCUMENT_SELECTOR, d) > 0)) return true;
+  if (vscode.workspace.textDocuments.some((d) => vscode.languages.match(BACKEND_SELECTOR, d) > 0)) return true;
   const hits = await vscode.workspace.findFiles('**/amplify/backend.ts', '**/node_modules/**', 1);
   return hits.length > 0;
 }
@@ -204,6 +221,32 @@ async function amplifyPresent(): Promise<boolean> {
 function startWhenWanted(): Promise<void> {
   wanted = true;
   return enqueue(start);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * An `amplify/backend.ts` appeared or went away, or the workspace folders changed. Before anything
+ * started, a new backend starts the server. Afterwards the client's selector (fixed when the client
+ * is created) is rebuilt by a restart, but only when the set of project roots really changed.
+ */
+function backendsChanged(): Promise<void> {
+  return enqueue(async () => {
+    const roots = projectRoots(await backendFiles());
+    if (!wanted) {
+      if (roots.length === 0) return;
+      wanted = true;
+      output.info(`Amplify backend found in ${roots.join(', ')}: starting the server`);
+      await start();
+      return;
+    }
+    if (client === undefined || sameList(roots, servedRoots)) return;
+    output.info(`Amplify projects are now ${roots.length ? roots.join(', ') : '(none)'}: restarting the server`);
+    await stop();
+    await start();
+  });
 }
 
 function reconfigure(): void {
@@ -262,12 +305,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         });
     }),
   );
+  const backendWatcher = vscode.workspace.createFileSystemWatcher('**/amplify/backend.ts', false, true, false);
+  context.subscriptions.push(
+    backendWatcher,
+    backendWatcher.onDidCreate(() => void backendsChanged()),
+    backendWatcher.onDidDelete(() => void backendsChanged()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void backendsChanged()),
+  );
   if (await amplifyPresent()) {
     await startWhenWanted();
     return;
   }
   const waiting = vscode.workspace.onDidOpenTextDocument((d) => {
-    if (wanted || vscode.languages.match(DOCUMENT_SELECTOR, d) === 0) return;
+    if (wanted || vscode.languages.match(BACKEND_SELECTOR, d) === 0) return;
     waiting.dispose();
     void startWhenWanted();
   });

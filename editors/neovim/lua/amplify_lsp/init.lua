@@ -12,9 +12,11 @@
 -- version pinned in package.json is the one that runs; else `amplify-lsp` from PATH. An absolute
 -- path in cmd, or `project_local = false`, turns that off.
 --
--- On every `typescript` buffer inside the `amplify/` folder of an Amplify project the server is
--- started (one per project) with vim.lsp.start (0.8+), or with vim.lsp.start_client +
--- vim.lsp.buf_attach_client on 0.7.
+-- On every TypeScript, TSX, JavaScript or JSX buffer of an Amplify project the server is started
+-- (one per project) with vim.lsp.start (0.8+), or with vim.lsp.start_client +
+-- vim.lsp.buf_attach_client on 0.7: backend files inside its `amplify/` folder, and frontend files
+-- anywhere below the folder holding `amplify/backend.ts` except under `node_modules/`. Buffers of
+-- other folders never get the server.
 
 local M = {}
 
@@ -24,7 +26,8 @@ M.defaults = {
   name = 'amplify_lsp',
   cmd = { 'amplify-lsp', '--stdio' },
   project_local = true,
-  filetypes = { 'typescript' },
+  -- .ts .mts .cts, .tsx, .js .mjs .cjs, .jsx (Neovim 0.7 to 0.9 give .mts and .cts no filetype).
+  filetypes = { 'typescript', 'typescriptreact', 'javascript', 'javascriptreact' },
   init_options = {},
   settings = { amplifyLsp = {} },
 }
@@ -81,9 +84,9 @@ function M.is_amplify_project(dir)
   return false
 end
 
---- The project root (the folder holding `amplify/`) for a file, or nil if the file is not inside
---- the `amplify/` folder of an Amplify project.
-function M.project_root(fname)
+--- The project root (the folder holding `amplify/`) for a file inside the `amplify/` folder of an
+--- Amplify project, else nil.
+function M.backend_root(fname)
   if fname == nil or fname == '' then
     return nil
   end
@@ -100,6 +103,35 @@ function M.project_root(fname)
     dir = parent
   end
   return nil
+end
+
+--- The nearest folder above a file that holds `amplify/backend.ts`, or nil; always nil for a file
+--- under `node_modules/` (a dependency is not the project's frontend code).
+function M.frontend_root(fname)
+  if fname == nil or fname == '' then
+    return nil
+  end
+  fname = fname:gsub('\\', '/')
+  if ('/' .. fname .. '/'):find('/node_modules/', 1, true) then
+    return nil
+  end
+  local dir = fname:match('^(.*)/[^/]*$')
+  while dir do
+    if is_file(dir .. '/amplify/backend.ts') then
+      return dir == '' and '/' or dir
+    end
+    if dir == '' then
+      break
+    end
+    dir = dir:match('^(.*)/[^/]*$')
+  end
+  return nil
+end
+
+--- The project root for a file: a backend file's project (inside `amplify/`), else a frontend
+--- file's (below `amplify/backend.ts`'s folder, not in node_modules); nil outside any project.
+function M.project_root(fname)
+  return M.backend_root(fname) or M.frontend_root(fname)
 end
 
 local config = vim.deepcopy(M.defaults)
@@ -136,7 +168,7 @@ local function notify(msg, level)
 end
 
 --- Starts (or reuses) the client for this buffer's project and attaches it. Returns the client id,
---- or nil when the buffer is not an Amplify backend file.
+--- or nil when the buffer belongs to no Amplify project.
 function M.attach(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local root = M.project_root(vim.api.nvim_buf_get_name(bufnr))
@@ -217,7 +249,7 @@ function M.setup(opts)
     callback = function(args)
       M.attach(args.buf)
     end,
-    desc = 'amplify-lsp: attach to Amplify backend files',
+    desc = 'amplify-lsp: attach to the files of Amplify projects',
   })
   -- Buffers that were already open when setup() ran.
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do

@@ -59,6 +59,8 @@ interface World {
   workspace: Record<string, unknown>;
   trusted: boolean;
   amplifyOnDisk: boolean;
+  /** The `amplify/backend.ts` files findFiles returns when amplifyOnDisk is set. */
+  backends: string[];
   errors: Array<{ message: string; items: string[] }>;
   warnings: string[];
   /** The first workspace folder. */
@@ -72,6 +74,10 @@ interface World {
   onConfig: Listener[];
   onOpen: Listener[];
   onTrust: Listener[];
+  onFolders: Listener[];
+  onBackendCreated: Listener[];
+  onBackendDeleted: Listener[];
+  watched: string[];
 }
 
 let world: World;
@@ -114,7 +120,17 @@ function fakeVscode() {
         return [{ uri: { fsPath: world.folder } }];
       },
       textDocuments: [],
-      findFiles: async () => (world.amplifyOnDisk ? [{ fsPath: '/home/dev/app/amplify/backend.ts' }] : []),
+      findFiles: async (_include: string, _exclude: string, max?: number) =>
+        world.amplifyOnDisk ? world.backends.slice(0, max).map((fsPath) => ({ fsPath })) : [],
+      createFileSystemWatcher: (glob: string) => {
+        world.watched.push(glob);
+        return {
+          onDidCreate: (l: Listener) => (world.onBackendCreated.push(l), { dispose() {} }),
+          onDidDelete: (l: Listener) => (world.onBackendDeleted.push(l), { dispose() {} }),
+          dispose() {},
+        };
+      },
+      onDidChangeWorkspaceFolders: (l: Listener) => (world.onFolders.push(l), { dispose() {} }),
       onDidChangeConfiguration: (l: Listener) => (world.onConfig.push(l), { dispose() {} }),
       onDidOpenTextDocument: (l: Listener) => (world.onOpen.push(l), { dispose() {} }),
       onDidGrantWorkspaceTrust: (l: Listener) => (world.onTrust.push(l), { dispose() {} }),
@@ -206,6 +222,7 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
       workspace: {},
       trusted: true,
       amplifyOnDisk: true,
+      backends: ['/home/dev/app/amplify/backend.ts'],
       errors: [],
       warnings: [],
       folder: '/home/dev/app',
@@ -215,6 +232,10 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
       onConfig: [],
       onOpen: [],
       onTrust: [],
+      onFolders: [],
+      onBackendCreated: [],
+      onBackendDeleted: [],
+      watched: [],
     };
     process.env = { ...savedEnv, PATH: '/nonexistent', HOME: bin, CARGO_HOME: path.join(bin, 'cargo') };
     delete process.env.AMPLIFY_LSP_PATH;
@@ -231,7 +252,14 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
     assert.equal(c.id, 'amplifyLsp', 'the id decides which trace setting the client reads');
     assert.equal(c.serverOptions.command, serverA);
     assert.deepEqual(c.serverOptions.args, ['--stdio']);
-    assert.deepEqual(c.clientOptions.documentSelector, [{ scheme: 'file', language: 'typescript', pattern: '**/amplify/**' }]);
+    assert.deepEqual(c.clientOptions.documentSelector, [
+      { scheme: 'file', language: 'typescript', pattern: '**/amplify/**' },
+      { scheme: 'file', language: 'typescriptreact', pattern: '**/amplify/**' },
+      { scheme: 'file', language: 'typescript', pattern: '/home/dev/app/**' },
+      { scheme: 'file', language: 'typescriptreact', pattern: '/home/dev/app/**' },
+      { scheme: 'file', language: 'javascript', pattern: '/home/dev/app/**' },
+      { scheme: 'file', language: 'javascriptreact', pattern: '/home/dev/app/**' },
+    ]);
     assert.deepEqual(c.clientOptions.initializationOptions, { docsPlatform: 'vue', logLevel: 'info', syntaxErrors: false });
     assert.ok(c.started);
     assert.deepEqual([...world.commands.keys()].sort(), ['amplifyLsp.restartServer', 'amplifyLsp.showOutput']);
@@ -384,6 +412,62 @@ describe('extension wiring (vscode mocked)', { skip: process.platform === 'win32
     for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/home/dev/app/amplify/data/resource.ts' } });
     await tick();
     assert.equal(FakeClient.created.length, 1);
+  });
+
+  test('a backend file opened without amplify/backend.ts on disk: backend filters only, no frontend', async () => {
+    process.env.AMPLIFY_LSP_PATH = serverA;
+    world.amplifyOnDisk = false;
+    await activate();
+    for (const l of world.onOpen) l({ languageId: 'typescript', uri: { fsPath: '/home/dev/app/amplify/auth/resource.ts' } });
+    await tick();
+    assert.equal(FakeClient.created.length, 1);
+    const patterns = (FakeClient.created[0].clientOptions.documentSelector as Array<{ pattern: string }>).map((f) => f.pattern);
+    assert.deepEqual(patterns, ['**/amplify/**', '**/amplify/**']);
+  });
+
+  describe('amplify/backend.ts appearing or going away (file watcher, workspace folders)', () => {
+    const frontendPatterns = () =>
+      [...new Set((FakeClient.created.at(-1)?.clientOptions.documentSelector as Array<{ pattern: string }>).map((f) => f.pattern))].filter(
+        (p) => p !== '**/amplify/**',
+      );
+
+    test('watches amplify/backend.ts', async () => {
+      process.env.AMPLIFY_LSP_PATH = serverA;
+      await activate();
+      assert.deepEqual(world.watched, ['**/amplify/backend.ts']);
+    });
+
+    test('a new backend in a workspace without one starts the server, with that project served', async () => {
+      process.env.AMPLIFY_LSP_PATH = serverA;
+      world.amplifyOnDisk = false;
+      await activate();
+      assert.equal(FakeClient.created.length, 0);
+      world.amplifyOnDisk = true;
+      for (const l of world.onBackendCreated) l({ fsPath: '/home/dev/app/amplify/backend.ts' });
+      await tick();
+      assert.equal(FakeClient.created.length, 1);
+      assert.deepEqual(frontendPatterns(), ['/home/dev/app/**']);
+    });
+
+    test('a second project restarts with both roots; an event that changes nothing does not restart', async () => {
+      process.env.AMPLIFY_LSP_PATH = serverA;
+      await activate();
+      assert.equal(FakeClient.created.length, 1);
+      for (const l of world.onBackendCreated) l({ fsPath: '/home/dev/app/amplify/backend.ts' });
+      await tick();
+      assert.equal(FakeClient.created.length, 1, 'restarted although the roots are the same');
+      world.backends.push('/home/dev/app/packages/shop/amplify/backend.ts');
+      for (const l of world.onFolders) l({ added: [], removed: [] });
+      await tick();
+      assert.equal(FakeClient.created.length, 2);
+      assert.ok(FakeClient.created[0].stopped);
+      assert.deepEqual(frontendPatterns(), ['/home/dev/app/**', '/home/dev/app/packages/shop/**']);
+      world.backends = [];
+      for (const l of world.onBackendDeleted) l({ fsPath: '/home/dev/app/amplify/backend.ts' });
+      await tick();
+      assert.equal(FakeClient.created.length, 3);
+      assert.deepEqual(frontendPatterns(), [], 'frontend files still sent after the last backend went away');
+    });
   });
 
   test('workspace/configuration for amplifyLsp is answered with the cleaned settings', async () => {

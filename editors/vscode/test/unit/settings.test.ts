@@ -104,8 +104,34 @@ describe('which changes restart and which reconfigure', () => {
 });
 
 describe('manifest', () => {
+  test('the server lookup order in the docs is the one discovery.ts uses (project-local step included)', () => {
+    const setting = manifest.contributes.configuration.properties['amplifyLsp.server.path'].markdownDescription as string;
+    const order = ['`AMPLIFY_LSP_PATH`', 'node_modules/.bin/amplify-lsp', 'bundled', '`PATH`', '.cargo/bin'];
+    const at = order.map((w) => setting.indexOf(w));
+    assert.ok(at.every((i) => i >= 0), `server.path description misses one of ${order.join(', ')}: ${setting}`);
+    assert.deepEqual([...at].sort((a, b) => a - b), at, `server.path description lists them out of order: ${setting}`);
+    const untrusted = manifest.capabilities.untrustedWorkspaces.description as string;
+    assert.match(untrusted, /node_modules\/\.bin\/amplify-lsp/);
+    const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    const list = readme.slice(readme.indexOf('looks for the server in this order'));
+    const steps = [...list.matchAll(/^(\d)\. (.*)$/gm)].slice(0, 6).map((m) => `${m[1]} ${m[2]}`);
+    assert.match(steps[0], /^1 .*AMPLIFY_LSP_PATH/);
+    assert.match(steps[1], /^2 .*amplifyLsp\.server\.path/);
+    assert.match(steps[2], /^3 .*npm install --save-dev amplify-lsp/);
+    assert.match(steps[3], /^4 .*bundled/);
+    assert.match(steps[4], /^5 .*PATH/);
+    assert.match(steps[5], /^6 .*cargo/);
+  });
+
   test('activation events and commands', () => {
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/amplify/backend.ts', 'onLanguage:typescript']);
+    assert.deepEqual(manifest.activationEvents, [
+      'workspaceContains:amplify/backend.ts',
+      'workspaceContains:**/amplify/backend.ts',
+      'onLanguage:typescript',
+      'onLanguage:typescriptreact',
+      'onLanguage:javascript',
+      'onLanguage:javascriptreact',
+    ]);
     const commands = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual(commands, ['amplifyLsp.restartServer', 'amplifyLsp.showOutput']);
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['amplifyLsp.server.path']);

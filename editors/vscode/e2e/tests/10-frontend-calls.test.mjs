@@ -1,4 +1,4 @@
-// 9. Frontend code of an Amplify project (issue 16), in the real workbench, on examples/frontend
+// 10. Frontend code of an Amplify project (issue 16), in the real workbench, on examples/frontend
 //    (no node_modules): the Problems panel shows for the frontend files exactly what
 //    `amplify-lsp check` reports for them; completion after `visitors.models.` puts the schema's
 //    models first; hover on a data call says which modes may call it.
