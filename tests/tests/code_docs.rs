@@ -87,10 +87,9 @@ fn ts_blocks(section: &str, what: &str, problems: &mut Vec<String>) -> Vec<(Stri
         }
         let first = body.lines().next().unwrap_or("");
         match first.strip_prefix("// ").map(str::trim) {
-            // frontend code (the `frontend/*` codes) lives beside `amplify/`, under `src/`
             Some(p)
                 if (p.starts_with("amplify/") || p.starts_with("src/"))
-                    && (p.ends_with(".ts") || p.ends_with(".js")) =>
+                    && (p.ends_with(".ts") || p.ends_with(".tsx") || p.ends_with(".js")) =>
             {
                 out.push((p.to_string(), body.to_string()));
             }

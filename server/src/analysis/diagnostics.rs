@@ -334,14 +334,19 @@ mod tests {
         );
         let mut i = 0;
         while src.len() < PARALLEL_RULES_LEN + 4096 {
-            let extra = if i % 50 == 7 { "      kind: a.ref('Missing'),\n" } else { "" };
+            let extra = if i % 50 == 7 {
+                "      kind: a.ref('Missing'),\n"
+            } else {
+                ""
+            };
             src.push_str(&format!(
                 "  Model{i}: a\n    .model({{\n      name: a.string(),\n{extra}    }})\n    .authorization((allow) => [allow.publicApiKey()]),\n"
             ));
             i += 1;
         }
         src.push_str("});\n\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 400 } } });\n");
-        let tree = crate::syntax::parse(&src, crate::syntax::Lang::TypeScript, None).expect("parse");
+        let tree =
+            crate::syntax::parse(&src, crate::syntax::Lang::TypeScript, None).expect("parse");
         let file = FileModel::build(&tree, &src, crate::syntax::Lang::TypeScript);
         let project = ProjectFacts::default();
         let cx = RuleCtx {
@@ -354,7 +359,10 @@ mod tests {
         assert!(run_rules_in_parallel(&cx, &mut parallel));
         run_rules_in_turn(&cx, &mut in_turn);
         let codes: std::collections::BTreeSet<&str> = in_turn.iter().map(|d| d.code).collect();
-        assert!(codes.len() >= 2 && codes.iter().any(|c| c.starts_with("data/")), "{codes:?}");
+        assert!(
+            codes.len() >= 2 && codes.iter().any(|c| c.starts_with("data/")),
+            "{codes:?}"
+        );
         assert_eq!(parallel, in_turn);
     }
 }

@@ -17,8 +17,14 @@ use crate::analysis::{self, Options};
 use crate::model::project::Summary;
 use crate::syntax::Lang;
 use crate::text::Encoding;
-use crate::workspace::index::amplify_types_installed;
+use crate::workspace::index::{amplify_types_installed, Seen};
 use crate::workspace::{DocumentStore, ProjectIndex, Snapshot};
+
+/// A project whose facts an edit changed, and which of its files can see it.
+pub(crate) struct Changed {
+    root: PathBuf,
+    seen: Seen,
+}
 
 /// Reloads the log filter when the `logLevel` setting changes.
 pub type LogReload = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -219,7 +225,7 @@ impl Backend {
     /// project-level facts changed (so other open files of that project need new diagnostics). Updates run one
     /// at a time in arrival order, and one whose version is no longer current when its turn comes is skipped:
     /// the newer version's update follows.
-    async fn reindex(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+    async fn reindex(&self, snap: &Snapshot) -> Option<Changed> {
         let _lane = self.work.lane.lock().await;
         if !self.is_current(snap) {
             return None;
@@ -231,7 +237,7 @@ impl Backend {
             .flatten()
     }
 
-    fn reindex_now(&self, snap: &Snapshot) -> Option<std::path::PathBuf> {
+    fn reindex_now(&self, snap: &Snapshot) -> Option<Changed> {
         // frontend code adds nothing to the project's facts (it only reads them)
         if snap.frontend {
             return None;
@@ -243,10 +249,9 @@ impl Backend {
             })
             .flatten()
             .unwrap_or_default();
-        if self.index.set_open(&path, summary) {
-            self.index.root(&path)
-        } else {
-            None
+        match self.index.set_open_seen(&path, summary) {
+            Seen::Nothing => None,
+            seen => self.index.root(&path).map(|root| Changed { root, seen }),
         }
     }
 
@@ -258,9 +263,10 @@ impl Backend {
             .is_some_and(|cur| cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text))
     }
 
-    /// Re-publishes diagnostics for the open documents of a project, except `skip`. A pull client is asked to
-    /// pull them again instead.
-    async fn republish_project(&self, root: &std::path::Path, skip: &str) {
+    /// Re-publishes diagnostics for the open documents of a project, except `skip`: its frontend files, and
+    /// unless only what they read changed (`seen`), its backend files. A pull client is asked to pull them again
+    /// instead.
+    async fn republish_project(&self, root: &std::path::Path, skip: &str, seen: Seen) {
         if self.pull_diagnostics.load(Ordering::Relaxed) {
             tracing::debug!(
                 "diagnostics of other files of {} may have changed: asking the client to pull again",
@@ -282,6 +288,9 @@ impl Backend {
                 self.publish(client_uri, snap, "the backend of its project changed")
                     .await;
             }
+        }
+        if seen == Seen::Frontend {
+            return;
         }
         for path in self.index.open_in(root) {
             let Some(uri) = Uri::from_file_path(&path) else {
@@ -808,10 +817,10 @@ impl LanguageServer for Backend {
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(&uri_str));
         }
-        let changed_root = self.reindex(&snap).await;
+        let changed = self.reindex(&snap).await;
         self.publish(doc.uri, snap, "opened").await;
-        if let Some(root) = changed_root {
-            self.republish_project(&root, &uri_str).await;
+        if let Some(c) = changed {
+            self.republish_project(&c.root, &uri_str, c.seen).await;
         }
     }
 
@@ -854,11 +863,11 @@ impl LanguageServer for Backend {
                 else {
                     return;
                 };
-                let changed_root = self.reindex(&snap).await;
+                let changed = self.reindex(&snap).await;
                 let uri_str = uri.as_str().to_string();
                 self.publish(uri, snap, "edited").await;
-                if let Some(root) = changed_root {
-                    self.republish_project(&root, &uri_str).await;
+                if let Some(c) = changed {
+                    self.republish_project(&c.root, &uri_str, c.seen).await;
                 }
             }
             Ok(None) => tracing::warn!(
@@ -894,7 +903,8 @@ impl LanguageServer for Backend {
                 .await;
             if changed == Ok(true) {
                 if let Some(root) = self.index.root(&path) {
-                    self.republish_project(&root, uri.as_str()).await;
+                    self.republish_project(&root, uri.as_str(), Seen::Backend)
+                        .await;
                 }
             }
         }
@@ -1023,7 +1033,7 @@ impl LanguageServer for Backend {
             }
         }
         for root in roots {
-            self.republish_project(&root, "").await;
+            self.republish_project(&root, "", Seen::Backend).await;
         }
     }
 

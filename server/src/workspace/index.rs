@@ -137,6 +137,18 @@ pub fn amplify_types_installed(file: &Path, limit: &Path) -> bool {
         })
 }
 
+/// Which files can see a change to one file's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// None: the change only moved text.
+    Nothing,
+    /// Only frontend files: the change is in what the frontend checks read of the backend (an access path, an
+    /// authorization rule), which no backend rule reads.
+    Frontend,
+    /// Every file of the project.
+    Backend,
+}
+
 /// A summary with every position zeroed. Other files' diagnostics depend on a file only through the
 /// [`ProjectFacts`] built from its summary, and those carry no positions of other files; so an edit that only
 /// moves spans (typing inside a storage path, a comment, a model of the schema) need not re-check the rest of
@@ -208,7 +220,12 @@ impl ProjectIndex {
 
     /// Records an open document's summary; returns whether it changed in a way other files can see (so
     /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
-    pub fn set_open(&self, path: &Path, mut summary: Summary) -> bool {
+    pub fn set_open(&self, path: &Path, summary: Summary) -> bool {
+        self.set_open_seen(path, summary) != Seen::Nothing
+    }
+
+    /// [`ProjectIndex::set_open`], saying which other files can see the change.
+    pub fn set_open_seen(&self, path: &Path, mut summary: Summary) -> Seen {
         // the path resolves the file's relative imports
         summary.path = Some(path.to_path_buf());
         // What the other files saw of this one so far: its open summary, else the one indexed from disk. Opening
@@ -219,15 +236,32 @@ impl ProjectIndex {
             .get(path)
             .map(|s| s.clone())
             .or_else(|| self.disk.get(path).and_then(|e| e.2.clone()));
-        let changed = before.is_none_or(|s| without_spans(&s) != without_spans(&summary));
+        let seen = match before {
+            None => Seen::Backend,
+            Some(before) => {
+                let (before, now) = (without_spans(&before), without_spans(&summary));
+                if before == now {
+                    Seen::Nothing
+                } else if (Summary {
+                    view: now.view.clone(),
+                    ..before
+                }) == now
+                {
+                    // only what the frontend checks read (the backend rules never look at the view)
+                    Seen::Frontend
+                } else {
+                    Seen::Backend
+                }
+            }
+        };
         let new_file = !self.open.contains_key(path) && !self.disk.contains_key(path);
         self.open.insert(path.to_path_buf(), Arc::new(summary));
         if new_file {
             self.invalidate_listing(path);
-        } else if changed {
+        } else if seen != Seen::Nothing {
             self.facts_changed();
         }
-        changed
+        seen
     }
 
     /// Something the project facts are built from changed: every project's facts are built again when next
@@ -622,10 +656,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// Typing inside a storage path moves the storage file's spans but changes nothing another file can see:
-    /// the data schema (another file) is neither re-read from disk nor re-checked.
+    /// Typing spaces in the storage file moves its spans but changes nothing another file can see: the data
+    /// schema (another file) is neither re-read from disk nor re-checked. (Typing inside an access path does:
+    /// frontend files check their storage calls against the paths.)
     #[test]
-    fn typing_inside_a_storage_path_does_not_recheck_the_project() {
+    fn typing_spaces_in_the_storage_file_does_not_recheck_the_project() {
         let dir = tempfile_dir();
         let data = dir.join("amplify/data/resource.ts");
         std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
@@ -645,12 +680,11 @@ mod tests {
         assert!(idx.set_open(&storage, summary(&text("photos/*", "media"))));
         let data_before = idx.summary(&data).expect("data summary");
         assert!(idx.facts(Some(&storage), None).data.is_some());
-        // 'photos/*' -> 'photos/thumbs/*', one keystroke at a time: the call's span grows, the facts do not move
-        for path in ["photos/t*", "photos/th*", "photos/thumbs/*"] {
-            assert!(
-                !idx.set_open(&storage, summary(&text(path, "media"))),
-                "{path}"
-            );
+        // spaces typed after `access:`, one keystroke at a time: the call's span grows, the facts do not move
+        // (the access paths themselves are facts: frontend files check their storage calls against them)
+        for pad in [" ", "  ", "   "] {
+            let moved = text("photos/*", "media").replace("access:", &format!("access:{pad}"));
+            assert!(!idx.set_open(&storage, summary(&moved)), "{pad:?}");
             assert!(idx.facts(Some(&storage), None).data.is_some());
         }
         // the data file was summarised once, from disk, and not re-read since
@@ -658,8 +692,16 @@ mod tests {
             &data_before,
             &idx.summary(&data).expect("data summary")
         ));
-        // a change other files can see does re-check them
-        assert!(idx.set_open(&storage, summary(&text("photos/thumbs/*", "pictures"))));
+        // a change other files can see does re-check them: a path only the frontend files (no backend rule
+        // reads the paths of another file), a bucket name every file
+        assert_eq!(
+            idx.set_open_seen(&storage, summary(&text("photos/thumbs/*", "media"))),
+            Seen::Frontend
+        );
+        assert_eq!(
+            idx.set_open_seen(&storage, summary(&text("photos/thumbs/*", "pictures"))),
+            Seen::Backend
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -873,7 +915,10 @@ mod tests {
             assert!(!open(rel, text), "{rel} opened as on disk");
         }
         assert_eq!(assert_facts_fresh(&idx, root, "every file open"), 0);
-        assert!(!open("amplify/storage/resource.ts", &storage("a/b/*")));
+        assert!(!open(
+            "amplify/storage/resource.ts",
+            &storage("a/*").replace("access:", "access:  ")
+        ));
         assert_eq!(assert_facts_fresh(&idx, root, "positions moved"), 0);
 
         // edits other files see

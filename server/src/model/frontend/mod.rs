@@ -35,8 +35,10 @@ impl BackendView {
             (None, Some(theirs)) => self.storage = Some(theirs.clone()),
             _ => {}
         }
-        if self.auth.is_none() {
-            self.auth = other.auth.clone();
+        match (&mut self.auth, &other.auth) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.auth = Some(theirs.clone()),
+            _ => {}
         }
     }
 
