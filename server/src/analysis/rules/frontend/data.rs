@@ -485,6 +485,12 @@ fn sites<'t>(cx: &FrontendCx<'t>, ix: &Index<'t>) -> Vec<Site<'t>> {
     out
 }
 
+/// Whether the project certainly has auth (a `defineAuth`); None when not known (auth customized in code or
+/// referenced is not told apart here).
+fn has_auth(cx: &FrontendCx) -> Option<bool> {
+    cx.backend.auth.as_ref().filter(|a| a.defined).map(|_| true)
+}
+
 /// The effective mode of a call, with where it comes from; None when it cannot be known.
 fn effective_mode(
     cx: &FrontendCx,
@@ -499,7 +505,7 @@ fn effective_mode(
             ModeSrc::Literal(s, _) => (s.clone(), "the client: `generateClient({ authMode })`"),
             ModeSrc::Unknown => return None,
             ModeSrc::Absent => {
-                let m = data.default_mode(cx.backend.auth.as_ref().map(|_| true))?;
+                let m = data.default_mode(has_auth(cx))?;
                 return Some((
                     m,
                     m.client_name().to_string(),
@@ -1291,7 +1297,7 @@ pub fn calls_failing_after_owner_switch(cx: &FrontendCx, models: &[&str]) -> Vec
     let Some(data) = cx.backend.data.as_ref() else {
         return Vec::new();
     };
-    let default = data.default_mode(cx.backend.auth.as_ref().map(|_| true));
+    let default = data.default_mode(has_auth(cx));
     model_calls(cx)
         .into_iter()
         .filter(|(s, ..)| models.contains(&text(s.name, cx.src)))
@@ -1346,7 +1352,6 @@ pub fn owner_switch_edits(before: &FrontendCx, after: &FrontendCx) -> Vec<(Span,
         return Vec::new();
     };
     let src = after.src;
-    let has_auth = |cx: &FrontendCx| cx.backend.auth.as_ref().map(|_| true);
     let default_a = a.default_mode(has_auth(after));
     let all = crate::model::frontend::data::ops::ALL;
     let list = crate::model::frontend::data::ops::LIST;

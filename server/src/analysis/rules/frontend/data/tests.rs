@@ -19,7 +19,10 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
 pub(crate) fn backend(data: &str) -> BackendView {
     let tree = parse(data, Lang::TypeScript, None).expect("parse");
     let mut v = view_of(&FileModel::build(&tree, data, Lang::TypeScript));
-    v.auth = Some(Default::default());
+    v.auth = Some(crate::model::frontend::auth::AuthView {
+        defined: true,
+        ..Default::default()
+    });
     v
 }
 
@@ -447,4 +450,33 @@ fn owner_switch_changes_the_client_literal_when_all_its_calls_follow() {
             "client.models.Todo.list({ authMode: 'userPool' })"
         )
     );
+}
+
+#[test]
+fn implied_default_follows_define_auth() {
+    let data = "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({ Pub: a.model({ t: a.string() }).authorization((allow) => [allow.guest()]) });\nexport const data = defineData({ schema });\n";
+    let src =
+        format!("{HEAD}const client = generateClient<Schema>();\nclient.models.Pub.list();\n");
+    let tree = parse(&src, Lang::TypeScript, None).expect("parse");
+    let file = FileModel::build(&tree, &src, Lang::TypeScript);
+    let run = |backend: &BackendView| {
+        let cx = FrontendCx {
+            src: &src,
+            tree: &tree,
+            file: &file,
+            path: None,
+            backend,
+        };
+        let mut out = Vec::new();
+        check(&cx, &mut out);
+        out.iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    // defineAuth and no authorizationModes: the user pool is the default, and guests only may list
+    assert_eq!(run(&backend(data)), vec![AUTH_MODE_REFUSED]);
+    // auth not known (only customized in code, or not read): the rules imply nothing, so no finding
+    let mut unknown = backend(data);
+    unknown.auth = Some(Default::default());
+    assert!(run(&unknown).is_empty());
+    unknown.auth = None;
+    assert!(run(&unknown).is_empty());
 }
