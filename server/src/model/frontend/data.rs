@@ -671,6 +671,30 @@ export const data = defineData({ schema, authorizationModes: { defaultAuthorizat
     }
 
     #[test]
+    fn oidc_owner_and_group_field_rules() {
+        // expected values are those `access` printed for the same models
+        let d = access(
+            "import { a, defineData } from '@aws-amplify/backend';\nconst schema = a.schema({\n  Cus: a.model({ name: a.string() }).authorization((allow) => [allow.owner('oidc'), allow.guest().to(['list']), allow.authenticated().to(['get'])]),\n  Dyn: a.model({ name: a.string(), grp: a.string() }).authorization((allow) => [allow.groupDefinedIn('grp'), allow.ownersDefinedIn('editors').to(['update', 'read'])]),\n});\nexport const data = defineData({ schema, authorizationModes: { defaultAuthorizationMode: 'userPool', oidcAuthorizationMode: { oidcProviderName: 'o', oidcIssuerUrl: 'https://example.com', tokenExpiryFromAuthInSeconds: 300, tokenExpireFromIssueInSeconds: 600 } } });\n",
+        );
+        assert_eq!(
+            modes(&d, "Cus", ModelOp::List),
+            Some(vec!["identityPool", "oidc"])
+        );
+        assert_eq!(
+            modes(&d, "Cus", ModelOp::Get),
+            Some(vec!["userPool", "oidc"])
+        );
+        assert_eq!(modes(&d, "Cus", ModelOp::Create), Some(vec!["oidc"]));
+        assert_eq!(modes(&d, "Cus", ModelOp::OnCreate), Some(vec!["oidc"]));
+        assert_eq!(modes(&d, "Dyn", ModelOp::Create), Some(vec!["userPool"]));
+        assert_eq!(modes(&d, "Dyn", ModelOp::Update), Some(vec!["userPool"]));
+        let dyn_fields = &d.model("Dyn").expect("Dyn").fields;
+        assert!(dyn_fields.contains(&"editors".to_string()));
+        assert!(d.enabled_literals().contains(&"oidc"));
+        assert!(!d.enabled_literals().contains(&"lambda"));
+    }
+
+    #[test]
     fn observe_query_needs_list_and_listen() {
         let src = DATA.replace(
             "allow.publicApiKey().to(['read']), allow.owner()]",
