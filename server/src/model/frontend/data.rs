@@ -291,6 +291,8 @@ pub struct DataAccess {
     /// Whether `models` and `custom` are every model and custom operation of the API.
     pub complete: bool,
     pub custom: Vec<CustomOp>,
+    /// Names of AI routes (generations, conversations) and other types: a call naming one is not judged.
+    pub other_names: Vec<String>,
 }
 
 impl DataAccess {
@@ -414,7 +416,7 @@ pub fn access_of(file: &FileModel) -> Option<DataAccess> {
                         args,
                     });
                 }
-                _ => {}
+                _ => out.other_names.push(t.name.clone()),
             }
         }
     }

@@ -632,7 +632,7 @@ pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
                     _ => OpKind::Subscription,
                 };
                 let Some(op) = data.custom_op(kind, name) else {
-                    if data.complete {
+                    if data.complete && !data.other_names.iter().any(|n| n == name) {
                         out.push(unknown_custom(data, kind, ns, site.name, name));
                     }
                     continue;

@@ -480,3 +480,21 @@ fn implied_default_follows_define_auth() {
     unknown.auth = None;
     assert!(run(&unknown).is_empty());
 }
+
+#[test]
+fn ai_routes_are_not_judged_as_custom_operations() {
+    let data = DATA.replace(
+        "  bump: a",
+        "  summarize: a.generation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'Summarize.' }).arguments({ text: a.string() }).returns(a.string()).authorization((allow) => allow.authenticated()),\n  bump: a",
+    );
+    assert_ne!(data, DATA);
+    let src = format!("{HEAD}const client = generateClient<Schema>();\nclient.queries.summarize({{ text: 'x' }});\nclient.queries.summarise({{ text: 'x' }});\n");
+    let got = with(&src, Lang::TypeScript, &data, |cx| {
+        let mut out = Vec::new();
+        check(cx, &mut out);
+        out.iter()
+            .map(|d| src[d.span.start..d.span.end].to_string())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(got, vec!["summarise"]);
+}
