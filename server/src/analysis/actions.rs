@@ -879,7 +879,7 @@ fn fixes<'a>(
         return;
     }
     let mut storage_keys: Vec<Span> = Vec::new();
-    let mut schema: Option<Option<Schema>> = None;
+    let mut schema: Option<Option<std::sync::Arc<Schema>>> = None;
     for (i, d) in inp.diagnostics.iter().enumerate() {
         if !intersects(d.span, range) {
             continue;

@@ -408,7 +408,7 @@ fn is_shorthand_key(text: &str, sp: Span) -> bool {
 }
 
 /// The first file of the project with a readable data schema.
-fn project_schema(project: &Project) -> Option<(usize, Schema)> {
+fn project_schema(project: &Project) -> Option<(usize, std::sync::Arc<Schema>)> {
     project
         .files
         .iter()

@@ -141,6 +141,9 @@ pub struct FileModel {
     /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
     /// [`FileModel::has_member`].
     pub members: OnceLock<HashSet<String, FnvBuild>>,
+    /// The data schema model, read on first use by [`crate::model::schema::schema_of`] and shared by everything
+    /// that reads it for this version (the data rules, the frontend's view, symbols, actions).
+    pub(crate) schema: OnceLock<Option<Arc<crate::model::schema::Schema>>>,
 }
 
 // The three finders below look for the patterns of `queries/calls.scm`, `queries/imports.scm` and

@@ -582,11 +582,15 @@ impl Field {
 /// top-level `a.combine(...)`, else the top-level `a.schema(...)` bindings (combined when there are several).
 /// A schema found through an exported binding may be combined with others elsewhere, so it is not
 /// [complete](Schema::complete).
-pub fn schema_of(file: &FileModel) -> Option<Schema> {
-    let cx = Cx::new(file);
-    let schema = read_schema(&cx, file);
-    cx.finish();
-    schema
+pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
+    file.schema
+        .get_or_init(|| {
+            let cx = Cx::new(file);
+            let schema = read_schema(&cx, file);
+            cx.finish();
+            schema.map(Arc::new)
+        })
+        .clone()
 }
 
 /// What the schema model of one version of a file keeps for the next: the types it read from entries of the
@@ -1489,7 +1493,7 @@ mod tests {
     use super::*;
     use crate::syntax::{parse, Lang};
 
-    fn schema(src: &str) -> Schema {
+    fn schema(src: &str) -> Arc<Schema> {
         let tree = parse(src, Lang::TypeScript, None).expect("parse");
         let file = FileModel::build(&tree, src, Lang::TypeScript);
         schema_of(&file).expect("schema")
@@ -1578,7 +1582,7 @@ mod tests {
         versions.push(two.replace("Other:", "Othe_:"));
 
         let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
-        let mut prev_schema: Option<Schema> = None;
+        let mut prev_schema: Option<Arc<Schema>> = None;
         let mut shared = Vec::new();
         for (i, src) in versions.iter().enumerate() {
             let tree = parse(src, Lang::TypeScript, None).expect("parse");
@@ -1586,11 +1590,11 @@ mod tests {
             let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
             let a = schema_of(&fresh).map(|s| shown(&s));
             let read = schema_of(&inc);
-            assert_eq!(read.as_ref().map(shown), a, "version {i}");
+            assert_eq!(read.as_deref().map(shown), a, "version {i}");
             // read twice, the same version shares every cached type with itself
             let again = schema_of(&inc);
-            assert_eq!(again.as_ref().map(shown), a, "version {i}, again");
-            let count = |x: &Option<Schema>, y: &Option<Schema>| match (x, y) {
+            assert_eq!(again.as_deref().map(shown), a, "version {i}, again");
+            let count = |x: &Option<Arc<Schema>>, y: &Option<Arc<Schema>>| match (x, y) {
                 (Some(x), Some(y)) => x
                     .parts
                     .iter()

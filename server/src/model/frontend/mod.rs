@@ -4,6 +4,8 @@
 //! position in the backend's files, so an edit that moves text without changing what it means changes nothing
 //! here (and republishes no frontend file).
 
+use std::sync::Arc;
+
 use super::file::FileModel;
 
 pub mod auth;
@@ -13,8 +15,9 @@ pub mod storage;
 /// What one resource file (or, merged, the whole project) tells the frontend checks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BackendView {
-    /// From `defineData`: models, operations and who may call them.
-    pub data: Option<data::DataAccess>,
+    /// From `defineData`: models, operations and who may call them. Shared, not copied: the project's facts
+    /// and every summary of a 1,000-model schema hold it.
+    pub data: Option<Arc<data::DataAccess>>,
     /// From `defineStorage` (one entry per bucket).
     pub storage: Option<storage::StorageAccess>,
     /// From `defineAuth`.
@@ -26,7 +29,10 @@ impl BackendView {
     /// resource once, and a second definition is an error reported on the backend).
     pub fn merge(&mut self, other: &BackendView) {
         match (&mut self.data, &other.data) {
-            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            // (equal parts merge to themselves: no copy of a shared one)
+            (Some(mine), Some(theirs)) if !Arc::ptr_eq(mine, theirs) && **mine != **theirs => {
+                Arc::make_mut(mine).merge(theirs);
+            }
             (None, Some(theirs)) => self.data = Some(theirs.clone()),
             _ => {}
         }
@@ -50,7 +56,7 @@ impl BackendView {
 /// What one backend file contributes.
 pub fn view_of(file: &FileModel) -> BackendView {
     BackendView {
-        data: data::access_of(file),
+        data: data::access_of(file).map(Arc::new),
         storage: storage::access_of(file),
         auth: auth::view_of(file),
     }
