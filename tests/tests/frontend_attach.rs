@@ -85,3 +85,44 @@ fn a_frontend_file_gets_diagnostics_completion_and_hover_answers() {
         );
     }
 }
+
+/// What frontend files read of an open backend file is built only while one of them is open: a frontend file
+/// opened after the backend file was edited (in the editor, not on disk) is judged against the edited text.
+#[test]
+fn a_frontend_file_opened_after_a_backend_edit_sees_the_edit() {
+    let mut c = Client::start_with_files(
+        &[],
+        &[
+            ("amplify/backend.ts", BACKEND),
+            ("amplify/data/resource.ts", DATA),
+        ],
+        json!({}),
+    );
+    let data = c.open("amplify/data/resource.ts", DATA);
+    let _ = c.diagnostics(&data, Some(1));
+    // the model is renamed in the editor only: `Todo` no longer exists
+    c.change(
+        &data,
+        2,
+        json!([{ "text": DATA.replace("Todo:", "Task:") }]),
+    );
+    let _ = c.diagnostics(&data, Some(2));
+    let app = c.open("src/App.tsx", APP);
+    let found = c.diagnostics(&app, Some(1));
+    assert!(
+        found.iter().any(|d| d["code"] == "frontend/unknown-model"),
+        "the frontend file was judged against the backend before the edit: {found:#?}"
+    );
+    // and back: the edit undone in the editor republishes the frontend file without the finding
+    c.change(&data, 3, json!([{ "text": DATA }]));
+    let again = c.diagnostics(&app, None);
+    let again = if again.iter().any(|d| d["code"] == "frontend/unknown-model") {
+        c.diagnostics(&app, None)
+    } else {
+        again
+    };
+    assert!(
+        !again.iter().any(|d| d["code"] == "frontend/unknown-model"),
+        "{again:#?}"
+    );
+}

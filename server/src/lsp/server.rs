@@ -243,15 +243,55 @@ impl Backend {
             return None;
         }
         let path = analysis::uri_to_path(&snap.uri)?;
+        // what frontend files read of the backend is built only while one of the project's is open (opening
+        // one builds it for the open backend files: see `backend_views`)
+        let with_view = self
+            .index
+            .root(&path)
+            .is_some_and(|root| self.frontend_open_in(&root));
         let summary = self
             .guard("index", &snap.uri, || {
-                snap.file_model().map(|f| Summary::of(&f))
+                snap.file_model().map(|f| {
+                    if with_view {
+                        Summary::of(&f)
+                    } else {
+                        Summary::of_backend(&f)
+                    }
+                })
             })
             .flatten()
             .unwrap_or_default();
         match self.index.set_open_seen(&path, summary) {
             Seen::Nothing => None,
             seen => self.index.root(&path).map(|root| Changed { root, seen }),
+        }
+    }
+
+    /// Whether a frontend file of the project at `root` is open.
+    fn frontend_open_in(&self, root: &std::path::Path) -> bool {
+        self.docs.snapshots().iter().any(|s| {
+            s.frontend
+                && analysis::uri_to_path(&s.uri)
+                    .and_then(|p| self.index.root(&p))
+                    .is_some_and(|r| r == root)
+        })
+    }
+
+    /// Indexes the open backend files of the project of a frontend file again, so that their summaries hold
+    /// what frontend files read (left out while none was open).
+    async fn backend_views(&self, frontend: &Snapshot) {
+        let Some(root) = analysis::uri_to_path(&frontend.uri).and_then(|p| self.index.root(&p))
+        else {
+            return;
+        };
+        for snap in self.docs.snapshots() {
+            let in_project = snap.amplify
+                && analysis::uri_to_path(&snap.uri)
+                    .and_then(|p| self.index.root(&p))
+                    .is_some_and(|r| r == root);
+            if in_project {
+                let _ = self.reindex(&snap).await;
+            }
         }
     }
 
@@ -816,6 +856,9 @@ impl LanguageServer for Backend {
         let snap = self.docs.open(&uri_str, lang, doc.version, doc.text, max);
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(&uri_str));
+        }
+        if snap.frontend {
+            self.backend_views(&snap).await;
         }
         let changed = self.reindex(&snap).await;
         self.publish(doc.uri, snap, "opened").await;
