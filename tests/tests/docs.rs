@@ -27,6 +27,7 @@ fn every_code_is_in_the_readme_table() {
         "function/",
         "security/",
         "syntax/",
+        "frontend/",
     ];
     let mut missing = Vec::new();
     let mut found = 0;

@@ -31,9 +31,9 @@ pub type Module = (&'static str, fn(&FrontendCx, &mut Vec<Diagnostic>));
 
 /// Every frontend rule module, in the order they run.
 pub const MODULES: &[Module] = &[
-    ("frontend/data", data::check),
-    ("frontend/storage", storage::check),
-    ("frontend/auth", auth::check),
+    ("data", data::check),
+    ("storage", storage::check),
+    ("auth", auth::check),
 ];
 
 pub fn check(cx: &FrontendCx, out: &mut Vec<Diagnostic>) {
