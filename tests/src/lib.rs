@@ -618,3 +618,70 @@ pub fn has_all(labels: &[String], want: &[&str]) {
         assert!(labels.iter().any(|l| l == w), "missing {w:?} in {labels:?}");
     }
 }
+
+/// The folders directly inside `dir`, sorted (none when it cannot be read): the projects of a fixture corpus.
+pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The files below `dir` with one of the extensions `exts` (without the dot), `node_modules` left out, sorted.
+pub fn files_with(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "node_modules") {
+                    stack.push(p);
+                }
+            } else if p
+                .extension()
+                .is_some_and(|x| exts.contains(&x.to_string_lossy().as_ref()))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// (file relative to `project` with `/` separators, 1-based line, code) of each `// expect: a, b` comment in
+/// the project's files with one of the extensions `exts`.
+pub fn expect_comments(
+    project: &Path,
+    exts: &[&str],
+) -> std::collections::BTreeSet<(String, usize, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for path in files_with(project, exts) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let rel = path
+            .strip_prefix(project)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (i, line) in text.lines().enumerate() {
+            if let Some(at) = line.find("// expect:") {
+                for code in line[at + "// expect:".len()..].split(',') {
+                    let code = code.trim();
+                    if !code.is_empty() {
+                        out.insert((rel.clone(), i + 1, code.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -5,66 +5,10 @@
 //!
 //! All mismatches are collected and reported together.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use amplify_lsp_tests::{repo_root, server_binary, Value};
-
-fn projects(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
-
-/// (file relative to the project, 1-based line, code) for each `// expect: a, b` comment.
-fn expectations(project: &Path) -> BTreeSet<(String, usize, String)> {
-    let mut out = BTreeSet::new();
-    for entry in walk(project) {
-        let Ok(text) = std::fs::read_to_string(&entry) else {
-            continue;
-        };
-        let rel = entry
-            .strip_prefix(project)
-            .unwrap_or(&entry)
-            .to_string_lossy()
-            .replace('\\', "/");
-        for (i, line) in text.lines().enumerate() {
-            if let Some(idx) = line.find("// expect:") {
-                for code in line[idx + "// expect:".len()..].split(',') {
-                    let code = code.trim();
-                    if !code.is_empty() {
-                        out.insert((rel.clone(), i + 1, code.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ts" || x == "tsx") {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
+use amplify_lsp_tests::{expect_comments, repo_root, server_binary, subdirs, Value};
 
 /// (file relative to the project, line, code, severity) of every finding.
 fn check(project: &Path) -> Vec<(String, usize, String, String)> {
@@ -106,12 +50,12 @@ fn fixture_corpus_matches_the_expectations() {
     let mut problems = Vec::new();
     let mut checked = 0;
 
-    let mut all: Vec<(PathBuf, bool)> = projects(&root.join("valid"))
+    let mut all: Vec<(PathBuf, bool)> = subdirs(&root.join("valid"))
         .into_iter()
         .map(|p| (p, false))
         .collect();
-    for rule in projects(&root.join("rules")) {
-        for p in projects(&rule) {
+    for rule in subdirs(&root.join("rules")) {
+        for p in subdirs(&rule) {
             let bad = p
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with("bad"));
@@ -128,7 +72,7 @@ fn fixture_corpus_matches_the_expectations() {
             .unwrap_or(&project)
             .display()
             .to_string();
-        let expected = expectations(&project);
+        let expected = expect_comments(&project, &["ts", "tsx"]);
         let found = check(&project);
         for (file, line, code) in &expected {
             if !found

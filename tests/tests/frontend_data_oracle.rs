@@ -19,27 +19,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use amplify_lsp_tests::{repo_root, Value};
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p
-                .extension()
-                .is_some_and(|x| ["ts", "tsx", "js", "jsx"].contains(&x.to_string_lossy().as_ref()))
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use amplify_lsp_tests::{files_with, repo_root, Value};
 
 fn ident_end(s: &str) -> usize {
     s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
@@ -173,7 +153,7 @@ fn data_fixtures_agree_with_amplify() {
             .as_str()
             .expect("defaultClientMode")
             .to_string();
-        for path in files(&case.join("src")) {
+        for path in files_with(&case.join("src"), &["ts", "tsx", "js", "jsx"]) {
             let text = std::fs::read_to_string(&path).expect("read");
             let (calls, clients) = calls(&path, &text);
             for c in calls {

@@ -7,67 +7,13 @@
 //!
 //! All mismatches are collected and reported together.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use amplify_lsp_tests::{repo_root, server_binary, Value};
+use amplify_lsp_tests::{expect_comments, files_with, repo_root, server_binary, subdirs, Value};
 
-fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
-
-fn source_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "node_modules") {
-                    stack.push(p);
-                }
-            } else if p.extension().is_some_and(|x| {
-                ["ts", "tsx", "js", "jsx", "mts", "mjs", "cts", "cjs"]
-                    .contains(&x.to_string_lossy().as_ref())
-            }) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// (file relative to the project, 1-based line, code) for each `// expect: a, b` comment.
-fn expectations(project: &Path) -> BTreeSet<(String, usize, String)> {
-    let mut out = BTreeSet::new();
-    for path in source_files(project) {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let rel = rel(project, &path);
-        for (i, line) in text.lines().enumerate() {
-            if let Some(at) = line.find("// expect:") {
-                for code in line[at + "// expect:".len()..].split(',') {
-                    let code = code.trim();
-                    if !code.is_empty() {
-                        out.insert((rel.clone(), i + 1, code.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
+/// The extensions of the files a fixture's code may be in.
+const CODE: &[&str] = &["ts", "tsx", "js", "jsx", "mts", "mjs", "cts", "cjs"];
 
 fn rel(project: &Path, path: &Path) -> String {
     path.strip_prefix(project)
@@ -135,13 +81,13 @@ fn frontend_fixtures_match_their_expectations_and_are_labelled_by_amplify() {
                     "{name}: no ACCESS.json (run ../shared/tools/amplify-synth/access on it)"
                 )),
             }
-            if !source_files(&case)
+            if !files_with(&case, CODE)
                 .iter()
                 .any(|p| !rel(&case, p).starts_with("amplify/"))
             {
                 problems.push(format!("{name}: no frontend file beside amplify/"));
             }
-            let expected = expectations(&case);
+            let expected = expect_comments(&case, CODE);
             let found = match check(&case) {
                 Ok(found) => found,
                 Err(e) => {

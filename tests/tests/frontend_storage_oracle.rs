@@ -17,14 +17,14 @@
 //! The auth fixtures' ground truth is the `defineAuth` configuration itself (`access` has no providers or
 //! attributes to say); their `ACCESS.json` is only checked to say ACCEPTED.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::collections::BTreeSet;
 
 use amplify_lsp::model::file::FileModel;
 use amplify_lsp::model::frontend::storage::{Role, IDENTITY};
 use amplify_lsp::syntax::{parse, Lang};
-use amplify_lsp_tests::{repo_root, Value};
+use amplify_lsp_tests::{repo_root, subdirs, Value};
 
 const APIS: &[(&str, &str)] = &[
     ("uploadData", "write"),
@@ -38,19 +38,6 @@ const APIS: &[(&str, &str)] = &[
 
 /// The caller's identity id in a path or prefix.
 const ID: char = '\u{1}';
-
-fn dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
 
 /// A path as written: the text before the first part we cannot know (identity ids as [`ID`]), and whether
 /// such a part follows.
@@ -218,7 +205,7 @@ fn storage_fixture_premises_hold_in_amplifys_output() {
     let root = repo_root().join("tests/fixtures/frontend/storage");
     let mut problems = Vec::new();
     let mut checked = 0;
-    let cases = dirs(&root);
+    let cases = subdirs(&root);
     assert!(cases.len() >= 8, "storage fixtures: {}", cases.len());
     for case in cases {
         let access: Value = serde_json::from_str(
@@ -388,7 +375,7 @@ fn auth_fixture_premises_hold_in_the_synthesized_user_pool() {
     let root = repo_root().join("tests/fixtures/frontend/auth");
     let mut problems = Vec::new();
     let mut checked = 0;
-    for case in dirs(&root) {
+    for case in subdirs(&root) {
         let cognito: Value = serde_json::from_str(
             &std::fs::read_to_string(case.join("COGNITO.json")).expect("COGNITO.json"),
         )
@@ -487,7 +474,7 @@ fn auth_fixture_premises_hold_in_the_synthesized_user_pool() {
 #[test]
 fn auth_fixtures_are_accepted() {
     let root = repo_root().join("tests/fixtures/frontend/auth");
-    let cases = dirs(&root);
+    let cases = subdirs(&root);
     assert!(cases.len() >= 4);
     for case in cases {
         let access: Value = serde_json::from_str(
@@ -507,7 +494,7 @@ type Statement = (String, String, String, bool);
 fn the_storage_model_computes_amplifys_policies() {
     let root = repo_root().join("tests/fixtures/frontend/storage");
     let mut compared = 0;
-    for case in dirs(&root) {
+    for case in subdirs(&root) {
         let access: Value = serde_json::from_str(
             &std::fs::read_to_string(case.join("ACCESS.json")).expect("ACCESS.json"),
         )
