@@ -387,12 +387,21 @@ impl ProjectIndex {
         }
         files.sort();
         let files = Arc::new(files);
-        if self
-            .listing_generation
-            .load(std::sync::atomic::Ordering::SeqCst)
-            == generation
-        {
+        let current = || {
+            self.listing_generation
+                .load(std::sync::atomic::Ordering::SeqCst)
+                == generation
+        };
+        if current() {
             self.listings.insert(root.to_path_buf(), files.clone());
+            // A file opened between the check and the insert (its `invalidate_listing` bumps the generation, then
+            // removes the listing) may be missing from this one: taken back, unless another listing replaced it.
+            // Without this, a listing made while the first files were being opened could stay, without them, until
+            // the next file event (seen under load: a file's groups missing from another file's facts).
+            if !current() {
+                self.listings
+                    .remove_if(root, |_, cached| Arc::ptr_eq(cached, &files));
+            }
         }
         files
     }
