@@ -58,31 +58,42 @@ fn a_frontend_file_gets_diagnostics_completion_and_hover_answers() {
         ],
         json!({}),
     );
-    for rel in ["src/App.tsx", "src/app.js"] {
-        let uri = c.open(rel, APP);
-        // published (whatever the rules find): the document is analysed, not skipped
-        let _ = c.diagnostics(&uri, Some(1));
-        let at = position_of(APP, "Todo.list", 5);
+    // the same calls in TypeScript with JSX, and in plain JavaScript (no type import, no type argument)
+    let js = APP
+        .replace(
+            "import type { Schema } from '../amplify/data/resource';\n",
+            "",
+        )
+        .replace("generateClient<Schema>()", "generateClient()");
+    for (rel, text) in [("src/App.tsx", APP.to_string()), ("src/app.js", js)] {
+        let uri = c.open(rel, &text);
+        // analysed, and clean: the API key (the default mode) may list `Todo`
+        let found = c.diagnostics(&uri, Some(1));
+        assert!(found.is_empty(), "{rel}: {found:#?}");
+        let models = position_of(&text, "models.Todo", "models.".len());
         let completion = c
             .request(
                 "textDocument/completion",
-                json!({ "textDocument": { "uri": uri }, "position": at }),
+                json!({ "textDocument": { "uri": uri }, "position": models }),
             )
             .expect("completion answers");
-        assert!(
-            completion.is_null() || completion["items"].is_array(),
-            "{completion:#}"
-        );
+        let labels: Vec<&str> = completion["items"]
+            .as_array()
+            .or_else(|| completion.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["label"].as_str())
+            .collect();
+        assert!(labels.contains(&"Todo"), "{rel}: {labels:?}");
+        let list = position_of(&text, "Todo.list", "Todo.".len());
         let hover = c
             .request(
                 "textDocument/hover",
-                json!({ "textDocument": { "uri": uri }, "position": at }),
+                json!({ "textDocument": { "uri": uri }, "position": list }),
             )
             .expect("hover answers");
-        assert!(
-            hover.is_null() || hover["contents"].is_object(),
-            "{hover:#}"
-        );
+        let shown = hover["contents"]["value"].as_str().unwrap_or("");
+        assert!(shown.contains("apiKey"), "{rel}: {hover:#}");
     }
 }
 

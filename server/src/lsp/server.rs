@@ -269,11 +269,10 @@ impl Backend {
 
     /// Whether a frontend file of the project at `root` is open.
     fn frontend_open_in(&self, root: &std::path::Path) -> bool {
-        self.docs.snapshots().iter().any(|s| {
-            s.frontend
-                && analysis::uri_to_path(&s.uri)
-                    .and_then(|p| self.index.root(&p))
-                    .is_some_and(|r| r == root)
+        self.docs.any_frontend(|uri| {
+            analysis::uri_to_path(uri)
+                .and_then(|p| self.index.root(&p))
+                .is_some_and(|r| r == root)
         })
     }
 

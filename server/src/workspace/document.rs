@@ -238,6 +238,15 @@ impl Document {
         doc
     }
 
+    /// Whether the document is frontend code (see [`Snapshot::frontend`]).
+    pub fn is_frontend(&self) -> bool {
+        self.frontend
+    }
+
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
     pub fn version(&self) -> i32 {
         self.version
     }

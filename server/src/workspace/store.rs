@@ -75,6 +75,14 @@ impl DocumentStore {
         self.docs.iter().map(|e| e.key().clone()).collect()
     }
 
+    /// Whether an open frontend document (see [`Snapshot::frontend`]) has a URI that `keep` accepts. Looks at
+    /// the documents in place, without a snapshot of each (asked on every keystroke of a backend file).
+    pub fn any_frontend(&self, keep: impl Fn(&str) -> bool) -> bool {
+        self.docs
+            .iter()
+            .any(|e| e.value().is_frontend() && keep(e.value().uri()))
+    }
+
     pub fn snapshots(&self) -> Vec<Snapshot> {
         self.docs.iter().map(|e| e.value().snapshot()).collect()
     }

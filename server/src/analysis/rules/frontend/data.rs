@@ -663,22 +663,30 @@ fn call_span(call_mode: &ModeSrc, name: Node) -> Span {
 
 fn unknown_model(data: &DataAccess, node: Node, name: &str) -> Diagnostic {
     let names: Vec<&str> = data.models.iter().map(|m| m.name.as_str()).collect();
-    let mut hint = did_you_mean(name, &names)
-        .map(|s| format!(" Did you mean `{s}`?"))
-        .unwrap_or_default();
-    if let Some(c) = data.custom.iter().find(|c| c.name == name) {
-        hint = format!(
-            " `{name}` is a custom {}: call it through `client.{}.{name}`.",
-            c.kind.name(),
-            namespace(c.kind)
-        );
-    }
+    let hint = custom_op_hint(data, name).unwrap_or_else(|| did_you_mean_hint(name, &names));
     Diagnostic::new(
         span(node),
         Severity::Error,
         UNKNOWN_MODEL,
         format!("The data schema has no model `{name}`.{hint}"),
     )
+}
+
+/// " Did you mean `x`?" for the closest of `names`, or nothing.
+fn did_you_mean_hint(name: &str, names: &[&str]) -> String {
+    did_you_mean(name, names)
+        .map(|s| format!(" Did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// Where to call `name` when it is a custom operation (of any kind).
+fn custom_op_hint(data: &DataAccess, name: &str) -> Option<String> {
+    let c = data.custom.iter().find(|c| c.name == name)?;
+    Some(format!(
+        " `{name}` is a custom {}: call it through `client.{}.{name}`.",
+        c.kind.name(),
+        namespace(c.kind)
+    ))
 }
 
 fn namespace(kind: OpKind) -> &'static str {
@@ -697,18 +705,12 @@ fn unknown_custom(data: &DataAccess, kind: OpKind, ns: &str, node: Node, name: &
         .filter(|c| c.kind == kind)
         .map(|c| c.name.as_str())
         .collect();
-    let mut hint = did_you_mean(name, &names)
-        .map(|s| format!(" Did you mean `{s}`?"))
-        .unwrap_or_default();
-    if let Some(c) = data.custom.iter().find(|c| c.name == name) {
-        hint = format!(
-            " `{name}` is a custom {}: call it through `client.{}.{name}`.",
-            c.kind.name(),
-            namespace(c.kind)
-        );
-    } else if data.model(name).is_some() {
-        hint = format!(" `{name}` is a model: use `client.models.{name}`.");
-    }
+    let hint = custom_op_hint(data, name)
+        .or_else(|| {
+            data.model(name)
+                .map(|_| format!(" `{name}` is a model: use `client.models.{name}`."))
+        })
+        .unwrap_or_else(|| did_you_mean_hint(name, &names));
     Diagnostic::new(
         span(node),
         Severity::Error,
