@@ -636,7 +636,7 @@ pub fn backend_resources(file: Option<&FileModel>) -> Vec<(String, ResourceKind)
             .and_then(kind_of)
             .or(by_key)
             .unwrap_or(ResourceKind::Function);
-        out.push((key, kind));
+        out.push((key.to_string(), kind));
     }
     out
 }
@@ -724,7 +724,7 @@ pub fn type_names(file: Option<&FileModel>, models_only: bool) -> Vec<String> {
             _ => false,
         };
         if keep {
-            out.push(name.clone());
+            out.push(name.to_string());
         }
     }
     out
@@ -744,7 +744,10 @@ pub fn field_names(file: Option<&FileModel>, model: &str) -> Vec<String> {
     let Some(fields) = chain.arg("model").and_then(Value::as_object) else {
         return Vec::new();
     };
-    fields.iter().filter_map(|p| p.key.clone()).collect()
+    fields
+        .iter()
+        .filter_map(|p| p.key.as_ref().map(|k| k.to_string()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -734,7 +734,7 @@ fn tables(project: &Project) -> Tables {
                                 .value
                                 .as_ident()
                                 .and_then(|id| resolve_ident(project, i, id));
-                            t.data_fns.push((k.clone(), sym));
+                            t.data_fns.push((k.to_string(), sym));
                         }
                     }
                 }
@@ -1024,7 +1024,12 @@ fn defines_occs(project: &Project, tables: &Tables, idx: usize, out: &mut Vec<Oc
                 }
                 for p in groups.as_object().unwrap_or(&[]) {
                     if let Some(k) = &p.key {
-                        push_decl(out, inner(text, p.key_span), Sym::Group(k.clone()), p.span);
+                        push_decl(
+                            out,
+                            inner(text, p.key_span),
+                            Sym::Group(k.to_string()),
+                            p.span,
+                        );
                     }
                 }
             }
@@ -1080,7 +1085,7 @@ fn defines_occs(project: &Project, tables: &Tables, idx: usize, out: &mut Vec<Oc
                         _ => push_decl(
                             out,
                             inner(text, p.key_span),
-                            Sym::DataFunction(k.clone()),
+                            Sym::DataFunction(k.to_string()),
                             p.span,
                         ),
                     }

@@ -532,7 +532,7 @@ pub fn storage_paths(file: &FileModel, arg: &Value) -> Vec<StoragePath> {
     for p in body.as_object().unwrap_or(&[]) {
         let Some(key) = &p.key else { continue };
         let mut path = StoragePath {
-            key: key.clone(),
+            key: key.to_string(),
             key_span: p.key_span,
             span: p.span,
             access: Vec::new(),

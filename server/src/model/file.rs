@@ -140,7 +140,7 @@ pub struct FileModel {
     pub lowered: Arc<LowerCache>,
     /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
     /// [`FileModel::has_member`].
-    pub members: OnceLock<HashSet<String, FnvBuild>>,
+    pub members: OnceLock<HashSet<super::value::Text, FnvBuild>>,
     /// The data schema model, read on first use by [`crate::model::schema::schema_of`] and shared by everything
     /// that reads it for this version (the data rules, the frontend's view, symbols, actions).
     pub(crate) schema: OnceLock<Option<Arc<crate::model::schema::Schema>>>,

@@ -193,7 +193,7 @@ impl Summary {
                         if let Some(props) = groups.as_object() {
                             for p in props {
                                 if let Some(k) = &p.key {
-                                    s.auth_groups.push((k.clone(), p.key_span));
+                                    s.auth_groups.push((k.to_string(), p.key_span));
                                 }
                             }
                         }
@@ -226,8 +226,10 @@ impl Summary {
                         .and_then(|a| a.field("functions"))
                         .and_then(Value::as_object)
                     {
-                        s.data_function_keys
-                            .extend(fns.iter().filter_map(|p| p.key.clone()));
+                        s.data_function_keys.extend(
+                            fns.iter()
+                                .filter_map(|p| p.key.as_ref().map(|k| k.to_string())),
+                        );
                     }
                     // (the keys above are read from a literal object only)
                     let fns = arg.and_then(|a| a.field("functions"));
@@ -266,7 +268,7 @@ impl Summary {
                         for p in props {
                             if let Some(k) = &p.key {
                                 s.backend_entries.push((
-                                    k.clone(),
+                                    k.to_string(),
                                     p.value.as_ident().map(str::to_string),
                                     p.key_span,
                                 ));

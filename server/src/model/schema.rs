@@ -979,7 +979,7 @@ impl<'f> Cx<'f> {
                 continue;
             };
             f.items
-                .push(self.field(key.clone(), p.key_span, &p.value, depth));
+                .push(self.field(key.to_string(), p.key_span, &p.value, depth));
         }
         f
     }
@@ -1181,7 +1181,7 @@ impl<'f> Cx<'f> {
             None => Provider::Default,
             Some(a) => match &self.resolve(a).kind {
                 Kind::Undefined => Provider::Default,
-                Kind::Str(s) => Provider::Given(s.clone(), a.span),
+                Kind::Str(s) => Provider::Given(s.to_string(), a.span),
                 _ => Provider::Unknown,
             },
         };

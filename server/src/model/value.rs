@@ -40,6 +40,12 @@ pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 /// How deep lowering goes before giving up on a subtree.
 pub const MAX_DEPTH: usize = 96;
 
+/// The strings of lowered values (names, keys, literals): short ones are stored inline, so copying a value
+/// does not allocate for them.
+pub type Text = compact_str::CompactString;
+
+// Children are shared (`Arc`), so that copying a value (a cached model entry reused by the next version of
+// its file) copies its top level only; [`shifted_value`] copies what it moves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub kind: Kind,
@@ -49,32 +55,32 @@ pub struct Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A string literal, or a template literal without substitutions (escapes decoded).
-    Str(String),
+    Str(Text),
     /// A template literal with substitutions: its value is not known.
     Template,
     Num(f64),
     Bool(bool),
     Null,
     Undefined,
-    Ident(String),
-    Array(Vec<Value>),
-    Object(Vec<Prop>),
+    Ident(Text),
+    Array(Arc<[Value]>),
+    Object(Arc<[Prop]>),
     /// An arrow function or function expression.
-    Func(Box<Func>),
+    Func(Arc<Func>),
     /// A call (`new X(...)` too, with `is_new`).
     Call {
-        callee: Box<Value>,
-        args: Vec<Value>,
+        callee: Arc<Value>,
+        args: Arc<[Value]>,
         /// The span of the parenthesised argument list, including the parentheses.
         args_span: Span,
         is_new: bool,
     },
     Member {
-        object: Box<Value>,
-        prop: String,
+        object: Arc<Value>,
+        prop: Text,
         prop_span: Span,
     },
-    Spread(Box<Value>),
+    Spread(Arc<Value>),
     /// Something we do not model (operators, conditionals, too deep, syntax errors...).
     Other,
 }
@@ -82,7 +88,7 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prop {
     /// The key text (unquoted); `None` for computed keys and spreads.
-    pub key: Option<String>,
+    pub key: Option<Text>,
     pub key_span: Span,
     pub value: Value,
     /// `{ auth }` shorthand.
@@ -94,7 +100,7 @@ pub struct Prop {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Func {
     /// Parameter names (empty string for destructuring patterns).
-    pub params: Vec<String>,
+    pub params: Vec<Text>,
     /// The returned expression: the expression body, or the first top-level `return` of a block body.
     pub body: Option<Value>,
     /// For each parameter, whether the body calls it (`createCode()`), used by callback rules.
@@ -508,35 +514,39 @@ impl Lowering<'_> {
     }
 }
 
-/// Moves every span of a lowered value by `delta` bytes.
-fn shift_value(v: &mut Value, delta: isize) {
-    shift_span(&mut v.span, delta);
-    match &mut v.kind {
-        Kind::Array(items) => items.iter_mut().for_each(|i| shift_value(i, delta)),
-        Kind::Object(props) => props.iter_mut().for_each(|p| shift_prop(p, delta)),
-        Kind::Func(f) => {
-            shift_span(&mut f.body_span, delta);
-            if let Some(b) = &mut f.body {
-                shift_value(b, delta);
-            }
-        }
+/// A copy of a lowered value with every span moved by `delta` bytes (its nodes are new; its strings are
+/// shared or inline).
+fn shifted_value(v: &Value, delta: isize) -> Value {
+    let kind = match &v.kind {
+        Kind::Array(items) => Kind::Array(items.iter().map(|i| shifted_value(i, delta)).collect()),
+        Kind::Object(props) => Kind::Object(props.iter().map(|p| shifted_prop(p, delta)).collect()),
+        Kind::Func(f) => Kind::Func(Arc::new(Func {
+            params: f.params.clone(),
+            body: f.body.as_ref().map(|b| shifted_value(b, delta)),
+            param_called: f.param_called.clone(),
+            body_span: moved(f.body_span, delta),
+        })),
         Kind::Call {
             callee,
             args,
             args_span,
-            ..
-        } => {
-            shift_value(callee, delta);
-            args.iter_mut().for_each(|a| shift_value(a, delta));
-            shift_span(args_span, delta);
-        }
+            is_new,
+        } => Kind::Call {
+            callee: Arc::new(shifted_value(callee, delta)),
+            args: args.iter().map(|a| shifted_value(a, delta)).collect(),
+            args_span: moved(*args_span, delta),
+            is_new: *is_new,
+        },
         Kind::Member {
-            object, prop_span, ..
-        } => {
-            shift_value(object, delta);
-            shift_span(prop_span, delta);
-        }
-        Kind::Spread(inner) => shift_value(inner, delta),
+            object,
+            prop,
+            prop_span,
+        } => Kind::Member {
+            object: Arc::new(shifted_value(object, delta)),
+            prop: prop.clone(),
+            prop_span: moved(*prop_span, delta),
+        },
+        Kind::Spread(inner) => Kind::Spread(Arc::new(shifted_value(inner, delta))),
         Kind::Str(_)
         | Kind::Template
         | Kind::Num(_)
@@ -544,14 +554,27 @@ fn shift_value(v: &mut Value, delta: isize) {
         | Kind::Null
         | Kind::Undefined
         | Kind::Ident(_)
-        | Kind::Other => {}
+        | Kind::Other => v.kind.clone(),
+    };
+    Value {
+        kind,
+        span: moved(v.span, delta),
     }
 }
 
-fn shift_prop(p: &mut Prop, delta: isize) {
-    shift_span(&mut p.key_span, delta);
-    shift_span(&mut p.span, delta);
-    shift_value(&mut p.value, delta);
+fn shifted_prop(p: &Prop, delta: isize) -> Prop {
+    Prop {
+        key: p.key.clone(),
+        key_span: moved(p.key_span, delta),
+        value: shifted_value(&p.value, delta),
+        shorthand: p.shorthand,
+        span: moved(p.span, delta),
+    }
+}
+
+fn moved(mut s: Span, delta: isize) -> Span {
+    shift_span(&mut s, delta);
+    s
 }
 
 fn shift_span(s: &mut Span, delta: isize) {
@@ -567,7 +590,7 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
     }
     let d = depth + 1;
     let kind = match node.kind() {
-        "string" => Kind::Str(string_value(node, src)),
+        "string" => Kind::Str(string_value(node, src).into()),
         "template_string" => {
             let mut c = node.walk();
             if node
@@ -576,7 +599,7 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
             {
                 Kind::Template
             } else {
-                Kind::Str(string_value(node, src))
+                Kind::Str(string_value(node, src).into())
             }
         }
         "number" => parse_number(text(node, src)).map_or(Kind::Other, Kind::Num),
@@ -589,7 +612,7 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
             if t == "undefined" {
                 Kind::Undefined
             } else {
-                Kind::Ident(t.to_string())
+                Kind::Ident(t.into())
             }
         }
         "unary_expression" => {
@@ -622,7 +645,7 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
             Kind::Object(props)
         }
         "spread_element" => match node.named_child(0) {
-            Some(n) => Kind::Spread(Box::new(lower_at(n, cx, d))),
+            Some(n) => Kind::Spread(Arc::new(lower_at(n, cx, d))),
             None => Kind::Other,
         },
         "arrow_function" | "function_expression" | "function" => lower_func(node, cx, d),
@@ -633,8 +656,8 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
             let prop = field(node, "property");
             match (object, prop) {
                 (Some(o), Some(p)) => Kind::Member {
-                    object: Box::new(lower_at(o, cx, d)),
-                    prop: text(p, src).to_string(),
+                    object: Arc::new(lower_at(o, cx, d)),
+                    prop: text(p, src).into(),
                     prop_span: span(p),
                 },
                 _ => Kind::Other,
@@ -680,8 +703,11 @@ fn lower_call(
     };
     let args = field(node, "arguments");
     Kind::Call {
-        callee: Box::new(lower_at(f, cx, depth)),
-        args: args.map(|a| lower_args(a, cx, depth)).unwrap_or_default(),
+        callee: Arc::new(lower_at(f, cx, depth)),
+        args: args
+            .map(|a| lower_args(a, cx, depth))
+            .unwrap_or_default()
+            .into(),
         args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
         is_new,
     }
@@ -707,11 +733,13 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     .and_then(|c| c.entries.get(&k))
                     .map(|(_, e)| e.clone());
                 if let Some(hit) = hit {
-                    let mut prop = hit.1.clone();
                     let delta = sp.start as isize - hit.0 as isize;
-                    if delta != 0 {
-                        shift_prop(&mut prop, delta);
-                    }
+                    // unmoved, the copy shares everything below the entry's top level
+                    let prop = if delta == 0 {
+                        hit.1.clone()
+                    } else {
+                        shifted_prop(&hit.1, delta)
+                    };
                     if let Some(next) = cx.next.as_mut() {
                         if hit.0 == sp.start {
                             next.in_place.insert(sp.start, hit.clone());
@@ -732,7 +760,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             Some(prop)
         }
         "shorthand_property_identifier" => {
-            let t = text(node, src).to_string();
+            let t = Text::from(text(node, src));
             Some(Prop {
                 key: Some(t.clone()),
                 key_span: sp,
@@ -754,7 +782,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
         "method_definition" => {
             let name = field(node, "name")?;
             Some(Prop {
-                key: Some(text(name, src).to_string()),
+                key: Some(text(name, src).into()),
                 key_span: span(name),
                 value: Value {
                     kind: lower_func(node, cx, depth),
@@ -774,9 +802,9 @@ fn lower_pair(node: Node, cx: &mut Lowering, depth: usize, sp: Span) -> Option<P
     let key = field(node, "key")?;
     let value = field(node, "value");
     let key_text = match key.kind() {
-        "property_identifier" | "identifier" => Some(text(key, src).to_string()),
-        "string" => Some(string_value(key, src)),
-        "number" => Some(text(key, src).to_string()),
+        "property_identifier" | "identifier" => Some(text(key, src).into()),
+        "string" => Some(string_value(key, src).into()),
+        "number" => Some(text(key, src).into()),
         _ => None,
     };
     Some(Prop {
@@ -794,13 +822,13 @@ fn lower_func(node: Node, cx: &mut Lowering, depth: usize) -> Kind {
     let src = cx.src;
     let mut params = Vec::new();
     if let Some(p) = field(node, "parameter") {
-        params.push(text(p, src).to_string());
+        params.push(text(p, src).into());
     } else if let Some(ps) = field(node, "parameters") {
         let mut c = ps.walk();
         for p in ps.named_children(&mut c) {
             let name = field(p, "pattern")
                 .filter(|n| n.kind() == "identifier")
-                .map(|n| text(n, src).to_string())
+                .map(|n| Text::from(text(n, src)))
                 .unwrap_or_default();
             params.push(name);
         }
@@ -822,7 +850,7 @@ fn lower_func(node: Node, cx: &mut Lowering, depth: usize) -> Kind {
         .iter()
         .map(|p| !p.is_empty() && calls_identifier(body, src, p))
         .collect();
-    Kind::Func(Box::new(Func {
+    Kind::Func(Arc::new(Func {
         params,
         body: returned,
         param_called,

@@ -291,7 +291,7 @@ fn output_leaves(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>
     };
     for p in props {
         let Some(key) = &p.key else { return false };
-        prefix.push(key.clone());
+        prefix.push(key.to_string());
         let known = match &p.value.kind {
             Kind::Object(_) => output_leaves(&p.value, prefix, out),
             _ => {

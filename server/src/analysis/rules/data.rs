@@ -1880,7 +1880,7 @@ fn example_value(graphql: &str) -> &'static str {
 /// `String(value)` for literals whose JavaScript string form we can reproduce exactly.
 fn js_string(v: &Value) -> Option<String> {
     match &v.kind {
-        Kind::Str(s) => Some(s.clone()),
+        Kind::Str(s) => Some(s.to_string()),
         Kind::Bool(b) => Some(b.to_string()),
         Kind::Num(n) => {
             if !n.is_finite() {

@@ -61,7 +61,7 @@ fn related(span: Span, message: impl Into<String>) -> Related {
 
 fn function(cx: &RuleCtx, d: &Define, out: &mut Vec<Diagnostic>) {
     let empty = Value {
-        kind: Kind::Object(Vec::new()),
+        kind: Kind::Object(std::sync::Arc::from([])),
         span: d.args_span,
     };
     let arg = match d.arg.as_ref() {
@@ -332,7 +332,7 @@ fn schedules(
 ) {
     match &schedule.kind {
         Kind::Array(items) => {
-            for item in items {
+            for item in items.iter() {
                 one_schedule(cx, cx.file.resolve(item), timeout, out);
             }
         }

@@ -136,17 +136,17 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
     match &v.kind {
         Kind::Call { callee, args, .. } => {
             scan(callee, depth + 1, found);
-            for a in args {
+            for a in args.iter() {
                 scan(a, depth + 1, found);
             }
         }
         Kind::Object(props) => {
-            for p in props {
+            for p in props.iter() {
                 scan(&p.value, depth + 1, found);
             }
         }
         Kind::Array(items) => {
-            for i in items {
+            for i in items.iter() {
                 scan(i, depth + 1, found);
             }
         }

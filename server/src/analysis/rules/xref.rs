@@ -206,7 +206,7 @@ fn find_calls<'a>(cx: &RuleCtx, values: &[&'a Value]) -> Found<'a> {
                     f.params
                         .iter()
                         .filter(|p| !p.is_empty())
-                        .map(String::as_str),
+                        .map(|p| p.as_str()),
                 );
             }
             if let Some(arg) = handler_function_arg(v) {

@@ -235,7 +235,7 @@ fn read_access(file: &FileModel, access: &Value) -> Option<Vec<PathRules>> {
         for item in file.resolve(&p.value).as_array()? {
             rules.push(read_rule(file, item, param)?);
         }
-        out.push((key, rules));
+        out.push((key.to_string(), rules));
     }
     Some(out)
 }

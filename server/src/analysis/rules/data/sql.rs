@@ -123,7 +123,7 @@ fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
                     out.names_complete = false;
                     continue;
                 };
-                out.names.push(key.clone());
+                out.names.push(key.to_string());
                 let Some(model) = p.value.chain() else {
                     continue;
                 };
@@ -140,8 +140,11 @@ fn sql_models(file: &FileModel, out: &mut SqlSchemas) {
                     continue;
                 };
                 out.models.push(SqlModel {
-                    name: key.clone(),
-                    fields: fields.iter().filter_map(|f| f.key.clone()).collect(),
+                    name: key.to_string(),
+                    fields: fields
+                        .iter()
+                        .filter_map(|f| f.key.as_ref().map(|k| k.to_string()))
+                        .collect(),
                 });
             }
         });
@@ -324,7 +327,11 @@ pub(super) fn rename_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Sin
     ] {
         for args in method_args(cx.file, method) {
             if let Some(props) = args.first().and_then(Value::as_object) {
-                names.extend(props.iter().filter_map(|p| p.key.clone()));
+                names.extend(
+                    props
+                        .iter()
+                        .filter_map(|p| p.key.as_ref().map(|k| k.to_string())),
+                );
             }
         }
     }
@@ -439,7 +446,11 @@ pub(super) fn unknown_models(cx: &crate::analysis::rules::RuleCtx, sink: &mut Si
     ] {
         for args in method_args(cx.file, method) {
             if let Some(props) = args.first().and_then(Value::as_object) {
-                known.extend(props.iter().filter_map(|p| p.key.clone()));
+                known.extend(
+                    props
+                        .iter()
+                        .filter_map(|p| p.key.as_ref().map(|k| k.to_string())),
+                );
             }
         }
     }
