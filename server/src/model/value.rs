@@ -518,7 +518,10 @@ impl Lowering<'_> {
 /// shared or inline).
 fn shifted_value(v: &Value, delta: isize) -> Value {
     let kind = match &v.kind {
+        // an empty list has no spans: it is shared, not copied
+        Kind::Array(items) if items.is_empty() => Kind::Array(items.clone()),
         Kind::Array(items) => Kind::Array(items.iter().map(|i| shifted_value(i, delta)).collect()),
+        Kind::Object(props) if props.is_empty() => Kind::Object(props.clone()),
         Kind::Object(props) => Kind::Object(props.iter().map(|p| shifted_prop(p, delta)).collect()),
         Kind::Func(f) => Kind::Func(Arc::new(Func {
             params: f.params.clone(),
@@ -533,7 +536,11 @@ fn shifted_value(v: &Value, delta: isize) -> Value {
             is_new,
         } => Kind::Call {
             callee: Arc::new(shifted_value(callee, delta)),
-            args: args.iter().map(|a| shifted_value(a, delta)).collect(),
+            args: if args.is_empty() {
+                args.clone()
+            } else {
+                args.iter().map(|a| shifted_value(a, delta)).collect()
+            },
             args_span: moved(*args_span, delta),
             is_new: *is_new,
         },
@@ -628,12 +635,12 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
         }
         "array" => {
             let mut c = node.walk();
-            Kind::Array(
+            Kind::Array(values(
                 node.named_children(&mut c)
                     .filter(|n| !n.is_extra())
                     .map(|n| lower_at(n, cx, d))
                     .collect(),
-            )
+            ))
         }
         "object" => {
             let mut c = node.walk();
@@ -689,6 +696,17 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
     Value { kind, span: sp }
 }
 
+/// A list of values to keep: the empty list is one shared allocation (most calls of a builder chain, such as
+/// `.required()`, have no arguments).
+fn values(items: Vec<Value>) -> Arc<[Value]> {
+    static EMPTY: OnceLock<Arc<[Value]>> = OnceLock::new();
+    if items.is_empty() {
+        EMPTY.get_or_init(|| Arc::from([])).clone()
+    } else {
+        items.into()
+    }
+}
+
 /// `f(args)` or `new F(args)`.
 fn lower_call(
     node: Node,
@@ -704,10 +722,7 @@ fn lower_call(
     let args = field(node, "arguments");
     Kind::Call {
         callee: Arc::new(lower_at(f, cx, depth)),
-        args: args
-            .map(|a| lower_args(a, cx, depth))
-            .unwrap_or_default()
-            .into(),
+        args: values(args.map(|a| lower_args(a, cx, depth)).unwrap_or_default()),
         args_span: args.map(span).unwrap_or(Span::new(sp.end, sp.end)),
         is_new,
     }

@@ -86,6 +86,14 @@ fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
 
 type Found<'v> = (&'static str, Ty, &'v Value, Span);
 
+/// Whether `dotted` (`a.conversation`) is `root` followed by the names of `links`.
+fn names_chain(dotted: &str, root: &str, links: &[crate::model::value::Link]) -> bool {
+    let mut parts = dotted.split('.');
+    parts.next() == Some(root)
+        && links.iter().all(|l| parts.next() == Some(l.name))
+        && parts.next().is_none()
+}
+
 /// Collects the described call arguments inside `v`.
 fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
     if depth > MAX_DEPTH {
@@ -93,7 +101,6 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
     }
     if matches!(v.kind, Kind::Call { .. }) {
         if let Some(chain) = v.chain() {
-            let mut children: Vec<&'v Value> = Vec::new();
             if let Some(args) = chain.root_args {
                 if let Some(call) =
                     catalog::call(chain.root).filter(|c| c.module == catalog::ai::BACKEND_AI)
@@ -111,24 +118,28 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
                         found.push((b.chain, b.ty, arg, chain.root_span));
                     }
                 }
-                children.extend(args);
             }
-            let mut dotted = chain.root.to_string();
-            for link in &chain.links {
-                dotted.push('.');
-                dotted.push_str(link.name);
-                if let Some(args) = link.args {
-                    if chain.root == "a" {
-                        let known = catalog::BUILDER_ARGS.iter().find(|b| b.chain == dotted);
-                        if let (Some(b), Some(arg)) = (known, args.first()) {
-                            found.push((b.chain, b.ty, arg, link.name_span));
-                        }
+            if chain.root == "a" {
+                for (i, link) in chain.links.iter().enumerate() {
+                    let Some(args) = link.args else { continue };
+                    // the builder call named by the chain up to this link (`a.conversation`), compared link by
+                    // link: this runs on every chain of a schema
+                    let known = catalog::BUILDER_ARGS
+                        .iter()
+                        .find(|b| names_chain(b.chain, chain.root, &chain.links[..=i]));
+                    if let (Some(b), Some(arg)) = (known, args.first()) {
+                        found.push((b.chain, b.ty, arg, link.name_span));
                     }
-                    children.extend(args);
                 }
             }
-            for c in children {
+            // then what the arguments hold, in order
+            for c in chain.root_args.into_iter().flatten() {
                 scan(c, depth + 1, found);
+            }
+            for args in chain.links.iter().filter_map(|l| l.args) {
+                for c in args {
+                    scan(c, depth + 1, found);
+                }
             }
             return;
         }
