@@ -52,6 +52,9 @@ const ENTRY_NOT_FOUND: &str = "data/entry-not-found";
 const EVENT_RESPONSE_TYPE: &str = "EventInvocationResponse";
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    // The schema model first: in a large file this module runs beside the others (see
+    // `diagnostics::run_rules`), which meanwhile collect the file's member names that the checks below ask for.
+    let schema = schema_of(cx.file);
     let mut sink = Sink {
         out,
         seen: HashSet::new(),
@@ -65,7 +68,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     sql::rename_models(cx, &mut sink);
     sql::add_model(cx, &mut sink);
     sql::unknown_models(cx, &mut sink);
-    if let Some(schema) = schema_of(cx.file) {
+    if let Some(schema) = schema {
         let c = Check {
             cx,
             schema: &schema,
