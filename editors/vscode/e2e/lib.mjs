@@ -162,8 +162,16 @@ export async function openFile(page, rel) {
     .first()
     .waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor textarea').first().waitFor({ state: 'attached' });
-  // Give the editor focus.
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  // Give the editor focus: a click into its text, or, when something covers that point (the editor still
+  // laying out or scrolling as the file opens), focus on its input area, which is what the click gives.
+  try {
+    await page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 5, y: 5 }, timeout: 5_000 });
+  } catch {
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  }
 }
 
 /** Moves the cursor to a 1-based line and column: Quick Open with `:line:column` (Go to Line). */
