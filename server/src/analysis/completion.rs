@@ -94,7 +94,8 @@ pub fn doc_markdown(
 struct Ctx<'a> {
     src: &'a str,
     cur: Cursor,
-    file: Option<&'a FileModel>,
+    /// The file model, asked for only by the completions that read it (see [`completion_with`]).
+    file: &'a dyn Fn() -> Option<&'a FileModel>,
     project: &'a ProjectFacts,
     opts: &'a CompletionOptions,
     out: Vec<CompletionItem>,
@@ -107,6 +108,20 @@ pub fn completion(
     project: &ProjectFacts,
     offset: usize,
     opts: &CompletionOptions,
+) -> Vec<CompletionItem> {
+    completion_with(src, &|| file, project, offset, opts)
+}
+
+/// [`completion`], with the file model given by `file`, which is called only when the completion at hand reads
+/// the model (the type names of `a.ref('|')`, the resources of `defineBackend`, a chain on an imported SQL
+/// schema). Most completions come from the text before the cursor and the catalog alone: right after a
+/// keystroke in a large schema, they need not wait for the new version's model to be built.
+pub fn completion_with<'a>(
+    src: &'a str,
+    file: &'a dyn Fn() -> Option<&'a FileModel>,
+    project: &'a ProjectFacts,
+    offset: usize,
+    opts: &'a CompletionOptions,
 ) -> Vec<CompletionItem> {
     let cur = cursor_at(src, offset);
     if cur.in_comment {
@@ -222,7 +237,7 @@ impl Ctx<'_> {
 
     /// Inside a string literal.
     fn in_string(&mut self) {
-        let place = lookup::place(&self.cur, self.file);
+        let place = lookup::place(&self.cur, None);
         match place {
             Place::Value { ty, .. } => self.ty_values(ty, false),
             Place::ArrayElement { ty, .. } => self.ty_values(ty, false),
@@ -235,13 +250,13 @@ impl Ctx<'_> {
         use lookup::StringArg as S;
         match arg {
             S::TypeName { models_only } => {
-                let names = lookup::type_names(self.file, models_only);
+                let names = lookup::type_names((self.file)(), models_only);
                 let detail = if models_only { "model" } else { "schema type" };
                 self.plain_items(&names, ItemKind::Class, detail, false);
             }
             S::FieldOf(model) => {
                 let fields = model
-                    .map(|m| lookup::field_names(self.file, &m))
+                    .map(|m| lookup::field_names((self.file)(), &m))
                     .unwrap_or_default();
                 self.plain_items(&fields, ItemKind::Field, "field", false);
             }
@@ -280,7 +295,9 @@ impl Ctx<'_> {
     fn members(&mut self) {
         let replace = self.word_span();
         let platform = self.opts.docs_platform.clone();
-        match lookup::chain_target_in(&self.cur, self.file) {
+        let target = lookup::chain_target(&self.cur)
+            .or_else(|| lookup::chain_target_in(&self.cur, (self.file)()));
+        match target {
             Some(lookup::ChainTarget::Namespace(ns, filter)) => {
                 for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {
                     // where a filter applies (schema entries, fields, arguments, return types) neither
@@ -432,7 +449,9 @@ impl Ctx<'_> {
                     item.replace = replace;
                 }
                 // the resources passed to defineBackend
-                for (i, (key, kind)) in lookup::backend_resources(self.file).into_iter().enumerate()
+                for (i, (key, kind)) in lookup::backend_resources((self.file)())
+                    .into_iter()
+                    .enumerate()
                 {
                     self.push(CompletionItem {
                         label: key.clone(),
@@ -449,7 +468,7 @@ impl Ctx<'_> {
                 }
             }
             Some(lookup::ChainTarget::BackendPath(path)) => {
-                let members = lookup::backend_members(self.file, &path).unwrap_or_default();
+                let members = lookup::backend_members((self.file)(), &path).unwrap_or_default();
                 for (i, m) in members.iter().enumerate() {
                     let insert = if m.method && self.opts.snippets {
                         format!("{}($0)", m.name)
@@ -554,7 +573,7 @@ impl Ctx<'_> {
 
     /// At a value position: `key: |` or an array element.
     fn values(&mut self) {
-        match lookup::place(&self.cur, self.file) {
+        match lookup::place(&self.cur, None) {
             Place::Value { ty, .. } | Place::ArrayElement { ty, .. } => self.ty_values(ty, true),
             _ => {}
         }
@@ -695,5 +714,55 @@ fn value_snippet(ty: &Ty, q: char) -> String {
             format!("{q}$0{q}")
         }
         _ => "$0".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, Lang};
+    use std::cell::Cell;
+
+    /// Completion at the first `|` of `marked`, with a model getter that counts how often it is asked.
+    fn complete(marked: &str) -> (Vec<String>, usize) {
+        let offset = marked.find('|').expect("a cursor mark");
+        let src = marked.replacen('|', "", 1);
+        let tree = parse(&src, Lang::TypeScript, None).expect("parse");
+        let model = FileModel::build(&tree, &src, Lang::TypeScript);
+        let asked = Cell::new(0);
+        let file = || {
+            asked.set(asked.get() + 1);
+            Some(&model)
+        };
+        let project = ProjectFacts::default();
+        let opts = CompletionOptions::default();
+        let items = completion_with(&src, &file, &project, offset, &opts);
+        (items.into_iter().map(|i| i.label).collect(), asked.get())
+    }
+
+    const SCHEMA: &str = "import { a, defineData } from '@aws-amplify/backend';\n\
+        const schema = a.schema({\n  Post: a.model({ title: a.string() }).authorization((allow) => [allow.owner()]),\n\
+        CLICK\n});\nexport const data = defineData({ schema });\n";
+
+    #[test]
+    fn builder_members_come_from_the_text_without_the_model() {
+        // after `a.` and after a field's builder: the catalog, read from the text before the cursor
+        let (items, asked) = complete(&SCHEMA.replace("CLICK", "  Tag: a.model({ name: a.|"));
+        assert!(items.iter().any(|l| l == "string"), "{items:?}");
+        assert_eq!(asked, 0, "the model was asked for");
+        let (items, asked) =
+            complete(&SCHEMA.replace("CLICK", "  Tag: a.model({ name: a.string().|"));
+        assert!(items.iter().any(|l| l == "required"), "{items:?}");
+        assert_eq!(asked, 0, "the model was asked for");
+    }
+
+    #[test]
+    fn the_schema_s_type_names_are_read_from_the_model() {
+        let (items, asked) = complete(&SCHEMA.replace(
+            "CLICK",
+            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('|', 'postId') }),",
+        ));
+        assert!(items.iter().any(|l| l == "Post"), "{items:?}");
+        assert!(asked > 0, "the type names came from somewhere else");
     }
 }

@@ -591,15 +591,18 @@ impl Backend {
         let pos = params.text_document_position.position;
         let items = self
             .guard_at("completion", uri.as_str(), Some(pos), || {
-                let file = snap.file_model();
                 let path = analysis::uri_to_path(&snap.uri);
                 let facts = self.index.shared_facts(path.as_deref(), None);
                 if snap.frontend {
-                    return file.map_or_else(Vec::new, |f| {
+                    return snap.file_model().map_or_else(Vec::new, |f| {
                         analysis::frontend::completion(&snap, &f, &facts, offset)
                     });
                 }
-                analysis::completion::completion(&snap.text, file.as_deref(), &facts, offset, &opts)
+                // The model of this version only when the completion reads it: right after the keystroke that
+                // asked for it, the analysis of that keystroke is still building it.
+                let model = std::cell::OnceCell::new();
+                let file = || model.get_or_init(|| snap.file_model()).as_deref();
+                analysis::completion::completion_with(&snap.text, &file, &facts, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
         tracing::trace!(
