@@ -237,7 +237,7 @@ impl Ctx<'_> {
 
     /// Inside a string literal.
     fn in_string(&mut self) {
-        let place = lookup::place(&self.cur, None);
+        let place = lookup::place(&self.cur);
         match place {
             Place::Value { ty, .. } => self.ty_values(ty, false),
             Place::ArrayElement { ty, .. } => self.ty_values(ty, false),
@@ -573,7 +573,7 @@ impl Ctx<'_> {
 
     /// At a value position: `key: |` or an array element.
     fn values(&mut self) {
-        match lookup::place(&self.cur, None) {
+        match lookup::place(&self.cur) {
             Place::Value { ty, .. } | Place::ArrayElement { ty, .. } => self.ty_values(ty, true),
             _ => {}
         }

@@ -59,7 +59,7 @@ pub fn hover(src: &str, file: Option<&FileModel>, offset: usize, platform: &str)
             &src[span.end..s.content.end.max(span.end)]
         );
         let value = value.trim_end_matches(['\'', '"', '`']).to_string();
-        return match lookup::place(&cur, file) {
+        return match lookup::place(&cur) {
             Place::StringArg(StringArg::Literals(set)) => {
                 let l = catalog::literal(set, &value)?;
                 md(&format!("'{}'", l.value), None, None, &l.doc)

@@ -118,7 +118,7 @@ pub enum Place {
 }
 
 /// The place at the cursor (for strings and values).
-pub fn place(cur: &Cursor, file: Option<&FileModel>) -> Place {
+pub fn place(cur: &Cursor) -> Place {
     let Some(top) = cur.top() else {
         return Place::Unknown;
     };
@@ -163,7 +163,7 @@ pub fn place(cur: &Cursor, file: Option<&FileModel>) -> Place {
     if let Some(i) = call_frame {
         if let Label::Call(chain) = &cur.frames[i].label {
             let arg_index = cur.frames[i].index;
-            if let Some(a) = string_arg(cur, i, chain, arg_index, in_array, file) {
+            if let Some(a) = string_arg(cur, i, chain, arg_index, in_array) {
                 return Place::StringArg(a);
             }
         }
@@ -212,7 +212,6 @@ fn string_arg(
     chain: &[ChainLink],
     arg: usize,
     in_array: bool,
-    _file: Option<&FileModel>,
 ) -> Option<StringArg> {
     let names: Vec<&str> = chain.iter().map(|l| l.name.as_str()).collect();
     let last = *names.last()?;
@@ -841,13 +840,13 @@ mod tests {
         // string arguments inside expression bodies
         let c = cur("a.model({}).authorization(allow => allow.publicApiKey().to(['$0']))");
         assert!(matches!(
-            place(&c, None),
+            place(&c),
             Place::StringArg(StringArg::Literals(_))
         ));
         let c = cur(
             "a.schema({ Post: a.model({ f: a.string() }).secondaryIndexes(index => index('$0')) })",
         );
-        match place(&c, None) {
+        match place(&c) {
             Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
             other => panic!("{other:?}"),
         }
@@ -900,7 +899,7 @@ mod tests {
         assert!(keys("a.conversation({ aiModel: a.ai.model({ $0 }) })").is_empty());
         let c = cur("a.ai.dataTool({ modelOperation: '$0' })");
         assert!(matches!(
-            place(&c, None),
+            place(&c),
             Place::Value {
                 ty: Ty::StrLit(&["list"]),
                 ..
@@ -979,7 +978,7 @@ mod tests {
     fn places() {
         let c = cur("defineFunction({ architecture: '$0' })");
         assert!(matches!(
-            place(&c, None),
+            place(&c),
             Place::Value {
                 ty: Ty::StrLit(_),
                 ..
@@ -987,19 +986,19 @@ mod tests {
         ));
         let c = cur("defineAuth({ loginWith: { externalProviders: { scopes: ['$0'] } } })");
         assert!(
-            matches!(place(&c, None), Place::ArrayElement { .. }),
+            matches!(place(&c), Place::ArrayElement { .. }),
             "{:?}",
-            place(&c, None)
+            place(&c)
         );
         let c = cur("a.model({}).authorization(allow => [allow.publicApiKey().to(['$0'])])");
         assert!(matches!(
-            place(&c, None),
+            place(&c),
             Place::StringArg(StringArg::Literals(_))
         ));
         let c = cur(
             "a.schema({ Post: a.model({ authorId: a.id(), author: a.belongsTo('User', '$0') }) })",
         );
-        match place(&c, None) {
+        match place(&c) {
             Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
             other => panic!("{other:?}"),
         }
