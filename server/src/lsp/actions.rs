@@ -105,13 +105,7 @@ struct Prepared {
 fn prepare(b: &Backend, snap: &Snapshot) -> Option<Prepared> {
     let file = snap.file_model()?;
     let path = analysis::uri_to_path(&snap.uri);
-    // this file's summary with what frontend files read of it (left out of the index while none is open): the
-    // owner switch judges the project's frontend calls against it
-    let summary = crate::model::project::Summary {
-        path: path.clone(),
-        ..crate::model::project::Summary::of(&file)
-    };
-    let facts = b.index.facts(path.as_deref(), Some(&summary));
+    let facts = b.index.facts(path.as_deref(), None);
     let diagnostics = analysis::diagnostics_for(snap, &file, &facts, &b.options());
     Some(Prepared {
         file,

@@ -42,10 +42,14 @@ fn view_after(inp: &Input, edits: &[TextEdit]) -> Option<BackendView> {
 
 /// The edits to the project's frontend files that keep their calls working after the data file's `edits`.
 pub(super) fn call_site_edits(inp: &Input, env: &Env, edits: &[TextEdit]) -> Vec<FileEdits> {
-    let before = &inp.project.backend_view;
+    // The data part of the view from this file, as `view_after` reads it after the edits: the project's facts
+    // leave it out while no frontend file is open, and it is built here only when the switch is computed.
+    let mut before = inp.project.backend_view.clone();
+    before.data = view_of(inp.file).data;
     if before.data.is_none() {
         return Vec::new();
     }
+    let before = &before;
     let Some(after) = view_after(inp, edits) else {
         return Vec::new();
     };
