@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::value::{lower, lower_cached, FnvBuild, Kind, LowerCache, Value};
+use super::value::{lower_cached, lower_collecting, FnvBuild, Kind, LowerCache, Members, Value};
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
@@ -138,9 +138,11 @@ pub struct FileModel {
     /// The lowered entries of this version, for [`FileModel::build_incremental`] of the next one (empty when
     /// built with [`FileModel::build`]).
     pub lowered: Arc<LowerCache>,
-    /// The property names of the member expressions in [`FileModel::top_values`], collected on first use by
-    /// [`FileModel::has_member`].
-    pub members: OnceLock<HashSet<super::value::Text, FnvBuild>>,
+    /// The property names of the member expressions of every value lowered for this version (its top values and
+    /// the arguments of its method calls), collected while lowering: a reused model entry adds the names it held
+    /// when it was lowered, without a walk. A model not built from a tree collects them on first use by
+    /// [`FileModel::has_member`], from its top values.
+    pub members: OnceLock<Members>,
     /// The data schema model, read on first use by [`crate::model::schema::schema_of`] and shared by everything
     /// that reads it for this version (the data rules, the frontend's view, symbols, actions).
     pub(crate) schema: OnceLock<Option<Arc<crate::model::schema::Schema>>>,
@@ -379,9 +381,10 @@ impl FileModel {
         bindings.chain(defines).collect()
     }
 
-    /// Whether a member expression `<object>.<name>` (a call's callee or not) appears in the file's top values,
-    /// as [`Value::walk`] visits them. A rule that looks for a rare method (`.renameModels(...)`,
-    /// `a.allow.x(...)`) skips its own walk when the name is absent: one walk, shared, instead of one per rule.
+    /// Whether a member expression `<object>.<name>` (a call's callee or not) appears in the file's values (see
+    /// [`FileModel::members`]). A rule that looks for a rare method (`.renameModels(...)`, `a.allow.x(...)`) skips
+    /// its own walk of the top values when the name is absent. The names may include some that the top values do
+    /// not hold (a method call's arguments): then the rule walks and finds nothing, as it would without this test.
     pub fn has_member(&self, name: &str) -> bool {
         self.members
             .get_or_init(|| {
@@ -421,9 +424,10 @@ impl FileModel {
         let root = tree.root_node();
         let mut model = FileModel::default();
         let mut next = prev.map(LowerCache::after).unwrap_or_default();
+        let mut members = Members::default();
         let mut lower = |node: Node, src: &str| match prev {
-            Some(prev) => lower_cached(node, src, Some(prev), &mut next),
-            None => lower(node, src),
+            Some(prev) => lower_cached(node, src, Some(prev), &mut next, &mut members),
+            None => lower_collecting(node, src, &mut members),
         };
 
         // Factory calls.
@@ -559,6 +563,7 @@ impl FileModel {
             next.carry_over(prev);
         }
         model.lowered = Arc::new(next);
+        model.members = OnceLock::from(members);
         model
     }
 
@@ -773,7 +778,13 @@ export const data = defineData({ schema });
                 "  {n}: a\n    .model({{\n      title: a.string().required(),\n      body: a.string(),\n      \
                  rating: a.integer(),\n      tags: a.string().array(),\n      ownerId: a.id(),\n    }})\n    \
                  .secondaryIndexes((index) => [index('title')])\n    \
-                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
+                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]){},\n",
+                // a member name that only this model holds
+                if *n == "Blog" {
+                    "\n    .disableOperations(['subscriptions'])"
+                } else {
+                    ""
+                }
             ));
         }
         s.push_str("});\n\nexport const data = defineData({ schema });\n");
@@ -810,6 +821,26 @@ export const data = defineData({ schema });
             let fresh = FileModel::build(&tree, src, Lang::TypeScript);
             let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
             assert!(same(&fresh, &inc), "version {i} differs from a fresh build");
+            // the member names: the same whether entries were reused or lowered, and every name a walk of the
+            // top values finds (a reused entry adds its names without being walked)
+            let (Some(f), Some(n)) = (fresh.members.get(), inc.members.get()) else {
+                panic!("version {i}: the member names are collected while lowering");
+            };
+            assert_eq!(f, n, "version {i}: member names");
+            for v in inc.top_values() {
+                v.walk(&mut |v| {
+                    if let Kind::Member { prop, .. } = &v.kind {
+                        assert!(inc.has_member(prop), "version {i}: {prop} missing");
+                    }
+                });
+            }
+            // (v3's syntax error hides the schema from the lowering)
+            assert_eq!(
+                inc.has_member("disableOperations"),
+                src.contains("Blog: a") && i != 3,
+                "version {i}"
+            );
+            assert!(!inc.has_member("renameModels"), "version {i}");
             reused.push(inc.lowered.reused());
             prev = Some(inc.lowered.clone());
         }

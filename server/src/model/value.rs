@@ -387,26 +387,53 @@ pub fn lower(node: Node, src: &str) -> Value {
         src,
         prev: None,
         next: None,
+        members: None,
     };
     lower_at(node, &mut cx, 0)
 }
 
-/// Like [`lower`], reusing the entries of `prev` (the cache of an earlier version of the same file) whose text
-/// has not changed, and recording this version's entries in `next`.
+/// The names of member expressions (`<object>.<name>`) met in a file's lowered values: a rule that looks for a
+/// rare method skips its walk of the file when the name is absent (see
+/// [`FileModel::has_member`](crate::model::file::FileModel::has_member)).
+pub type Members = std::collections::HashSet<Text, FnvBuild>;
+
+/// Like [`lower`], adding the names of the member expressions lowered to `members`.
+pub fn lower_collecting(node: Node, src: &str, members: &mut Members) -> Value {
+    let mut cx = Lowering {
+        src,
+        prev: None,
+        next: None,
+        members: Some(std::mem::take(members)),
+    };
+    let v = lower_at(node, &mut cx, 0);
+    if let Some(m) = cx.members {
+        *members = m;
+    }
+    v
+}
+
+/// Like [`lower_collecting`], reusing the entries of `prev` (the cache of an earlier version of the same file)
+/// whose text has not changed, and recording this version's entries in `next`. A reused entry adds the member
+/// names it was found to hold when it was lowered, without a walk.
 pub fn lower_cached(
     node: Node,
     src: &str,
     prev: Option<&LowerCache>,
     next: &mut LowerCache,
+    members: &mut Members,
 ) -> Value {
     let mut cx = Lowering {
         src,
         prev,
         next: Some(std::mem::take(next)),
+        members: Some(std::mem::take(members)),
     };
     let v = lower_at(node, &mut cx, 0);
     if let Some(n) = cx.next {
         *next = n;
+    }
+    if let Some(m) = cx.members {
+        *members = m;
     }
     v
 }
@@ -428,6 +455,9 @@ pub struct LowerCache {
     /// This version's entries that sit where they were lowered (lowered now, or reused without moving), by
     /// their start offset: the entry's value equals this version's value at that offset.
     in_place: HashMap<usize, Arc<(usize, Prop)>>,
+    /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
+    /// them (see [`Members`]).
+    names: HashMap<CacheKey, Arc<[Text]>>,
     /// What the data schema model keeps from one version of the file for the next (shared by every version
     /// of one document: [`LowerCache::after`] passes it on).
     pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
@@ -475,6 +505,9 @@ impl LowerCache {
                 self.entries
                     .entry(*k)
                     .or_insert_with(|| (*used, entry.clone()));
+                if let Some(names) = prev.names.get(k) {
+                    self.names.entry(*k).or_insert_with(|| names.clone());
+                }
             }
         }
     }
@@ -496,6 +529,31 @@ struct Lowering<'a> {
     prev: Option<&'a LowerCache>,
     /// `None` when not caching.
     next: Option<LowerCache>,
+    /// `None` when not collecting member names.
+    members: Option<Members>,
+}
+
+impl Lowering<'_> {
+    fn add_member(&mut self, name: &str) {
+        if let Some(m) = self.members.as_mut() {
+            if !m.contains(name) {
+                m.insert(name.into());
+            }
+        }
+    }
+}
+
+/// The distinct member names of the member expressions in `v`, as [`Value::walk`] finds them.
+fn member_names(v: &Value) -> Arc<[Text]> {
+    let mut names: Vec<Text> = Vec::new();
+    v.walk(&mut |v| {
+        if let Kind::Member { prop, .. } = &v.kind {
+            if !names.contains(prop) {
+                names.push(prop.clone());
+            }
+        }
+    });
+    names.into()
 }
 
 impl Lowering<'_> {
@@ -662,11 +720,15 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
             let object = field(node, "object");
             let prop = field(node, "property");
             match (object, prop) {
-                (Some(o), Some(p)) => Kind::Member {
-                    object: Arc::new(lower_at(o, cx, d)),
-                    prop: text(p, src).into(),
-                    prop_span: span(p),
-                },
+                (Some(o), Some(p)) => {
+                    let name = text(p, src);
+                    cx.add_member(name);
+                    Kind::Member {
+                        object: Arc::new(lower_at(o, cx, d)),
+                        prop: name.into(),
+                        prop_span: span(p),
+                    }
+                }
                 _ => Kind::Other,
             }
         }
@@ -755,11 +817,17 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     } else {
                         shifted_prop(&hit.1, delta)
                     };
+                    let names = cx.prev.and_then(|c| c.names.get(&k)).cloned();
+                    let names = names.unwrap_or_else(|| member_names(&prop.value));
+                    for n in names.iter() {
+                        cx.add_member(n);
+                    }
                     if let Some(next) = cx.next.as_mut() {
                         if hit.0 == sp.start {
                             next.in_place.insert(sp.start, hit.clone());
                         }
                         next.entries.insert(k, (next.generation, hit));
+                        next.names.insert(k, names);
                         next.reused += 1;
                     }
                     return Some(prop);
@@ -771,6 +839,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let entry = Arc::new((sp.start, prop.clone()));
                 next.in_place.insert(sp.start, entry.clone());
                 next.entries.insert(k, (generation, entry));
+                next.names.insert(k, member_names(&prop.value));
             }
             Some(prop)
         }
