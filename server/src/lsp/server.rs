@@ -393,20 +393,15 @@ impl Backend {
                 if cancel.is_cancelled() || !b.is_current(&snap) {
                     return None;
                 }
-                Some(b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default())
+                let diags = b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default();
+                // hashed here, not on the message loop: a large schema's list is a few hundred KB of JSON
+                let digest = digest_of(&diags);
+                Some((diags, digest))
             })
             .await
         };
-        let Ok(Some(diags)) = diags else {
+        let Ok(Some((diags, digest))) = diags else {
             return;
-        };
-        let digest = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            serde_json::to_string(&diags)
-                .unwrap_or_default()
-                .hash(&mut h);
-            h.finish()
         };
         {
             // the document may have changed, or been closed (its diagnostics cleared), while this computed
@@ -675,6 +670,26 @@ impl Backend {
             range: Some(convert::range(&snap.rope, h.span, enc)),
         }))
     }
+}
+
+/// A digest of a list of diagnostics as the client receives it (its JSON), streamed into the hasher without
+/// building the text.
+fn digest_of(diags: &[Diagnostic]) -> u64 {
+    use std::hash::Hasher;
+    struct Digest(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut d = Digest(std::collections::hash_map::DefaultHasher::new());
+    // writing to a hasher cannot fail, and a list that does not serialise would fail the publication too
+    let _ = serde_json::to_writer(&mut d, diags);
+    d.0.finish()
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {

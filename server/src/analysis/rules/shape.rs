@@ -94,6 +94,16 @@ fn names_chain(dotted: &str, root: &str, links: &[crate::model::value::Link]) ->
         && parts.next().is_none()
 }
 
+/// Whether a builder call of [`catalog::BUILDER_ARGS`] rooted at `a` has `name` as its first link
+/// (`conversation` of `a.conversation`).
+fn begins_builder_call(name: &str) -> bool {
+    catalog::BUILDER_ARGS.iter().any(|b| {
+        b.chain
+            .strip_prefix("a.")
+            .is_some_and(|rest| rest.split('.').next() == Some(name))
+    })
+}
+
 /// Collects the described call arguments inside `v`.
 fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
     if depth > MAX_DEPTH {
@@ -119,7 +129,13 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
                     }
                 }
             }
-            if chain.root == "a" {
+            // most chains of a schema (`a.string().required()`) start with a link no builder call begins with
+            if chain.root == "a"
+                && chain
+                    .links
+                    .first()
+                    .is_some_and(|l| begins_builder_call(l.name))
+            {
                 for (i, link) in chain.links.iter().enumerate() {
                     let Some(args) = link.args else { continue };
                     // the builder call named by the chain up to this link (`a.conversation`), compared link by
