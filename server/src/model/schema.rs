@@ -2171,6 +2171,206 @@ mod tests {
         assert!(shared.iter().sum::<usize>() >= 15, "{shared:?}");
     }
 
+    /// Reads every version with the previous one's lowering cache, asserts that the schema equals a fresh
+    /// read of the same text (spans and values included), and returns, for each version, how many types were
+    /// taken from the previous version's and how many of those were shifted.
+    fn read_versions(versions: &[String]) -> Vec<(usize, usize)> {
+        let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
+        let mut reused = Vec::new();
+        for (i, src) in versions.iter().enumerate() {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let fresh = FileModel::build(&tree, src, Lang::TypeScript);
+            let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
+            let expected = schema_of(&fresh).map(|s| shown(&s));
+            assert_eq!(
+                schema_of(&inc).as_deref().map(shown),
+                expected,
+                "version {i}"
+            );
+            reused.push(lock_memo(&inc).reused());
+            prev = Some(inc.lowered.clone());
+        }
+        reused
+    }
+
+    /// A schema with every kind of type, each entry long enough for the lowering cache, none of them looking a
+    /// name up: `HEADER` is where the tests type before the schema.
+    const RICH: &str = r#"import { a, defineData } from '@aws-amplify/backend';
+import { echo } from '../functions/echo/resource';
+// HEADER
+const schema = a.schema({
+  Status: a.enum(['DRAFT', 'REVIEW', 'LIVE', 'ARCHIVED', 'DELETED', 'HIDDEN', 'PINNED', 'LOCKED', 'SPAM', 'FLAGGED',
+    'QUEUED', 'SCHEDULED', 'EXPIRED', 'REJECTED', 'APPROVED', 'PUBLISHED', 'UNPUBLISHED', 'RESTORED', 'MERGED',
+    'SPLIT', 'CLOSED', 'REOPENED']),
+  Blog: a
+    .model({
+      name: a.string().required(),
+      tags: a.string().array().required(),
+      posts: a.hasMany('Post', 'blogId'),
+      meta: a.customType({ source: a.string(), inner: a.customType({ deep: a.integer() }) }),
+    })
+    .identifier(['name'])
+    .secondaryIndexes((index) => [index('name').sortKeys(['tags']).name('byName'), index('tags')])
+    .disableOperations(['subscriptions'])
+    .authorization((allow) => [
+      allow.owner(),
+      allow.groups(['ADMINS'], 'oidc').to(['read']),
+      allow.ownerDefinedIn('editor').identityClaim('sub'),
+    ]),
+  Post: a.model({
+    blogId: a.id().required(),
+    blog: a.belongsTo('Blog', ['blogId']),
+    status: a.ref('Status').required(),
+    views: a.integer().default(0).validate((v) => v.gte(0).lte(100, 'too many')),
+    kind: a.enum(['A', 'B']),
+    secret: a.string().authorization((allow) => [allow.owner().to(['read'])]),
+    cover: a.hasOne('Image', 'postId'),
+  }),
+  echo: a
+    .query()
+    .arguments({ text: a.string().required(), times: a.integer().default(1) })
+    .returns(a.ref('Post').required())
+    .handler([a.handler.function(echo).async(), a.handler.custom({ entry: './x.js', dataSource: 'ds' })])
+    .authorization((allow) => [allow.publicApiKey(), allow.authenticated('identityPool')]),
+  onPost: a
+    .subscription()
+    .for([a.ref('createPost').mutations(['create', 'update', 'delete']), a.ref('echo')])
+    .handler(a.handler.custom({ entry: './subscriptions/on-post.js', dataSource: 'posts' }))
+    .authorization((allow) => allow.authenticated()),
+  chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'You are helpful.', tools: [
+    a.ai.dataTool({ name: 'list_posts', description: 'Lists posts', model: a.ref('Post'), modelOperation: 'list' }),
+    a.ai.dataTool({ name: 'echo', description: 'Echoes', query: a.ref('echo') }),
+  ] }).authorization((allow) => allow.owner()),
+  summarize: a
+    .generation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'Summarize the text.' })
+    .arguments({ text: a.string(), limit: a.integer().default(100) })
+    .returns(a.customType({ summary: a.string(), words: a.integer() }))
+    .authorization((allow) => allow.authenticated()),
+});
+export const data = defineData({ schema });
+"#;
+
+    #[test]
+    fn moved_types_are_shifted_from_the_previous_versions_and_equal_a_fresh_read() {
+        let entries = 7;
+        let base = RICH.to_string();
+        // every span-holding part of a type is in the schema, so that the comparison covers its shifting
+        let s = schema(&base);
+        let text = shown(&s);
+        for needle in [
+            "EnumDef {",
+            "Relationship {",
+            "RefTarget {",
+            "mutations: Some(",
+            "Names {",
+            "Index {",
+            "sort_keys: Some(",
+            "Given(\"oidc\"",
+            "field: Some((\"editor\"",
+            "DefaultCall {",
+            "ValidatorCall {",
+            "Modifier {",
+            "Returns {",
+            "Handler {",
+            "entry: Some((Some(\"./x.js\")",
+            "Sources {",
+            "Conversation {",
+            "Tool {",
+            "query: Some(RefTarget",
+            "config: Some(Value",
+            "CustomType(Fields",
+        ] {
+            assert!(text.contains(needle), "{needle} in {text}");
+        }
+        assert_eq!(s.type_names().len(), entries);
+
+        let typed = |header: &str| base.replace("// HEADER", &format!("// HEADER{header}"));
+        let other = |header: &str| typed(header).replace("name('byName')", "name('byOtherName')");
+        let versions = vec![
+            typed(""),
+            // typing before the schema moves every entry, several keystrokes in a row
+            typed("x"),
+            typed("xyz"),
+            typed("xyz\n// more"),
+            // deleting moves them back
+            typed("x"),
+            typed(""),
+            // an edit after the schema moves nothing: the types are shared as they are
+            typed("") + "const later = 1;\n",
+            // an entry edited: re-read, the one before it shared, the ones after it shifted
+            typed("").replace("name('byName')", "name('byTheName')"),
+            // then moved: the type read in the last version is shifted in turn
+            typed("ab").replace("name('byName')", "name('byTheName')"),
+            // moved and edited in one keystroke: re-read, the others shifted
+            other("abc"),
+            // the import changes without changing what `a` is: the entries move
+            other("ab").replace("{ a, defineData }", "{ a, defineData, type ClientSchema }"),
+            // a namespace import changes how the builder is reached: nothing is kept
+            format!(
+                "import * as amp from '@aws-amplify/backend';\n{}",
+                other("ab")
+            ),
+            format!(
+                "import * as amp from '@aws-amplify/backend';\n{}",
+                other("")
+            ),
+        ];
+        let reused = read_versions(&versions);
+        let all_shifted = (entries, entries);
+        assert_eq!(
+            reused,
+            [
+                (0, 0),
+                all_shifted,
+                all_shifted,
+                all_shifted,
+                all_shifted,
+                all_shifted,
+                (entries, 0),
+                (entries - 1, entries - 2),
+                all_shifted,
+                (entries - 1, entries - 1),
+                all_shifted,
+                (0, 0),
+                all_shifted,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_moved_type_whose_part_changed_is_read_again() {
+        let model = |name: &str| {
+            format!(
+                "  {name}: a\n    .model({{\n      title: a.string().required(),\n      body: a.string(),\n      \
+                 rating: a.integer().default(3),\n    }})\n    .secondaryIndexes((index) => [index('title')])\n    \
+                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
+            )
+        };
+        let src = |header: &str, order: &str| {
+            format!(
+                "import {{ a, defineData }} from '@aws-amplify/backend';\n// {header}\nconst one = a.schema({{\n{}{}}});\n\
+                 const two = a.schema({{\n{}}});\nexport const data = defineData({{ schema: a.combine([{order}]) }});\n",
+                model("A"),
+                model("B"),
+                model("C")
+            )
+        };
+        let versions = vec![
+            src("", "one, two"),
+            // every entry moves, and every part changes its index
+            src("x", "two, one"),
+            // then they only move
+            src("xy", "two, one"),
+            src("", "two, one"),
+            // the parts swap back without moving
+            src("", "one, two"),
+        ];
+        assert_eq!(
+            read_versions(&versions),
+            [(0, 0), (0, 0), (3, 3), (3, 3), (0, 0)]
+        );
+    }
+
     const BLOG: &str = r#"import { a, defineData, type ClientSchema } from '@aws-amplify/backend';
 import { echo } from '../functions/echo/resource';
 const schema = a.schema({
