@@ -452,9 +452,10 @@ pub struct LowerCache {
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
-    /// This version's entries that sit where they were lowered (lowered now, or reused without moving), by
-    /// their start offset: the entry's value equals this version's value at that offset.
-    in_place: HashMap<usize, Arc<(usize, Prop)>>,
+    /// This version's entries (lowered now, or reused) by their start offset, with how far each sits from
+    /// where it was lowered (0 when lowered now or reused without moving): this version's value at that offset
+    /// equals the entry's with every span moved by that delta.
+    placed: HashMap<usize, (Arc<(usize, Prop)>, isize)>,
     /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
     /// them (see [`Members`]).
     names: HashMap<CacheKey, Arc<[Text]>>,
@@ -491,10 +492,12 @@ impl LowerCache {
         }
     }
 
-    /// The entry of this version that starts at `start` and was lowered there (not moved from elsewhere), with
-    /// the offset it was lowered at (equal to `start`) and its value, which equals this version's.
-    pub fn in_place(&self, start: usize) -> Option<&Arc<(usize, Prop)>> {
-        self.in_place.get(&start)
+    /// The entry of this version that starts at `start` (the offset it was lowered at, and its value then),
+    /// with how far it moved since: this version's value equals the entry's with every span moved by that
+    /// delta (as `shifted_value` moves a value), which is 0 for an entry lowered now or reused where it was
+    /// lowered.
+    pub fn entry_at(&self, start: usize) -> Option<(&Arc<(usize, Prop)>, isize)> {
+        self.placed.get(&start).map(|(e, delta)| (e, *delta))
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -574,7 +577,7 @@ impl Lowering<'_> {
 
 /// A copy of a lowered value with every span moved by `delta` bytes (its nodes are new; its strings are
 /// shared or inline).
-fn shifted_value(v: &Value, delta: isize) -> Value {
+pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {
     let kind = match &v.kind {
         // an empty list has no spans: it is shared, not copied
         Kind::Array(items) if items.is_empty() => Kind::Array(items.clone()),
@@ -637,7 +640,8 @@ fn shifted_prop(p: &Prop, delta: isize) -> Prop {
     }
 }
 
-fn moved(mut s: Span, delta: isize) -> Span {
+/// `s` moved by `delta` bytes (stopping at 0 and `usize::MAX`: the spans of one file are far from both).
+pub(crate) fn moved(mut s: Span, delta: isize) -> Span {
     shift_span(&mut s, delta);
     s
 }
@@ -823,9 +827,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        if hit.0 == sp.start {
-                            next.in_place.insert(sp.start, hit.clone());
-                        }
+                        next.placed.insert(sp.start, (hit.clone(), delta));
                         next.entries.insert(k, (next.generation, hit));
                         next.names.insert(k, names);
                         next.reused += 1;
@@ -837,7 +839,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
                 let entry = Arc::new((sp.start, prop.clone()));
-                next.in_place.insert(sp.start, entry.clone());
+                next.placed.insert(sp.start, (entry.clone(), 0));
                 next.entries.insert(k, (generation, entry));
                 next.names.insert(k, member_names(&prop.value));
             }
