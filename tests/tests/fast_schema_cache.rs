@@ -3,7 +3,8 @@
 //! the text long enough for the scan's checkpoints), with relationships between models, is edited the ways that
 //! can make a cache stale: a model renamed while others reference it (and back), a model inserted before the
 //! others (everything moves), one deleted, the `const` a field is typed by changed, the `a` import renamed,
-//! syntax errors and their fixes, and random edits. After each edit the diagnostics must equal those of the same
+//! syntax errors and their fixes, guest access given and taken away (the security rules pass over the models
+//! without it), and random edits. After each edit the diagnostics must equal those of the same
 //! text opened fresh, and so must completion and hover at positions around the edit.
 
 use amplify_lsp_tests::*;
@@ -34,8 +35,11 @@ fn schema() -> String {
             "  {n}: a\n    .model({{\n      title: a.string().required(),\n      parentId: a.id(),\n      \
              parent: a.belongsTo('{next}', 'parentId'),\n      children: a.hasMany('{prev}', 'parentId'),\n{typed}      \
              rating: a.integer().default(3),\n    }})\n    .secondaryIndexes((index) => [index('title')])\n    \
-             .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n",
-            n = name(i)
+             .authorization((allow) => [allow.owner(), {extra}allow.authenticated().to(['read'])]),\n",
+            n = name(i),
+            // some models let visitors read (a hint that the walk of the security rules must not miss when it
+            // passes over the models without `guest`)
+            extra = if i % 5 == 1 { "allow.guest().to(['read']), " } else { "" },
         ));
     }
     s.push_str(
@@ -136,6 +140,10 @@ fn edits_that_can_make_a_cache_stale_give_what_a_fresh_open_gives() {
             .any(|code| code.starts_with("data/")),
         "{first:?}"
     );
+    assert!(
+        Client::codes(&first).contains(&"data/guest-access".to_string()),
+        "{first:?}"
+    );
     let mut version = 1;
     let mut rng = Rng(0x15_fa57_cafe);
     let mut step = 0;
@@ -169,6 +177,17 @@ fn edits_that_can_make_a_cache_stale_give_what_a_fresh_open_gives() {
         ("and back", at("import { a as b,", 9, 6, "a")),
         ("a relationship pointed at a missing model", at("'Model081', 'parentId'", 1, 8, "Nowhere1")),
         ("and back", at("'Nowhere1', 'parentId'", 1, 8, "Model081")),
+        ("guest access given to a model that had none", Box::new(|t: &str| {
+            let s = t.find("  Model040: a")?;
+            let i = s + t[s..].find("allow.owner()")?;
+            Some((i, i + "allow.owner()".len(), "allow.guest()".to_string()))
+        })),
+        ("a character typed before it", at("  Model039: a\n    .model({\n      title", 33, 0, "y")),
+        ("and taken away again", Box::new(|t: &str| {
+            let s = t.find("  Model040: a")?;
+            let i = s + t[s..].find("allow.guest()")?;
+            Some((i, i + "allow.guest()".len(), "allow.owner()".to_string()))
+        })),
         ("an edit after every model", at("export type Schema", 0, 0, "const unused = 1;\n")),
     ];
     let mut check = |c: &mut Client, text: &str, version: i64, what: &str, around: usize| {

@@ -112,22 +112,39 @@ pub struct Func {
 const WALK_DEPTH: usize = 200;
 
 fn walk_at<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
+    walk_pruned_at(v, depth, &mut |_| false, f);
+}
+
+/// [`walk_at`], leaving out the object entries `skip` names (the entry and everything below it).
+fn walk_pruned_at<'a>(
+    v: &'a Value,
+    depth: usize,
+    skip: &mut dyn FnMut(&'a Prop) -> bool,
+    f: &mut dyn FnMut(&'a Value),
+) {
     if depth > WALK_DEPTH {
         return;
     }
     f(v);
+    let d = depth + 1;
     match &v.kind {
-        Kind::Array(items) => items.iter().for_each(|i| walk_at(i, depth + 1, f)),
-        Kind::Object(props) => props.iter().for_each(|p| walk_at(&p.value, depth + 1, f)),
-        Kind::Call { callee, args, .. } => {
-            walk_at(callee, depth + 1, f);
-            args.iter().for_each(|a| walk_at(a, depth + 1, f));
+        Kind::Array(items) => items.iter().for_each(|i| walk_pruned_at(i, d, skip, f)),
+        Kind::Object(props) => {
+            for p in props.iter() {
+                if !skip(p) {
+                    walk_pruned_at(&p.value, d, skip, f);
+                }
+            }
         }
-        Kind::Member { object, .. } => walk_at(object, depth + 1, f),
-        Kind::Spread(inner) => walk_at(inner, depth + 1, f),
+        Kind::Call { callee, args, .. } => {
+            walk_pruned_at(callee, d, skip, f);
+            args.iter().for_each(|a| walk_pruned_at(a, d, skip, f));
+        }
+        Kind::Member { object, .. } => walk_pruned_at(object, d, skip, f),
+        Kind::Spread(inner) => walk_pruned_at(inner, d, skip, f),
         Kind::Func(func) => {
             if let Some(b) = &func.body {
-                walk_at(b, depth + 1, f);
+                walk_pruned_at(b, d, skip, f);
             }
         }
         _ => {}
@@ -139,6 +156,15 @@ impl Value {
     /// member objects, spreads, function bodies), depth first.
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Value)) {
         walk_at(self, 0, f);
+    }
+
+    /// [`Value::walk`], leaving out the object entries for which `skip` is true, and everything below them.
+    pub fn walk_pruned<'a>(
+        &'a self,
+        skip: &mut dyn FnMut(&'a Prop) -> bool,
+        f: &mut dyn FnMut(&'a Value),
+    ) {
+        walk_pruned_at(self, 0, skip, f);
     }
 
     /// For a call `<object>.authorization((allow) => [...])`: the object, the callback's parameter and its rules
@@ -455,7 +481,8 @@ pub struct LowerCache {
     /// This version's entries (lowered now, or reused) by their start offset, with how far each sits from
     /// where it was lowered (0 when lowered now or reused without moving): this version's value at that offset
     /// equals the entry's with every span moved by that delta.
-    placed: HashMap<usize, (Arc<(usize, Prop)>, isize)>,
+    /// The names are the member names the entry holds (see [`Members`]).
+    placed: HashMap<usize, (Arc<(usize, Prop)>, isize, Arc<[Text]>)>,
     /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
     /// them (see [`Members`]).
     names: HashMap<CacheKey, Arc<[Text]>>,
@@ -497,7 +524,15 @@ impl LowerCache {
     /// delta (as `shifted_value` moves a value), which is 0 for an entry lowered now or reused where it was
     /// lowered.
     pub fn entry_at(&self, start: usize) -> Option<(&Arc<(usize, Prop)>, isize)> {
-        self.placed.get(&start).map(|(e, delta)| (e, *delta))
+        self.placed.get(&start).map(|(e, delta, _)| (e, *delta))
+    }
+
+    /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
+    /// version lowered or reused.
+    pub fn names_of(&self, p: &Prop) -> Option<&[Text]> {
+        let (e, delta, names) = self.placed.get(&p.span.start)?;
+        (moved(e.1.span, *delta) == p.span && moved(e.1.key_span, *delta) == p.key_span)
+            .then_some(&**names)
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -827,7 +862,8 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        next.placed.insert(sp.start, (hit.clone(), delta));
+                        next.placed
+                            .insert(sp.start, (hit.clone(), delta, names.clone()));
                         next.entries.insert(k, (next.generation, hit));
                         next.names.insert(k, names);
                         next.reused += 1;
@@ -839,9 +875,11 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
                 let entry = Arc::new((sp.start, prop.clone()));
-                next.placed.insert(sp.start, (entry.clone(), 0));
+                let names = member_names(&prop.value);
+                next.placed
+                    .insert(sp.start, (entry.clone(), 0, names.clone()));
                 next.entries.insert(k, (generation, entry));
-                next.names.insert(k, member_names(&prop.value));
+                next.names.insert(k, names);
             }
             Some(prop)
         }

@@ -12,16 +12,22 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     if !guest && !api_key {
         return;
     }
-    for v in cx.file.top_values() {
-        v.walk(&mut |call| {
-            if guest {
-                guest_rules(call, out);
-            }
-            if api_key {
-                public_api_key(call, out);
-            }
-        });
+    // a rule is reported on a call whose rules hold the member: entries without it are passed over
+    let mut wanted = Vec::new();
+    if guest {
+        wanted.push("guest");
     }
+    if api_key {
+        wanted.push("publicApiKey");
+    }
+    cx.file.walk_holding(&wanted, &mut |call| {
+        if guest {
+            guest_rules(call, out);
+        }
+        if api_key {
+            public_api_key(call, out);
+        }
+    });
 }
 
 /// The code of the hint on `allow.publicApiKey()` in a project that has user sign-in.
