@@ -482,13 +482,21 @@ pub struct LowerCache {
     /// where it was lowered (0 when lowered now or reused without moving): this version's value at that offset
     /// equals the entry's with every span moved by that delta.
     /// The names are the member names the entry holds (see [`Members`]).
-    placed: HashMap<usize, (Arc<(usize, Prop)>, isize, Arc<[Text]>)>,
+    placed: HashMap<usize, Placed>,
     /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
     /// them (see [`Members`]).
     names: HashMap<CacheKey, Arc<[Text]>>,
     /// What the data schema model keeps from one version of the file for the next (shared by every version
     /// of one document: [`LowerCache::after`] passes it on).
     pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
+}
+
+/// An entry of one version (see [`LowerCache::entry_at`]).
+struct Placed {
+    entry: Arc<(usize, Prop)>,
+    delta: isize,
+    /// The member names the entry holds.
+    names: Arc<[Text]>,
 }
 
 /// (hash of an entry's text, its length, the lowering depth).
@@ -524,15 +532,16 @@ impl LowerCache {
     /// delta (as `shifted_value` moves a value), which is 0 for an entry lowered now or reused where it was
     /// lowered.
     pub fn entry_at(&self, start: usize) -> Option<(&Arc<(usize, Prop)>, isize)> {
-        self.placed.get(&start).map(|(e, delta, _)| (e, *delta))
+        self.placed.get(&start).map(|p| (&p.entry, p.delta))
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
     /// version lowered or reused.
     pub fn names_of(&self, p: &Prop) -> Option<&[Text]> {
-        let (e, delta, names) = self.placed.get(&p.span.start)?;
-        (moved(e.1.span, *delta) == p.span && moved(e.1.key_span, *delta) == p.key_span)
-            .then_some(&**names)
+        let at = self.placed.get(&p.span.start)?;
+        let (e, delta) = (&at.entry, at.delta);
+        (moved(e.1.span, delta) == p.span && moved(e.1.key_span, delta) == p.key_span)
+            .then_some(&*at.names)
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -862,8 +871,12 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        next.placed
-                            .insert(sp.start, (hit.clone(), delta, names.clone()));
+                        let placed = Placed {
+                            entry: hit.clone(),
+                            delta,
+                            names: names.clone(),
+                        };
+                        next.placed.insert(sp.start, placed);
                         next.entries.insert(k, (next.generation, hit));
                         next.names.insert(k, names);
                         next.reused += 1;
@@ -876,8 +889,12 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let generation = next.generation;
                 let entry = Arc::new((sp.start, prop.clone()));
                 let names = member_names(&prop.value);
-                next.placed
-                    .insert(sp.start, (entry.clone(), 0, names.clone()));
+                let placed = Placed {
+                    entry: entry.clone(),
+                    delta: 0,
+                    names: names.clone(),
+                };
+                next.placed.insert(sp.start, placed);
                 next.entries.insert(k, (generation, entry));
                 next.names.insert(k, names);
             }
