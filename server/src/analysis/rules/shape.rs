@@ -6,7 +6,7 @@ use super::validators::did_you_mean;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Severity};
 use crate::model::catalog::{self, Enforced, NumRule, ObjTy, Prop, Ty};
-use crate::model::value::{Kind, Value};
+use crate::model::value::{Kind, Prop as ValueProp, Value};
 use crate::text::Span;
 
 /// How deep the checker follows nested objects.
@@ -46,15 +46,31 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
 /// and the schema-builder calls of [`catalog::BUILDER_ARGS`] (`a.conversation({...})`, ...), wherever they sit in
 /// the file's bindings and define arguments.
 fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
+    // The builder calls are members (`a.conversation`), and the other calls are named by identifiers
+    // (`configure`, `defineConversationHandlerFunction`). When the text names none of the latter, an entry of the
+    // lowering cache (a model of a large schema) that holds none of the members holds nothing to check, and the
+    // scan passes over it without touching its values.
+    let prunable = !cx.src.contains("configure")
+        && !catalog::CALLS
+            .iter()
+            .any(|c| c.module == catalog::ai::BACKEND_AI && cx.src.contains(c.name));
+    let skip = |p: &ValueProp| {
+        prunable
+            && cx
+                .file
+                .lowered
+                .names_of(p)
+                .is_some_and(|names| !names.iter().any(|n| begins_builder_call(n)))
+    };
     let mut found = Vec::new();
     for b in &cx.file.bindings {
         if let Some(v) = &b.value {
-            scan(v, 0, &mut found);
+            scan(v, 0, &skip, &mut found);
         }
     }
     for d in &cx.file.defines {
         if let Some(arg) = &d.arg {
-            scan(arg, 0, &mut found);
+            scan(arg, 0, &skip, &mut found);
         }
     }
     // `configure` only when it is Amplify's (`@aws-amplify/data-schema/internals`)
@@ -105,7 +121,12 @@ fn begins_builder_call(name: &str) -> bool {
 }
 
 /// Collects the described call arguments inside `v`.
-fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
+fn scan<'v>(
+    v: &'v Value,
+    depth: usize,
+    skip: &dyn Fn(&ValueProp) -> bool,
+    found: &mut Vec<Found<'v>>,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -150,11 +171,11 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
             }
             // then what the arguments hold, in order
             for c in chain.root_args.into_iter().flatten() {
-                scan(c, depth + 1, found);
+                scan(c, depth + 1, skip, found);
             }
             for args in chain.links.iter().filter_map(|l| l.args) {
                 for c in args {
-                    scan(c, depth + 1, found);
+                    scan(c, depth + 1, skip, found);
                 }
             }
             return;
@@ -162,23 +183,23 @@ fn scan<'v>(v: &'v Value, depth: usize, found: &mut Vec<Found<'v>>) {
     }
     match &v.kind {
         Kind::Call { callee, args, .. } => {
-            scan(callee, depth + 1, found);
+            scan(callee, depth + 1, skip, found);
             for a in args.iter() {
-                scan(a, depth + 1, found);
+                scan(a, depth + 1, skip, found);
             }
         }
         Kind::Object(props) => {
-            for p in props.iter() {
-                scan(&p.value, depth + 1, found);
+            for p in props.iter().filter(|p| !skip(p)) {
+                scan(&p.value, depth + 1, skip, found);
             }
         }
         Kind::Array(items) => {
             for i in items.iter() {
-                scan(i, depth + 1, found);
+                scan(i, depth + 1, skip, found);
             }
         }
-        Kind::Member { object, .. } => scan(object, depth + 1, found),
-        Kind::Spread(inner) => scan(inner, depth + 1, found),
+        Kind::Member { object, .. } => scan(object, depth + 1, skip, found),
+        Kind::Spread(inner) => scan(inner, depth + 1, skip, found),
         _ => {}
     }
 }
@@ -599,6 +620,35 @@ mod tests {
         );
         assert!(run("defineStorage({ ...common })").is_empty());
         assert!(run("defineFunction({ name: `fn-${stage}` })").is_empty());
+    }
+
+    #[test]
+    fn builder_arguments_inside_long_entries_are_found_where_others_are_passed_over() {
+        use super::super::testkit::run_cached;
+        // long models (cached entries) around one that holds a builder call, then an AI call in a long entry
+        let model = |n: usize| {
+            format!(
+                "M{n}: a.model({{ title: a.string().required(), body: a.string(), rating: a.integer(), \
+                 tags: a.string().array(), ownerId: a.id(), more: a.string(), publishedAt: a.datetime(), \
+                 views: a.integer().default(0) }}).authorization((allow) => [allow.owner(), allow.authenticated()]), "
+            )
+        };
+        let long = (0..4).map(model).collect::<String>();
+        let conversation = "chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPromt: 'a system prompt \
+             long enough for the entry to be cached by the lowering, as every model of a large schema is, and then \
+             some more words to be sure of it, since the cache keeps entries of 256 bytes or more only, and this one \
+             must be one of them' }), ";
+        assert!(conversation.len() > 256);
+        let src = format!("const schema = a.schema({{ {long}{conversation}{long} }});");
+        let d = run_cached(check, &src, &ProjectFacts::default());
+        assert_eq!(codes(&d), ["shape/unknown-property"], "{d:?}");
+        let handler = "h: { handler: defineConversationHandlerFunction({ name: 'h', models: [{ modelId: 'x' }], \
+             timeoutSeconds: 901, entry: './a/path/long/enough/for/the/entry/to/be/cached/by/the/lowering.ts' }) }, ";
+        let src = format!("const x = {{ {long}{handler}{long} }};");
+        let mut d = run_cached(check, &src, &ProjectFacts::default());
+        // (a nested define call is checked as a define too; the server keeps one of the two)
+        d.dedup();
+        assert_eq!(codes(&d), ["shape/out-of-range"], "{d:?}");
     }
 
     #[test]

@@ -44,6 +44,27 @@ pub fn run_with(
     out
 }
 
+/// [`run_with`] on the model the server builds for a document (with the lowering cache, whose long entries
+/// rules may pass over), after checking that it finds what a model built without the cache finds.
+pub fn run_cached(check: Check, src: &str, project: &ProjectFacts) -> Vec<Diagnostic> {
+    let tree = parse(src, Lang::TypeScript, None).expect("parse");
+    let file = FileModel::build_incremental(&tree, src, Lang::TypeScript, None);
+    assert!(
+        !file.lowered.is_empty(),
+        "no entry is long enough for the cache"
+    );
+    let cx = RuleCtx {
+        src,
+        file: &file,
+        path: None,
+        project,
+    };
+    let mut out = Vec::new();
+    check(&cx, &mut out);
+    assert_eq!(out, run_with(check, src, None, project), "cached vs. fresh");
+    out
+}
+
 /// The text a diagnostic covers.
 pub fn covered<'a>(src: &'a str, d: &Diagnostic) -> &'a str {
     &src[d.span.start..d.span.end]
