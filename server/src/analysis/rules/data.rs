@@ -52,8 +52,7 @@ const ENTRY_NOT_FOUND: &str = "data/entry-not-found";
 const EVENT_RESPONSE_TYPE: &str = "EventInvocationResponse";
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    // The schema model first: in a large file this module runs beside the others (see
-    // `diagnostics::run_rules`), which meanwhile collect the file's member names that the checks below ask for.
+    // The schema model first: every check below reads it.
     let schema = schema_of(cx.file);
     let mut sink = Sink {
         out,
