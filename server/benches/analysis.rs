@@ -90,9 +90,10 @@ impl Drop for Input {
 /// version and shared by every snapshot of it (as in the server).
 fn reindex(index: &ProjectIndex, path: &Path, doc: &Document) -> bool {
     let snap = doc.snapshot();
+    // as the server indexes a backend file while no frontend file of its project is open (the replay's case)
     let summary = snap
         .file_model()
-        .map(|f| Summary::of(&f))
+        .map(|f| Summary::of_backend(&f))
         .unwrap_or_default();
     index.set_open(path, summary)
 }
