@@ -894,6 +894,54 @@ export const data = defineData({ schema });
     }
 
     #[test]
+    fn an_entry_moved_once_is_reused_as_it_is_by_the_versions_after() {
+        let names = ["Post", "Comment", "Tag", "Author", "Blog"];
+        let base = schema_src(&names);
+        let versions = [
+            base.clone(),
+            // a line typed above every model: they all move
+            format!("// a note\n{base}"),
+            // then an edit below them: none moves
+            format!("// a note\n{base}const more = 1;\n"),
+        ];
+        let mut models: Vec<FileModel> = Vec::new();
+        for src in &versions {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let prev = models.last().map(|m| m.lowered.clone());
+            models.push(FileModel::build_incremental(
+                &tree,
+                src,
+                Lang::TypeScript,
+                prev.as_deref(),
+            ));
+        }
+        let schemas: Vec<_> = models
+            .iter()
+            .map(|m| crate::model::schema::schema_of(m).expect("schema"))
+            .collect();
+        for n in names {
+            let at = |v: usize| versions[v].find(&format!("  {n}: a")).expect("model") + 2;
+            let entry = |v: usize| models[v].lowered.entry_at(at(v)).expect("entry").clone();
+            let ty = |v: usize| {
+                schemas[v].parts[0]
+                    .types
+                    .iter()
+                    .find(|t| t.name == n)
+                    .expect("type")
+                    .clone()
+            };
+            // moved: a new entry, and its type read again
+            assert!(!Arc::ptr_eq(&entry(0), &entry(1)), "{n}");
+            assert!(!Arc::ptr_eq(&ty(0), &ty(1)), "{n}");
+            assert_eq!(entry(1).0, at(1), "{n}");
+            // then where it is: the same entry and the same type
+            assert!(Arc::ptr_eq(&entry(1), &entry(2)), "{n}");
+            assert!(Arc::ptr_eq(&ty(1), &ty(2)), "{n}");
+        }
+        assert_eq!(models[2].lowered.reused(), names.len());
+    }
+
+    #[test]
     fn reexports_and_backend_method_calls() {
         let src = "export * from './a';\nexport { b, c as d } from './b';\nexport type { T } from './t';\nexport * as ns from './n';\nconst backend = defineBackend({});\nconst s = backend.createStack('S');\nif (x) { backend.addOutput({ custom: { a: 1 } }); }\nbackend.createStack;\nfoo.createStack.call(null);";
         let tree = parse(src, Lang::TypeScript, None).expect("parse");

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
-use crate::model::value::{moved, shifted_value, Chain, FnvBuild, Kind, Link, Prop, Value};
+use crate::model::value::{Chain, FnvBuild, Kind, Link, Prop, Value};
 use crate::text::Span;
 
 /// How many levels of inline `a.customType({...})` are modelled.
@@ -593,43 +593,23 @@ pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
         .clone()
 }
 
-/// What the schema model of one version of a file keeps for the next: the types it read from entries of the
-/// lowering cache ([`LowerCache::entry_at`](crate::model::value::LowerCache::entry_at)), by the entry's
-/// address. A type is kept only when reading it did not look up any name in the file (an identifier resolved,
-/// or not, through the file's bindings): then it depends on the entry's value, the part index and the names
-/// the `a` builder goes by, and nothing else, and every span in it lies within the entry. An entry of the next
-/// version at the same address has the same value, moved by some delta, so the type is the same moved by the
-/// difference of the two deltas (see `Shift`). A keystroke in the middle of a long schema re-reads only the
-/// model it touched; the models after it, which moved, are shifted.
+/// What the schema model of one version of a file keeps for the next: the types it read, by the address of the
+/// lowering cache's entry each was read from ([`LowerCache::entry_at`](crate::model::value::LowerCache::entry_at)).
+/// A type is kept only when reading it did not look up any name in the file (an identifier resolved, or not,
+/// through the file's bindings): then it depends on the entry's value, the part index and the names the `a`
+/// builder goes by, and nothing else. The next version finds the same entry (the same address) only where it
+/// reused it without moving it: the same value at the same offset, so the same type. A keystroke in the middle of
+/// a long schema re-reads only the models it moved and the one it touched; the keystrokes after it, if they move
+/// nothing, re-read only the one they touch.
 #[derive(Default)]
 pub struct Memo {
     /// The `a` builder's names (roots, namespaces) the types were read with.
     env: (Vec<String>, Vec<String>),
-    /// Entry address -> the type read from it.
+    /// Entry address -> (the entry, kept so that its address is not reused; the type).
     types: MemoTypes,
-    /// How many types the last read took from the previous version's, and how many of those it shifted.
-    reused: (usize, usize),
 }
 
-impl Memo {
-    /// How many types the last read of the schema took from the previous version's (shifted or not), and how
-    /// many of those it shifted because their entry moved.
-    pub fn reused(&self) -> (usize, usize) {
-        self.reused
-    }
-}
-
-/// A type kept for the next version.
-struct Memoized {
-    /// The entry it was read from, kept so that its address is not reused.
-    entry: Arc<(usize, Prop)>,
-    /// How far the entry had moved from where it was lowered when the type was read (or last shifted): the
-    /// type's spans are those of the entry's value moved by this delta.
-    delta: isize,
-    ty: Arc<TypeDef>,
-}
-
-type MemoTypes = HashMap<usize, Memoized>;
+type MemoTypes = HashMap<usize, (Arc<(usize, Prop)>, Arc<TypeDef>)>;
 
 fn read_schema(cx: &Cx, file: &FileModel) -> Option<Schema> {
     if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
@@ -699,9 +679,6 @@ struct Cx<'f> {
     memo_next: RefCell<MemoTypes>,
     /// Set when [`Cx::resolve`] looks a name up.
     looked_up: Cell<bool>,
-    /// How many types were taken from `memo_prev`, and how many of those were shifted.
-    reused: Cell<usize>,
-    shifted: Cell<usize>,
 }
 
 impl<'f> Cx<'f> {
@@ -735,8 +712,6 @@ impl<'f> Cx<'f> {
             memo_prev,
             memo_next: RefCell::new(MemoTypes::new()),
             looked_up: Cell::new(false),
-            reused: Cell::new(0),
-            shifted: Cell::new(0),
         }
     }
 
@@ -748,7 +723,6 @@ impl<'f> Cx<'f> {
             self.namespaces.iter().map(|r| r.to_string()).collect(),
         );
         memo.types = self.memo_next.into_inner();
-        memo.reused = (self.reused.get(), self.shifted.get());
     }
 
     fn resolve<'v>(&self, v: &'v Value) -> &'v Value
@@ -762,40 +736,24 @@ impl<'f> Cx<'f> {
     }
 
     /// The type of the schema entry `p` (named `key`) of part `index`: the previous version's when the entry
-    /// has not changed, moved along with the entry when it moved (see [`Memo`]), else read now.
+    /// has not changed or moved (see [`Memo`]), else read now.
     fn type_def(&self, p: &Prop, key: &str, index: usize) -> Arc<TypeDef> {
         let entry = self
             .file
             .lowered
             .entry_at(p.span.start)
-            .filter(|(e, delta)| {
-                moved(e.1.span, *delta) == p.span && moved(e.1.key_span, *delta) == p.key_span
-            });
-        if let Some((e, delta)) = entry {
+            .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span);
+        if let Some(e) = entry {
             let address = Arc::as_ptr(e) as usize;
-            let kept = self
+            if let Some((_, t)) = self
                 .memo_prev
                 .get(&address)
-                .filter(|m| Arc::ptr_eq(&m.entry, e) && m.ty.part == index)
-                .and_then(|m| Some((m, delta.checked_sub(m.delta)?)));
-            if let Some((m, by)) = kept {
-                // unmoved since it was read, the type is shared as it is
-                let ty = if by == 0 {
-                    m.ty.clone()
-                } else {
-                    self.shifted.set(self.shifted.get() + 1);
-                    Arc::new(m.ty.shifted(by))
-                };
-                self.reused.set(self.reused.get() + 1);
-                self.memo_next.borrow_mut().insert(
-                    address,
-                    Memoized {
-                        entry: e.clone(),
-                        delta,
-                        ty: ty.clone(),
-                    },
-                );
-                return ty;
+                .filter(|(_, t)| t.part == index)
+            {
+                self.memo_next
+                    .borrow_mut()
+                    .insert(address, (e.clone(), t.clone()));
+                return t.clone();
             }
         }
         let outer = self.looked_up.replace(false);
@@ -807,15 +765,10 @@ impl<'f> Cx<'f> {
             part: index,
             kind: self.type_kind(value),
         });
-        if let Some((e, delta)) = entry.filter(|_| !self.looked_up.get()) {
-            self.memo_next.borrow_mut().insert(
-                Arc::as_ptr(e) as usize,
-                Memoized {
-                    entry: e.clone(),
-                    delta,
-                    ty: t.clone(),
-                },
-            );
+        if let Some(e) = entry.filter(|_| !self.looked_up.get()) {
+            self.memo_next
+                .borrow_mut()
+                .insert(Arc::as_ptr(e) as usize, (e.clone(), t.clone()));
         }
         self.looked_up.set(outer || self.looked_up.get());
         t
@@ -1536,510 +1489,6 @@ fn link_arg<'v>(link: &Link<'v>) -> Option<&'v Value> {
     link.args.and_then(|a| a.first())
 }
 
-/// A copy moved by `delta` bytes, for a type kept from an earlier version whose entry has moved since (see
-/// [`Memo`]). Every struct is taken apart without `..`, so that a field added later does not compile until it
-/// is moved too: a span left behind would point into another part of the file.
-trait Shift {
-    fn shifted(&self, delta: isize) -> Self;
-}
-
-impl Shift for Span {
-    fn shifted(&self, delta: isize) -> Self {
-        moved(*self, delta)
-    }
-}
-
-impl Shift for Value {
-    fn shifted(&self, delta: isize) -> Self {
-        shifted_value(self, delta)
-    }
-}
-
-/// Text has no offsets.
-impl Shift for String {
-    fn shifted(&self, _delta: isize) -> Self {
-        self.clone()
-    }
-}
-
-impl<T: Shift> Shift for Option<T> {
-    fn shifted(&self, delta: isize) -> Self {
-        self.as_ref().map(|x| x.shifted(delta))
-    }
-}
-
-impl<T: Shift> Shift for Vec<T> {
-    fn shifted(&self, delta: isize) -> Self {
-        self.iter().map(|x| x.shifted(delta)).collect()
-    }
-}
-
-impl<T: Shift> Shift for Box<T> {
-    fn shifted(&self, delta: isize) -> Self {
-        Box::new((**self).shifted(delta))
-    }
-}
-
-impl<A: Shift, B: Shift> Shift for (A, B) {
-    fn shifted(&self, delta: isize) -> Self {
-        (self.0.shifted(delta), self.1.shifted(delta))
-    }
-}
-
-impl Shift for TypeDef {
-    fn shifted(&self, delta: isize) -> Self {
-        let TypeDef {
-            name,
-            name_span,
-            span,
-            part,
-            kind,
-        } = self;
-        TypeDef {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            span: span.shifted(delta),
-            part: *part,
-            kind: kind.shifted(delta),
-        }
-    }
-}
-
-impl Shift for TypeKind {
-    fn shifted(&self, delta: isize) -> Self {
-        match self {
-            TypeKind::Model(m) => TypeKind::Model(m.shifted(delta)),
-            TypeKind::CustomType(f) => TypeKind::CustomType(f.shifted(delta)),
-            TypeKind::Enum(e) => TypeKind::Enum(e.shifted(delta)),
-            TypeKind::Operation(op) => TypeKind::Operation(op.shifted(delta)),
-            TypeKind::Conversation(c) => TypeKind::Conversation(c.shifted(delta)),
-            TypeKind::Unknown => TypeKind::Unknown,
-        }
-    }
-}
-
-impl Shift for Model {
-    fn shifted(&self, delta: isize) -> Self {
-        let Model {
-            builder_span,
-            fields,
-            identifier,
-            indexes,
-            disabled,
-            rules,
-        } = self;
-        Model {
-            builder_span: builder_span.shifted(delta),
-            fields: fields.shifted(delta),
-            identifier: identifier.shifted(delta),
-            indexes: indexes.shifted(delta),
-            disabled: disabled.shifted(delta),
-            rules: rules.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Names {
-    fn shifted(&self, delta: isize) -> Self {
-        let Names {
-            items,
-            complete,
-            span,
-        } = self;
-        Names {
-            items: items.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Fields {
-    fn shifted(&self, delta: isize) -> Self {
-        let Fields {
-            items,
-            complete,
-            span,
-        } = self;
-        Fields {
-            items: items.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Field {
-    fn shifted(&self, delta: isize) -> Self {
-        let Field {
-            name,
-            name_span,
-            span,
-            kind,
-            required,
-            array,
-            array_required,
-            default,
-            validate,
-            rules,
-            modifiers,
-        } = self;
-        Field {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            span: span.shifted(delta),
-            kind: kind.shifted(delta),
-            required: *required,
-            array: *array,
-            array_required: *array_required,
-            default: default.shifted(delta),
-            validate: validate.shifted(delta),
-            rules: rules.shifted(delta),
-            modifiers: modifiers.shifted(delta),
-        }
-    }
-}
-
-impl Shift for FieldKind {
-    fn shifted(&self, delta: isize) -> Self {
-        match self {
-            FieldKind::Scalar { factory, graphql } => FieldKind::Scalar {
-                factory: factory.clone(),
-                graphql,
-            },
-            FieldKind::Ref(r) => FieldKind::Ref(r.shifted(delta)),
-            FieldKind::Relationship(r) => FieldKind::Relationship(r.shifted(delta)),
-            FieldKind::Enum(e) => FieldKind::Enum(e.shifted(delta)),
-            FieldKind::CustomType(f) => FieldKind::CustomType(f.shifted(delta)),
-            FieldKind::Unknown => FieldKind::Unknown,
-        }
-    }
-}
-
-impl Shift for RefTarget {
-    fn shifted(&self, delta: isize) -> Self {
-        let RefTarget {
-            name,
-            name_span,
-            span,
-            mutations,
-        } = self;
-        RefTarget {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            span: span.shifted(delta),
-            mutations: mutations.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Relationship {
-    fn shifted(&self, delta: isize) -> Self {
-        let Relationship {
-            kind,
-            call_span,
-            target,
-            target_span,
-            references,
-        } = self;
-        Relationship {
-            kind: *kind,
-            call_span: call_span.shifted(delta),
-            target: target.clone(),
-            target_span: target_span.shifted(delta),
-            references: references.shifted(delta),
-        }
-    }
-}
-
-impl Shift for EnumDef {
-    fn shifted(&self, delta: isize) -> Self {
-        let EnumDef {
-            values,
-            complete,
-            span,
-        } = self;
-        EnumDef {
-            values: values.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for DefaultCall {
-    fn shifted(&self, delta: isize) -> Self {
-        let DefaultCall { value, span } = self;
-        DefaultCall {
-            value: value.shifted(delta),
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Validate {
-    fn shifted(&self, delta: isize) -> Self {
-        let Validate {
-            calls,
-            complete,
-            span,
-            name_span,
-        } = self;
-        Validate {
-            calls: calls.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-            name_span: name_span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for ValidatorCall {
-    fn shifted(&self, delta: isize) -> Self {
-        let ValidatorCall {
-            name,
-            name_span,
-            args,
-        } = self;
-        ValidatorCall {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            args: args.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Modifier {
-    fn shifted(&self, delta: isize) -> Self {
-        let Modifier {
-            name,
-            name_span,
-            span,
-            args,
-        } = self;
-        Modifier {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            span: span.shifted(delta),
-            args: args.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Rules {
-    fn shifted(&self, delta: isize) -> Self {
-        let Rules {
-            rules,
-            complete,
-            span,
-        } = self;
-        Rules {
-            rules: rules.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Rule {
-    fn shifted(&self, delta: isize) -> Self {
-        let Rule {
-            name,
-            name_span,
-            call_span,
-            span,
-            called,
-            args,
-            provider,
-            groups,
-            field,
-            to,
-            chain,
-        } = self;
-        Rule {
-            name: name.clone(),
-            name_span: name_span.shifted(delta),
-            call_span: call_span.shifted(delta),
-            span: span.shifted(delta),
-            called: *called,
-            args: args.shifted(delta),
-            provider: provider.shifted(delta),
-            groups: groups.shifted(delta),
-            field: field.shifted(delta),
-            to: to.shifted(delta),
-            chain: chain.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Provider {
-    fn shifted(&self, delta: isize) -> Self {
-        match self {
-            Provider::Default => Provider::Default,
-            Provider::Given(p, span) => Provider::Given(p.clone(), span.shifted(delta)),
-            Provider::Unknown => Provider::Unknown,
-        }
-    }
-}
-
-impl Shift for Operation {
-    fn shifted(&self, delta: isize) -> Self {
-        let Operation {
-            kind,
-            builder_span,
-            config,
-            arguments,
-            returns,
-            handlers,
-            sources,
-            rules,
-        } = self;
-        Operation {
-            kind: *kind,
-            builder_span: builder_span.shifted(delta),
-            config: config.shifted(delta),
-            arguments: arguments.shifted(delta),
-            returns: returns.shifted(delta),
-            handlers: handlers.shifted(delta),
-            sources: sources.shifted(delta),
-            rules: rules.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Returns {
-    fn shifted(&self, delta: isize) -> Self {
-        let Returns { field, span } = self;
-        Returns {
-            field: field.shifted(delta),
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Handlers {
-    fn shifted(&self, delta: isize) -> Self {
-        let Handlers {
-            items,
-            complete,
-            span,
-        } = self;
-        Handlers {
-            items: items.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Handler {
-    fn shifted(&self, delta: isize) -> Self {
-        let Handler {
-            kind,
-            is_async,
-            entry,
-            span,
-        } = self;
-        Handler {
-            kind: *kind,
-            is_async: *is_async,
-            entry: entry.shifted(delta),
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Sources {
-    fn shifted(&self, delta: isize) -> Self {
-        let Sources {
-            items,
-            complete,
-            span,
-        } = self;
-        Sources {
-            items: items.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Conversation {
-    fn shifted(&self, delta: isize) -> Self {
-        let Conversation {
-            builder_span,
-            config,
-            tools,
-            rules,
-        } = self;
-        Conversation {
-            builder_span: builder_span.shifted(delta),
-            config: config.shifted(delta),
-            tools: tools.shifted(delta),
-            rules: rules.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Tools {
-    fn shifted(&self, delta: isize) -> Self {
-        let Tools { items, complete } = self;
-        Tools {
-            items: items.shifted(delta),
-            complete: *complete,
-        }
-    }
-}
-
-impl Shift for Tool {
-    fn shifted(&self, delta: isize) -> Self {
-        let Tool {
-            name,
-            model,
-            query,
-            span,
-        } = self;
-        Tool {
-            name: name.shifted(delta),
-            model: model.shifted(delta),
-            query: query.shifted(delta),
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Indexes {
-    fn shifted(&self, delta: isize) -> Self {
-        let Indexes {
-            items,
-            complete,
-            span,
-        } = self;
-        Indexes {
-            items: items.shifted(delta),
-            complete: *complete,
-            span: span.shifted(delta),
-        }
-    }
-}
-
-impl Shift for Index {
-    fn shifted(&self, delta: isize) -> Self {
-        let Index {
-            pk,
-            sort_keys,
-            name,
-            span,
-        } = self;
-        Index {
-            pk: pk.shifted(delta),
-            sort_keys: sort_keys.shifted(delta),
-            name: name.shifted(delta),
-            span: span.shifted(delta),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2169,206 +1618,6 @@ mod tests {
         assert!(shared[1] >= 1, "{shared:?}");
         assert!(shared[3] >= 5, "{shared:?}");
         assert!(shared.iter().sum::<usize>() >= 15, "{shared:?}");
-    }
-
-    /// Reads every version with the previous one's lowering cache, asserts that the schema equals a fresh
-    /// read of the same text (spans and values included), and returns, for each version, how many types were
-    /// taken from the previous version's and how many of those were shifted.
-    fn read_versions(versions: &[String]) -> Vec<(usize, usize)> {
-        let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
-        let mut reused = Vec::new();
-        for (i, src) in versions.iter().enumerate() {
-            let tree = parse(src, Lang::TypeScript, None).expect("parse");
-            let fresh = FileModel::build(&tree, src, Lang::TypeScript);
-            let inc = FileModel::build_incremental(&tree, src, Lang::TypeScript, prev.as_deref());
-            let expected = schema_of(&fresh).map(|s| shown(&s));
-            assert_eq!(
-                schema_of(&inc).as_deref().map(shown),
-                expected,
-                "version {i}"
-            );
-            reused.push(lock_memo(&inc).reused());
-            prev = Some(inc.lowered.clone());
-        }
-        reused
-    }
-
-    /// A schema with every kind of type, each entry long enough for the lowering cache, none of them looking a
-    /// name up: `HEADER` is where the tests type before the schema.
-    const RICH: &str = r#"import { a, defineData } from '@aws-amplify/backend';
-import { echo } from '../functions/echo/resource';
-// HEADER
-const schema = a.schema({
-  Status: a.enum(['DRAFT', 'REVIEW', 'LIVE', 'ARCHIVED', 'DELETED', 'HIDDEN', 'PINNED', 'LOCKED', 'SPAM', 'FLAGGED',
-    'QUEUED', 'SCHEDULED', 'EXPIRED', 'REJECTED', 'APPROVED', 'PUBLISHED', 'UNPUBLISHED', 'RESTORED', 'MERGED',
-    'SPLIT', 'CLOSED', 'REOPENED']),
-  Blog: a
-    .model({
-      name: a.string().required(),
-      tags: a.string().array().required(),
-      posts: a.hasMany('Post', 'blogId'),
-      meta: a.customType({ source: a.string(), inner: a.customType({ deep: a.integer() }) }),
-    })
-    .identifier(['name'])
-    .secondaryIndexes((index) => [index('name').sortKeys(['tags']).name('byName'), index('tags')])
-    .disableOperations(['subscriptions'])
-    .authorization((allow) => [
-      allow.owner(),
-      allow.groups(['ADMINS'], 'oidc').to(['read']),
-      allow.ownerDefinedIn('editor').identityClaim('sub'),
-    ]),
-  Post: a.model({
-    blogId: a.id().required(),
-    blog: a.belongsTo('Blog', ['blogId']),
-    status: a.ref('Status').required(),
-    views: a.integer().default(0).validate((v) => v.gte(0).lte(100, 'too many')),
-    kind: a.enum(['A', 'B']),
-    secret: a.string().authorization((allow) => [allow.owner().to(['read'])]),
-    cover: a.hasOne('Image', 'postId'),
-  }),
-  echo: a
-    .query()
-    .arguments({ text: a.string().required(), times: a.integer().default(1) })
-    .returns(a.ref('Post').required())
-    .handler([a.handler.function(echo).async(), a.handler.custom({ entry: './x.js', dataSource: 'ds' })])
-    .authorization((allow) => [allow.publicApiKey(), allow.authenticated('identityPool')]),
-  onPost: a
-    .subscription()
-    .for([a.ref('createPost').mutations(['create', 'update', 'delete']), a.ref('echo')])
-    .handler(a.handler.custom({ entry: './subscriptions/on-post.js', dataSource: 'posts' }))
-    .authorization((allow) => allow.authenticated()),
-  chat: a.conversation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'You are helpful.', tools: [
-    a.ai.dataTool({ name: 'list_posts', description: 'Lists posts', model: a.ref('Post'), modelOperation: 'list' }),
-    a.ai.dataTool({ name: 'echo', description: 'Echoes', query: a.ref('echo') }),
-  ] }).authorization((allow) => allow.owner()),
-  summarize: a
-    .generation({ aiModel: a.ai.model('Claude 3.5 Haiku'), systemPrompt: 'Summarize the text.' })
-    .arguments({ text: a.string(), limit: a.integer().default(100) })
-    .returns(a.customType({ summary: a.string(), words: a.integer() }))
-    .authorization((allow) => allow.authenticated()),
-});
-export const data = defineData({ schema });
-"#;
-
-    #[test]
-    fn moved_types_are_shifted_from_the_previous_versions_and_equal_a_fresh_read() {
-        let entries = 7;
-        let base = RICH.to_string();
-        // every span-holding part of a type is in the schema, so that the comparison covers its shifting
-        let s = schema(&base);
-        let text = shown(&s);
-        for needle in [
-            "EnumDef {",
-            "Relationship {",
-            "RefTarget {",
-            "mutations: Some(",
-            "Names {",
-            "Index {",
-            "sort_keys: Some(",
-            "Given(\"oidc\"",
-            "field: Some((\"editor\"",
-            "DefaultCall {",
-            "ValidatorCall {",
-            "Modifier {",
-            "Returns {",
-            "Handler {",
-            "entry: Some((Some(\"./x.js\")",
-            "Sources {",
-            "Conversation {",
-            "Tool {",
-            "query: Some(RefTarget",
-            "config: Some(Value",
-            "CustomType(Fields",
-        ] {
-            assert!(text.contains(needle), "{needle} in {text}");
-        }
-        assert_eq!(s.type_names().len(), entries);
-
-        let typed = |header: &str| base.replace("// HEADER", &format!("// HEADER{header}"));
-        let other = |header: &str| typed(header).replace("name('byName')", "name('byOtherName')");
-        let versions = vec![
-            typed(""),
-            // typing before the schema moves every entry, several keystrokes in a row
-            typed("x"),
-            typed("xyz"),
-            typed("xyz\n// more"),
-            // deleting moves them back
-            typed("x"),
-            typed(""),
-            // an edit after the schema moves nothing: the types are shared as they are
-            typed("") + "const later = 1;\n",
-            // an entry edited: re-read, the one before it shared, the ones after it shifted
-            typed("").replace("name('byName')", "name('byTheName')"),
-            // then moved: the type read in the last version is shifted in turn
-            typed("ab").replace("name('byName')", "name('byTheName')"),
-            // moved and edited in one keystroke: re-read, the others shifted
-            other("abc"),
-            // the import changes without changing what `a` is: the entries move
-            other("ab").replace("{ a, defineData }", "{ a, defineData, type ClientSchema }"),
-            // a namespace import changes how the builder is reached: nothing is kept
-            format!(
-                "import * as amp from '@aws-amplify/backend';\n{}",
-                other("ab")
-            ),
-            format!(
-                "import * as amp from '@aws-amplify/backend';\n{}",
-                other("")
-            ),
-        ];
-        let reused = read_versions(&versions);
-        let all_shifted = (entries, entries);
-        assert_eq!(
-            reused,
-            [
-                (0, 0),
-                all_shifted,
-                all_shifted,
-                all_shifted,
-                all_shifted,
-                all_shifted,
-                (entries, 0),
-                (entries - 1, entries - 2),
-                all_shifted,
-                (entries - 1, entries - 1),
-                all_shifted,
-                (0, 0),
-                all_shifted,
-            ]
-        );
-    }
-
-    #[test]
-    fn a_moved_type_whose_part_changed_is_read_again() {
-        let model = |name: &str| {
-            format!(
-                "  {name}: a\n    .model({{\n      title: a.string().required(),\n      body: a.string(),\n      \
-                 rating: a.integer().default(3),\n    }})\n    .secondaryIndexes((index) => [index('title')])\n    \
-                 .authorization((allow) => [allow.owner(), allow.authenticated().to(['read'])]),\n"
-            )
-        };
-        let src = |header: &str, order: &str| {
-            format!(
-                "import {{ a, defineData }} from '@aws-amplify/backend';\n// {header}\nconst one = a.schema({{\n{}{}}});\n\
-                 const two = a.schema({{\n{}}});\nexport const data = defineData({{ schema: a.combine([{order}]) }});\n",
-                model("A"),
-                model("B"),
-                model("C")
-            )
-        };
-        let versions = vec![
-            src("", "one, two"),
-            // every entry moves, and every part changes its index
-            src("x", "two, one"),
-            // then they only move
-            src("xy", "two, one"),
-            src("", "two, one"),
-            // the parts swap back without moving
-            src("", "one, two"),
-        ];
-        assert_eq!(
-            read_versions(&versions),
-            [(0, 0), (0, 0), (3, 3), (3, 3), (0, 0)]
-        );
     }
 
     const BLOG: &str = r#"import { a, defineData, type ClientSchema } from '@aws-amplify/backend';

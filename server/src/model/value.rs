@@ -469,19 +469,20 @@ const CACHED_ENTRY_LEN: usize = 256;
 
 /// Lowered object entries (`key: value` pairs) of one version of a file, by their text, so the next version
 /// re-lowers only the entries an edit touched. Lowering walks tree-sitter nodes, most of the cost of a
-/// keystroke in a long schema; a cached entry is cloned and moved to its new offset instead.
+/// keystroke in a long schema; a cached entry is cloned and moved to its new offset instead, and the moved copy
+/// is what the next version finds: an entry that moved once (a line typed above it) is reused as it is by the
+/// versions after, not moved again from where it was first lowered.
 #[derive(Default)]
 pub struct LowerCache {
-    /// (hash of the entry's text, its length, the lowering depth) -> (its start offset, the lowered entry).
+    /// (hash of the entry's text, its length, the lowering depth) -> (the generation that last used it, (its
+    /// start offset, the lowered entry)).
     entries: HashMap<CacheKey, (u32, Arc<(usize, Prop)>)>,
     /// Counts versions; each entry records the generation that last used it.
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
-    /// This version's entries (lowered now, or reused) by their start offset, with how far each sits from
-    /// where it was lowered (0 when lowered now or reused without moving): this version's value at that offset
-    /// equals the entry's with every span moved by that delta.
-    /// The names are the member names the entry holds (see [`Members`]).
+    /// This version's entries (lowered now, or reused, moved or not) by their start offset: this version's value
+    /// at that offset equals the entry's.
     placed: HashMap<usize, Placed>,
     /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
     /// them (see [`Members`]).
@@ -494,7 +495,6 @@ pub struct LowerCache {
 /// An entry of one version (see [`LowerCache::entry_at`]).
 struct Placed {
     entry: Arc<(usize, Prop)>,
-    delta: isize,
     /// The member names the entry holds.
     names: Arc<[Text]>,
 }
@@ -527,21 +527,17 @@ impl LowerCache {
         }
     }
 
-    /// The entry of this version that starts at `start` (the offset it was lowered at, and its value then),
-    /// with how far it moved since: this version's value equals the entry's with every span moved by that
-    /// delta (as `shifted_value` moves a value), which is 0 for an entry lowered now or reused where it was
-    /// lowered.
-    pub fn entry_at(&self, start: usize) -> Option<(&Arc<(usize, Prop)>, isize)> {
-        self.placed.get(&start).map(|p| (&p.entry, p.delta))
+    /// The entry of this version that starts at `start` (its offset and value, which equals this version's value
+    /// there). The same entry (the same `Arc`) as the previous version's when it was reused without moving.
+    pub fn entry_at(&self, start: usize) -> Option<&Arc<(usize, Prop)>> {
+        self.placed.get(&start).map(|p| &p.entry)
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
     /// version lowered or reused.
     pub fn names_of(&self, p: &Prop) -> Option<&[Text]> {
         let at = self.placed.get(&p.span.start)?;
-        let (e, delta) = (&at.entry, at.delta);
-        (moved(e.1.span, delta) == p.span && moved(e.1.key_span, delta) == p.key_span)
-            .then_some(&*at.names)
+        (at.entry.1.span == p.span && at.entry.1.key_span == p.key_span).then_some(&*at.names)
     }
 
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
@@ -621,7 +617,7 @@ impl Lowering<'_> {
 
 /// A copy of a lowered value with every span moved by `delta` bytes (its nodes are new; its strings are
 /// shared or inline).
-pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {
+fn shifted_value(v: &Value, delta: isize) -> Value {
     let kind = match &v.kind {
         // an empty list has no spans: it is shared, not copied
         Kind::Array(items) if items.is_empty() => Kind::Array(items.clone()),
@@ -685,7 +681,7 @@ fn shifted_prop(p: &Prop, delta: isize) -> Prop {
 }
 
 /// `s` moved by `delta` bytes (stopping at 0 and `usize::MAX`: the spans of one file are far from both).
-pub(crate) fn moved(mut s: Span, delta: isize) -> Span {
+fn moved(mut s: Span, delta: isize) -> Span {
     shift_span(&mut s, delta);
     s
 }
@@ -859,11 +855,13 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     .map(|(_, e)| e.clone());
                 if let Some(hit) = hit {
                     let delta = sp.start as isize - hit.0 as isize;
-                    // unmoved, the copy shares everything below the entry's top level
-                    let prop = if delta == 0 {
-                        hit.1.clone()
+                    // unmoved, the copy shares everything below the entry's top level; moved, the moved copy is
+                    // the entry from now on
+                    let (prop, hit) = if delta == 0 {
+                        (hit.1.clone(), hit)
                     } else {
-                        shifted_prop(&hit.1, delta)
+                        let prop = shifted_prop(&hit.1, delta);
+                        (prop.clone(), Arc::new((sp.start, prop)))
                     };
                     let names = cx.prev.and_then(|c| c.names.get(&k)).cloned();
                     let names = names.unwrap_or_else(|| member_names(&prop.value));
@@ -873,7 +871,6 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     if let Some(next) = cx.next.as_mut() {
                         let placed = Placed {
                             entry: hit.clone(),
-                            delta,
                             names: names.clone(),
                         };
                         next.placed.insert(sp.start, placed);
@@ -891,7 +888,6 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let names = member_names(&prop.value);
                 let placed = Placed {
                     entry: entry.clone(),
-                    delta: 0,
                     names: names.clone(),
                 };
                 next.placed.insert(sp.start, placed);
