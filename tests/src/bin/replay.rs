@@ -19,6 +19,8 @@
 //!    each finished line; then deletes it again with backspaces; each keystroke waits for the
 //!    `publishDiagnostics` of its version (keystroke → diagnostics latency); afterwards, in this process, times
 //!    tree-sitter's own incremental reparse of the same keystrokes, the anchor they are compared with;
+//!    3b. types a line above every model of the schema, then a comment below them all (timed like step 3), and
+//!    takes both back: an edit that moves nothing after one that moved everything;
 //! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
@@ -542,6 +544,8 @@ struct Run {
     completions: Vec<Duration>,
     hovers: Vec<Duration>,
     storage_keystrokes: Vec<Duration>,
+    /// Keystrokes below every model of the schema, after a line was typed above them (step 3b).
+    below_keystrokes: Vec<Duration>,
     cold_start: Duration,
     peak_rss_kb: u64,
     /// Peak RSS right after the cold start (the data schema open and analysed).
@@ -805,6 +809,41 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         std::fs::write(file, out)?;
     }
 
+    // 3b. A line typed above every model, then a comment typed below them all: an edit that moves nothing after
+    // one that moved everything. Both are taken back afterwards, so the schema is `data_text` again.
+    let note = "// a note\n";
+    version += 1;
+    c.change(
+        &data_uri,
+        version,
+        (Pos::of("", 0).json(), Pos::of("", 0).json()),
+        note,
+    )?;
+    c.diagnostics(&data_uri, version)?;
+    let noted = format!("{note}{data_text}");
+    let below = Pos::of(&noted, noted.len());
+    let comment = "// typed below the models";
+    for k in 0..comment.len() {
+        let p = below.advance(&comment[..k]);
+        version += 1;
+        let sent = c.change(&data_uri, version, (p.json(), p.json()), &comment[k..k + 1])?;
+        let (got, _) = c.diagnostics(&data_uri, version)?;
+        run.below_keystrokes.push(got - sent);
+    }
+    version += 1;
+    let typed_end = below.advance(comment);
+    c.change(&data_uri, version, (below.json(), typed_end.json()), "")?;
+    c.diagnostics(&data_uri, version)?;
+    version += 1;
+    let line_end = Pos::of(note, note.len());
+    c.change(
+        &data_uri,
+        version,
+        (Pos::of("", 0).json(), line_end.json()),
+        "",
+    )?;
+    c.diagnostics(&data_uri, version)?;
+
     // 4. Type inside a storage path; the data schema must not be re-analysed.
     let storage_uri = file_uri(&root.join(gen::STORAGE_FILE));
     let storage_text = gen::file_text(&files, gen::STORAGE_FILE);
@@ -933,6 +972,7 @@ struct Summary {
     completion: [f64; 2],
     hover: [f64; 2],
     storage_key: [f64; 2],
+    below_key: [f64; 2],
     cold_start: f64,
     peak_rss_mb: f64,
     open_rss_mb: f64,
@@ -957,6 +997,7 @@ impl Summary {
             completion: [50.0, 95.0].map(|p| med(&|r| percentile(&r.completions, p))),
             hover: [50.0, 95.0].map(|p| med(&|r| percentile(&r.hovers, p))),
             storage_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.storage_keystrokes, p))),
+            below_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.below_keystrokes, p))),
             cold_start: med(&|r| r.cold_start),
             peak_rss_mb: median_of(runs.iter().map(|r| r.peak_rss_kb as f64 / 1024.0)),
             open_rss_mb: median_of(runs.iter().map(|r| r.open_rss_kb as f64 / 1024.0)),
@@ -1019,6 +1060,10 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("completion p95", &|s| f3(s.completion[1]));
     row("hover p50", &|s| f3(s.hover[0]));
     row("hover p95", &|s| f3(s.hover[1]));
+    row(
+        "keystroke below the models after a line typed above them p50 / p95",
+        &|s| format!("{} / {}", f3(s.below_key[0]), f3(s.below_key[1])),
+    );
     row("storage-path keystroke p50 / p95", &|s| {
         format!("{} / {}", f3(s.storage_key[0]), f3(s.storage_key[1]))
     });
