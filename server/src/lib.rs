@@ -4,13 +4,15 @@
 //! `text` (rope, positions) → `syntax` (tree-sitter, queries) → `model` (the catalog, values, the schema
 //! model, cursor context) → `workspace` (documents, project index) → `analysis` (completion, hover,
 //! diagnostics, actions) → `lsp` (the protocol) and `check` (the command-line linter). `cancel` (cooperative
-//! cancellation) sits below them all: any layer may check it.
+//! cancellation) and `reclaim` (freeing large values on a thread of their own) sit below them all: any layer
+//! may use them.
 
 pub mod analysis;
 pub mod cancel;
 pub mod check;
 pub mod lsp;
 pub mod model;
+pub(crate) mod reclaim;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

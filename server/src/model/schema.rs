@@ -715,8 +715,10 @@ impl<'f> Cx<'f> {
         }
     }
 
-    /// Leaves this version's types for the next version.
+    /// Leaves this version's types for the next version. The previous version's are freed on the freeing thread
+    /// ([`crate::reclaim`]): the types of the models this version moved, and their entries, are freed with them.
     fn finish(self) {
+        crate::reclaim::later(self.memo_prev);
         let mut memo = lock_memo(self.file);
         memo.env = (
             self.roots.iter().map(|r| r.to_string()).collect(),

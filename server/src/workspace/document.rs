@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
-use super::reclaim;
 use crate::model::file::FileModel;
 use crate::model::value::LowerCache;
+use crate::reclaim;
 use crate::syntax::{self, guard, Lang};
 use crate::text::{offset_at, Encoding, Pos};
 
@@ -366,7 +366,10 @@ impl Document {
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
         if let Some(Some(m)) = self.model.get() {
-            self.prev_lowered = Some(m.lowered.clone());
+            // the cache before it may hold the last copies of the entries that moved since: freed elsewhere
+            if let Some(older) = self.prev_lowered.replace(m.lowered.clone()) {
+                reclaim::later(older);
+            }
         }
         self.model = ModelSlot::default();
         reclaim::later(std::mem::replace(

@@ -3,7 +3,6 @@
 mod document;
 pub mod fs;
 pub mod index;
-pub(crate) mod reclaim;
 mod store;
 pub mod uri;
 
