@@ -32,10 +32,20 @@ pub fn run_with(
     path: Option<&Path>,
     project: &ProjectFacts,
 ) -> Vec<Diagnostic> {
-    let file = model(src);
+    run_on(check, src, &model(src), path, project)
+}
+
+/// A rule's findings in a file whose model is built.
+fn run_on(
+    check: Check,
+    src: &str,
+    file: &FileModel,
+    path: Option<&Path>,
+    project: &ProjectFacts,
+) -> Vec<Diagnostic> {
     let cx = RuleCtx {
         src,
-        file: &file,
+        file,
         path,
         project,
     };
@@ -53,14 +63,7 @@ pub fn run_cached(check: Check, src: &str, project: &ProjectFacts) -> Vec<Diagno
         !file.lowered.is_empty(),
         "no entry is long enough for the cache"
     );
-    let cx = RuleCtx {
-        src,
-        file: &file,
-        path: None,
-        project,
-    };
-    let mut out = Vec::new();
-    check(&cx, &mut out);
+    let out = run_on(check, src, &file, None, project);
     assert_eq!(out, run_with(check, src, None, project), "cached vs. fresh");
     out
 }
