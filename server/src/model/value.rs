@@ -474,28 +474,26 @@ const CACHED_ENTRY_LEN: usize = 256;
 /// versions after, not moved again from where it was first lowered.
 #[derive(Default)]
 pub struct LowerCache {
-    /// (hash of the entry's text, its length, the lowering depth) -> (the generation that last used it, (its
-    /// start offset, the lowered entry)).
-    entries: HashMap<CacheKey, (u32, Arc<(usize, Prop)>)>,
+    /// (hash of the entry's text, its length, the lowering depth) -> (the generation that last used it, the
+    /// entry).
+    entries: HashMap<CacheKey, (u32, Cached)>,
     /// Counts versions; each entry records the generation that last used it.
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
     /// This version's entries (lowered now, or reused, moved or not) by their start offset: this version's value
     /// at that offset equals the entry's.
-    placed: HashMap<usize, Placed>,
-    /// The member names each entry holds (by the entry's key), so that a reused entry need not be walked for
-    /// them (see [`Members`]).
-    names: HashMap<CacheKey, Arc<[Text]>>,
+    placed: HashMap<usize, Cached>,
     /// What the data schema model keeps from one version of the file for the next (shared by every version
     /// of one document: [`LowerCache::after`] passes it on).
     pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
 }
 
-/// An entry of one version (see [`LowerCache::entry_at`]).
-struct Placed {
+/// A cached entry: its start offset and lowered value, and the member names it holds (so that a reused entry
+/// need not be walked for them, see [`Members`]).
+#[derive(Clone)]
+struct Cached {
     entry: Arc<(usize, Prop)>,
-    /// The member names the entry holds.
     names: Arc<[Text]>,
 }
 
@@ -543,14 +541,11 @@ impl LowerCache {
     /// Keeps the entries of `prev` this version did not use, unless they have not been used for
     /// [`KEEP_UNUSED`] versions.
     pub fn carry_over(&mut self, prev: &LowerCache) {
-        for (k, (used, entry)) in &prev.entries {
+        for (k, (used, cached)) in &prev.entries {
             if self.generation.wrapping_sub(*used) <= KEEP_UNUSED {
                 self.entries
                     .entry(*k)
-                    .or_insert_with(|| (*used, entry.clone()));
-                if let Some(names) = prev.names.get(k) {
-                    self.names.entry(*k).or_insert_with(|| names.clone());
-                }
+                    .or_insert_with(|| (*used, cached.clone()));
             }
         }
     }
@@ -576,16 +571,6 @@ struct Lowering<'a> {
     members: Option<Members>,
 }
 
-impl Lowering<'_> {
-    fn add_member(&mut self, name: &str) {
-        if let Some(m) = self.members.as_mut() {
-            if !m.contains(name) {
-                m.insert(name.into());
-            }
-        }
-    }
-}
-
 /// The distinct member names of the member expressions in `v`, as [`Value::walk`] finds them.
 fn member_names(v: &Value) -> Arc<[Text]> {
     let mut names: Vec<Text> = Vec::new();
@@ -600,6 +585,14 @@ fn member_names(v: &Value) -> Arc<[Text]> {
 }
 
 impl Lowering<'_> {
+    fn add_member(&mut self, name: &str) {
+        if let Some(m) = self.members.as_mut() {
+            if !m.contains(name) {
+                m.insert(name.into());
+            }
+        }
+    }
+
     /// The cache key of an entry node, when it is worth caching: long enough, and free of syntax errors (a
     /// subtree with errors depends on how the parser recovered, not only on its text).
     fn key(&self, node: Node, depth: usize) -> Option<CacheKey> {
@@ -852,30 +845,24 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let hit = cx
                     .prev
                     .and_then(|c| c.entries.get(&k))
-                    .map(|(_, e)| e.clone());
-                if let Some(hit) = hit {
-                    let delta = sp.start as isize - hit.0 as isize;
+                    .map(|(_, c)| c.clone());
+                if let Some(Cached { entry, names }) = hit {
+                    let delta = sp.start as isize - entry.0 as isize;
                     // unmoved, the copy shares everything below the entry's top level; moved, the moved copy is
                     // the entry from now on
-                    let (prop, hit) = if delta == 0 {
-                        (hit.1.clone(), hit)
+                    let (prop, entry) = if delta == 0 {
+                        (entry.1.clone(), entry)
                     } else {
-                        let prop = shifted_prop(&hit.1, delta);
+                        let prop = shifted_prop(&entry.1, delta);
                         (prop.clone(), Arc::new((sp.start, prop)))
                     };
-                    let names = cx.prev.and_then(|c| c.names.get(&k)).cloned();
-                    let names = names.unwrap_or_else(|| member_names(&prop.value));
                     for n in names.iter() {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        let placed = Placed {
-                            entry: hit.clone(),
-                            names: names.clone(),
-                        };
-                        next.placed.insert(sp.start, placed);
-                        next.entries.insert(k, (next.generation, hit));
-                        next.names.insert(k, names);
+                        let cached = Cached { entry, names };
+                        next.placed.insert(sp.start, cached.clone());
+                        next.entries.insert(k, (next.generation, cached));
                         next.reused += 1;
                     }
                     return Some(prop);
@@ -884,15 +871,12 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             let prop = lower_pair(node, cx, depth, sp)?;
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
-                let entry = Arc::new((sp.start, prop.clone()));
-                let names = member_names(&prop.value);
-                let placed = Placed {
-                    entry: entry.clone(),
-                    names: names.clone(),
+                let cached = Cached {
+                    entry: Arc::new((sp.start, prop.clone())),
+                    names: member_names(&prop.value),
                 };
-                next.placed.insert(sp.start, placed);
-                next.entries.insert(k, (generation, entry));
-                next.names.insert(k, names);
+                next.placed.insert(sp.start, cached.clone());
+                next.entries.insert(k, (generation, cached));
             }
             Some(prop)
         }
