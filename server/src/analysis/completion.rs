@@ -296,7 +296,7 @@ impl Ctx<'_> {
         let replace = self.word_span();
         let platform = self.opts.docs_platform.clone();
         let target = lookup::chain_target(&self.cur)
-            .or_else(|| lookup::chain_target_in(&self.cur, (self.file)()));
+            .or_else(|| lookup::sql_chain_target(&self.cur, self.file));
         match target {
             Some(lookup::ChainTarget::Namespace(ns, filter)) => {
                 for m in catalog::MEMBERS.iter().filter(|m| m.on == ns) {

@@ -571,11 +571,17 @@ fn sql_schema_chain(links: &[ChainLink]) -> Option<ChainTarget> {
 /// [`chain_target`], plus chains on a name imported from a generated SQL schema module (`./schema.sql`):
 /// `schema.setAuthorization(...)`.
 pub fn chain_target_in(cur: &Cursor, file: Option<&FileModel>) -> Option<ChainTarget> {
-    if let Some(t) = chain_target(cur) {
-        return Some(t);
-    }
+    chain_target(cur).or_else(|| sql_chain_target(cur, || file))
+}
+
+/// The target of a chain on a schema imported from a generated SQL schema file, asking for the file model
+/// (`file`) only when the chain has a root whose import it must look at.
+pub fn sql_chain_target<'f>(
+    cur: &Cursor,
+    file: impl FnOnce() -> Option<&'f FileModel>,
+) -> Option<ChainTarget> {
     let root = cur.chain.first()?;
-    let file = file?;
+    let file = file()?;
     let from_sql = file.imports.iter().any(|i| {
         !i.type_only && i.source.ends_with(".sql") && i.names.iter().any(|n| n.local == root.name)
     });

@@ -5,7 +5,9 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::value::{lower_cached, lower_collecting, FnvBuild, Kind, LowerCache, Members, Value};
+use super::value::{
+    lower_cached, lower_collecting, FnvBuild, Kind, LowerCache, Members, Prop, Value,
+};
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
 
@@ -408,15 +410,19 @@ impl FileModel {
     /// a rule that reports only on values holding such a member (`allow.guest()`), the findings are the same as
     /// with a full walk; in a large schema most entries are passed over.
     pub fn walk_holding<'a>(&'a self, any_of: &[&str], f: &mut dyn FnMut(&'a Value)) {
-        let lowered = &self.lowered;
-        let mut skip = |p: &'a crate::model::value::Prop| {
-            lowered
-                .names_of(p)
-                .is_some_and(|names| !names.iter().any(|n| any_of.contains(&n.as_str())))
-        };
+        let mut skip = |p: &'a Prop| self.holds_no_member(p, &|n| any_of.contains(&n));
         for v in self.top_values() {
             v.walk_pruned(&mut skip, f);
         }
+    }
+
+    /// Whether `p` is a model entry of the lowering cache (see [`LowerCache::names_of`]) that holds no member
+    /// expression whose name is `wanted`: a walk looking for such a member may pass over it. `false` for any
+    /// other entry.
+    pub fn holds_no_member(&self, p: &Prop, wanted: &dyn Fn(&str) -> bool) -> bool {
+        self.lowered
+            .names_of(p)
+            .is_some_and(|names| !names.iter().any(|n| wanted(n)))
     }
 
     pub fn build(tree: &Tree, src: &str, lang: Lang) -> FileModel {

@@ -54,14 +54,7 @@ fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         && !catalog::CALLS
             .iter()
             .any(|c| c.module == catalog::ai::BACKEND_AI && cx.src.contains(c.name));
-    let skip = |p: &ValueProp| {
-        prunable
-            && cx
-                .file
-                .lowered
-                .names_of(p)
-                .is_some_and(|names| !names.iter().any(|n| begins_builder_call(n)))
-    };
+    let skip = |p: &ValueProp| prunable && cx.file.holds_no_member(p, &begins_builder_call);
     let mut found = Vec::new();
     for b in &cx.file.bindings {
         if let Some(v) = &b.value {
