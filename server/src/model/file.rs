@@ -408,12 +408,18 @@ impl FileModel {
     /// Visits the file's top values as [`Value::walk`] does, except the model entries (the object entries the
     /// lowering cache holds, see [`LowerCache::names_of`]) that hold no member expression named in `any_of`. For
     /// a rule that reports only on values holding such a member (`allow.guest()`), the findings are the same as
-    /// with a full walk; in a large schema most entries are passed over.
-    pub fn walk_holding<'a>(&'a self, any_of: &[&str], f: &mut dyn FnMut(&'a Value)) {
-        let mut skip = |p: &'a Prop| self.holds_no_member(p, &|n| any_of.contains(&n));
+    /// with a full walk; in a large schema most entries are passed over. Returns whether an entry was passed over.
+    pub fn walk_holding<'a>(&'a self, any_of: &[&str], f: &mut dyn FnMut(&'a Value)) -> bool {
+        let mut passed = false;
+        let mut skip = |p: &'a Prop| {
+            let skip = self.holds_no_member(p, &|n| any_of.contains(&n));
+            passed |= skip;
+            skip
+        };
         for v in self.top_values() {
             v.walk_pruned(&mut skip, f);
         }
+        passed
     }
 
     /// Whether `p` is a model entry of the lowering cache (see [`LowerCache::names_of`]) that holds no member

@@ -132,6 +132,14 @@ fn line_content_end(rope: &Rope, line: usize) -> usize {
 ///
 /// O(log n), whatever the length of the line (see [`offset_at`]).
 pub fn position_at(rope: &Rope, offset: usize, enc: Encoding) -> Pos {
+    if rope.len_chars() == rope.len_bytes() {
+        // ASCII text: a byte is a character and a UTF-16 unit in every encoding, so the column is the bytes
+        // since the line's start (a schema's hundreds of diagnostics are converted on each keystroke)
+        let offset = offset.min(rope.len_bytes());
+        let line = rope.byte_to_line(offset);
+        let col = offset - rope.line_to_byte(line);
+        return Pos::new(line as u32, u32::try_from(col).unwrap_or(u32::MAX));
+    }
     let offset = snap(rope, offset);
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);
@@ -166,6 +174,25 @@ mod tests {
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             assert_eq!(offset_at(&rope, Pos::new(1, 2), enc), 6);
             assert_eq!(position_at(&rope, 6, enc), Pos::new(1, 2));
+        }
+    }
+
+    #[test]
+    fn ascii_positions_equal_the_general_conversion() {
+        // the ASCII shortcut against the conversion through characters, at every offset and past the end
+        let text = "import x\r\n\nconst a = {\n  b: 1,\n};\n";
+        let rope = r(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for offset in 0..=text.len() + 3 {
+                let o = snap(&rope, offset);
+                let line = rope.byte_to_line(o);
+                let col = rope.byte_to_char(o) - rope.line_to_char(line);
+                assert_eq!(
+                    position_at(&rope, offset, enc),
+                    Pos::new(line as u32, col as u32),
+                    "{offset} {enc:?}"
+                );
+            }
         }
     }
 

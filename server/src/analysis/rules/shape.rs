@@ -104,13 +104,20 @@ fn names_chain(dotted: &str, root: &str, links: &[crate::model::value::Link]) ->
 }
 
 /// Whether a builder call of [`catalog::BUILDER_ARGS`] rooted at `a` has `name` as its first link
-/// (`conversation` of `a.conversation`).
+/// (`conversation` of `a.conversation`). Asked of every member name of every model of a schema on every
+/// keystroke: the first links are worked out once.
 fn begins_builder_call(name: &str) -> bool {
-    catalog::BUILDER_ARGS.iter().any(|b| {
-        b.chain
-            .strip_prefix("a.")
-            .is_some_and(|rest| rest.split('.').next() == Some(name))
-    })
+    static FIRST_LINKS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    FIRST_LINKS
+        .get_or_init(|| {
+            let mut links: Vec<&'static str> = catalog::BUILDER_ARGS
+                .iter()
+                .filter_map(|b| b.chain.strip_prefix("a.")?.split('.').next())
+                .collect();
+            links.dedup();
+            links
+        })
+        .contains(&name)
 }
 
 /// Collects the described call arguments inside `v`.
@@ -528,6 +535,17 @@ mod tests {
     use super::super::testkit::run_with;
     use super::*;
     use crate::model::project::ProjectFacts;
+
+    #[test]
+    fn the_first_links_of_the_builder_calls_are_known() {
+        for name in ["conversation", "generation", "ai", "handler"] {
+            assert!(begins_builder_call(name), "{name}");
+        }
+        // `configure` is not rooted at `a`; `dataTool` is a second link
+        for name in ["model", "string", "configure", "dataTool", "a", ""] {
+            assert!(!begins_builder_call(name), "{name}");
+        }
+    }
 
     fn run(src: &str) -> Vec<Diagnostic> {
         run_with(check, src, None, &ProjectFacts::default())

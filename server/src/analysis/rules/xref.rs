@@ -18,8 +18,7 @@ use crate::model::project::{normalize, plain_value};
 use crate::model::value::{Kind, Value};
 
 pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    let values = file_values(cx);
-    let found = find_calls(cx, &values);
+    let found = find_calls(cx);
     function_slots(cx, &found, out);
     data_functions(cx, &found, out);
     backend_entries(cx, out);
@@ -106,19 +105,6 @@ fn shown(cx: &RuleCtx, v: &Value) -> String {
     }
 }
 
-/// The top-level values of the file: bindings and factory arguments (identifiers are not followed, so no
-/// value is visited twice).
-fn file_values<'a>(cx: &RuleCtx<'a>) -> Vec<&'a Value> {
-    let mut values: Vec<&Value> = cx
-        .file
-        .bindings
-        .iter()
-        .filter_map(|b| b.value.as_ref())
-        .collect();
-    values.extend(cx.file.defines.iter().filter_map(|d| d.arg.as_ref()));
-    values
-}
-
 /// A value in a place that needs a function, with the place's description.
 fn not_a_function(cx: &RuleCtx, v: &Value, place: &str, severity: Severity) -> Option<Diagnostic> {
     let message = match what(cx, v) {
@@ -192,34 +178,60 @@ struct Found<'a> {
     calls: Vec<Call<'a>>,
 }
 
-fn find_calls<'a>(cx: &RuleCtx, values: &[&'a Value]) -> Found<'a> {
+fn find_calls<'a>(cx: &RuleCtx<'a>) -> Found<'a> {
     let mut found = Found::default();
-    // Both calls are of a `.function` or `.resource` member: no walk when the file has neither (`values` are
-    // the file's top values).
-    if !cx.file.has_member("function") && !cx.file.has_member("resource") {
+    // Both calls are of a `.function` or `.resource` member: no walk when the file has neither, and none of the
+    // model entries that hold neither (most of a large schema).
+    const CALLED: &[&str] = &["function", "resource"];
+    if !CALLED.iter().any(|m| cx.file.has_member(m)) {
         return found;
     }
-    for v in values {
-        visit(v, &mut |v| {
-            if let Some(f) = v.as_func() {
-                found.params.extend(
-                    f.params
-                        .iter()
-                        .filter(|p| !p.is_empty())
-                        .map(|p| p.as_str()),
-                );
-            }
-            if let Some(arg) = handler_function_arg(v) {
-                found.calls.push(Call::Handler(arg));
-                return;
-            }
-            // see `handler_function_arg` for why this test comes first
-            if is_method_call(v, "resource") {
-                found.calls.push(Call::Resource(v));
-            }
-        });
+    let mut walk = |v: &'a Value| {
+        collect_params(v, &mut found.params);
+        if let Some(arg) = handler_function_arg(v) {
+            found.calls.push(Call::Handler(arg));
+            return;
+        }
+        // see `handler_function_arg` for why this test comes first
+        if is_method_call(v, "resource") {
+            found.calls.push(Call::Resource(v));
+        }
+    };
+    let pruned = cx.file.walk_holding(CALLED, &mut walk);
+    // `allow.resource(x)` is recognised by any callback parameter of the file: when one of the calls found is
+    // rooted at a name the walk did not meet as a parameter, the entries passed over may hold it (rare: a
+    // callback's parameter is in the entry of the calls that use it)
+    let unmet = |found: &Found| {
+        found.calls.iter().any(|c| match c {
+            Call::Resource(v) => resource_root(v).is_some_and(|r| !found.params.contains(&r)),
+            Call::Handler(_) => false,
+        })
+    };
+    if pruned && unmet(&found) {
+        found.params.clear();
+        for v in cx.file.top_values() {
+            visit(v, &mut |v| collect_params(v, &mut found.params));
+        }
     }
     found
+}
+
+/// Adds the named parameters of `v`, when it is a function.
+fn collect_params<'a>(v: &'a Value, params: &mut Vec<&'a str>) {
+    if let Some(f) = v.as_func() {
+        for p in f.params.iter().filter(|p| !p.is_empty()) {
+            if !params.contains(&p.as_str()) {
+                params.push(p.as_str());
+            }
+        }
+    }
+}
+
+/// The root of `<root>.resource(...)`, the one shape of a `.resource` call this module reports on.
+fn resource_root(v: &Value) -> Option<&str> {
+    let chain = v.chain()?;
+    (chain.root_args.is_none() && chain.links.len() == 1 && chain.links[0].name == "resource")
+        .then_some(chain.root)
 }
 
 /// The arguments of `a.handler.function(...)`, in walk order.
@@ -247,13 +259,9 @@ fn function_slots(cx: &RuleCtx, found: &Found, out: &mut Vec<Diagnostic>) {
             }
             // only `allow.resource(x)` reports
             Call::Resource(v) => {
-                let Some(chain) = v.chain() else { continue };
-                if chain.root_args.is_none()
-                    && chain.links.len() == 1
-                    && chain.links[0].name == "resource"
-                    && params.contains(&chain.root)
-                {
-                    if let Some(arg) = chain.links[0].args.and_then(<[Value]>::first) {
+                if resource_root(v).is_some_and(|r| params.contains(&r)) {
+                    let arg = v.chain().and_then(|c| c.links[0].args?.first());
+                    if let Some(arg) = arg {
                         out.extend(not_a_function(
                             cx,
                             arg,
@@ -464,6 +472,43 @@ mod tests {
     use crate::model::project::{ProjectFacts, Summary};
     use crate::syntax::{parse, Lang};
     use std::path::{Path, PathBuf};
+
+    #[test]
+    fn calls_in_long_entries_are_found_where_others_are_passed_over() {
+        use super::super::testkit::{found, run_cached};
+        // long models (cached entries, passed over when they hold neither `.function` nor `.resource`)
+        let model = |n: usize, rules: &str| {
+            format!(
+                "M{n}: a.model({{ title: a.string().required(), body: a.string(), rating: a.integer(), \
+                 tags: a.string().array(), ownerId: a.id(), more: a.string(), publishedAt: a.datetime(), \
+                 views: a.integer().default(0) }}).authorization({rules}), "
+            )
+        };
+        let plain = |n: usize| model(n, "(allow) => [allow.owner(), allow.authenticated()]");
+        let long = (0..3).map(plain).collect::<String>();
+        let schema = |middle: &str| format!("const schema = a.schema({{ {long}{middle}{long} }});");
+        let facts = ProjectFacts::default();
+        // in an entry of their own
+        let src = schema(&format!(
+            "{}q: a.query().returns(a.string()).handler(a.handler.function(42)), ",
+            model(7, "(allow) => [allow.resource('fn')]")
+        ));
+        let d = run_cached(check, &src, &facts);
+        assert_eq!(
+            found(&src, &d),
+            [
+                ("function/not-a-function", "'fn'"),
+                ("function/not-a-function", "42")
+            ]
+        );
+        // `allow` is a parameter of the entries passed over only: still recognised
+        let src = schema(&model(8, "(rule) => [allow.resource('fn')]"));
+        let d = run_cached(check, &src, &facts);
+        assert_eq!(found(&src, &d), [("function/not-a-function", "'fn'")]);
+        // a root that is no parameter anywhere is not `allow`
+        let src = schema(&model(9, "(rule) => [other.resource('fn')]"));
+        assert!(run_cached(check, &src, &facts).is_empty());
+    }
 
     struct F {
         path: &'static str,
