@@ -3,9 +3,9 @@
 //! consolidate its free lists; done where an edit is applied, both would sit between a keystroke and its
 //! diagnostics. [`later`] hands such a value to a thread of its own that drops it.
 //!
-//! Freeing is never what a user waits for, so the thread runs at the lowest scheduling priority (on Linux): on a
-//! machine whose cores are all busy with a keystroke's analysis, it frees in the gaps between keystrokes instead
-//! of taking a core from the analysis. So that memory stays bounded when there are no gaps, at most
+//! Freeing is never what a user waits for, so the thread runs at the lowest scheduling priority (on Linux, see
+//! [`lowest_priority`]): on a machine whose cores are all busy with a keystroke's analysis or a completion, it
+//! frees in the gaps instead of taking a core from them. So that memory stays bounded when there are no gaps, at most
 //! [`MAX_PENDING`] values wait: past that, a value is dropped where it is let go of, as without this thread.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,8 +22,8 @@ static BIN: OnceLock<Option<Sender<Garbage>>> = OnceLock::new();
 static PENDING: AtomicUsize = AtomicUsize::new(0);
 
 /// The most values waiting to be dropped. A keystroke in a large schema lets go of a few (its earlier version's
-/// caches and text): this is the garbage of a few dozen keystrokes.
-pub const MAX_PENDING: usize = 64;
+/// model, caches and text): this is the garbage of about ten keystrokes.
+pub const MAX_PENDING: usize = 32;
 
 /// Drops `value` on the dropping thread (started on first use), or here when [`MAX_PENDING`] values already wait.
 pub fn later<T: Send + 'static>(value: T) {
@@ -57,15 +57,20 @@ pub fn later<T: Send + 'static>(value: T) {
     }
 }
 
-/// Gives the calling thread the lowest scheduling priority (nice 19). On Linux a thread's nice value is its own;
-/// elsewhere this does nothing. A failure leaves the priority as it was, which only costs speed.
+/// Gives the calling thread the lowest scheduling priority: on Linux the idle policy (`SCHED_IDLE`: it runs only on
+/// a core nothing else wants, and a thread that wakes up takes the core from it at once), else nice 19 (both are
+/// per thread there). Elsewhere this does nothing. A failure leaves the priority as it was, which only costs
+/// speed.
 fn lowest_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: `gettid` has no preconditions; `setpriority` on the calling thread's id changes only its nice value
-    // and reports failure through its return value, which is ignored on purpose (see above).
+    // SAFETY: `sched_setscheduler(0, ..)` and `setpriority` on the calling thread's id change only that thread's
+    // scheduling; both report failure through their return value, and `param` outlives the call.
     unsafe {
-        let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            let tid = libc::gettid();
+            let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        }
     }
 }
 
@@ -184,6 +189,33 @@ mod tests {
         // the signal of the value dropped here came first: one more than the queued ones
         assert!(drained.recv_timeout(WAIT).is_ok());
         assert!(queued.iter().all(|d| d.load(Ordering::SeqCst)));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_dropping_thread_yields_to_every_other() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+        /// Sends the scheduling policy and nice value of the thread that drops it.
+        struct Policy(Sender<(i32, i32)>);
+        impl Drop for Policy {
+            fn drop(&mut self) {
+                // SAFETY: both calls only read the calling thread's scheduling
+                let got = unsafe {
+                    (
+                        libc::sched_getscheduler(0),
+                        libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t),
+                    )
+                };
+                let _ = self.0.send(got);
+            }
+        }
+        let (tx, rx) = channel();
+        later(Policy(tx));
+        let (policy, nice) = rx.recv_timeout(WAIT).expect("never dropped");
+        assert!(
+            policy == libc::SCHED_IDLE || nice == 19,
+            "policy {policy}, nice {nice}"
+        );
     }
 
     /// Records, when dropped, whether that was on the thread that made it.

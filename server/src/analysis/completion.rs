@@ -96,7 +96,8 @@ struct Ctx<'a> {
     cur: Cursor,
     /// The file model, asked for only by the completions that read it (see [`completion_with`]).
     file: &'a dyn Fn() -> Option<&'a FileModel>,
-    project: &'a ProjectFacts,
+    /// The project's facts, asked for only by the completions that read them (groups, data functions).
+    project: &'a dyn Fn() -> &'a ProjectFacts,
     opts: &'a CompletionOptions,
     out: Vec<CompletionItem>,
 }
@@ -109,17 +110,19 @@ pub fn completion(
     offset: usize,
     opts: &CompletionOptions,
 ) -> Vec<CompletionItem> {
-    completion_with(src, &|| file, project, offset, opts)
+    completion_with(src, &|| file, &|| project, offset, opts)
 }
 
 /// [`completion`], with the file model given by `file`, which is called only when the completion at hand reads
 /// the model (the type names of `a.ref('|')`, the resources of `defineBackend`, a chain on an imported SQL
-/// schema). Most completions come from the text before the cursor and the catalog alone: right after a
-/// keystroke in a large schema, they need not wait for the new version's model to be built.
+/// schema), and the project's facts by `project`, called only when it reads them (the groups of
+/// `allow.groups(['|'])`, the keys of `a.handler.function('|')`). Most completions come from the text before the
+/// cursor and the catalog alone: right after a keystroke in a large schema, they need not wait for the new
+/// version's model to be built, nor for the project's facts that other requests are bringing up to date.
 pub fn completion_with<'a>(
     src: &'a str,
     file: &'a dyn Fn() -> Option<&'a FileModel>,
-    project: &'a ProjectFacts,
+    project: &'a dyn Fn() -> &'a ProjectFacts,
     offset: usize,
     opts: &'a CompletionOptions,
 ) -> Vec<CompletionItem> {
@@ -261,7 +264,7 @@ impl Ctx<'_> {
                 self.plain_items(&fields, ItemKind::Field, "field", false);
             }
             S::Group => {
-                let groups = self.project.auth_groups.clone();
+                let groups = (self.project)().auth_groups.clone();
                 self.plain_items(
                     &groups,
                     ItemKind::EnumMember,
@@ -275,7 +278,7 @@ impl Ctx<'_> {
                 self.plain_items(&v, ItemKind::EnumMember, "", false);
             }
             S::DataFunction => {
-                let keys = self.project.data_function_keys.clone();
+                let keys = (self.project)().data_function_keys.clone();
                 self.plain_items(
                     &keys,
                     ItemKind::Function,
@@ -725,6 +728,12 @@ mod tests {
 
     /// Completion at the first `|` of `marked`, with a model getter that counts how often it is asked.
     fn complete(marked: &str) -> (Vec<String>, usize) {
+        let (items, asked, _) = complete_in(marked, &ProjectFacts::default());
+        (items, asked)
+    }
+
+    /// [`complete`] in a project with `facts`, counting how often the facts are asked for too.
+    fn complete_in(marked: &str, facts: &ProjectFacts) -> (Vec<String>, usize, usize) {
         let offset = marked.find('|').expect("a cursor mark");
         let src = marked.replacen('|', "", 1);
         let tree = parse(&src, Lang::TypeScript, None).expect("parse");
@@ -734,10 +743,42 @@ mod tests {
             asked.set(asked.get() + 1);
             Some(&model)
         };
-        let project = ProjectFacts::default();
+        let facts_asked = Cell::new(0);
+        let project = || {
+            facts_asked.set(facts_asked.get() + 1);
+            facts
+        };
         let opts = CompletionOptions::default();
         let items = completion_with(&src, &file, &project, offset, &opts);
-        (items.into_iter().map(|i| i.label).collect(), asked.get())
+        (
+            items.into_iter().map(|i| i.label).collect(),
+            asked.get(),
+            facts_asked.get(),
+        )
+    }
+
+    #[test]
+    fn the_project_s_facts_are_read_only_by_the_completions_that_list_them() {
+        let facts = ProjectFacts {
+            auth_groups: vec!["ADMINS".into()],
+            data_function_keys: vec!["resize".into()],
+            ..ProjectFacts::default()
+        };
+        let (items, _, read) = complete_in(
+            &SCHEMA.replace("CLICK", "  Tag: a.model({ name: a.|"),
+            &facts,
+        );
+        assert!(items.iter().any(|l| l == "string"), "{items:?}");
+        assert_eq!(read, 0, "the facts were read");
+        let groups =
+            "  Tag: a.model({ name: a.string() }).authorization((allow) => [allow.groups(['|";
+        let (items, _, read) = complete_in(&SCHEMA.replace("CLICK", groups), &facts);
+        assert_eq!(items, ["ADMINS"]);
+        assert_eq!(read, 1);
+        let handler = "  q: a.query().returns(a.string()).handler(a.handler.function('|";
+        let (items, _, read) = complete_in(&SCHEMA.replace("CLICK", handler), &facts);
+        assert_eq!(items, ["resize"]);
+        assert_eq!(read, 1);
     }
 
     const SCHEMA: &str = "import { a, defineData } from '@aws-amplify/backend';\n\

@@ -587,17 +587,21 @@ impl Backend {
         let items = self
             .guard_at("completion", uri.as_str(), Some(pos), || {
                 let path = analysis::uri_to_path(&snap.uri);
-                let facts = self.index.shared_facts(path.as_deref(), None);
                 if snap.frontend {
+                    let facts = self.index.shared_facts(path.as_deref(), None);
                     return snap.file_model().map_or_else(Vec::new, |f| {
                         analysis::frontend::completion(&snap, &f, &facts, offset)
                     });
                 }
-                // The model of this version only when the completion reads it: right after the keystroke that
-                // asked for it, the analysis of that keystroke is still building it.
+                // The model of this version, and the project's facts, only when the completion reads them: right
+                // after the keystroke that asked for it, the analysis of that keystroke is still building the
+                // model, and other files' analyses may be bringing the facts up to date.
                 let model = std::cell::OnceCell::new();
                 let file = || model.get_or_init(|| snap.file_model()).as_deref();
-                analysis::completion::completion_with(&snap.text, &file, &facts, offset, &opts)
+                let facts = std::cell::OnceCell::new();
+                let project =
+                    || &**facts.get_or_init(|| self.index.shared_facts(path.as_deref(), None));
+                analysis::completion::completion_with(&snap.text, &file, &project, offset, &opts)
             })
             .ok_or_else(RpcError::internal_error)?;
         tracing::trace!(
