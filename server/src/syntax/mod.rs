@@ -5,6 +5,7 @@ mod queries;
 
 pub use queries::{queries, Queries};
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
@@ -257,8 +258,9 @@ pub fn parse_bounded(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) ->
 pub fn point_at(text: &str, offset: usize) -> Point {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count();
+    // vectorised: the guard converts offsets deep into a large schema on the message loop
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let col = memchr::memrchr(b'\n', before).map_or(offset, |nl| offset - nl - 1);
     Point::new(row, col)
 }
 
@@ -287,8 +289,7 @@ pub fn syntax_errors(tree: &Tree, src: &str, limit: usize) -> Vec<SyntaxError> {
     if !tree.root_node().has_error() {
         return Vec::new();
     }
-    let masked = mask_grammar_gaps(src);
-    if masked != src {
+    if let Cow::Owned(masked) = mask_grammar_gaps(src) {
         let lang = [Lang::TypeScript, Lang::Tsx]
             .into_iter()
             .find(|l| l.language().name() == tree.language().name());
@@ -306,8 +307,9 @@ pub fn syntax_errors(tree: &Tree, src: &str, limit: usize) -> Vec<SyntaxError> {
 ///   `vi.mock` idiom): the `import(...)` becomes an identifier;
 /// - `export type * from` (TypeScript 5.0): `type` becomes spaces;
 /// - variance annotations on type parameters (`<in T>`, `<out T>`, `<in out T>`): `in`/`out` become spaces.
-pub fn mask_grammar_gaps(src: &str) -> String {
-    let mut b = src.as_bytes().to_vec();
+pub fn mask_grammar_gaps(src: &str) -> Cow<'_, str> {
+    // copied on the first replacement only: most files hold none
+    let mut b: Cow<[u8]> = Cow::Borrowed(src.as_bytes());
     let n = b.len();
     let word_at = |b: &[u8], i: usize, w: &[u8]| {
         b.get(i..i + w.len()) == Some(w)
@@ -331,7 +333,7 @@ pub fn mask_grammar_gaps(src: &str) -> String {
                     if let Some(close) = b[k..].iter().position(|&c| c == b')') {
                         let end = k + close + 1;
                         if !b[j..end].contains(&b'\n') {
-                            b[j..end].iter_mut().for_each(|c| *c = b'_');
+                            b.to_mut()[j..end].iter_mut().for_each(|c| *c = b'_');
                             i = end;
                             continue;
                         }
@@ -351,7 +353,7 @@ pub fn mask_grammar_gaps(src: &str) -> String {
                     k += 1;
                 }
                 if k < n && b[k] == b'*' {
-                    b[j..j + 4].iter_mut().for_each(|c| *c = b' ');
+                    b.to_mut()[j..j + 4].iter_mut().for_each(|c| *c = b' ');
                     i = k;
                     continue;
                 }
@@ -390,7 +392,7 @@ pub fn mask_grammar_gaps(src: &str) -> String {
                             || word_at(&b, f, b"extends")
                             || word_at(&b, k, b"out"));
                     if next_ok {
-                        b[j..j + w].iter_mut().for_each(|c| *c = b' ');
+                        b.to_mut()[j..j + w].iter_mut().for_each(|c| *c = b' ');
                         j += w;
                         continue;
                     }
@@ -400,8 +402,11 @@ pub fn mask_grammar_gaps(src: &str) -> String {
         }
         i += 1;
     }
-    // only ASCII bytes were replaced, by ASCII: still UTF-8
-    String::from_utf8(b).unwrap_or_else(|_| src.to_string())
+    match b {
+        Cow::Borrowed(_) => Cow::Borrowed(src),
+        // only ASCII bytes were replaced, by ASCII: still UTF-8
+        Cow::Owned(b) => Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| src.to_string())),
+    }
 }
 
 fn is_ident_byte(c: u8) -> bool {
@@ -608,6 +613,7 @@ mod tests {
             );
             assert_eq!(syntax_errors(&tree, src, 10), Vec::new(), "{src}");
             let masked = mask_grammar_gaps(src);
+            assert!(matches!(masked, Cow::Owned(_)));
             assert_eq!(masked.len(), src.len());
             assert_eq!(masked.lines().count(), src.lines().count());
         }
@@ -628,6 +634,8 @@ mod tests {
             "if (a < in_) {}\n",
         ] {
             assert_eq!(mask_grammar_gaps(src), src);
+            // and not copied
+            assert!(matches!(mask_grammar_gaps(src), Cow::Borrowed(_)));
         }
     }
 
