@@ -882,9 +882,18 @@ impl LanguageServer for Backend {
             self.backend_views(&snap).await;
         }
         let changed = self.reindex(&snap).await;
+        let text = (snap.amplify || snap.frontend).then(|| snap.text.clone());
         self.publish(doc.uri, snap, "opened").await;
         if let Some(c) = changed {
             self.republish_project(&c.root, &uri_str, c.seen).await;
+        }
+        // once its diagnostics are out: the first completion or hover in a large file need not scan it whole
+        if let Some(text) = text {
+            let _ = self
+                .offload("prepare", move |_, _| {
+                    crate::model::context::prepare_scans(&text)
+                })
+                .await;
         }
     }
 
