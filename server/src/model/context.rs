@@ -307,9 +307,11 @@ struct ScanState {
     overflow: usize,
 }
 
-/// One text and the checkpoints of scans of it, in increasing `pos`.
+/// The start of one text and the checkpoints of scans of it, in increasing `pos`. Only the bytes the checkpoints
+/// depend on are kept (up to the last one's `pos + LOOKAHEAD`): a new version of a large text is compared with
+/// them, never copied whole.
 struct CachedText {
-    text: String,
+    text: Vec<u8>,
     checkpoints: Vec<ScanState>,
     used: u64,
 }
@@ -352,16 +354,17 @@ impl ScanCache {
             .texts
             .iter()
             .enumerate()
-            .map(|(i, t)| (i, common_prefix(t.text.as_bytes(), src.as_bytes())))
+            .map(|(i, t)| (i, common_prefix(&t.text, src.as_bytes())))
             .max_by_key(|&(_, n)| n);
         let i = match best {
             Some((i, n)) if n >= CHECKPOINT_EVERY => {
                 let t = &mut self.texts[i];
-                if n != src.len() || t.text.len() != src.len() {
-                    t.checkpoints.retain(|c| c.pos + LOOKAHEAD <= n);
-                    t.text.clear();
-                    t.text.push_str(src);
-                }
+                // `src` is known to match up to byte `n`: the checkpoints that read past it go (unless `src` is
+                // the very text they were taken in, kept whole because a checkpoint read up to its end), and so
+                // do the bytes kept for them
+                let whole = n == src.len() && n == t.text.len();
+                t.checkpoints.retain(|c| c.pos + LOOKAHEAD <= n || whole);
+                t.text.truncate(n);
                 i
             }
             _ => {
@@ -371,7 +374,7 @@ impl ScanCache {
                     }
                 }
                 self.texts.push(CachedText {
-                    text: src.to_string(),
+                    text: Vec::new(),
                     checkpoints: Vec::new(),
                     used: 0,
                 });
@@ -399,6 +402,14 @@ impl ScanCache {
         let last = t.checkpoints.last().map(|c| c.pos);
         t.checkpoints
             .extend(found.into_iter().filter(|c| last.is_none_or(|l| c.pos > l)));
+        // `entry` left the kept bytes a prefix of `src`: extend them to what the checkpoints read
+        let need = t
+            .checkpoints
+            .last()
+            .map_or(0, |c| (c.pos + LOOKAHEAD).min(src.len()));
+        if let Some(more) = src.as_bytes().get(t.text.len()..need) {
+            t.text.extend_from_slice(more);
+        }
     }
 }
 
@@ -1038,6 +1049,9 @@ mod tests {
             (100, 3, ""),
             (mid, 3, ""),
             (text.len() - 10, 0, "é."),
+            // typed at the very end, where the last scan stopped, then taken back
+            (text.len() + 2, 0, "/* x"),
+            (text.len() + 2, 4, ""),
             (CHECKPOINT_EVERY + 3, 0, "ab.c"),
             (CHECKPOINT_EVERY + 3, 4, ""),
         ];
@@ -1067,7 +1081,7 @@ mod tests {
         assert!(cache
             .texts
             .iter()
-            .any(|t| t.text == text && t.checkpoints.len() >= 4));
+            .any(|t| text.as_bytes().starts_with(&t.text) && t.checkpoints.len() >= 4));
     }
 
     #[test]
