@@ -882,7 +882,9 @@ impl LanguageServer for Backend {
             self.backend_views(&snap).await;
         }
         let changed = self.reindex(&snap).await;
-        let text = (snap.amplify || snap.frontend).then(|| snap.text.clone());
+        let text = ((snap.amplify || snap.frontend)
+            && snap.text.len() >= crate::model::context::CACHE_MIN_LEN)
+            .then(|| snap.text.clone());
         self.publish(doc.uri, snap, "opened").await;
         if let Some(c) = changed {
             self.republish_project(&c.root, &uri_str, c.seen).await;

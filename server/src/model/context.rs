@@ -287,8 +287,9 @@ fn cursor_scan(src: &str, offset: usize, use_cache: bool) -> Cursor {
     cur
 }
 
-/// Texts shorter than this are scanned from the start (a scan of them costs less than the bookkeeping).
-const CACHE_MIN_LEN: usize = 32 * 1024;
+/// Texts shorter than this are scanned from the start (a scan of them costs less than the bookkeeping), and
+/// [`prepare_scans`] leaves them alone.
+pub const CACHE_MIN_LEN: usize = 32 * 1024;
 /// Bytes of scan between two checkpoints.
 const CHECKPOINT_EVERY: usize = 16 * 1024;
 /// How far past its position the scan may have looked when a checkpoint is taken (one character after a word,

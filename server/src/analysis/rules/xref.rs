@@ -203,7 +203,7 @@ fn find_calls<'a>(cx: &RuleCtx<'a>) -> Found<'a> {
     // callback's parameter is in the entry of the calls that use it)
     let unmet = |found: &Found| {
         found.calls.iter().any(|c| match c {
-            Call::Resource(v) => resource_root(v).is_some_and(|r| !found.params.contains(&r)),
+            Call::Resource(v) => resource_call(v).is_some_and(|(r, _)| !found.params.contains(&r)),
             Call::Handler(_) => false,
         })
     };
@@ -227,11 +227,15 @@ fn collect_params<'a>(v: &'a Value, params: &mut Vec<&'a str>) {
     }
 }
 
-/// The root of `<root>.resource(...)`, the one shape of a `.resource` call this module reports on.
-fn resource_root(v: &Value) -> Option<&str> {
+/// The root and first argument of `<root>.resource(...)`, the one shape of a `.resource` call this module
+/// reports on.
+fn resource_call(v: &Value) -> Option<(&str, Option<&Value>)> {
     let chain = v.chain()?;
-    (chain.root_args.is_none() && chain.links.len() == 1 && chain.links[0].name == "resource")
-        .then_some(chain.root)
+    let [link] = chain.links.as_slice() else {
+        return None;
+    };
+    (chain.root_args.is_none() && link.name == "resource")
+        .then(|| (chain.root, link.args.and_then(<[Value]>::first)))
 }
 
 /// The arguments of `a.handler.function(...)`, in walk order.
@@ -259,9 +263,8 @@ fn function_slots(cx: &RuleCtx, found: &Found, out: &mut Vec<Diagnostic>) {
             }
             // only `allow.resource(x)` reports
             Call::Resource(v) => {
-                if resource_root(v).is_some_and(|r| params.contains(&r)) {
-                    let arg = v.chain().and_then(|c| c.links[0].args?.first());
-                    if let Some(arg) = arg {
+                if let Some((root, Some(arg))) = resource_call(v) {
+                    if params.contains(&root) {
                         out.extend(not_a_function(
                             cx,
                             arg,
