@@ -275,6 +275,7 @@ fn children_around<'t>(node: Node<'t>, ds: usize, de: usize) -> Option<Vec<Node<
     let mut c = node.walk();
     c.goto_first_child_for_byte(ds)?;
     let first = c.node();
+    let mut forwards = c.clone();
     // backwards: the child next to the damage, up to and including a named one, then one more, and any child
     // before that which starts at `de` still (empty ones, where `ds == de`)
     let mut before = Vec::new();
@@ -290,13 +291,11 @@ fn children_around<'t>(node: Node<'t>, ds: usize, de: usize) -> Option<Vec<Node<
     before.reverse();
     // forwards from the first: up to the first child that starts at or after `de`, from there up to and including
     // a named one, then one more
-    let mut c = node.walk();
-    c.goto_first_child_for_byte(ds)?;
     let mut past = first.start_byte() >= de;
     let mut named = past && first.is_named();
     before.push(first);
-    while c.goto_next_sibling() {
-        let k = c.node();
+    while forwards.goto_next_sibling() {
+        let k = forwards.node();
         before.push(k);
         if named {
             break;
