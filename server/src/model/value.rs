@@ -495,6 +495,10 @@ pub struct LowerCache {
 struct Cached {
     entry: Arc<(usize, Prop)>,
     names: Arc<[Text]>,
+    /// For an entry this version moved: the entry it was moved from (the previous version's), and by how many
+    /// bytes. Weak: it keeps the old entry's allocation, so that its address is not given to another entry
+    /// while this version can be asked about it, but none of its contents.
+    moved_from: Option<(std::sync::Weak<(usize, Prop)>, isize)>,
 }
 
 /// (hash of an entry's text, its length, the lowering depth).
@@ -529,6 +533,13 @@ impl LowerCache {
     /// there). The same entry (the same `Arc`) as the previous version's when it was reused without moving.
     pub fn entry_at(&self, start: usize) -> Option<&Arc<(usize, Prop)>> {
         self.placed.get(&start).map(|p| &p.entry)
+    }
+
+    /// Where this version's entry at `start` was moved from, when this version moved it: the address of the
+    /// previous version's entry (see [`LowerCache::entry_at`]) and by how many bytes it moved.
+    pub fn moved_from(&self, start: usize) -> Option<(usize, isize)> {
+        let (from, delta) = self.placed.get(&start)?.moved_from.as_ref()?;
+        Some((std::sync::Weak::as_ptr(from) as usize, *delta))
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
@@ -610,7 +621,7 @@ impl Lowering<'_> {
 
 /// A copy of a lowered value with every span moved by `delta` bytes (its nodes are new; its strings are
 /// shared or inline).
-fn shifted_value(v: &Value, delta: isize) -> Value {
+pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {
     let kind = match &v.kind {
         // an empty list has no spans: it is shared, not copied
         Kind::Array(items) if items.is_empty() => Kind::Array(items.clone()),
@@ -679,7 +690,7 @@ fn moved(mut s: Span, delta: isize) -> Span {
     s
 }
 
-fn shift_span(s: &mut Span, delta: isize) {
+pub(crate) fn shift_span(s: &mut Span, delta: isize) {
     s.start = s.start.saturating_add_signed(delta);
     s.end = s.end.saturating_add_signed(delta);
 }
@@ -846,22 +857,36 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     .prev
                     .and_then(|c| c.entries.get(&k))
                     .map(|(_, c)| c.clone());
-                if let Some(Cached { entry, names }) = hit {
+                if let Some(Cached { entry, names, .. }) = hit {
                     let delta = sp.start as isize - entry.0 as isize;
                     // unmoved, the copy shares everything below the entry's top level; moved, the moved copy is
                     // the entry from now on
-                    let (prop, entry) = if delta == 0 {
-                        (entry.1.clone(), entry)
+                    let (prop, entry, moved_from) = if delta == 0 {
+                        (entry.1.clone(), entry, None)
                     } else {
                         let prop = shifted_prop(&entry.1, delta);
-                        (prop.clone(), Arc::new((sp.start, prop)))
+                        let from = Arc::downgrade(&entry);
+                        (
+                            prop.clone(),
+                            Arc::new((sp.start, prop)),
+                            Some((from, delta)),
+                        )
                     };
                     for n in names.iter() {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        let cached = Cached { entry, names };
-                        next.placed.insert(sp.start, cached.clone());
+                        // only this version is asked where its entries came from
+                        let cached = Cached {
+                            entry,
+                            names,
+                            moved_from: None,
+                        };
+                        let placed = Cached {
+                            moved_from,
+                            ..cached.clone()
+                        };
+                        next.placed.insert(sp.start, placed);
                         next.entries.insert(k, (next.generation, cached));
                         next.reused += 1;
                     }
@@ -874,6 +899,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let cached = Cached {
                     entry: Arc::new((sp.start, prop.clone())),
                     names: member_names(&prop.value),
+                    moved_from: None,
                 };
                 next.placed.insert(sp.start, cached.clone());
                 next.entries.insert(k, (generation, cached));

@@ -16,6 +16,9 @@ use crate::model::file::{DefineKind, FileModel};
 use crate::model::value::{Chain, FnvBuild, Kind, Link, Prop, Value};
 use crate::text::Span;
 
+mod shift;
+use shift::Shift;
+
 /// How many levels of inline `a.customType({...})` are modelled.
 pub const MAX_NESTING: usize = 8;
 /// At most this many schemas of one `a.combine([...])` are read.
@@ -597,10 +600,11 @@ pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
 /// lowering cache's entry each was read from ([`LowerCache::entry_at`](crate::model::value::LowerCache::entry_at)).
 /// A type is kept only when reading it did not look up any name in the file (an identifier resolved, or not,
 /// through the file's bindings): then it depends on the entry's value, the part index and the names the `a`
-/// builder goes by, and nothing else. The next version finds the same entry (the same address) only where it
-/// reused it without moving it: the same value at the same offset, so the same type. A keystroke in the middle of
-/// a long schema re-reads only the models it moved and the one it touched; the keystrokes after it, if they move
-/// nothing, re-read only the one they touch.
+/// builder goes by, and nothing else. The next version finds the same entry (the same address) where it reused
+/// it without moving it: the same value at the same offset, so the same type. Where it moved the entry, it knows
+/// from which entry and by how many bytes ([`LowerCache::moved_from`](crate::model::value::LowerCache::moved_from)),
+/// and moves the type the same way ([`shift`]). A keystroke in the middle of a long schema re-reads only the model
+/// it touched.
 #[derive(Default)]
 pub struct Memo {
     /// The `a` builder's names (roots, namespaces) the types were read with.
@@ -756,6 +760,25 @@ impl<'f> Cx<'f> {
                     .borrow_mut()
                     .insert(address, (e.clone(), t.clone()));
                 return t.clone();
+            }
+            // moved by this version: the previous version's type of the same entry, moved the same way
+            let moved = self
+                .file
+                .lowered
+                .moved_from(p.span.start)
+                .and_then(|(from, delta)| {
+                    let (_, t) = self.memo_prev.get(&from).filter(|(_, t)| t.part == index)?;
+                    let mut t = TypeDef::clone(t);
+                    t.shift(delta);
+                    Some(Arc::new(t))
+                });
+            if let Some(t) = moved {
+                #[cfg(test)]
+                tests::MOVED.with(|m| m.set(m.get() + 1));
+                self.memo_next
+                    .borrow_mut()
+                    .insert(address, (e.clone(), t.clone()));
+                return t;
             }
         }
         let outer = self.looked_up.replace(false);
@@ -1532,6 +1555,147 @@ mod tests {
             "{:?}{}{}{:?}",
             s.parts, s.combine_complete, s.combined, s.span
         )
+    }
+
+    thread_local! {
+        /// How many types this thread's schema reads moved from the previous version's instead of reading them.
+        pub(super) static MOVED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Every entry kind a type can hold, each entry long enough for the lowering cache.
+    const EVERY_KIND: &str = r#"import { a, defineData } from '@aws-amplify/backend';
+import { echo } from '../functions/echo/resource';
+const schema = a.schema({
+  Status: a.enum(['DRAFT', 'LIVE', 'ARCHIVED', 'DELETED', 'PENDING', 'REVIEWED', 'REJECTED', 'PUBLISHED', 'SCHEDULED', 'HIDDEN', 'PINNED', 'FEATURED', 'LOCKED', 'MERGED', 'SPLIT', 'COPIED', 'MOVED', 'OTHER', 'UNKNOWN', 'RETIRED', 'RESTORED', 'EXPIRED', 'RENEWED']),
+  Address: a.customType({
+    street: a.string().required(),
+    city: a.string(),
+    geo: a.customType({ lat: a.float().required(), lng: a.float().required(), label: a.string() }),
+    kind: a.enum(['HOME', 'WORK']),
+    postcode: a.string(),
+    country: a.string().required(),
+  }),
+  Blog: a
+    .model({
+      name: a.string().required().default('untitled'),
+      slug: a.string().validate((v) => v.minLength(3).maxLength(40)),
+      tags: a.string().array().required(),
+      rating: a.integer().default(3).authorization((allow) => [allow.owner().to(['read'])]),
+      status: a.ref('Status').required(),
+      posts: a.hasMany('Post', ['blogId', 'blogName']),
+      where: a.ref('Address'),
+    })
+    .identifier(['name', 'slug'])
+    .secondaryIndexes((index) => [index('status').sortKeys(['rating']).name('byStatus').queryField('listByStatus')])
+    .disableOperations(['delete', 'subscriptions'])
+    .authorization((allow) => [
+      allow.owner().identityClaim('sub'),
+      allow.groups(['ADMINS', 'EDITORS'], 'oidc').to(['read', 'update']),
+      allow.ownersDefinedIn('editors'),
+      allow.publicApiKey().to(['read']),
+    ]),
+  Post: a
+    .model({
+      blogId: a.id().required(),
+      blogName: a.string().required(),
+      blog: a.belongsTo('Blog', ['blogId', 'blogName']),
+      body: a.string(),
+      publishedAt: a.datetime(),
+    })
+    .authorization((allow) => allow.authenticated('identityPool')),
+  echo: a
+    .query()
+    .arguments({ content: a.string().required(), times: a.integer().default(1), status: a.ref('Status') })
+    .returns(a.ref('Address').array())
+    .handler([a.handler.function(echo), a.handler.custom({ dataSource: 'Ds', entry: './echo.js' }).async()])
+    .authorization((allow) => [allow.authenticated(), allow.groups(['ADMINS'])]),
+  onBlog: a
+    .subscription()
+    .for([a.ref('echo'), a.ref('createBlog').mutations(['createBlog', 'updateBlog'])])
+    .handler(a.handler.custom({ entry: './onBlog.js', dataSource: 'NoneDs' }))
+    .authorization((allow) => [allow.authenticated(), allow.guest()]),
+  summarize: a
+    .generation({ aiModel: a.ai.model('Claude 3 Haiku'), systemPrompt: 'Write a summary of the text.' })
+    .arguments({ text: a.string().required() })
+    .returns(a.customType({ summary: a.string() }))
+    .authorization((allow) => allow.authenticated()),
+  chat: a
+    .conversation({
+      aiModel: a.ai.model('Claude 3 Haiku'),
+      systemPrompt: 'You are a helpful assistant for the blog.',
+      tools: [a.ai.dataTool({ name: 'listBlogs', description: 'Lists the blogs', model: a.ref('Blog'), modelOperation: 'list' }), a.ai.dataTool({ name: 'echo', description: 'Echoes', query: a.ref('echo') })],
+    })
+    .authorization((allow) => allow.owner()),
+});
+export const data = defineData({ schema });
+"#;
+
+    /// Every file under `dir` whose name ends in `.ts`, in a stable order.
+    fn typescript_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                typescript_under(&p, out);
+            } else if p.extension().is_some_and(|e| e == "ts") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// A type moved from the previous version (a line typed above it) equals the type read again from the moved
+    /// entry: in a schema that uses every kind of entry, and in every schema of the project's fixtures.
+    #[test]
+    fn types_moved_with_their_entries_equal_types_read_again() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        typescript_under(&root.join("tests/fixtures/projects"), &mut files);
+        typescript_under(&root.join("examples"), &mut files);
+        let mut sources = vec![("every kind".to_string(), EVERY_KIND.to_string())];
+        for f in files {
+            let Ok(src) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            if src.contains("a.schema(") {
+                sources.push((f.display().to_string(), src));
+            }
+        }
+        assert!(sources.len() > 100, "{} schemas found", sources.len());
+        let moved_before = MOVED.with(Cell::get);
+        let mut every_kind_moved = 0;
+        for (name, src) in &sources {
+            // typed above the schema (everything moves down), more, then taken back (everything moves up)
+            let versions = [
+                src.clone(),
+                format!("// a\n{src}"),
+                format!("// a line\n\n{src}"),
+                src.clone(),
+            ];
+            let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
+            for (i, v) in versions.iter().enumerate() {
+                let before = MOVED.with(Cell::get);
+                let tree = parse(v, Lang::TypeScript, None).expect("parse");
+                let fresh = FileModel::build(&tree, v, Lang::TypeScript);
+                let inc = FileModel::build_incremental(&tree, v, Lang::TypeScript, prev.as_deref());
+                assert_eq!(
+                    schema_of(&inc).as_deref().map(shown),
+                    schema_of(&fresh).as_deref().map(shown),
+                    "{name}, version {i}"
+                );
+                if name == "every kind" && i > 0 {
+                    every_kind_moved += MOVED.with(Cell::get) - before;
+                }
+                prev = Some(inc.lowered.clone());
+            }
+        }
+        // the schema that uses every kind: its 8 types, in each of the 3 versions that moved them
+        assert_eq!(every_kind_moved, 8 * 3);
+        let moved = MOVED.with(Cell::get) - moved_before;
+        // the fixtures' own long entries (most of their entries are too short to be cached)
+        assert!(moved >= 8 * 3 + 40, "{moved} types moved");
     }
 
     #[test]
