@@ -1515,7 +1515,7 @@ fn link_arg<'v>(link: &Link<'v>) -> Option<&'v Value> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::syntax::{parse, Lang};
 
@@ -1646,23 +1646,28 @@ export const data = defineData({ schema });
         }
     }
 
-    /// A type moved from the previous version (a line typed above it) equals the type read again from the moved
-    /// entry: in a schema that uses every kind of entry, and in every schema of the project's fixtures.
-    #[test]
-    fn types_moved_with_their_entries_equal_types_read_again() {
+    /// (path, text) of every TypeScript file of the project's fixtures and examples that holds an `a.schema`.
+    pub(crate) fn fixture_schemas() -> Vec<(String, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
         typescript_under(&root.join("tests/fixtures/projects"), &mut files);
         typescript_under(&root.join("examples"), &mut files);
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let src = std::fs::read_to_string(&f).ok()?;
+                src.contains("a.schema(")
+                    .then(|| (f.display().to_string(), src))
+            })
+            .collect()
+    }
+
+    /// A type moved from the previous version (a line typed above it) equals the type read again from the moved
+    /// entry: in a schema that uses every kind of entry, and in every schema of the project's fixtures.
+    #[test]
+    fn types_moved_with_their_entries_equal_types_read_again() {
         let mut sources = vec![("every kind".to_string(), EVERY_KIND.to_string())];
-        for f in files {
-            let Ok(src) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            if src.contains("a.schema(") {
-                sources.push((f.display().to_string(), src));
-            }
-        }
+        sources.extend(fixture_schemas());
         assert!(sources.len() > 100, "{} schemas found", sources.len());
         let moved_before = MOVED.with(Cell::get);
         let mut every_kind_moved = 0;
