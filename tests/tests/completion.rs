@@ -431,6 +431,30 @@ fn group_names_come_from_the_auth_file() {
         "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
     );
     assert_eq!(l, ["OPS"]);
+    // Asked right after an edit of the auth file, before anything was answered for it: the groups are the
+    // edit's.
+    let (text, pos) = cursor(
+        "defineStorage({ name: 'f', access: (allow) => ({ 'a/*': [allow.groups(['$0'])] }) })",
+    );
+    let storage = c.open(STORAGE, &text);
+    c.diagnostics(&storage, Some(1));
+    for (version, groups) in [(2, "'OPS', 'QA'"), (3, "'QA'"), (4, "'OPS', 'QA', 'DEV'")] {
+        c.change(
+            &auth,
+            version,
+            json!([{ "text": format!("export const auth = defineAuth({{ loginWith: {{ email: true }}, groups: [{groups}] }});") }]),
+        );
+        let l = Client::labels(&c.completion(&storage, pos.clone()));
+        let want: Vec<String> = groups
+            .split(", ")
+            .map(|g| g.trim_matches('\'').to_string())
+            .collect();
+        assert_eq!(l, want, "version {version}");
+    }
+    // and right after an edit of the document asked about
+    c.change(&storage, 2, json!([{ "text": format!("{text}\n") }]));
+    let l = Client::labels(&c.completion(&storage, pos));
+    assert_eq!(l, ["OPS", "QA", "DEV"]);
 }
 
 #[test]

@@ -567,13 +567,24 @@ const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The request handlers' work, run off the message loop (see [`super::work`]).
 impl Backend {
-    fn completion_now(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
+    /// The completion at a position. `facts_current` tells whether the index updates of the edits that arrived
+    /// before the request are done (see [`Backend::offload_request`]); when they are not and the completion
+    /// reads the project's facts, the answer is `None`: the caller asks again once they are.
+    fn completion_now(
+        &self,
+        params: CompletionParams,
+        facts_current: bool,
+    ) -> Option<RpcResult<Option<CompletionResponse>>> {
         let uri = params.text_document_position.text_document.uri;
         let Some(snap) = self.snapshot(&uri) else {
-            return Ok(None);
+            return Some(Ok(None));
         };
         if !snap.amplify && !snap.frontend {
-            return Ok(None);
+            return Some(Ok(None));
+        }
+        // frontend completion reads the facts whatever it completes
+        if snap.frontend && !facts_current {
+            return None;
         }
         let enc = self.encoding();
         let offset = convert::offset(&snap.rope, params.text_document_position.position, enc);
@@ -584,26 +595,41 @@ impl Backend {
                 && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
         };
         let pos = params.text_document_position.position;
-        let items = self
-            .guard_at("completion", uri.as_str(), Some(pos), || {
-                let path = analysis::uri_to_path(&snap.uri);
-                if snap.frontend {
-                    let facts = self.index.shared_facts(path.as_deref(), None);
-                    return snap.file_model().map_or_else(Vec::new, |f| {
-                        analysis::frontend::completion(&snap, &f, &facts, offset)
-                    });
-                }
-                // The model of this version, and the project's facts, only when the completion reads them: right
-                // after the keystroke that asked for it, the analysis of that keystroke is still building the
-                // model, and other files' analyses may be bringing the facts up to date.
-                let model = std::cell::OnceCell::new();
-                let file = || model.get_or_init(|| snap.file_model()).as_deref();
-                let facts = std::cell::OnceCell::new();
-                let project =
-                    || &**facts.get_or_init(|| self.index.shared_facts(path.as_deref(), None));
-                analysis::completion::completion_with(&snap.text, &file, &project, offset, &opts)
-            })
-            .ok_or_else(RpcError::internal_error)?;
+        let wanted_facts = std::cell::Cell::new(false);
+        let items = self.guard_at("completion", uri.as_str(), Some(pos), || {
+            let path = analysis::uri_to_path(&snap.uri);
+            if snap.frontend {
+                let facts = self.index.shared_facts(path.as_deref(), None);
+                return snap.file_model().map_or_else(Vec::new, |f| {
+                    analysis::frontend::completion(&snap, &f, &facts, offset)
+                });
+            }
+            // The model of this version, and the project's facts, only when the completion reads them: right
+            // after the keystroke that asked for it, the analysis of that keystroke is still building the
+            // model, and other files' analyses may be bringing the facts up to date.
+            let model = std::cell::OnceCell::new();
+            let file = || model.get_or_init(|| snap.file_model()).as_deref();
+            let facts = std::cell::OnceCell::new();
+            let project = || {
+                &**facts.get_or_init(|| {
+                    if facts_current {
+                        self.index.shared_facts(path.as_deref(), None)
+                    } else {
+                        // not read: this answer is thrown away, and the completion asked again
+                        wanted_facts.set(true);
+                        Arc::new(crate::model::project::ProjectFacts::default())
+                    }
+                })
+            };
+            analysis::completion::completion_with(&snap.text, &file, &project, offset, &opts)
+        });
+        if wanted_facts.get() {
+            return None;
+        }
+        let items = match items.ok_or_else(RpcError::internal_error) {
+            Ok(items) => items,
+            Err(e) => return Some(Err(e)),
+        };
         tracing::trace!(
             "completion at {}:{}:{}: {} items{}",
             uri.as_str(),
@@ -620,12 +646,12 @@ impl Backend {
             .into_iter()
             .filter_map(|i| convert::completion_item(&snap.rope, i, enc))
             .collect();
-        Ok(Some(CompletionResponse::List(CompletionList {
+        Some(Ok(Some(CompletionResponse::List(CompletionList {
             // while the workspace is indexed, project names (groups, models, functions) may still be missing:
             // the client asks again as the user types on
             is_incomplete: !self.indexed(),
             items,
-        })))
+        }))))
     }
 
     fn hover_now(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
@@ -997,8 +1023,20 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
-        self.offload_request("completion", move |b, _| b.completion_now(params))
+        // First without waiting for the index updates of the edits before it (see `offload_request`): right after
+        // a keystroke, its own update is building the file's model, and most completions (a builder's methods, a
+        // schema's names) read only this document, not the project's facts. One that reads them is asked again
+        // once the updates are done.
+        let first = params.clone();
+        if let Some(answer) = self
+            .offload("completion", move |b, _| b.completion_now(first, false))
             .await?
+        {
+            return answer;
+        }
+        self.offload_request("completion", move |b, _| b.completion_now(params, true))
+            .await?
+            .unwrap_or_else(|| Err(RpcError::internal_error()))
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
