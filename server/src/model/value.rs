@@ -495,14 +495,16 @@ pub struct LowerCache {
 struct Cached {
     entry: Arc<(usize, Prop)>,
     names: Arc<[Text]>,
-    /// For an entry this version moved: the entry it was moved from (the previous version's), and by how many
-    /// bytes. Weak: it keeps the old entry's allocation, so that its address is not given to another entry
-    /// while this version can be asked about it, but none of its contents.
-    moved_from: Option<(std::sync::Weak<(usize, Prop)>, isize)>,
+    /// Its key in the cache: the same for the same text, wherever it is.
+    key: CacheKey,
 }
 
 /// (hash of an entry's text, its length, the lowering depth).
 type CacheKey = (u64, usize, usize);
+
+/// The key of a cached entry (see [`LowerCache::key_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EntryKey(CacheKey);
 
 /// How many versions an entry is kept without being used: a syntax error can hide the whole schema from the
 /// lowering for a few keystrokes, and the models are all still there once it is fixed.
@@ -535,11 +537,10 @@ impl LowerCache {
         self.placed.get(&start).map(|p| &p.entry)
     }
 
-    /// Where this version's entry at `start` was moved from, when this version moved it: the address of the
-    /// previous version's entry (see [`LowerCache::entry_at`]) and by how many bytes it moved.
-    pub fn moved_from(&self, start: usize) -> Option<(usize, isize)> {
-        let (from, delta) = self.placed.get(&start)?.moved_from.as_ref()?;
-        Some((std::sync::Weak::as_ptr(from) as usize, *delta))
+    /// The cache key of this version's entry at `start`: equal for two entries (of any versions of the file)
+    /// with the same text, lowered at the same depth, wherever they are.
+    pub fn key_at(&self, start: usize) -> Option<EntryKey> {
+        self.placed.get(&start).map(|p| EntryKey(p.key))
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
@@ -861,32 +862,22 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     let delta = sp.start as isize - entry.0 as isize;
                     // unmoved, the copy shares everything below the entry's top level; moved, the moved copy is
                     // the entry from now on
-                    let (prop, entry, moved_from) = if delta == 0 {
-                        (entry.1.clone(), entry, None)
+                    let (prop, entry) = if delta == 0 {
+                        (entry.1.clone(), entry)
                     } else {
                         let prop = shifted_prop(&entry.1, delta);
-                        let from = Arc::downgrade(&entry);
-                        (
-                            prop.clone(),
-                            Arc::new((sp.start, prop)),
-                            Some((from, delta)),
-                        )
+                        (prop.clone(), Arc::new((sp.start, prop)))
                     };
                     for n in names.iter() {
                         cx.add_member(n);
                     }
                     if let Some(next) = cx.next.as_mut() {
-                        // only this version is asked where its entries came from
                         let cached = Cached {
                             entry,
                             names,
-                            moved_from: None,
+                            key: k,
                         };
-                        let placed = Cached {
-                            moved_from,
-                            ..cached.clone()
-                        };
-                        next.placed.insert(sp.start, placed);
+                        next.placed.insert(sp.start, cached.clone());
                         next.entries.insert(k, (next.generation, cached));
                         next.reused += 1;
                     }
@@ -899,7 +890,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let cached = Cached {
                     entry: Arc::new((sp.start, prop.clone())),
                     names: member_names(&prop.value),
-                    moved_from: None,
+                    key: k,
                 };
                 next.placed.insert(sp.start, cached.clone());
                 next.entries.insert(k, (generation, cached));

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
-use crate::model::value::{Chain, FnvBuild, Kind, Link, Prop, Value};
+use crate::model::value::{Chain, EntryKey, FnvBuild, Kind, Link, Prop, Value};
 use crate::text::Span;
 
 mod shift;
@@ -596,24 +596,22 @@ pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
         .clone()
 }
 
-/// What the schema model of one version of a file keeps for the next: the types it read, by the address of the
-/// lowering cache's entry each was read from ([`LowerCache::entry_at`](crate::model::value::LowerCache::entry_at)).
-/// A type is kept only when reading it did not look up any name in the file (an identifier resolved, or not,
-/// through the file's bindings): then it depends on the entry's value, the part index and the names the `a`
-/// builder goes by, and nothing else. The next version finds the same entry (the same address) where it reused
-/// it without moving it: the same value at the same offset, so the same type. Where it moved the entry, it knows
-/// from which entry and by how many bytes ([`LowerCache::moved_from`](crate::model::value::LowerCache::moved_from)),
-/// and moves the type the same way ([`shift`]). A keystroke in the middle of a long schema re-reads only the model
-/// it touched.
+/// What the schema model of one version of a file keeps for the next: the types it read, by the key of the
+/// lowering cache's entry each was read from ([`LowerCache::key_at`](crate::model::value::LowerCache::key_at)),
+/// which is the same for the same text wherever it is. A type is kept only when reading it did not look up any
+/// name in the file (an identifier resolved, or not, through the file's bindings): then it depends on the entry's
+/// text, the part index and the names the `a` builder goes by, and nothing else. The next version finds the type
+/// of an entry whose text did not change: where the entry stayed, the same type; where a line typed above it moved
+/// it, the type moved by as many bytes ([`shift`]). A keystroke in a long schema re-reads only the model it touched.
 #[derive(Default)]
 pub struct Memo {
     /// The `a` builder's names (roots, namespaces) the types were read with.
     env: (Vec<String>, Vec<String>),
-    /// Entry address -> (the entry, kept so that its address is not reused; the type).
     types: MemoTypes,
 }
 
-type MemoTypes = HashMap<usize, (Arc<(usize, Prop)>, Arc<TypeDef>)>;
+/// Entry key -> (the entry's offset when the type was read, the type).
+type MemoTypes = HashMap<EntryKey, (usize, Arc<TypeDef>), FnvBuild>;
 
 fn read_schema(cx: &Cx, file: &FileModel) -> Option<Schema> {
     if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
@@ -702,7 +700,7 @@ impl<'f> Cx<'f> {
                 }
             }
         }
-        let mut memo_prev = MemoTypes::new();
+        let mut memo_prev = MemoTypes::default();
         {
             let mut memo = lock_memo(file);
             if memo.env.0 == roots && memo.env.1 == namespaces {
@@ -714,7 +712,7 @@ impl<'f> Cx<'f> {
             roots,
             namespaces,
             memo_prev,
-            memo_next: RefCell::new(MemoTypes::new()),
+            memo_next: RefCell::new(MemoTypes::default()),
             looked_up: Cell::new(false),
         }
     }
@@ -748,36 +746,25 @@ impl<'f> Cx<'f> {
             .file
             .lowered
             .entry_at(p.span.start)
-            .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span);
-        if let Some(e) = entry {
-            let address = Arc::as_ptr(e) as usize;
-            if let Some((_, t)) = self
-                .memo_prev
-                .get(&address)
-                .filter(|(_, t)| t.part == index)
-            {
-                self.memo_next
-                    .borrow_mut()
-                    .insert(address, (e.clone(), t.clone()));
-                return t.clone();
-            }
-            // moved by this version: the previous version's type of the same entry, moved the same way
-            let moved = self
-                .file
-                .lowered
-                .moved_from(p.span.start)
-                .and_then(|(from, delta)| {
-                    let (_, t) = self.memo_prev.get(&from).filter(|(_, t)| t.part == index)?;
+            .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span)
+            .and_then(|_| self.file.lowered.key_at(p.span.start));
+        if let Some(k) = entry {
+            // the same text was read before: at the same offset, the same type; moved, the type moved the same way
+            let known = self.memo_prev.get(&k).filter(|(_, t)| t.part == index);
+            if let Some((at, t)) = known {
+                let delta = p.span.start as isize - *at as isize;
+                let t = if delta == 0 {
+                    t.clone()
+                } else {
+                    #[cfg(test)]
+                    tests::MOVED.with(|m| m.set(m.get() + 1));
                     let mut t = TypeDef::clone(t);
                     t.shift(delta);
-                    Some(Arc::new(t))
-                });
-            if let Some(t) = moved {
-                #[cfg(test)]
-                tests::MOVED.with(|m| m.set(m.get() + 1));
+                    Arc::new(t)
+                };
                 self.memo_next
                     .borrow_mut()
-                    .insert(address, (e.clone(), t.clone()));
+                    .insert(k, (p.span.start, t.clone()));
                 return t;
             }
         }
@@ -790,10 +777,10 @@ impl<'f> Cx<'f> {
             part: index,
             kind: self.type_kind(value),
         });
-        if let Some(e) = entry.filter(|_| !self.looked_up.get()) {
+        if let Some(k) = entry.filter(|_| !self.looked_up.get()) {
             self.memo_next
                 .borrow_mut()
-                .insert(Arc::as_ptr(e) as usize, (e.clone(), t.clone()));
+                .insert(k, (p.span.start, t.clone()));
         }
         self.looked_up.set(outer || self.looked_up.get());
         t
