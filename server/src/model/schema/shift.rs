@@ -57,6 +57,25 @@ impl<T> Shift for (T, Span) {
     }
 }
 
+/// The lists of a schema: their items, whether they were read whole, and their span.
+macro_rules! shift_list {
+    ($($t:ident),*) => {$(
+        impl Shift for $t {
+            fn shift(&mut self, delta: isize) {
+                let $t {
+                    items,
+                    complete: _,
+                    span,
+                } = self;
+                items.shift(delta);
+                span.shift(delta);
+            }
+        }
+    )*};
+}
+
+shift_list!(Names, Fields, Handlers, Sources, Indexes);
+
 impl Shift for TypeDef {
     fn shift(&mut self, delta: isize) {
         let TypeDef {
@@ -95,30 +114,6 @@ impl Shift for Model {
         indexes.shift(delta);
         disabled.shift(delta);
         rules.shift(delta);
-    }
-}
-
-impl Shift for Names {
-    fn shift(&mut self, delta: isize) {
-        let Names {
-            items,
-            complete: _,
-            span,
-        } = self;
-        items.shift(delta);
-        span.shift(delta);
-    }
-}
-
-impl Shift for Fields {
-    fn shift(&mut self, delta: isize) {
-        let Fields {
-            items,
-            complete: _,
-            span,
-        } = self;
-        items.shift(delta);
-        span.shift(delta);
     }
 }
 
@@ -330,18 +325,6 @@ impl Shift for Returns {
     }
 }
 
-impl Shift for Handlers {
-    fn shift(&mut self, delta: isize) {
-        let Handlers {
-            items,
-            complete: _,
-            span,
-        } = self;
-        items.shift(delta);
-        span.shift(delta);
-    }
-}
-
 impl Shift for Handler {
     fn shift(&mut self, delta: isize) {
         let Handler {
@@ -351,18 +334,6 @@ impl Shift for Handler {
             span,
         } = self;
         entry.shift(delta);
-        span.shift(delta);
-    }
-}
-
-impl Shift for Sources {
-    fn shift(&mut self, delta: isize) {
-        let Sources {
-            items,
-            complete: _,
-            span,
-        } = self;
-        items.shift(delta);
         span.shift(delta);
     }
 }
@@ -400,18 +371,6 @@ impl Shift for Tool {
         name.shift(delta);
         model.shift(delta);
         query.shift(delta);
-        span.shift(delta);
-    }
-}
-
-impl Shift for Indexes {
-    fn shift(&mut self, delta: isize) {
-        let Indexes {
-            items,
-            complete: _,
-            span,
-        } = self;
-        items.shift(delta);
         span.shift(delta);
     }
 }
