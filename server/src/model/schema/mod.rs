@@ -677,7 +677,7 @@ struct Cx<'f> {
     roots: Vec<&'f str>,
     namespaces: Vec<&'f str>,
     /// The types the previous version kept (see [`Memo`]), and those this one keeps.
-    memo_prev: MemoTypes,
+    memo_prev: RefCell<MemoTypes>,
     memo_next: RefCell<MemoTypes>,
     /// Set when [`Cx::resolve`] looks a name up.
     looked_up: Cell<bool>,
@@ -711,7 +711,7 @@ impl<'f> Cx<'f> {
             file,
             roots,
             namespaces,
-            memo_prev,
+            memo_prev: RefCell::new(memo_prev),
             memo_next: RefCell::new(MemoTypes::default()),
             looked_up: Cell::new(false),
         }
@@ -720,7 +720,7 @@ impl<'f> Cx<'f> {
     /// Leaves this version's types for the next version. The previous version's are freed on the freeing thread
     /// ([`crate::reclaim`]): the types of the models this version moved, and their entries, are freed with them.
     fn finish(self) {
-        crate::reclaim::later(self.memo_prev);
+        crate::reclaim::later(self.memo_prev.into_inner());
         let mut memo = lock_memo(self.file);
         memo.env = (
             self.roots.iter().map(|r| r.to_string()).collect(),
@@ -750,18 +750,26 @@ impl<'f> Cx<'f> {
             .and_then(|_| self.file.lowered.key_at(p.span.start));
         if let Some(k) = entry {
             // the same text was read before: at the same offset, the same type; moved, the type moved the same way
-            let known = self.memo_prev.get(&k).filter(|(_, t)| t.part == index);
-            if let Some((at, t)) = known {
-                let delta = p.span.start as isize - *at as isize;
-                let t = if delta == 0 {
-                    t.clone()
-                } else {
+            let known = {
+                let mut prev = self.memo_prev.borrow_mut();
+                let same_part = prev.get(&k).is_some_and(|(_, t)| t.part == index);
+                same_part.then(|| prev.remove(&k)).flatten()
+            };
+            if let Some((at, mut t)) = known {
+                let delta = p.span.start as isize - at as isize;
+                if delta != 0 {
                     #[cfg(test)]
                     tests::MOVED.with(|m| m.set(m.get() + 1));
-                    let mut t = TypeDef::clone(t);
-                    t.shift(delta);
-                    Arc::new(t)
-                };
+                    match Arc::get_mut(&mut t) {
+                        // the previous version's schema is gone: nothing else holds the type, moved where it is
+                        Some(only) => only.shift(delta),
+                        None => {
+                            let mut copy = TypeDef::clone(&t);
+                            copy.shift(delta);
+                            t = Arc::new(copy);
+                        }
+                    }
+                }
                 self.memo_next
                     .borrow_mut()
                     .insert(k, (p.span.start, t.clone()));
@@ -1667,6 +1675,9 @@ export const data = defineData({ schema });
                 src.clone(),
             ];
             let mut prev: Option<Arc<crate::model::value::LowerCache>> = None;
+            // The previous version's model, and with it its schema, kept for every other version: a type still
+            // held there is copied before it is moved, one held nowhere else is moved where it is.
+            let mut kept: Option<FileModel> = None;
             for (i, v) in versions.iter().enumerate() {
                 let before = MOVED.with(Cell::get);
                 let tree = parse(v, Lang::TypeScript, None).expect("parse");
@@ -1681,7 +1692,9 @@ export const data = defineData({ schema });
                     every_kind_moved += MOVED.with(Cell::get) - before;
                 }
                 prev = Some(inc.lowered.clone());
+                kept = (i % 2 == 0).then_some(inc);
             }
+            drop(kept);
         }
         // the schema that uses every kind: its 8 types, in each of the 3 versions that moved them
         assert_eq!(every_kind_moved, 8 * 3);
