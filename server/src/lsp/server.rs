@@ -891,6 +891,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
+        let update = self.work.updates.begin(doc.uri.as_str());
         let uri_str = doc.uri.as_str().to_string();
         let lang = Lang::from_language_id(&doc.language_id).or_else(|| Lang::from_path(&uri_str));
         let max = self.settings().max_file_size();
@@ -908,6 +909,7 @@ impl LanguageServer for Backend {
             self.backend_views(&snap).await;
         }
         let changed = self.reindex(&snap).await;
+        drop(update);
         let text = ((snap.amplify || snap.frontend)
             && snap.text.len() >= crate::model::context::CACHE_MIN_LEN)
             .then(|| snap.text.clone());
@@ -928,6 +930,7 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         // Apply synchronously, before any await, so changes land strictly in arrival order.
         let uri = params.text_document.uri;
+        let update = self.work.updates.begin(uri.as_str());
         let version = params.text_document.version;
         let changes: Vec<_> = params
             .content_changes
@@ -965,6 +968,7 @@ impl LanguageServer for Backend {
                     return;
                 };
                 let changed = self.reindex(&snap).await;
+                drop(update);
                 let uri_str = uri.as_str().to_string();
                 self.publish(uri, snap, "edited").await;
                 if let Some(c) = changed {
@@ -981,6 +985,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        let update = self.work.updates.begin(uri.as_str());
         self.docs.close(uri.as_str());
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(uri.as_str()));
@@ -1002,6 +1007,7 @@ impl LanguageServer for Backend {
                     move |b, _| b.docs.snapshot(&uri).is_none() && b.index.close(&path)
                 })
                 .await;
+            drop(update);
             if changed == Ok(true) {
                 if let Some(root) = self.index.root(&path) {
                     self.republish_project(&root, uri.as_str(), Seen::Backend)
@@ -1027,6 +1033,7 @@ impl LanguageServer for Backend {
         // a keystroke, its own update is building the file's model, and most completions (a builder's methods, a
         // schema's names) read only this document, not the project's facts. One that reads them is asked again
         // once the updates are done.
+        let before = self.work.updates.before();
         let first = params.clone();
         if let Some(answer) = self
             .offload("completion", move |b, _| b.completion_now(first, false))
@@ -1034,9 +1041,11 @@ impl LanguageServer for Backend {
         {
             return answer;
         }
-        self.offload_request("completion", move |b, _| b.completion_now(params, true))
-            .await?
-            .unwrap_or_else(|| Err(RpcError::internal_error()))
+        self.offload_after(&before, "completion", move |b, _| {
+            b.completion_now(params, true)
+        })
+        .await?
+        .unwrap_or_else(|| Err(RpcError::internal_error()))
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {

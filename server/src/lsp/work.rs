@@ -31,6 +31,109 @@ pub(crate) struct Work {
     /// Held while a document's project summary is recomputed after an edit: edits are indexed one after the
     /// other, in the order they arrived, and one that is no longer current when its turn comes is skipped.
     pub(crate) lane: Mutex<()>,
+    /// Which documents' edits are not indexed yet: what a request waits for (see [`Updates`]).
+    pub(crate) updates: Updates,
+}
+
+/// The index updates of the documents' edits (`didOpen`, `didChange`, `didClose`), numbered in arrival order. A
+/// request waits for the updates of the edits that arrived before it, and for no other: those that arrived
+/// after it, and the updates of files changed on disk, do not hold it up.
+///
+/// An edit's handler takes a ticket before its first await ([`Updates::begin`]) and gives it back when its update
+/// is done, or when it returns without one ([`Update`]'s drop). A document counts as indexed up to the ticket
+/// handed back while it was the document's newest: an edit skipped because a newer one of the same document came
+/// in (which indexes both) leaves the document pending until the newer one's update is done, so a request that
+/// arrived between the two waits for that one.
+#[derive(Debug, Default)]
+pub(crate) struct Updates {
+    state: std::sync::Mutex<UpdateState>,
+    done: tokio::sync::Notify,
+}
+
+#[derive(Debug, Default)]
+struct UpdateState {
+    next: u64,
+    /// Document -> its newest edit's ticket, while that edit's update is not done.
+    pending: std::collections::HashMap<String, u64>,
+    /// Document -> the ticket up to which it is indexed.
+    indexed: std::collections::HashMap<String, u64>,
+}
+
+/// An edit's ticket (see [`Updates`]); dropping it says the edit's update is done.
+#[derive(Debug)]
+pub(crate) struct Update<'u> {
+    updates: &'u Updates,
+    uri: String,
+    ticket: u64,
+}
+
+/// The updates a request waits for: (document, ticket) of the edits pending when it arrived.
+#[derive(Debug)]
+pub(crate) struct Before(Vec<(String, u64)>);
+
+impl Updates {
+    fn state(&self) -> std::sync::MutexGuard<'_, UpdateState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the ticket of an edit of `uri` that just arrived. Call it before the handler's first await.
+    pub(crate) fn begin(&self, uri: &str) -> Update<'_> {
+        let uri = crate::workspace::uri::canonical(uri);
+        let mut st = self.state();
+        st.next += 1;
+        let ticket = st.next;
+        st.pending.insert(uri.clone(), ticket);
+        Update {
+            updates: self,
+            uri,
+            ticket,
+        }
+    }
+
+    /// The edits whose updates a request arriving now waits for. Call it before the handler's first await.
+    pub(crate) fn before(&self) -> Before {
+        Before(
+            self.state()
+                .pending
+                .iter()
+                .map(|(u, t)| (u.clone(), *t))
+                .collect(),
+        )
+    }
+
+    fn indexed(&self, before: &Before) -> bool {
+        let st = self.state();
+        before
+            .0
+            .iter()
+            .all(|(u, t)| st.indexed.get(u).is_some_and(|i| i >= t))
+    }
+
+    /// Waits until every edit in `before` is indexed, or the server stops.
+    pub(crate) async fn wait(&self, before: &Before) {
+        loop {
+            let done = self.done.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            if cancel::stopping() || self.indexed(before) {
+                return;
+            }
+            done.await;
+        }
+    }
+}
+
+impl Drop for Update<'_> {
+    fn drop(&mut self) {
+        let mut st = self.updates.state();
+        if st.pending.get(&self.uri) == Some(&self.ticket) {
+            st.pending.remove(&self.uri);
+            st.indexed
+                .insert(std::mem::take(&mut self.uri), self.ticket);
+        }
+        drop(st);
+        self.updates.done.notify_waiters();
+    }
 }
 
 impl Default for Work {
@@ -71,6 +174,7 @@ impl Default for Work {
             jobs,
             permits,
             lane: Mutex::new(()),
+            updates: Updates::default(),
         }
     }
 }
@@ -106,13 +210,29 @@ impl From<cancel::Cancelled> for RpcError {
 
 impl Backend {
     /// [`Backend::offload`] for a request: it first waits for the index updates of the edits that arrived
-    /// before it (they hold the lane, first come first served), so it sees the project as the client does: a
+    /// before it ([`Updates`]), then for the lane's current holder, so it sees the project as the client does: a
     /// group added in an opened auth file counts for a storage file asked about next.
     pub(crate) async fn offload_request<T, F>(&self, what: &str, f: F) -> Result<T, Stopped>
     where
         T: Send + 'static,
         F: FnOnce(&Backend, &Cancel) -> T + Send + 'static,
     {
+        let before = self.work.updates.before();
+        self.offload_after(&before, what, f).await
+    }
+
+    /// [`Backend::offload_request`] for a request that arrived when the edits in `before` were not indexed.
+    pub(crate) async fn offload_after<T, F>(
+        &self,
+        before: &Before,
+        what: &str,
+        f: F,
+    ) -> Result<T, Stopped>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Backend, &Cancel) -> T + Send + 'static,
+    {
+        self.work.updates.wait(before).await;
         drop(self.work.lane.lock().await);
         self.offload(what, f).await
     }
@@ -156,5 +276,32 @@ impl Backend {
             return Err(Stopped::Failed);
         }
         answer.await.unwrap_or(Err(Stopped::Failed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_waits_for_the_edits_before_it_and_a_skipped_edit_for_the_one_that_replaced_it() {
+        let u = Updates::default();
+        let first = u.begin("file:///a.ts");
+        let asked = u.before();
+        let other = u.before();
+        // a newer edit of the same document: the first one's update is skipped, the newer one indexes both
+        let second = u.begin("file:///a.ts");
+        let later = u.before();
+        drop(first);
+        assert!(!u.indexed(&asked), "the first edit is not indexed yet");
+        // an edit of another document after the request does not hold it up
+        let unrelated = u.begin("file:///b.ts");
+        drop(second);
+        assert!(u.indexed(&asked) && u.indexed(&other) && u.indexed(&later));
+        assert!(!u.indexed(&u.before()), "b.ts is pending");
+        drop(unrelated);
+        assert!(u.indexed(&u.before()));
+        // nothing pending: nothing to wait for
+        assert!(u.before().0.is_empty());
     }
 }
