@@ -942,7 +942,7 @@ export const data = defineData({ schema });
                     .expect("type")
                     .clone()
             };
-            // moved: a new entry, and its type read again
+            // moved: a new entry, and a new type (moved from the old one, which the first version still holds)
             assert!(!Arc::ptr_eq(&entry(0), &entry(1)), "{n}");
             assert!(!Arc::ptr_eq(&ty(0), &ty(1)), "{n}");
             assert_eq!(entry(1).0, at(1), "{n}");

@@ -502,7 +502,7 @@ struct Cached {
 /// (hash of an entry's text, its length, the lowering depth).
 type CacheKey = (u64, usize, usize);
 
-/// The key of a cached entry (see [`LowerCache::key_at`]).
+/// The key of a cached entry (see [`LowerCache::key_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EntryKey(CacheKey);
 
@@ -537,10 +537,12 @@ impl LowerCache {
         self.placed.get(&start).map(|p| &p.entry)
     }
 
-    /// The cache key of this version's entry at `start`: equal for two entries (of any versions of the file)
-    /// with the same text, lowered at the same depth, wherever they are.
-    pub fn key_at(&self, start: usize) -> Option<EntryKey> {
-        self.placed.get(&start).map(|p| EntryKey(p.key))
+    /// The cache key of this version's entry `p`, when `p` is one of the entries this version lowered or
+    /// reused: equal for two entries (of any versions of the file) with the same text, lowered at the same depth,
+    /// wherever they are.
+    pub fn key_of(&self, p: &Prop) -> Option<EntryKey> {
+        let at = self.placed.get(&p.span.start)?;
+        (at.entry.1.span == p.span && at.entry.1.key_span == p.key_span).then_some(EntryKey(at.key))
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this

@@ -597,7 +597,7 @@ pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
 }
 
 /// What the schema model of one version of a file keeps for the next: the types it read, by the key of the
-/// lowering cache's entry each was read from ([`LowerCache::key_at`](crate::model::value::LowerCache::key_at)),
+/// lowering cache's entry each was read from ([`LowerCache::key_of`](crate::model::value::LowerCache::key_of)),
 /// which is the same for the same text wherever it is. A type is kept only when reading it did not look up any
 /// name in the file (an identifier resolved, or not, through the file's bindings): then it depends on the entry's
 /// text, the part index and the names the `a` builder goes by, and nothing else. The next version finds the type
@@ -742,12 +742,7 @@ impl<'f> Cx<'f> {
     /// The type of the schema entry `p` (named `key`) of part `index`: the previous version's when the entry
     /// has not changed or moved (see [`Memo`]), else read now.
     fn type_def(&self, p: &Prop, key: &str, index: usize) -> Arc<TypeDef> {
-        let entry = self
-            .file
-            .lowered
-            .entry_at(p.span.start)
-            .filter(|e| e.1.span == p.span && e.1.key_span == p.key_span)
-            .and_then(|_| self.file.lowered.key_at(p.span.start));
+        let entry = self.file.lowered.key_of(p);
         if let Some(k) = entry {
             // the same text was read before: at the same offset, the same type; moved, the type moved the same way
             let known = {
