@@ -602,7 +602,7 @@ pub fn schema_of(file: &FileModel) -> Option<Arc<Schema>> {
 /// name in the file (an identifier resolved, or not, through the file's bindings): then it depends on the entry's
 /// text, the part index and the names the `a` builder goes by, and nothing else. The next version finds the type
 /// of an entry whose text did not change: where the entry stayed, the same type; where a line typed above it moved
-/// it, the type moved by as many bytes ([`shift`]). A keystroke in a long schema re-reads only the model it touched.
+/// it, the type moved by as many bytes (`schema::shift`). A keystroke in a long schema re-reads only the model it touched.
 #[derive(Default)]
 pub struct Memo {
     /// The `a` builder's names (roots, namespaces) the types were read with.
