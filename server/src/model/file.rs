@@ -266,7 +266,7 @@ fn method_calls<'t>(
 ) -> Vec<(Node<'t>, Node<'t>, &'static str, Node<'t>, Node<'t>)> {
     let mut found = Vec::new();
     for &name in BACKEND_METHODS {
-        for (at, _) in src.match_indices(name) {
+        for at in memchr::memmem::find_iter(src.as_bytes(), name) {
             let end = at + name.len();
             let Some(prop) = root.descendant_for_byte_range(at, end) else {
                 continue;

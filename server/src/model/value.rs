@@ -37,6 +37,38 @@ impl Hasher for Fnv {
 /// A `HashMap`/`HashSet` hasher builder for [`Fnv`].
 pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
+/// A hasher for keys made of machine words (offsets, and the lowering cache's keys, whose first word is a hash
+/// of the entry's text already): one multiply per word, where [`Fnv`] takes one per byte and SipHash far more.
+/// A keystroke in a large schema looks up and inserts thousands of such keys. Not for keys an attacker picks.
+#[derive(Clone, Copy, Default)]
+pub struct Words(u64);
+
+impl Hasher for Words {
+    fn finish(&self) -> u64 {
+        // the multiply mixes each word into the high bits; the table picks its bucket from the low ones
+        self.0.rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+/// A `HashMap`/`HashSet` hasher builder for [`Words`].
+pub type WordsBuild = std::hash::BuildHasherDefault<Words>;
+
 /// How deep lowering goes before giving up on a subtree.
 pub const MAX_DEPTH: usize = 96;
 
@@ -476,14 +508,14 @@ const CACHED_ENTRY_LEN: usize = 256;
 pub struct LowerCache {
     /// (hash of the entry's text, its length, the lowering depth) -> (the generation that last used it, the
     /// entry).
-    entries: HashMap<CacheKey, (u32, Cached)>,
+    entries: HashMap<CacheKey, (u32, Cached), WordsBuild>,
     /// Counts versions; each entry records the generation that last used it.
     generation: u32,
     /// How many of the entries were taken from the earlier version's cache.
     reused: usize,
     /// This version's entries (lowered now, or reused, moved or not) by their start offset: this version's value
     /// at that offset equals the entry's.
-    placed: HashMap<usize, Cached>,
+    placed: HashMap<usize, Cached, WordsBuild>,
     /// What the data schema model keeps from one version of the file for the next (shared by every version
     /// of one document: [`LowerCache::after`] passes it on).
     pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
@@ -522,11 +554,14 @@ impl LowerCache {
         self.reused
     }
 
-    /// The empty cache of the version after `prev`.
+    /// The empty cache of the version after `prev`, with room for as many entries (the next version of a file
+    /// holds about the same ones: growing the tables entry by entry would rehash them a dozen times).
     pub fn after(prev: &LowerCache) -> LowerCache {
         LowerCache {
             generation: prev.generation.wrapping_add(1),
             schema_memo: prev.schema_memo.clone(),
+            entries: HashMap::with_capacity_and_hasher(prev.entries.len(), WordsBuild::default()),
+            placed: HashMap::with_capacity_and_hasher(prev.placed.len(), WordsBuild::default()),
             ..LowerCache::default()
         }
     }

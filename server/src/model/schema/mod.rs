@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::catalog::{self, Builder};
 use crate::model::file::{DefineKind, FileModel};
-use crate::model::value::{Chain, EntryKey, FnvBuild, Kind, Link, Prop, Value};
+use crate::model::value::{Chain, EntryKey, FnvBuild, Kind, Link, Prop, Value, WordsBuild};
 use crate::text::Span;
 
 mod shift;
@@ -611,7 +611,7 @@ pub struct Memo {
 }
 
 /// Entry key -> (the entry's offset when the type was read, the type).
-type MemoTypes = HashMap<EntryKey, (usize, Arc<TypeDef>), FnvBuild>;
+type MemoTypes = HashMap<EntryKey, (usize, Arc<TypeDef>), WordsBuild>;
 
 fn read_schema(cx: &Cx, file: &FileModel) -> Option<Schema> {
     if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
