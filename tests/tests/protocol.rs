@@ -70,6 +70,70 @@ fn open_change_close() {
     assert!(c.shutdown().success());
 }
 
+/// Neovim's `:edit!` closes a document and opens it again at once. The close's empty list and the reopened
+/// document's findings are published by different handlers, through one queue; the client must see them in that
+/// order, or it shows no findings for a document that has some. Done ten times: each close publishes its empty
+/// list, each reopening's findings come after it, and the last publication of the document is its findings.
+#[test]
+fn a_reopened_documents_findings_follow_the_empty_list_of_its_close() {
+    const STORAGE: &str = "import { defineStorage } from '@aws-amplify/backend';\n\
+        export const storage = defineStorage({\n  name: 'files',\n  access: (allow) => ({\n    \
+        'photos': [allow.authenticated.to(['read'])],\n  }),\n});\n";
+    let mut c = Client::start();
+    let uri = c.open("amplify/storage/resource.ts", STORAGE);
+    assert!(!c.diagnostics(&uri, Some(1)).is_empty());
+    for round in 0..10 {
+        let version = 2 + round;
+        c.close(&uri);
+        c.open_uri(&uri, STORAGE, version);
+        let found = c.diagnostics(&uri, Some(version));
+        assert!(
+            Client::codes(&found).contains(&"storage/path-wildcard".to_string()),
+            "{found:#?}"
+        );
+    }
+    // everything published for the document, in the order it arrived
+    let u = json!(uri);
+    let published: Vec<(Value, usize)> = c
+        .transcript
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u)
+        .map(|m| {
+            let n = m["params"]["diagnostics"].as_array().map_or(0, Vec::len);
+            (m["params"]["version"].clone(), n)
+        })
+        .collect();
+    // the closes' empty lists are the publications without a version
+    let empties: Vec<usize> = published
+        .iter()
+        .enumerate()
+        .filter(|(_, (v, n))| v.is_null() && *n == 0)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(empties.len(), 10, "{published:?}");
+    for round in 0..10i64 {
+        let version = 2 + round;
+        let reopened = published
+            .iter()
+            .position(|(v, n)| *v == json!(version) && *n > 0)
+            .unwrap_or_else(|| panic!("no findings for version {version}: {published:?}"));
+        let empty = empties[round as usize];
+        assert!(
+            empty < reopened,
+            "version {version}'s findings came before its close's empty list: {published:?}"
+        );
+        if let Some(next) = empties.get(round as usize + 1) {
+            assert!(reopened < *next, "{published:?}");
+        }
+    }
+    let last = published.last().expect("published");
+    assert!(
+        last.1 > 0,
+        "the document ends without findings: {published:?}"
+    );
+    assert!(c.shutdown().success());
+}
+
 #[test]
 fn a_hundred_quick_incremental_edits_apply_in_order() {
     let mut c = Client::start();

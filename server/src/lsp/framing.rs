@@ -419,8 +419,9 @@ impl OutputFramer {
     }
 }
 
-/// Writes the protocol library's messages (read from `from_server`) and the error responses of [`pump`] to
-/// `stdout`, each message whole. Ends when the library's output ends, after writing everything queued.
+/// Writes the protocol library's messages (read from `from_server`) and the message bodies queued on `injected`
+/// (the error responses of [`pump`] and the server's diagnostics, see `super::publish`) to `stdout`, each message
+/// whole. Ends when the library's output ends, after writing everything queued.
 pub async fn output(
     mut from_server: impl AsyncRead + Unpin,
     mut injected: mpsc::UnboundedReceiver<Vec<u8>>,

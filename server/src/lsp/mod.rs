@@ -7,6 +7,7 @@ pub mod framing;
 pub mod log;
 mod nav;
 pub mod panics;
+mod publish;
 mod server;
 mod work;
 

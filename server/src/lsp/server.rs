@@ -13,6 +13,7 @@ use super::config::Settings;
 use super::convert;
 use super::framing;
 use super::panics;
+use super::publish::{Publication, Publisher};
 use crate::analysis::{self, Options};
 use crate::model::project::Summary;
 use crate::syntax::Lang;
@@ -42,6 +43,8 @@ impl std::ops::Deref for Backend {
 
 pub struct State {
     pub(crate) client: Client,
+    /// Where published diagnostics go (see [`super::publish`]).
+    publisher: Publisher,
     pub(crate) docs: DocumentStore,
     pub(crate) index: ProjectIndex,
     /// The client's capabilities, as sent in `initialize`.
@@ -90,9 +93,15 @@ const ENC_UTF16: u8 = 0;
 const ENC_UTF8: u8 = 1;
 
 impl Backend {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>, log_reload: Option<LogReload>) -> Self {
+    pub(crate) fn new(
+        client: Client,
+        publisher: Publisher,
+        shutdown: Arc<AtomicBool>,
+        log_reload: Option<LogReload>,
+    ) -> Self {
         Backend(Arc::new(State {
             client,
+            publisher,
             docs: DocumentStore::new(),
             index: ProjectIndex::new(),
             client_caps: RwLock::new(ClientCapabilities::default()),
@@ -394,15 +403,16 @@ impl Backend {
                     return None;
                 }
                 let diags = b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default();
-                // hashed here, not on the message loop: a large schema's list is a few hundred KB of JSON
-                let digest = digest_of(&diags);
-                Some((diags, digest))
+                // serialised (and hashed) here, not on the message loop: a large schema's list is 100 KB of JSON
+                // and more
+                Publication::new(&uri, &diags, Some(snap.version))
             })
             .await
         };
-        let Ok(Some((diags, digest))) = diags else {
+        let Ok(Some(publication)) = diags else {
             return;
         };
+        let digest = publication.digest();
         {
             // the document may have changed, or been closed (its diagnostics cleared), while this computed
             if !self.is_current(&snap) {
@@ -423,10 +433,9 @@ impl Backend {
                 return;
             }
             *last = (snap.version, epoch, digest);
+            // queued while the lock is held: publications of one document leave in the order they were checked
+            self.publisher.send(publication);
         }
-        self.client
-            .publish_diagnostics(uri, diags, Some(snap.version))
-            .await;
     }
 
     /// Whether TypeScript sees Amplify's types for this file (see [`amplify_types_installed`]), looked for up to
@@ -702,26 +711,6 @@ impl Backend {
     }
 }
 
-/// A digest of a list of diagnostics as the client receives it (its JSON), streamed into the hasher without
-/// building the text.
-fn digest_of(diags: &[Diagnostic]) -> u64 {
-    use std::hash::Hasher;
-    struct Digest(std::collections::hash_map::DefaultHasher);
-    impl std::io::Write for Digest {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut d = Digest(std::collections::hash_map::DefaultHasher::new());
-    // writing to a hasher cannot fail, and a list that does not serialise would fail the publication too
-    let _ = serde_json::to_writer(&mut d, diags);
-    d.0.finish()
-}
-
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {
     let offered = params
         .capabilities
@@ -993,9 +982,9 @@ impl LanguageServer for Backend {
         // Cleared first, before anything is awaited: the document may be opened again at once (Neovim's
         // `:edit!` closes and reopens), and the reopened document's diagnostics must come after the empty list.
         if !self.pull_diagnostics.load(Ordering::Relaxed) {
-            self.client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
+            if let Some(empty) = Publication::new(&uri, &[], None) {
+                self.publisher.send(empty);
+            }
         }
         if let Some(path) = analysis::uri_to_path(uri.as_str()) {
             // the disk's text counts again (read off the message loop); the other open files are checked again
@@ -1277,10 +1266,12 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let eof = Arc::new(AtomicBool::new(false));
     // stdin is re-framed before the protocol library sees it, so one malformed message cannot end the session;
-    // malformed messages are answered through the output task, which owns stdout.
+    // malformed messages are answered through the output task, which owns stdout. Diagnostics are pushed
+    // through it too, serialised off the message loop (see `super::publish`).
     let (to_server, from_client) = tokio::io::duplex(256 * 1024);
     let (to_stdout, from_server) = tokio::io::duplex(256 * 1024);
     let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
+    let publisher = Publisher::new(errors_tx.clone());
     let pump = tokio::spawn(framing::pump(
         tokio::io::stdin(),
         to_server,
@@ -1291,7 +1282,7 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     let sd = shutdown.clone();
     let mut builder = LspService::build(move |client| {
         super::log::connect(client.clone());
-        Backend::new(client, sd, log_reload)
+        Backend::new(client, publisher, sd, log_reload)
     })
     .custom_method("amplify/debugDocument", Backend::debug_document);
     if test_hooks_enabled() {

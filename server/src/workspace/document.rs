@@ -325,7 +325,7 @@ impl Document {
         self.version = version;
         reclaim::later(std::mem::replace(
             &mut self.text,
-            Arc::new(self.rope.to_string()),
+            Arc::new(crate::text::rope_text(&self.rope)),
         ));
         let resume = match (incremental, damage) {
             (true, Some(damage)) => Some(Resume {
