@@ -163,7 +163,7 @@ fn factory_calls<'t>(root: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>, Node
     // pass over the whole text.
     const PREFIXES: [&str; 2] = ["define", "referenceAuth"];
     let occurrences = PREFIXES.iter().flat_map(|prefix| {
-        src.match_indices(prefix).flat_map(move |(at, _)| {
+        memchr::memmem::find_iter(src.as_bytes(), prefix).flat_map(move |at| {
             DefineKind::ALL
                 .iter()
                 .map(|k| k.callee())
