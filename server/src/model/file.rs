@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use tree_sitter::{Node, Tree};
 
 use super::value::{
-    lower_cached, lower_collecting, FnvBuild, Kind, LowerCache, Members, Prop, Value,
+    lower_collecting, lower_reusing, FnvBuild, Kind, LowerCache, Members, Prev, Prop, Value,
 };
 use crate::syntax::{span, text, Lang};
 use crate::text::Span;
@@ -444,17 +444,35 @@ impl FileModel {
         lang: Lang,
         prev: Option<&LowerCache>,
     ) -> FileModel {
-        let empty = LowerCache::default();
-        Self::build_from(tree, src, lang, Some(prev.unwrap_or(&empty)))
+        Self::build_from(tree, src, lang, Some(prev.map_or(Prev::None, Prev::Shared)))
     }
 
-    fn build_from(tree: &Tree, src: &str, _lang: Lang, prev: Option<&LowerCache>) -> FileModel {
+    /// [`FileModel::build_incremental`] from an earlier version's cache that nothing else holds any more (its
+    /// model is gone): the entries it reuses are taken out of it, and those that moved are moved in place
+    /// instead of copied (see [`Prev::Owned`]). The result is the same.
+    pub fn build_reusing(tree: &Tree, src: &str, lang: Lang, prev: LowerCache) -> FileModel {
+        let mut prev = prev.into_owned_prev();
+        Self::build_from(tree, src, lang, Some(Prev::Owned(&mut prev)))
+    }
+
+    /// Builds the model; `cache` is `None` when nothing is cached for the next version ([`FileModel::build`]).
+    fn build_from(tree: &Tree, src: &str, _lang: Lang, mut cache: Option<Prev<'_>>) -> FileModel {
         let root = tree.root_node();
         let mut model = FileModel::default();
-        let mut next = prev.map(LowerCache::after).unwrap_or_default();
+        let mut next = match &cache {
+            Some(Prev::Shared(prev)) => LowerCache::after(prev),
+            Some(Prev::Owned(prev)) => LowerCache::after(prev),
+            Some(Prev::None) | None => LowerCache::default(),
+        };
         let mut members = Members::default();
-        let mut lower = |node: Node, src: &str| match prev {
-            Some(prev) => lower_cached(node, src, Some(prev), &mut next, &mut members),
+        let mut lower = |node: Node, src: &str| match &mut cache {
+            Some(Prev::Owned(prev)) => {
+                lower_reusing(node, src, Prev::Owned(prev), &mut next, &mut members)
+            }
+            Some(Prev::Shared(prev)) => {
+                lower_reusing(node, src, Prev::Shared(prev), &mut next, &mut members)
+            }
+            Some(Prev::None) => lower_reusing(node, src, Prev::None, &mut next, &mut members),
             None => lower_collecting(node, src, &mut members),
         };
 
@@ -587,8 +605,10 @@ impl FileModel {
                 define,
             });
         }
-        if let Some(prev) = prev {
-            next.carry_over(prev);
+        match cache {
+            Some(Prev::Shared(prev)) => next.carry_over(prev),
+            Some(Prev::Owned(prev)) => next.carry_over_owned(prev),
+            Some(Prev::None) | None => {}
         }
         model.lowered = Arc::new(next);
         model.members = OnceLock::from(members);
@@ -636,7 +656,7 @@ impl FileModel {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::syntax::{parse, queries};
     use tree_sitter::{QueryCursor, StreamingIterator};
@@ -797,7 +817,7 @@ export const data = defineData({ schema });
     }
 
     /// A schema of `n` models, each long enough to be cached.
-    fn schema_src(names: &[&str]) -> String {
+    pub(crate) fn schema_src(names: &[&str]) -> String {
         let mut s = String::from(
             "import { a, defineData } from '@aws-amplify/backend';\n\nconst schema = a.schema({\n",
         );
@@ -819,7 +839,7 @@ export const data = defineData({ schema });
         s
     }
 
-    fn same(a: &FileModel, b: &FileModel) -> bool {
+    pub(crate) fn same(a: &FileModel, b: &FileModel) -> bool {
         format!("{:?}{:?}{:?}", a.defines, a.imports, a.bindings)
             == format!("{:?}{:?}{:?}", b.defines, b.imports, b.bindings)
     }
@@ -903,6 +923,82 @@ export const data = defineData({ schema });
         // v1 reuses the 4 untouched models; v2 the 5 that moved; v3 none (the error hides the schema from the
         // lowering); v4 all 6, kept through v3 unused; v5 the 2 that remain.
         assert_eq!(reused, vec![0, 4, 5, 0, 6, 2], "reuse per version");
+    }
+
+    /// The build that owns the earlier version's cache (its model gone) takes the entries it reuses out of it and
+    /// moves them in place; the model equals a fresh build's, version after version. A part still held elsewhere
+    /// (here: a clone of one model's entry, as a request reading the earlier version would hold) is copied
+    /// instead, and what that holder sees does not move.
+    #[test]
+    fn an_owned_cache_moves_its_entries_in_place_and_the_model_equals_a_fresh_build() {
+        use crate::model::value::MOVES;
+        let versions = [
+            schema_src(&["Post", "Comment", "Tag", "Author", "Blog"]),
+            // a model inserted before the others: every later entry moves
+            schema_src(&["Draft", "Post", "Comment", "Tag", "Author", "Blog"]),
+            // a character typed inside the first model: the five after it move again
+            schema_src(&["Drafts", "Post", "Comment", "Tag", "Author", "Blog"]),
+            // a syntax error hides the schema, then is fixed with the models moved back
+            schema_src(&["Drafts", "Post", "Comment", "Tag", "Author", "Blog"]).replacen(
+                "rating: a.integer(),",
+                "rating: a.integer(,",
+                1,
+            ),
+            schema_src(&["Draft", "Post", "Comment", "Tag", "Author", "Blog"]),
+            // a model deleted: the ones after it move up
+            schema_src(&["Draft", "Comment", "Tag", "Author", "Blog"]),
+        ];
+        // with the earlier model gone, nothing is copied
+        let mut prev: Option<FileModel> = None;
+        let mut moved = Vec::new();
+        for (i, src) in versions.iter().enumerate() {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let fresh = FileModel::build(&tree, src, Lang::TypeScript);
+            MOVES.with(|m| m.set((0, 0)));
+            let model = match prev.take() {
+                Some(earlier) => {
+                    let cache = earlier.lowered.clone();
+                    drop(earlier);
+                    let cache = Arc::try_unwrap(cache).expect("the build's own");
+                    FileModel::build_reusing(&tree, src, Lang::TypeScript, cache)
+                }
+                None => FileModel::build_incremental(&tree, src, Lang::TypeScript, None),
+            };
+            assert!(
+                same(&fresh, &model),
+                "version {i} differs from a fresh build"
+            );
+            moved.push(MOVES.with(|m| m.get()));
+            prev = Some(model);
+        }
+        // v1: five moved down; v2: five moved again; v3: none lowered (the error); v4: the five moved back up,
+        // kept through v3 unused, and the first model's old text; v5: the four after the deleted one
+        assert_eq!(moved, vec![(0, 0), (5, 0), (5, 0), (0, 0), (5, 0), (4, 0)]);
+
+        // one entry of the earlier version still held elsewhere: that one is copied, the rest are moved
+        let (v0, v1) = (&versions[0], &versions[1]);
+        let tree0 = parse(v0, Lang::TypeScript, None).expect("parse");
+        let tree1 = parse(v1, Lang::TypeScript, None).expect("parse");
+        let earlier = FileModel::build_incremental(&tree0, v0, Lang::TypeScript, None);
+        let at = v0.find("  Comment: a").expect("model") + 2;
+        let held = earlier.lowered.entry_at(at).expect("entry").1.clone();
+        let held_before = format!("{held:?}");
+        let cache = earlier.lowered.clone();
+        drop(earlier);
+        let cache = Arc::try_unwrap(cache).expect("the build's own");
+        MOVES.with(|m| m.set((0, 0)));
+        let model = FileModel::build_reusing(&tree1, v1, Lang::TypeScript, cache);
+        let fresh = FileModel::build(&tree1, v1, Lang::TypeScript);
+        assert!(same(&fresh, &model));
+        let (in_place, copied) = MOVES.with(|m| m.get());
+        assert_eq!(in_place, 5);
+        assert!(copied > 0);
+        assert_eq!(
+            format!("{held:?}"),
+            held_before,
+            "what another holder sees moved"
+        );
+        assert_eq!(held.span.start, at);
     }
 
     #[test]

@@ -443,7 +443,7 @@ fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
 pub fn lower(node: Node, src: &str) -> Value {
     let mut cx = Lowering {
         src,
-        prev: None,
+        prev: Prev::None,
         next: None,
         members: None,
     };
@@ -459,7 +459,7 @@ pub type Members = std::collections::HashSet<Text, FnvBuild>;
 pub fn lower_collecting(node: Node, src: &str, members: &mut Members) -> Value {
     let mut cx = Lowering {
         src,
-        prev: None,
+        prev: Prev::None,
         next: None,
         members: Some(std::mem::take(members)),
     };
@@ -477,6 +477,35 @@ pub fn lower_cached(
     node: Node,
     src: &str,
     prev: Option<&LowerCache>,
+    next: &mut LowerCache,
+    members: &mut Members,
+) -> Value {
+    lower_reusing(
+        node,
+        src,
+        prev.map_or(Prev::None, Prev::Shared),
+        next,
+        members,
+    )
+}
+
+/// The cache of the version before, as one build of a file model reads it.
+pub enum Prev<'a> {
+    None,
+    /// Shared with other holders (an earlier version's model still in use): a reused entry that moved is copied
+    /// to its new place.
+    Shared(&'a LowerCache),
+    /// The build's alone: a reused entry is taken out of it, and moved in place when nothing else holds it
+    /// either (see [`shift_prop_in_place`]), so a keystroke above 500 models neither copies them nor leaves
+    /// their old copies to be freed. What is left in it afterwards is what this version did not reuse.
+    Owned(&'a mut LowerCache),
+}
+
+/// [`lower_cached`] with the earlier version's cache as [`Prev`].
+pub fn lower_reusing(
+    node: Node,
+    src: &str,
+    prev: Prev<'_>,
     next: &mut LowerCache,
     members: &mut Members,
 ) -> Value {
@@ -598,6 +627,23 @@ impl LowerCache {
             }
         }
     }
+
+    /// [`LowerCache::carry_over`] from a cache this build owns (see [`Prev::Owned`]): the entries kept are moved,
+    /// not shared.
+    pub fn carry_over_owned(&mut self, prev: &mut LowerCache) {
+        for (k, (used, cached)) in prev.entries.drain() {
+            if self.generation.wrapping_sub(used) <= KEEP_UNUSED {
+                self.entries.entry(k).or_insert((used, cached));
+            }
+        }
+    }
+
+    /// Readies a cache for [`Prev::Owned`]: forgets where its entries were placed (the version it was made for
+    /// is gone), so that each entry is held by the cache's table alone and can be taken out and moved in place.
+    pub fn into_owned_prev(mut self) -> LowerCache {
+        self.placed.clear();
+        self
+    }
 }
 
 impl std::fmt::Debug for LowerCache {
@@ -613,7 +659,7 @@ impl std::fmt::Debug for LowerCache {
 
 struct Lowering<'a> {
     src: &'a str,
-    prev: Option<&'a LowerCache>,
+    prev: Prev<'a>,
     /// `None` when not caching.
     next: Option<LowerCache>,
     /// `None` when not collecting member names.
@@ -719,6 +765,121 @@ fn shifted_prop(p: &Prop, delta: isize) -> Prop {
         value: shifted_value(&p.value, delta),
         shorthand: p.shorthand,
         span: moved(p.span, delta),
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// What moving reused entries did on this thread, for tests: (entries taken and moved in place, entries or
+    /// parts of them copied because something else held them).
+    pub(crate) static MOVES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Counts one move in [`MOVES`] (in tests; nothing otherwise): in place, or a copy.
+#[inline]
+fn note_move(in_place: bool) {
+    #[cfg(test)]
+    MOVES.with(|m| {
+        let (a, b) = m.get();
+        m.set(if in_place { (a + 1, b) } else { (a, b + 1) });
+    });
+    let _ = in_place;
+}
+
+/// Moves every span of `p` by `delta` bytes, as [`shifted_prop`] would: in place where `p` alone holds a part,
+/// copying the parts it shares with another holder (an earlier version's model still in use).
+pub(crate) fn shift_prop_in_place(p: &mut Prop, delta: isize) {
+    shift_span(&mut p.key_span, delta);
+    shift_span(&mut p.span, delta);
+    shift_value_in_place(&mut p.value, delta);
+}
+
+fn shift_value_in_place(v: &mut Value, delta: isize) {
+    shift_span(&mut v.span, delta);
+    match &mut v.kind {
+        Kind::Array(items) => shift_values_in_place(items, delta),
+        Kind::Object(props) => {
+            if props.is_empty() {
+                return;
+            }
+            match Arc::get_mut(props) {
+                Some(props) => props.iter_mut().for_each(|p| shift_prop_in_place(p, delta)),
+                None => {
+                    note_move(false);
+                    *props = props.iter().map(|p| shifted_prop(p, delta)).collect()
+                }
+            }
+        }
+        Kind::Func(f) => match Arc::get_mut(f) {
+            Some(f) => {
+                if let Some(b) = f.body.as_mut() {
+                    shift_value_in_place(b, delta);
+                }
+                shift_span(&mut f.body_span, delta);
+            }
+            None => {
+                note_move(false);
+                *f = Arc::new(Func {
+                    params: f.params.clone(),
+                    body: f.body.as_ref().map(|b| shifted_value(b, delta)),
+                    param_called: f.param_called.clone(),
+                    body_span: moved(f.body_span, delta),
+                })
+            }
+        },
+        Kind::Call {
+            callee,
+            args,
+            args_span,
+            is_new: _,
+        } => {
+            shift_arc_in_place(callee, delta);
+            shift_values_in_place(args, delta);
+            shift_span(args_span, delta);
+        }
+        Kind::Member {
+            object,
+            prop: _,
+            prop_span,
+        } => {
+            shift_arc_in_place(object, delta);
+            shift_span(prop_span, delta);
+        }
+        Kind::Spread(inner) => shift_arc_in_place(inner, delta),
+        Kind::Str(_)
+        | Kind::Template
+        | Kind::Num(_)
+        | Kind::Bool(_)
+        | Kind::Null
+        | Kind::Undefined
+        | Kind::Ident(_)
+        | Kind::Other => {}
+    }
+}
+
+fn shift_arc_in_place(v: &mut Arc<Value>, delta: isize) {
+    match Arc::get_mut(v) {
+        Some(v) => shift_value_in_place(v, delta),
+        None => {
+            note_move(false);
+            *v = Arc::new(shifted_value(v, delta))
+        }
+    }
+}
+
+fn shift_values_in_place(items: &mut Arc<[Value]>, delta: isize) {
+    // an empty list has no spans (and is shared)
+    if items.is_empty() {
+        return;
+    }
+    match Arc::get_mut(items) {
+        Some(items) => items
+            .iter_mut()
+            .for_each(|i| shift_value_in_place(i, delta)),
+        None => {
+            note_move(false);
+            *items = items.iter().map(|i| shifted_value(i, delta)).collect()
+        }
     }
 }
 
@@ -891,18 +1052,29 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
         "pair" => {
             let cache_key = cx.key(node, depth);
             if let Some(k) = cache_key {
-                let hit = cx
-                    .prev
-                    .and_then(|c| c.entries.get(&k))
-                    .map(|(_, c)| c.clone());
+                let hit = match &mut cx.prev {
+                    Prev::None => None,
+                    Prev::Shared(c) => c.entries.get(&k).map(|(_, c)| c.clone()),
+                    Prev::Owned(c) => c.entries.remove(&k).map(|(_, c)| c),
+                };
                 if let Some(Cached { entry, names, .. }) = hit {
                     let delta = sp.start as isize - entry.0 as isize;
-                    // unmoved, the copy shares everything below the entry's top level; moved, the moved copy is
-                    // the entry from now on
+                    // unmoved, the copy shares everything below the entry's top level; moved, the moved entry
+                    // (in place when nothing else holds it, else a copy) is the entry from now on
                     let (prop, entry) = if delta == 0 {
                         (entry.1.clone(), entry)
                     } else {
-                        let prop = shifted_prop(&entry.1, delta);
+                        let prop = match Arc::try_unwrap(entry) {
+                            Ok((_, mut prop)) => {
+                                note_move(true);
+                                shift_prop_in_place(&mut prop, delta);
+                                prop
+                            }
+                            Err(shared) => {
+                                note_move(false);
+                                shifted_prop(&shared.1, delta)
+                            }
+                        };
                         (prop.clone(), Arc::new((sp.start, prop)))
                     };
                     for n in names.iter() {

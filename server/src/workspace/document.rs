@@ -1,6 +1,6 @@
 //! One open document: its rope, its text, its incrementally maintained syntax tree, and immutable snapshots.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
@@ -49,10 +49,9 @@ pub struct Snapshot {
     pub frontend: bool,
     /// Set when the document is larger than the configured limit: it is kept but not analysed.
     pub too_large: bool,
-    /// The file model of this version, built on first use and shared by every snapshot of the version.
+    /// The file model of this version, built on first use and shared by every snapshot of the version, with
+    /// what the earlier versions left for its build.
     model: ModelSlot,
-    /// What the latest earlier version whose model was built had lowered, reused by this version's build.
-    prev_lowered: Option<Arc<LowerCache>>,
 }
 
 impl Snapshot {
@@ -62,12 +61,27 @@ impl Snapshot {
         self.model
             .get_or_init(|| {
                 let (tree, lang) = (self.tree.as_ref()?, self.lang?);
-                Some(Arc::new(FileModel::build_incremental(
-                    tree,
-                    &self.analysis_text,
-                    lang,
-                    self.prev_lowered.as_deref(),
-                )))
+                let text = &self.analysis_text;
+                let model = match self.model.take_handover() {
+                    Some(Handover { cache, earlier }) => {
+                        // The earlier version's model first: when nothing else holds it (no request still reads
+                        // that version), it goes now, and its cache becomes this build's own.
+                        if let Some(earlier) = earlier {
+                            earlier.release_now();
+                        }
+                        match Arc::try_unwrap(cache) {
+                            Ok(cache) => FileModel::build_reusing(tree, text, lang, cache),
+                            Err(shared) => {
+                                let model =
+                                    FileModel::build_incremental(tree, text, lang, Some(&shared));
+                                reclaim::later(shared);
+                                model
+                            }
+                        }
+                    }
+                    None => FileModel::build_incremental(tree, text, lang, None),
+                };
+                Some(Arc::new(model))
             })
             .clone()
     }
@@ -78,10 +92,29 @@ impl Snapshot {
     }
 }
 
-/// The file model of one version: built on first use, shared by every snapshot of the version. The last holder
-/// of a built model hands it to [`reclaim`], so that no edit waits for the previous version's model to be freed.
+/// The file model of one version: built on first use, shared by every snapshot of the version, with what the
+/// version before left for its build ([`Handover`]). The last holder of a built model (or of a handover no build
+/// took) hands it to [`reclaim`], so that no edit waits for an earlier version to be freed.
 #[derive(Debug, Clone)]
-struct ModelSlot(Option<Arc<OnceLock<Option<Arc<FileModel>>>>>);
+struct ModelSlot(Option<Arc<Slot>>);
+
+#[derive(Debug, Default)]
+struct Slot {
+    model: OnceLock<Option<Arc<FileModel>>>,
+    /// Taken by the build of this version's model.
+    handover: Mutex<Option<Handover>>,
+}
+
+/// What an earlier version leaves for the build of a later one's model: its lowering cache, and the slot of the
+/// model that made it, so that the build can let go of that model first. When then nothing else holds the cache,
+/// it becomes the build's own, and the entries that moved are moved in place instead of copied
+/// ([`FileModel::build_reusing`]): neither the copies nor the freeing of the old ones. When something still
+/// does (a request reading the earlier version), the build shares it and copies, as it always may.
+#[derive(Debug)]
+struct Handover {
+    cache: Arc<LowerCache>,
+    earlier: Option<ModelSlot>,
+}
 
 impl Default for ModelSlot {
     fn default() -> Self {
@@ -94,16 +127,67 @@ impl std::ops::Deref for ModelSlot {
     fn deref(&self) -> &Self::Target {
         // `None` only while the slot is dropped
         static GONE: OnceLock<Option<Arc<FileModel>>> = OnceLock::new();
-        self.0.as_deref().unwrap_or(&GONE)
+        self.0.as_deref().map_or(&GONE, |s| &s.model)
+    }
+}
+
+impl ModelSlot {
+    /// The slot of the next version: its build is left this version's cache when this version's model was built,
+    /// else what this version was left: all of it when nothing else holds this slot (nothing can build this
+    /// version any more), else the earlier model to let go of, and the cache shared (a request reading this
+    /// version may still build it, from that cache).
+    fn next(&self) -> ModelSlot {
+        let handover = match self.get() {
+            Some(Some(m)) => Some(Handover {
+                cache: m.lowered.clone(),
+                earlier: Some(self.clone()),
+            }),
+            _ => self.0.as_ref().and_then(|s| {
+                let mut h = s.handover.lock().ok()?;
+                if Arc::strong_count(s) == 1 {
+                    h.take()
+                } else {
+                    h.as_mut().map(|h| Handover {
+                        cache: h.cache.clone(),
+                        earlier: h.earlier.take(),
+                    })
+                }
+            }),
+        };
+        ModelSlot(Some(Arc::new(Slot {
+            model: OnceLock::new(),
+            handover: Mutex::new(handover),
+        })))
+    }
+
+    fn take_handover(&self) -> Option<Handover> {
+        self.0.as_ref()?.handover.lock().ok()?.take()
+    }
+
+    /// Lets go of the slot here, on this thread: the model it holds is dropped now when nothing else holds it.
+    fn release_now(mut self) {
+        drop(self.0.take());
     }
 }
 
 impl Drop for ModelSlot {
     fn drop(&mut self) {
-        if let Some(cell) = self.0.take() {
-            if Arc::strong_count(&cell) == 1 && cell.get().is_some_and(Option::is_some) {
-                reclaim::later(cell);
-            }
+        let Some(slot) = self.0.take() else {
+            return;
+        };
+        if Arc::strong_count(&slot) != 1 {
+            return;
+        }
+        // The last holder. A built model, or a handover holding an earlier model or the last reference to a
+        // cache, is freed elsewhere; a handover whose cache a later version shares frees nothing: it goes here, at
+        // once, so that the later version's build finds that cache its own.
+        let built = slot.model.get().is_some_and(Option::is_some);
+        let heavy_handover = slot.handover.lock().map_or(true, |h| {
+            h.as_ref()
+                .is_some_and(|h| h.earlier.is_some() || Arc::strong_count(&h.cache) == 1)
+        });
+        if built || heavy_handover {
+            reclaim::later(slot);
         }
     }
 }
@@ -120,7 +204,6 @@ pub struct Document {
     frontend: bool,
     max_size: usize,
     model: ModelSlot,
-    prev_lowered: Option<Arc<LowerCache>>,
     /// See [`Snapshot::analysis_text`].
     analysis_text: Arc<String>,
     /// The guard against error recovery, while it is on.
@@ -231,7 +314,6 @@ impl Document {
             frontend: false,
             max_size,
             model: ModelSlot::default(),
-            prev_lowered: None,
             guard: None,
         };
         doc.refresh(false, None);
@@ -365,13 +447,7 @@ impl Document {
     /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
-        if let Some(Some(m)) = self.model.get() {
-            // the cache before it may hold the last copies of the entries that moved since: freed elsewhere
-            if let Some(older) = self.prev_lowered.replace(m.lowered.clone()) {
-                reclaim::later(older);
-            }
-        }
-        self.model = ModelSlot::default();
+        self.model = self.model.next();
         reclaim::later(std::mem::replace(
             &mut self.analysis_text,
             self.text.clone(),
@@ -483,7 +559,6 @@ impl Document {
             frontend: self.frontend,
             too_large: self.text.len() > self.max_size,
             model: self.model.clone(),
-            prev_lowered: self.prev_lowered.clone(),
             analysis_text: self.analysis_text.clone(),
             guard: self.guard.as_ref().map(|g| g.note.clone()),
         }
@@ -639,6 +714,61 @@ mod tests {
         // a document that is not analysed has no model
         let other = Document::new("file:///p/src/app.ts", None, 1, "x".into(), 100);
         assert!(other.snapshot().file_model().is_none());
+    }
+
+    /// Through the document: once nothing reads the earlier version any more, the build of the next one moves
+    /// the models an edit moved in place; while a request still holds the earlier version's model, it copies
+    /// them. Either way the model equals a fresh build of the text.
+    #[test]
+    fn models_an_edit_moved_are_moved_in_place_once_the_earlier_version_is_let_go() {
+        use crate::model::file::tests::{same, schema_src};
+        use crate::model::value::MOVES;
+        let names = ["Post", "Comment", "Tag", "Author", "Blog"];
+        let mut d = doc(&schema_src(&names));
+        let built = |d: &Document| {
+            MOVES.with(|m| m.set((0, 0)));
+            let model = d.snapshot().file_model().expect("model");
+            let tree = d.tree().expect("tree");
+            let fresh = FileModel::build(tree, d.text(), Lang::TypeScript);
+            assert!(same(&model, &fresh), "version {}", d.version());
+            (model, MOVES.with(|m| m.get()))
+        };
+        drop(built(&d));
+        // a line typed above the schema: the five models move, in place
+        d.apply(2, &[change(0, 0, 0, 0, "// a\n")], Encoding::Utf16)
+            .expect("apply");
+        let (held, moves) = built(&d);
+        assert_eq!(moves, (5, 0));
+        // a request still reads version 2: version 3 copies
+        d.apply(3, &[change(0, 0, 0, 0, "// b\n")], Encoding::Utf16)
+            .expect("apply");
+        let (model, moves) = built(&d);
+        assert_eq!(moves, (0, 5));
+        drop(model);
+        drop(held);
+        // an edit whose model is never built, then one that is: the cache of version 3 still serves, in place
+        d.apply(4, &[change(0, 0, 0, 0, "// c\n")], Encoding::Utf16)
+            .expect("apply");
+        d.apply(5, &[change(0, 0, 0, 0, "// d\n")], Encoding::Utf16)
+            .expect("apply");
+        let (_, moves) = built(&d);
+        assert_eq!(moves, (5, 0));
+        // an edit that moves nothing moves nothing
+        let end = d.text().lines().count() as u32;
+        d.apply(6, &[change(end, 0, end, 0, "// e\n")], Encoding::Utf16)
+            .expect("apply");
+        let (_, moves) = built(&d);
+        assert_eq!(moves, (0, 0));
+        // a burst: a request holds version 7 without building its model when version 8 arrives; once it lets go,
+        // version 8 still moves them in place
+        d.apply(7, &[change(0, 0, 0, 0, "// f\n")], Encoding::Utf16)
+            .expect("apply");
+        let pending = d.snapshot();
+        d.apply(8, &[change(0, 0, 0, 0, "// g\n")], Encoding::Utf16)
+            .expect("apply");
+        drop(pending);
+        let (_, moves) = built(&d);
+        assert_eq!(moves, (5, 0));
     }
 
     #[test]
