@@ -712,12 +712,7 @@ pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {
         Kind::Array(items) => Kind::Array(items.iter().map(|i| shifted_value(i, delta)).collect()),
         Kind::Object(props) if props.is_empty() => Kind::Object(props.clone()),
         Kind::Object(props) => Kind::Object(props.iter().map(|p| shifted_prop(p, delta)).collect()),
-        Kind::Func(f) => Kind::Func(Arc::new(Func {
-            params: f.params.clone(),
-            body: f.body.as_ref().map(|b| shifted_value(b, delta)),
-            param_called: f.param_called.clone(),
-            body_span: moved(f.body_span, delta),
-        })),
+        Kind::Func(f) => Kind::Func(Arc::new(shifted_func(f, delta))),
         Kind::Call {
             callee,
             args,
@@ -755,6 +750,15 @@ pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {
     Value {
         kind,
         span: moved(v.span, delta),
+    }
+}
+
+fn shifted_func(f: &Func, delta: isize) -> Func {
+    Func {
+        params: f.params.clone(),
+        body: f.body.as_ref().map(|b| shifted_value(b, delta)),
+        param_called: f.param_called.clone(),
+        body_span: moved(f.body_span, delta),
     }
 }
 
@@ -819,12 +823,7 @@ fn shift_value_in_place(v: &mut Value, delta: isize) {
             }
             None => {
                 note_move(false);
-                *f = Arc::new(Func {
-                    params: f.params.clone(),
-                    body: f.body.as_ref().map(|b| shifted_value(b, delta)),
-                    param_called: f.param_called.clone(),
-                    body_span: moved(f.body_span, delta),
-                })
+                *f = Arc::new(shifted_func(f, delta))
             }
         },
         Kind::Call {
