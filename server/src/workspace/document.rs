@@ -74,7 +74,13 @@ impl Snapshot {
                             Err(shared) => {
                                 let model =
                                     FileModel::build_incremental(tree, text, lang, Some(&shared));
-                                reclaim::later(shared);
+                                // let go of at once while others hold it (a later version's build may own it
+                                // then); freed elsewhere if this was the last holder after all
+                                if Arc::strong_count(&shared) > 1 {
+                                    drop(shared);
+                                } else {
+                                    reclaim::later(shared);
+                                }
                                 model
                             }
                         }
