@@ -590,7 +590,11 @@ impl LowerCache {
             generation: prev.generation.wrapping_add(1),
             schema_memo: prev.schema_memo.clone(),
             entries: HashMap::with_capacity_and_hasher(prev.entries.len(), WordsBuild::default()),
-            placed: HashMap::with_capacity_and_hasher(prev.placed.len(), WordsBuild::default()),
+            // (a cache readied for an owning build has forgotten its places: its entries count them)
+            placed: HashMap::with_capacity_and_hasher(
+                prev.placed.len().max(prev.entries.len()),
+                WordsBuild::default(),
+            ),
             ..LowerCache::default()
         }
     }
