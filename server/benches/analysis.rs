@@ -12,6 +12,11 @@
 //!   near the start, middle and end of the file;
 //! - `keystroke_{start,middle,end}`: the same insertion through the server's `didChange` path: apply it to
 //!   the document (rope, incremental reparse), re-index the file, compute its diagnostics;
+//! - `keystroke_middle_alone`: the middle insertion typed and deleted again and again in one document that
+//!   nothing else reads, as in the server once the previous keystroke's requests are answered: each build lets
+//!   go of the previous version's model, owns its cache and moves the models after the edit in place (in the
+//!   `keystroke_*` rows above, every iteration starts from the same document, whose model the benchmark holds,
+//!   so the moved models are copied);
 //! - `ts_reparse_typing`, `keystroke_typing`: the same pair in the middle of typing a new model (the file has
 //!   an unclosed `.model({`, as it has most of the time while someone types), where tree-sitter's error
 //!   recovery makes the reparse itself far more expensive;
@@ -181,6 +186,60 @@ fn insertion(doc: &Document, offset: usize) -> (Change, InputEdit, String) {
     (change, edit, new_text)
 }
 
+/// The deletion of the one character at `offset` (undoing [`insertion`]).
+fn deletion(doc: &Document, offset: usize) -> Change {
+    let snap = doc.snapshot();
+    let pos = position_at(&snap.rope, offset, Encoding::Utf16);
+    let end = position_at(&snap.rope, offset + 1, Encoding::Utf16);
+    Change {
+        range: Some((pos, end)),
+        text: String::new(),
+    }
+}
+
+/// A document of `input`'s text with its model built, that nothing else holds.
+fn document_alone(input: &Input) -> Document {
+    let doc = Document::new(
+        &input.uri,
+        Some(Lang::TypeScript),
+        1,
+        input.text.clone(),
+        MAX_SIZE,
+    );
+    reindex(&input.index, &input.path, &doc);
+    doc
+}
+
+/// `n` keystrokes on `doc`, alternately the insertion at `offset` and its deletion, each handled as the server
+/// does; the time of the keystrokes alone.
+fn keystrokes_alone(
+    input: &Input,
+    doc: &mut Document,
+    offset: usize,
+    n: u64,
+    opts: &Options,
+) -> Duration {
+    let (insert, _, _) = insertion(doc, offset);
+    let delete = {
+        let mut d = doc.clone();
+        d.apply(
+            d.version() + 1,
+            std::slice::from_ref(&insert),
+            Encoding::Utf16,
+        )
+        .expect("apply");
+        deletion(&d, offset)
+    };
+    let mut total = Duration::ZERO;
+    for i in 0..n {
+        let change = if i % 2 == 0 { &insert } else { &delete };
+        let started = std::time::Instant::now();
+        black_box(did_change(&input.index, &input.path, doc, change, opts));
+        total += started.elapsed();
+    }
+    total
+}
+
 fn parser() -> Parser {
     let mut p = Parser::new();
     p.set_language(&Lang::TypeScript.language())
@@ -265,6 +324,12 @@ fn bench_size(c: &mut Criterion, size: Size) {
             )
         });
     }
+    let offset = gen::key_end_at(&input.text, 0.5);
+    let mut alone = document_alone(&input);
+    g.bench_function("keystroke_middle_alone", |b| {
+        b.iter_custom(|n| keystrokes_alone(&input, &mut alone, offset, n, &opts))
+    });
+    drop(alone);
     // Mid-typing: a model half typed into the middle of the schema (`.model({` unclosed), the next character.
     let typing = Typing::new(&input);
     g.bench_function("ts_reparse_typing", |b| {
@@ -323,8 +388,8 @@ fn bench_size(c: &mut Criterion, size: Size) {
 /// `AMPLIFY_BENCH_COUNT=<size>/<op>:<n>` runs one operation `n` times and nothing else, for instruction
 /// counts that machine load does not disturb: compare `perf stat -e instructions:u` (or
 /// `valgrind --tool=callgrind`) of `n` = 0 and `n` > 0. Operations: `file_model`, `diagnostics`,
-/// `keystroke_middle`, `ts_reparse_middle`, `keystroke_typing`, `ts_reparse_typing`, `full_analysis`,
-/// `completion`, `hover`.
+/// `keystroke_middle`, `keystroke_middle_alone`, `ts_reparse_middle`, `keystroke_typing`, `ts_reparse_typing`,
+/// `full_analysis`, `completion`, `hover`.
 fn count_mode(spec: &str) {
     let (what, n) = spec.split_once(':').unwrap_or((spec, "1"));
     let n: usize = n.parse().expect("AMPLIFY_BENCH_COUNT: <size>/<op>:<n>");
@@ -343,6 +408,13 @@ fn count_mode(spec: &str) {
     let tree = p.parse(&input.text, None).expect("parse");
     let copts = completion::CompletionOptions::default();
     let typing = Typing::new(&input);
+    if op == "keystroke_middle_alone" {
+        let mut doc = document_alone(&input);
+        // one keystroke first, so that every one counted finds an owned cache (the first finds the open's)
+        keystrokes_alone(&input, &mut doc, offset, 1, &opts);
+        keystrokes_alone(&input, &mut doc, offset, n as u64, &opts);
+        return;
+    }
     for _ in 0..n {
         match op {
             "file_model" => drop(black_box(analysis::file_model(&snap))),
@@ -480,6 +552,7 @@ fn summary(since: SystemTime) {
         "keystroke_start",
         "ts_reparse_middle",
         "keystroke_middle",
+        "keystroke_middle_alone",
         "ts_reparse_end",
         "keystroke_end",
         "ts_reparse_typing",
@@ -493,9 +566,13 @@ fn summary(since: SystemTime) {
         POSITIONS
             .iter()
             .map(|(p, _)| format!("keystroke_{p} / ts_reparse_{p}"))
-            .chain(std::iter::once(
-                "keystroke_typing / ts_reparse_typing".to_string(),
-            )),
+            .chain(
+                [
+                    "keystroke_middle_alone / ts_reparse_middle",
+                    "keystroke_typing / ts_reparse_typing",
+                ]
+                .map(String::from),
+            ),
     )
     .chain(std::iter::once("full_analysis / ts_parse_full".to_string()))
     .collect();
