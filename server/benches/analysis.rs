@@ -432,14 +432,7 @@ fn count_mode(spec: &str) {
                 ));
             }
             "full_analysis" => {
-                let doc = Document::new(
-                    &input.uri,
-                    Some(Lang::TypeScript),
-                    1,
-                    input.text.clone(),
-                    MAX_SIZE,
-                );
-                reindex(&input.index, &input.path, &doc);
+                let doc = document_alone(&input);
                 black_box(diagnostics(&input.index, &input.path, &doc, &opts));
             }
             "ts_reparse_middle" => {

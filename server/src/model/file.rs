@@ -459,20 +459,13 @@ impl FileModel {
     fn build_from(tree: &Tree, src: &str, _lang: Lang, mut cache: Option<Prev<'_>>) -> FileModel {
         let root = tree.root_node();
         let mut model = FileModel::default();
-        let mut next = match &cache {
-            Some(Prev::Shared(prev)) => LowerCache::after(prev),
-            Some(Prev::Owned(prev)) => LowerCache::after(prev),
-            Some(Prev::None) | None => LowerCache::default(),
-        };
+        let mut next = cache
+            .as_ref()
+            .and_then(Prev::cache)
+            .map_or_else(LowerCache::default, LowerCache::after);
         let mut members = Members::default();
         let mut lower = |node: Node, src: &str| match &mut cache {
-            Some(Prev::Owned(prev)) => {
-                lower_reusing(node, src, Prev::Owned(prev), &mut next, &mut members)
-            }
-            Some(Prev::Shared(prev)) => {
-                lower_reusing(node, src, Prev::Shared(prev), &mut next, &mut members)
-            }
-            Some(Prev::None) => lower_reusing(node, src, Prev::None, &mut next, &mut members),
+            Some(prev) => lower_reusing(node, src, prev.reborrow(), &mut next, &mut members),
             None => lower_collecting(node, src, &mut members),
         };
 

@@ -501,6 +501,26 @@ pub enum Prev<'a> {
     Owned(&'a mut LowerCache),
 }
 
+impl Prev<'_> {
+    /// The same cache, borrowed again for one lowering.
+    pub fn reborrow(&mut self) -> Prev<'_> {
+        match self {
+            Prev::None => Prev::None,
+            Prev::Shared(c) => Prev::Shared(c),
+            Prev::Owned(c) => Prev::Owned(c),
+        }
+    }
+
+    /// The cache, to read.
+    pub fn cache(&self) -> Option<&LowerCache> {
+        match self {
+            Prev::None => None,
+            Prev::Shared(c) => Some(c),
+            Prev::Owned(c) => Some(c),
+        }
+    }
+}
+
 /// [`lower_cached`] with the earlier version's cache as [`Prev`].
 pub fn lower_reusing(
     node: Node,
