@@ -822,7 +822,7 @@ pub(crate) fn shift_prop_in_place(p: &mut Prop, delta: isize) {
     shift_value_in_place(&mut p.value, delta);
 }
 
-fn shift_value_in_place(v: &mut Value, delta: isize) {
+pub(crate) fn shift_value_in_place(v: &mut Value, delta: isize) {
     shift_span(&mut v.span, delta);
     match &mut v.kind {
         Kind::Array(items) => shift_values_in_place(items, delta),

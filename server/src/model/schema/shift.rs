@@ -5,7 +5,7 @@
 //! Every impl destructures its type completely, so that a field added to a schema type does not compile until
 //! it is moved here too (a span left behind would point into the wrong model).
 
-use crate::model::value::{shift_span, shifted_value, Value};
+use crate::model::value::{shift_span, shift_value_in_place, Value};
 use crate::text::Span;
 
 use super::{
@@ -26,8 +26,9 @@ impl Shift for Span {
 }
 
 impl Shift for Value {
+    /// In place where nothing else holds a part of it; a part the file model still shares is copied.
     fn shift(&mut self, delta: isize) {
-        *self = shifted_value(self, delta);
+        shift_value_in_place(self, delta);
     }
 }
 
