@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod context;
 pub mod file;
 pub mod frontend;
+pub mod memo;
 pub mod project;
 pub mod schema;
 pub mod value;

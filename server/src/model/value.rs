@@ -144,14 +144,15 @@ pub struct Func {
 const WALK_DEPTH: usize = 200;
 
 fn walk_at<'a>(v: &'a Value, depth: usize, f: &mut dyn FnMut(&'a Value)) {
-    walk_pruned_at(v, depth, &mut |_| false, f);
+    walk_pruned_at(v, depth, &mut |_, _| false, f);
 }
 
-/// [`walk_at`], leaving out the object entries `skip` names (the entry and everything below it).
+/// [`walk_at`], leaving out the object entries `skip` names (the entry and everything below it); `skip` is
+/// told the depth of the entry's value.
 fn walk_pruned_at<'a>(
     v: &'a Value,
     depth: usize,
-    skip: &mut dyn FnMut(&'a Prop) -> bool,
+    skip: &mut dyn FnMut(&'a Prop, usize) -> bool,
     f: &mut dyn FnMut(&'a Value),
 ) {
     if depth > WALK_DEPTH {
@@ -163,7 +164,7 @@ fn walk_pruned_at<'a>(
         Kind::Array(items) => items.iter().for_each(|i| walk_pruned_at(i, d, skip, f)),
         Kind::Object(props) => {
             for p in props.iter() {
-                if !skip(p) {
+                if !skip(p, d) {
                     walk_pruned_at(&p.value, d, skip, f);
                 }
             }
@@ -196,7 +197,23 @@ impl Value {
         skip: &mut dyn FnMut(&'a Prop) -> bool,
         f: &mut dyn FnMut(&'a Value),
     ) {
+        walk_pruned_at(self, 0, &mut |p, _| skip(p), f);
+    }
+
+    /// [`Value::walk_pruned`], telling `skip` the depth of the entry's value: [`Value::walk_from`] at that
+    /// depth visits what this walk would have visited below the entry.
+    pub fn walk_pruned_depth<'a>(
+        &'a self,
+        skip: &mut dyn FnMut(&'a Prop, usize) -> bool,
+        f: &mut dyn FnMut(&'a Value),
+    ) {
         walk_pruned_at(self, 0, skip, f);
+    }
+
+    /// [`Value::walk`] of a value that sits `depth` levels below where a walk started (the walks stop at the
+    /// same depth).
+    pub fn walk_from<'a>(&'a self, depth: usize, f: &mut dyn FnMut(&'a Value)) {
+        walk_at(self, depth, f);
     }
 
     /// For a call `<object>.authorization((allow) => [...])`: the object, the callback's parameter and its rules
@@ -568,6 +585,9 @@ pub struct LowerCache {
     /// What the data schema model keeps from one version of the file for the next (shared by every version
     /// of one document: [`LowerCache::after`] passes it on).
     pub(crate) schema_memo: Arc<std::sync::Mutex<crate::model::schema::Memo>>,
+    /// What rules found in the entries, kept for the next versions (shared the same way, see
+    /// [`EntryMemo`](crate::model::memo::EntryMemo)).
+    pub(crate) entry_memo: Arc<crate::model::memo::EntryMemo>,
 }
 
 /// A cached entry: its start offset and lowered value, and the member names it holds (so that a reused entry
@@ -602,6 +622,10 @@ impl LowerCache {
     pub fn reused(&self) -> usize {
         self.reused
     }
+    /// Which version of the document this is (counting from the first one built with a cache, wrapping).
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
 
     /// The empty cache of the version after `prev`, with room for as many entries (the next version of a file
     /// holds about the same ones: growing the tables entry by entry would rehash them a dozen times).
@@ -609,6 +633,7 @@ impl LowerCache {
         LowerCache {
             generation: prev.generation.wrapping_add(1),
             schema_memo: prev.schema_memo.clone(),
+            entry_memo: prev.entry_memo.clone(),
             entries: HashMap::with_capacity_and_hasher(prev.entries.len(), WordsBuild::default()),
             // (a cache readied for an owning build has forgotten its places: its entries count them)
             placed: HashMap::with_capacity_and_hasher(

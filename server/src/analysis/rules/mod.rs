@@ -23,6 +23,7 @@ pub mod data;
 pub mod frontend;
 pub mod function;
 pub mod migration;
+mod per_entry;
 pub mod security;
 pub mod shape;
 pub mod storage;

@@ -1,5 +1,6 @@
 //! Security advice for the data schema: rules that open data to anyone on the internet.
 
+use super::per_entry::entry_findings;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Severity};
 use crate::model::value::{Kind, Value};
@@ -12,23 +13,45 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     if !guest && !api_key {
         return;
     }
-    // a rule is reported on a call whose rules hold the member: entries without it are passed over
-    let mut wanted = Vec::new();
-    if guest {
-        wanted.push("guest");
-    }
-    if api_key {
-        wanted.push("publicApiKey");
-    }
-    cx.file.walk_holding(&wanted, &mut |call| {
+    // Both depend on nothing but the rule's own text: what they find in an entry of the lowering cache (a model
+    // of a large schema) is kept for the next versions, by the entry's text (see `per_entry`).
+    let salt = u64::from(guest) | u64::from(api_key) << 1;
+    let visit = |call: &Value, out: &mut Vec<Diagnostic>| {
         if guest {
             guest_rules(call, out);
         }
         if api_key {
             public_api_key(call, out);
         }
-    });
+    };
+    let mut pass = cx
+        .file
+        .lowered
+        .entry_memo
+        .open(cx.file.lowered.generation());
+    let mut in_entries = Vec::new();
+    for v in cx.file.top_values() {
+        v.walk_pruned_depth(
+            &mut |p, depth| {
+                // (the depth is part of the salt: the walk stops at the same depth either way)
+                entry_findings(
+                    &mut pass,
+                    cx.file,
+                    RULES,
+                    salt | (depth as u64) << 2,
+                    p,
+                    &mut in_entries,
+                    &mut |found| p.value.walk_from(depth, &mut |v| visit(v, found)),
+                )
+            },
+            &mut |v| visit(v, out),
+        );
+    }
+    out.append(&mut in_entries);
 }
+
+/// The name under which this module's findings are kept per entry.
+const RULES: &str = "security";
 
 /// The code of the hint on `allow.publicApiKey()` in a project that has user sign-in.
 pub const PUBLIC_API_KEY: &str = "security/public-api-key";
@@ -172,5 +195,82 @@ mod tests {
         );
         // without auth the key is the only way in: no hint
         assert!(run(src).iter().all(|d| d.code != PUBLIC_API_KEY));
+    }
+
+    /// Versions of a schema as the server builds them, each with the model of the version before: the hints
+    /// equal those of a fresh build, and only the models an edit touched are walked again.
+    #[test]
+    fn hints_kept_per_model_follow_the_models_and_equal_a_fresh_check() {
+        use crate::analysis::rules::per_entry::CHECKED;
+        use crate::analysis::rules::RuleCtx;
+        use crate::model::file::FileModel;
+        use crate::syntax::{parse, Lang};
+        let model = |i: usize, rule: &str| {
+            format!(
+                "  M{i}: a.model({{ title: a.string().required(), body: a.string(), rating: a.integer(), \
+                 parentId: a.id(), tags: a.string().array(), summary: a.string(), createdOn: a.date(), \
+                 updatedOn: a.date(), author: a.string() }}).authorization((allow) => [{rule}, \
+                 allow.owner()]),\n"
+            )
+        };
+        let rules = [
+            "allow.guest().to(['read'])",
+            "allow.publicApiKey()",
+            "allow.authenticated()",
+        ];
+        let schema =
+            |models: &[String]| format!("const schema = a.schema({{\n{}}});\n", models.concat());
+        let mut models: Vec<String> = (0..9).map(|i| model(i, rules[i % 3])).collect();
+        let with_auth = super::super::testkit::facts(true, &[]);
+        let mut versions = vec![schema(&models)];
+        // a character typed in the first model (every other one moves), and deleted again
+        models[0] = models[0].replacen("title", "titlex", 1);
+        versions.push(schema(&models));
+        models[0] = models[0].replacen("titlex", "title", 1);
+        versions.push(schema(&models));
+        // guest access given to a model that had none, and the key taken from another
+        models[2] = models[2].replacen("allow.authenticated()", "allow.guest()", 1);
+        models[4] = models[4].replacen("allow.publicApiKey()", "allow.authenticated()", 1);
+        versions.push(schema(&models));
+        // a model inserted first (all move), another deleted
+        models.insert(0, model(20, rules[1]));
+        models.remove(5);
+        versions.push(schema(&models));
+        let mut prev: Option<FileModel> = None;
+        let mut walked = Vec::new();
+        for (n, src) in versions.iter().enumerate() {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let file = FileModel::build_incremental(
+                &tree,
+                src,
+                Lang::TypeScript,
+                prev.as_ref().map(|p| &*p.lowered),
+            );
+            assert!(
+                file.lowered.len() >= 9,
+                "every model is an entry of the cache"
+            );
+            for project in [&with_auth, &ProjectFacts::default()] {
+                let cx = RuleCtx {
+                    src,
+                    file: &file,
+                    path: None,
+                    project,
+                };
+                let before = CHECKED.with(|c| c.get());
+                let mut got = Vec::new();
+                check(&cx, &mut got);
+                walked.push(CHECKED.with(|c| c.get()) - before);
+                let mut want = run_with(check, src, None, project);
+                got.sort_by_key(|d| (d.span.start, d.code));
+                want.sort_by_key(|d| (d.span.start, d.code));
+                assert_eq!(got, want, "version {n}, auth {}", project.has_auth);
+                assert!(!got.is_empty());
+            }
+            prev = Some(file);
+        }
+        // (with auth, without) per version: all models at first; then the one edited model, once per project
+        // (the salt differs); back to an earlier text, nothing; the two changed models; the model inserted
+        assert_eq!(walked, [9, 9, 1, 1, 0, 0, 2, 2, 1, 1]);
     }
 }
