@@ -81,19 +81,41 @@ impl MemoPass<'_> {
         salt: u64,
         make: impl FnOnce() -> T,
     ) -> Arc<T> {
-        let generation = self.generation;
-        if let Some((used, item)) = self.table.items.get_mut(&(rule, key, salt)) {
-            if let Ok(kept) = Arc::clone(item).downcast::<T>() {
-                if newer(generation, *used) {
-                    *used = generation;
-                }
-                return kept;
-            }
+        if let Some(kept) = self.get(rule, key, salt) {
+            return kept;
         }
-        let made = Arc::new(make());
+        self.put(rule, key, salt, make())
+    }
+
+    /// The result `rule` kept for the entry `key` with `salt`, if any (of type `T`), now marked as used by this
+    /// version.
+    pub fn get<T: Any + Send + Sync>(
+        &mut self,
+        rule: &'static str,
+        key: EntryKey,
+        salt: u64,
+    ) -> Option<Arc<T>> {
+        let generation = self.generation;
+        let (used, item) = self.table.items.get_mut(&(rule, key, salt))?;
+        let kept = Arc::clone(item).downcast::<T>().ok()?;
+        if newer(generation, *used) {
+            *used = generation;
+        }
+        Some(kept)
+    }
+
+    /// Keeps `result` for `rule`, the entry `key` and `salt`, in place of what was kept.
+    pub fn put<T: Any + Send + Sync>(
+        &mut self,
+        rule: &'static str,
+        key: EntryKey,
+        salt: u64,
+        result: T,
+    ) -> Arc<T> {
+        let made = Arc::new(result);
         self.table
             .items
-            .insert((rule, key, salt), (generation, made.clone() as Item));
+            .insert((rule, key, salt), (self.generation, made.clone() as Item));
         made
     }
 }

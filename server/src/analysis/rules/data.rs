@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 mod conflicts;
 mod sql;
 
+use super::per_entry;
 use super::validators;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
@@ -22,7 +23,7 @@ use crate::model::schema::{
     schema_of, Field, FieldKind, Fields, HandlerKind, Model, OpKind, Operation, RefTarget, RelKind,
     Rule, Rules, Schema, TypeDef, TypeKind, TypeTag, MAX_NESTING,
 };
-use crate::model::value::{Kind, Value};
+use crate::model::value::{EntryKey, Kind, Value};
 use crate::text::Span;
 
 const DEFAULT_MODE_REQUIRED: &str = "data/default-mode-required";
@@ -71,6 +72,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         let c = Check {
             cx,
             schema: &schema,
+            outside: outside_text_hash(cx.src, &schema),
         };
         if schema.types().nth(SHARED_FROM_TYPES).is_some() {
             c.run_on_two_threads(&mut sink);
@@ -274,6 +276,9 @@ fn is_falsy_literal(v: &Value) -> bool {
 struct Check<'a> {
     cx: &'a RuleCtx<'a>,
     schema: &'a Schema,
+    /// A hash of the file's text outside the entries whose types are keyed (see [`outside_text_hash`]); `None`
+    /// when no type is, or their entries overlap.
+    outside: Option<u64>,
 }
 
 /// A name looked up in the schema.
@@ -283,6 +288,85 @@ enum Lookup<'a> {
     Missing,
     /// Not found, but the schema is not entirely known.
     Unknown,
+}
+
+/// The name under which [`Check::model_checks_kept`] keeps its findings.
+const MODEL_CHECKS: &str = "data/models";
+
+/// What one model's checks found (offsets relative to the model's entry), and what they read besides it.
+struct KeptModel {
+    reads: Vec<(Box<str>, Read)>,
+    found: Vec<Diagnostic>,
+}
+
+/// What looking a name up found: what the findings of a kept model depend on besides its own text and the text
+/// outside the keyed models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Nothing,
+    /// A type read from an entry with this key (the same type wherever the entry is).
+    Keyed(EntryKey),
+    /// A type that is not keyed: its text is outside the keyed models.
+    Unkeyed,
+}
+
+impl Read {
+    fn of(found: Option<&TypeDef>) -> Read {
+        match found {
+            None => Read::Nothing,
+            Some(t) => t.entry.map_or(Read::Unkeyed, Read::Keyed),
+        }
+    }
+}
+
+/// What the checks of one model read while they are being kept (see [`Check::model_checks_kept`]).
+#[derive(Default)]
+struct Reads {
+    names: Vec<(Box<str>, Read)>,
+    /// The whole schema was read (the list of its names, every operation).
+    whole: bool,
+}
+
+thread_local! {
+    /// Set while the checks of one model run on this thread to be kept.
+    static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Notes, while a model's checks are being kept, that they read the whole schema: they are not kept.
+fn note_whole_schema() {
+    READS.with(|r| {
+        if let Some(r) = r.borrow_mut().as_mut() {
+            r.whole = true;
+        }
+    });
+}
+
+/// A hash of `src` outside the entries whose types are keyed ([`TypeDef::entry`]), with the place of each
+/// entry in it: everything the checks of one model may read besides keyed types, which they look up by name.
+/// `None` when no type is keyed, or two keyed entries overlap.
+fn outside_text_hash(src: &str, schema: &Schema) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut entries: Vec<(usize, usize)> = schema
+        .types()
+        .filter(|t| t.entry.is_some())
+        .map(|t| (t.name_span.start, t.span.end))
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    // in order already, unless parts were combined out of order
+    if !entries.is_sorted() {
+        entries.sort_unstable();
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut at = 0;
+    for (start, end) in entries {
+        let gap = src.get(at..start)?;
+        gap.hash(&mut h);
+        at = end;
+    }
+    src.get(at..)?.hash(&mut h);
+    Some(h.finish())
 }
 
 /// Where a field sits, which decides what it may reference and which directives apply.
@@ -333,10 +417,7 @@ impl<'a> Check<'a> {
             Phase::Fields => self.fields(sink),
             Phase::Models(from, to) => {
                 for (t, m) in self.schema.models().take(to).skip(from) {
-                    self.identifier(m, sink);
-                    self.relationships(t, m, sink);
-                    self.indexes(m, sink);
-                    self.owner_fields(t, m, sink);
+                    self.model_checks_kept(t, m, sink);
                 }
             }
             Phase::Operations => {
@@ -410,8 +491,86 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// The checks of one model: identifier, relationships, indexes, owner fields.
+    fn model_checks(&self, t: &'a TypeDef, m: &'a Model, sink: &mut Sink) {
+        self.identifier(m, sink);
+        self.relationships(t, m, sink);
+        self.indexes(m, sink);
+        self.owner_fields(t, m, sink);
+    }
+
+    /// [`Check::model_checks`], with the findings kept per model for the next versions of the file (see
+    /// [`crate::model::memo`]). They depend on the model's own text, the file's text outside the keyed models
+    /// ([`Check::outside`]: the schema-level rules, the imports, every type that is not keyed) and the types
+    /// the checks looked up by name. A keystroke in one model re-checks that model and those that looked up its
+    /// name; the others' findings are the kept ones, moved to where each model is now. A model is checked every
+    /// time when its checks read the whole schema (a name suggestion), or found something outside the model.
+    fn model_checks_kept(&self, t: &'a TypeDef, m: &'a Model, sink: &mut Sink) {
+        let (Some(outside), Some(key)) = (self.outside, t.entry) else {
+            return self.model_checks(t, m, sink);
+        };
+        let salt = outside ^ (t.part as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let lowered = &self.cx.file.lowered;
+        let kept = lowered
+            .entry_memo
+            .open(lowered.generation())
+            .get::<KeptModel>(MODEL_CHECKS, key, salt);
+        if let Some(kept) = kept.filter(|k| self.still_reads(&k.reads)) {
+            for d in &kept.found {
+                sink.keep(per_entry::moved(d, t.name_span.start, true));
+            }
+            return;
+        }
+        #[cfg(test)]
+        tests::MODELS_CHECKED.with(|c| c.set(c.get() + 1));
+        let outer = READS.with(|r| r.replace(Some(Reads::default())));
+        let mut found = Vec::new();
+        self.model_checks(
+            t,
+            m,
+            &mut Sink {
+                out: &mut found,
+                seen: HashSet::new(),
+            },
+        );
+        let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+        let entry = Span::new(t.name_span.start, t.span.end);
+        if let Some(relative) = per_entry::relative(&found, entry).filter(|_| !reads.whole) {
+            lowered.entry_memo.open(lowered.generation()).put(
+                MODEL_CHECKS,
+                key,
+                salt,
+                KeptModel {
+                    reads: reads.names,
+                    found: relative,
+                },
+            );
+        }
+        for d in found {
+            sink.keep(d);
+        }
+    }
+
+    /// Whether each name looked up still finds what it found (see [`Reads`]).
+    fn still_reads(&self, reads: &[(Box<str>, Read)]) -> bool {
+        reads
+            .iter()
+            .all(|(name, read)| Read::of(self.schema.get(name)) == *read)
+    }
+
+    /// The type named `name` (the first of that name), noted when a model's checks are being kept.
+    fn get(&self, name: &str) -> Option<&'a TypeDef> {
+        let found = self.schema.get(name);
+        READS.with(|r| {
+            if let Some(r) = r.borrow_mut().as_mut() {
+                r.names.push((name.into(), Read::of(found)));
+            }
+        });
+        found
+    }
+
     fn lookup(&self, name: &str) -> Lookup<'a> {
-        if let Some(t) = self.schema.get(name) {
+        if let Some(t) = self.get(name) {
             return Lookup::Found(t);
         }
         let async_type = name == EVENT_RESPONSE_TYPE
@@ -428,6 +587,7 @@ impl<'a> Check<'a> {
     }
 
     fn operations_iter(&self) -> impl Iterator<Item = (&'a TypeDef, &'a Operation)> {
+        note_whole_schema();
         self.schema.types().filter_map(|t| match &t.kind {
             TypeKind::Operation(op) => Some((t, &**op)),
             _ => None,
@@ -629,6 +789,7 @@ impl<'a> Check<'a> {
 
     /// Names a ref may point to (models only, for relationships).
     fn type_candidates(&self, models_only: bool) -> Vec<&'a str> {
+        note_whole_schema();
         self.schema
             .types()
             .filter(|t| match t.tag() {
@@ -948,7 +1109,7 @@ impl<'a> Check<'a> {
                                     && same_names(rr.items.as_slice(), refs.items.as_slice())
                                 {
                                     candidates.push(g);
-                                } else if self.schema.get(tt).is_none()
+                                } else if self.get(tt).is_none()
                                     && same_names(rr.items.as_slice(), refs.items.as_slice())
                                 {
                                     misspelt = Some((g, tt.as_str()));
@@ -2226,6 +2387,7 @@ mod tests {
                 let c = Check {
                     cx: &cx,
                     schema: &schema,
+                    outside: outside_text_hash(&src, &schema),
                 };
                 let (mut one, mut two) = (Vec::new(), Vec::new());
                 c.run(&mut Sink {
@@ -2255,6 +2417,145 @@ mod tests {
     fn file(src: &str) -> FileModel {
         let tree = parse(src, Lang::TypeScript, None).expect("parse");
         FileModel::build(&tree, src, Lang::TypeScript)
+    }
+
+    thread_local! {
+        /// How many models this thread checked for the memo (their kept findings were not used).
+        pub(super) static MODELS_CHECKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Versions of one document as the server builds them (each file model from the one before, whose memo
+    /// keeps the models' findings): for each, its findings, and how many models were checked again.
+    fn run_versions(versions: &[String], project: &ProjectFacts) -> Vec<(Vec<Diagnostic>, usize)> {
+        let mut prev: Option<FileModel> = None;
+        let mut out = Vec::new();
+        for src in versions {
+            let tree = parse(src, Lang::TypeScript, None).expect("parse");
+            let model = FileModel::build_incremental(
+                &tree,
+                src,
+                Lang::TypeScript,
+                prev.as_ref().map(|p| &*p.lowered),
+            );
+            let cx = RuleCtx {
+                src,
+                file: &model,
+                path: None,
+                project,
+            };
+            let before = MODELS_CHECKED.with(|c| c.get());
+            let mut got = Vec::new();
+            check(&cx, &mut got);
+            out.push((got, MODELS_CHECKED.with(|c| c.get()) - before));
+            prev = Some(model);
+        }
+        out
+    }
+
+    /// The findings kept per model equal a fresh check of each version: of every fixture schema moved by a line
+    /// typed above it, and back (every model's findings are then the kept ones).
+    #[test]
+    fn kept_model_findings_of_the_fixture_schemas_follow_them_and_equal_a_fresh_check() {
+        let mut kept_models = 0;
+        let mut compared = 0;
+        // a comment long enough to make every model an entry of the lowering cache
+        let pad = format!("a.model({{ /* {} */ ", "padding ".repeat(36));
+        for (name, src) in crate::model::schema::tests::fixture_schemas() {
+            if schema_of(&testkit::model(&src)).is_none() {
+                continue;
+            }
+            let src = src.replace("a.model({", &pad);
+            // the first model one character longer: the others move
+            let moved = src.replacen(&pad, &format!("{pad} "), 1);
+            let versions = [src.clone(), moved, src.clone()];
+            for project in [facts(&src, true), ProjectFacts::default()] {
+                let runs = run_versions(&versions, &project);
+                for (v, (got, _)) in versions.iter().zip(&runs) {
+                    assert_eq!(*got, run_full(v, &project, None), "{name}");
+                    compared += got.len();
+                }
+                let first = runs[0].1;
+                kept_models += first - runs[1].1;
+                assert!(runs[1].1 <= first && runs[2].1 <= first, "{name}");
+            }
+        }
+        assert!(compared > 100, "{compared} findings compared");
+        assert!(kept_models > 20, "{kept_models} models' findings kept");
+    }
+
+    /// A model's kept findings are checked again when a model it looked up changes, when the name it looked up
+    /// comes or goes, and when the text outside the models changes (the schema's own rules).
+    #[test]
+    fn kept_model_findings_follow_the_models_they_read_and_the_text_around_them() {
+        let long = "title: a.string(), body: a.string(), rating: a.integer(), summary: a.string(), \
+                    createdOn: a.date(), updatedOn: a.date(), author: a.string(), tags: a.string().array(), \
+                    subtitle: a.string(), published: a.boolean(), views: a.integer(), slug: a.string()";
+        let post = |refs: &str| {
+            format!("  Post: a.model({{ {long}, authorId: a.id(), author2: a.belongsTo('Author', {refs}) }}),\n")
+        };
+        let author = format!(
+            "  Author: a.model({{ {long}, posts: a.hasMany('Post', 'authorId') }}).authorization((allow) => [allow.owner()]),\n"
+        );
+        // Other1's `owner` field conflicts with the owner rule the schema gives it in the later versions
+        let other = |i: usize| {
+            let owner = if i == 1 { ", owner: a.integer()" } else { "" };
+            format!("  Other{i}: a.model({{ {long}, n{i}: a.string(){owner} }}),\n")
+        };
+        let schema = |rules: &str, post: &str, author: &str| {
+            format!(
+                "{H}const schema = a.schema({{\n{post}{author}{}{}}}){rules};\n\
+                 export const data = defineData({{ schema }});\n",
+                other(1),
+                other(2)
+            )
+        };
+        let no_rules = ".authorization((allow) => [allow.authenticated()])";
+        let rules = ".authorization((allow) => [allow.owner()])";
+        let versions = [
+            schema(no_rules, &post("'authorId'"), &author),
+            // Post's references no longer match: Author, unchanged, loses its counterpart
+            schema(no_rules, &post("'otherId'"), &author),
+            // and back
+            schema(no_rules, &post("'authorId'"), &author),
+            // Author renamed: Post's relationship points nowhere (a suggestion reads every name)
+            schema(
+                no_rules,
+                &post("'authorId'"),
+                &author.replacen("Author:", "Writer:", 1),
+            ),
+            // back again
+            schema(no_rules, &post("'authorId'"), &author),
+            // the schema's own rules (outside every model) change
+            schema(rules, &post("'authorId'"), &author),
+            // a field added to the first model: every other one moves
+            schema(rules, &post("'authorId'"), &author).replacen(
+                "title:",
+                "extra: a.string(), title:",
+                1,
+            ),
+        ];
+        let project = facts(&versions[0], true);
+        let runs = run_versions(&versions, &project);
+        for (n, (v, (got, _))) in versions.iter().zip(&runs).enumerate() {
+            assert_eq!(*got, run_full(v, &project, None), "version {n}");
+        }
+        let codes = |n: usize| -> Vec<&str> { runs[n].0.iter().map(|d| d.code).collect() };
+        assert!(codes(0).is_empty(), "{:?}", runs[0].0);
+        assert!(
+            codes(1).contains(&RELATIONSHIP_COUNTERPART),
+            "{:?}",
+            runs[1].0
+        );
+        assert!(codes(3).contains(&UNKNOWN_REF), "{:?}", runs[3].0);
+        assert!(!codes(4).contains(&OWNER_FIELD_CONFLICT), "{:?}", runs[4].0);
+        assert!(codes(5).contains(&OWNER_FIELD_CONFLICT), "{:?}", runs[5].0);
+        let checked: Vec<usize> = runs.iter().map(|r| r.1).collect();
+        // all 4 models at first; Post (changed) and Author (it read Post); none (both texts are kept from the
+        // first version); Post (it looks Author up, now missing) and Writer (new text); none (both texts as in
+        // the third version); all 4 (the schema's rules, outside the models, changed); Post (changed), Author
+        // (it read Post) and Other1 (its finding points at the schema's rule, outside the model: not kept),
+        // while the others moved
+        assert_eq!(checked, [4, 2, 0, 2, 0, 4, 3]);
     }
 
     /// Facts from the file alone (complete), with or without an auth resource elsewhere.

@@ -55,7 +55,7 @@ thread_local! {
 
 /// `found` with offsets relative to `entry`'s start, when every span (and every related span in this file) lies
 /// inside the entry.
-fn relative(found: &[Diagnostic], entry: Span) -> Kept {
+pub(super) fn relative(found: &[Diagnostic], entry: Span) -> Kept {
     let inside = |s: Span| s.start >= entry.start && s.end <= entry.end;
     found
         .iter()
@@ -64,7 +64,7 @@ fn relative(found: &[Diagnostic], entry: Span) -> Kept {
 }
 
 /// `d` with its offsets (and those of its related places in this file) moved by `by` bytes, forward or back.
-fn moved(d: &Diagnostic, by: usize, forward: bool) -> Diagnostic {
+pub(super) fn moved(d: &Diagnostic, by: usize, forward: bool) -> Diagnostic {
     let at = |s: Span| {
         if forward {
             Span::new(s.start + by, s.end + by)

@@ -70,6 +70,10 @@ pub struct TypeDef {
     /// Index into [`Schema::parts`].
     pub part: usize,
     pub kind: TypeKind,
+    /// The lowering cache's key of the entry the type was read from, when the type depends on nothing but that
+    /// entry's text, its part and the names the `a` builder goes by (see [`Memo`]): then the same key means the
+    /// same type, wherever the entry is. `None` for a type that read other parts of the file.
+    pub entry: Option<EntryKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -773,14 +777,17 @@ impl<'f> Cx<'f> {
         }
         let outer = self.looked_up.replace(false);
         let value = self.resolve(&p.value);
+        let kind = self.type_kind(value);
+        let entry = entry.filter(|_| !self.looked_up.get());
         let t = Arc::new(TypeDef {
             name: key.to_string(),
             name_span: p.key_span,
             span: value.span,
             part: index,
-            kind: self.type_kind(value),
+            kind,
+            entry,
         });
-        if let Some(k) = entry.filter(|_| !self.looked_up.get()) {
+        if let Some(k) = entry {
             self.memo_next
                 .borrow_mut()
                 .insert(k, (p.span.start, t.clone()));
@@ -1541,9 +1548,22 @@ pub(crate) mod tests {
     }
 
     fn shown(s: &Schema) -> String {
+        // the key of the entry a type was read from is not part of what it says (a build without the lowering
+        // cache keys none)
+        let parts: Vec<Part> = s
+            .parts
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                for t in p.types.iter_mut().filter(|t| t.entry.is_some()) {
+                    Arc::make_mut(t).entry = None;
+                }
+                p
+            })
+            .collect();
         format!(
             "{:?}{}{}{:?}",
-            s.parts, s.combine_complete, s.combined, s.span
+            parts, s.combine_complete, s.combined, s.span
         )
     }
 

@@ -85,6 +85,7 @@ impl Shift for TypeDef {
             span,
             part: _,
             kind,
+            entry: _,
         } = self;
         name_span.shift(delta);
         span.shift(delta);
