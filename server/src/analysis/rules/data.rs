@@ -17,7 +17,7 @@ use super::validators;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
 use crate::model::catalog::schema::{NUMERIC_VALIDATORS, STRING_VALIDATORS};
-use crate::model::file::DefineKind;
+use crate::model::file::{DefineKind, FileModel};
 use crate::model::project::ProjectFacts;
 use crate::model::schema::{
     schema_of, Field, FieldKind, Fields, HandlerKind, Model, OpKind, Operation, RefTarget, RelKind,
@@ -72,7 +72,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         let c = Check {
             cx,
             schema: &schema,
-            outside: outside_text_hash(cx.src, &schema),
+            context: context_hashes(cx.file, &schema),
         };
         if schema.types().nth(SHARED_FROM_TYPES).is_some() {
             c.run_on_two_threads(&mut sink);
@@ -276,9 +276,9 @@ fn is_falsy_literal(v: &Value) -> bool {
 struct Check<'a> {
     cx: &'a RuleCtx<'a>,
     schema: &'a Schema,
-    /// A hash of the file's text outside the entries whose types are keyed (see [`outside_text_hash`]); `None`
-    /// when no type is, or their entries overlap.
-    outside: Option<u64>,
+    /// For each part of the schema, a hash of what the checks of one of its models read besides the types they
+    /// look up by name (see [`context_hashes`]); empty when no type is keyed.
+    context: Vec<u64>,
 }
 
 /// A name looked up in the schema.
@@ -299,22 +299,21 @@ struct KeptModel {
     found: Vec<Diagnostic>,
 }
 
-/// What looking a name up found: what the findings of a kept model depend on besides its own text and the text
-/// outside the keyed models.
+/// What looking a name up found: what the findings of a kept model depend on besides its own type and
+/// [`context_hashes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Read {
     Nothing,
     /// A type read from an entry with this key (the same type wherever the entry is).
     Keyed(EntryKey),
-    /// A type that is not keyed: its text is outside the keyed models.
-    Unkeyed,
 }
 
 impl Read {
-    fn of(found: Option<&TypeDef>) -> Read {
+    /// `None` for a type that is not keyed (what it holds may come from anywhere in the file).
+    fn of(found: Option<&TypeDef>) -> Option<Read> {
         match found {
-            None => Read::Nothing,
-            Some(t) => t.entry.map_or(Read::Unkeyed, Read::Keyed),
+            None => Some(Read::Nothing),
+            Some(t) => t.entry.map(Read::Keyed),
         }
     }
 }
@@ -323,7 +322,7 @@ impl Read {
 #[derive(Default)]
 struct Reads {
     names: Vec<(Box<str>, Read)>,
-    /// The whole schema was read (the list of its names, every operation).
+    /// More was read: the whole schema (the list of its names, every operation), or a type that is not keyed.
     whole: bool,
 }
 
@@ -341,32 +340,26 @@ fn note_whole_schema() {
     });
 }
 
-/// A hash of `src` outside the entries whose types are keyed ([`TypeDef::entry`]), with the place of each
-/// entry in it: everything the checks of one model may read besides keyed types, which they look up by name.
-/// `None` when no type is keyed, or two keyed entries overlap.
-fn outside_text_hash(src: &str, schema: &Schema) -> Option<u64> {
+/// For each part of the schema, a hash of what the checks of one of its models read besides its own type and
+/// the types they look up by name: the names the `a` builder goes by (with an entry's text, they decide its
+/// type), whether the whole schema was read, the part's index and its own rules (which a model without rules
+/// inherits). Empty when no type is keyed.
+fn context_hashes(file: &FileModel, schema: &Schema) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
-    let mut entries: Vec<(usize, usize)> = schema
-        .types()
-        .filter(|t| t.entry.is_some())
-        .map(|t| (t.name_span.start, t.span.end))
-        .collect();
-    if entries.is_empty() {
-        return None;
+    if !schema.types().any(|t| t.entry.is_some()) {
+        return Vec::new();
     }
-    // in order already, unless parts were combined out of order
-    if !entries.is_sorted() {
-        entries.sort_unstable();
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut at = 0;
-    for (start, end) in entries {
-        let gap = src.get(at..start)?;
-        gap.hash(&mut h);
-        at = end;
-    }
-    src.get(at..)?.hash(&mut h);
-    Some(h.finish())
+    let names = crate::model::schema::builder_names_hash(file);
+    schema
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (names, schema.complete(), i, part.rules_hash()).hash(&mut h);
+            h.finish()
+        })
+        .collect()
 }
 
 /// Where a field sits, which decides what it may reference and which directives apply.
@@ -500,16 +493,16 @@ impl<'a> Check<'a> {
     }
 
     /// [`Check::model_checks`], with the findings kept per model for the next versions of the file (see
-    /// [`crate::model::memo`]). They depend on the model's own text, the file's text outside the keyed models
-    /// ([`Check::outside`]: the schema-level rules, the imports, every type that is not keyed) and the types
-    /// the checks looked up by name. A keystroke in one model re-checks that model and those that looked up its
-    /// name; the others' findings are the kept ones, moved to where each model is now. A model is checked every
-    /// time when its checks read the whole schema (a name suggestion), or found something outside the model.
+    /// [`crate::model::memo`]). They depend on the model's own type ([`TypeDef::entry`]), on what
+    /// [`context_hashes`] covers, and on the types the checks looked up by name ([`Reads`]); nothing else of the
+    /// schema or the project may be read by them. A keystroke in one model re-checks that model and those that
+    /// looked up its name; the others' findings are the kept ones, moved to where each model is now. A model is
+    /// checked every time when its checks read more (the whole schema for a name suggestion, or a type that is not
+    /// keyed), or found something outside the model.
     fn model_checks_kept(&self, t: &'a TypeDef, m: &'a Model, sink: &mut Sink) {
-        let (Some(outside), Some(key)) = (self.outside, t.entry) else {
+        let (Some(&salt), Some(key)) = (self.context.get(t.part), t.entry) else {
             return self.model_checks(t, m, sink);
         };
-        let salt = outside ^ (t.part as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let lowered = &self.cx.file.lowered;
         let kept = lowered
             .entry_memo
@@ -555,7 +548,7 @@ impl<'a> Check<'a> {
     fn still_reads(&self, reads: &[(Box<str>, Read)]) -> bool {
         reads
             .iter()
-            .all(|(name, read)| Read::of(self.schema.get(name)) == *read)
+            .all(|(name, read)| Read::of(self.schema.get(name)) == Some(*read))
     }
 
     /// The type named `name` (the first of that name), noted when a model's checks are being kept.
@@ -563,7 +556,10 @@ impl<'a> Check<'a> {
         let found = self.schema.get(name);
         READS.with(|r| {
             if let Some(r) = r.borrow_mut().as_mut() {
-                r.names.push((name.into(), Read::of(found)));
+                match Read::of(found) {
+                    Some(read) => r.names.push((name.into(), read)),
+                    None => r.whole = true,
+                }
             }
         });
         found
@@ -2387,7 +2383,7 @@ mod tests {
                 let c = Check {
                     cx: &cx,
                     schema: &schema,
-                    outside: outside_text_hash(&src, &schema),
+                    context: context_hashes(&file, &schema),
                 };
                 let (mut one, mut two) = (Vec::new(), Vec::new());
                 c.run(&mut Sink {
@@ -2533,6 +2529,14 @@ mod tests {
                 "extra: a.string(), title:",
                 1,
             ),
+            // a short model typed between two others (not keyed: its text is not a type any check looks up)
+            schema(rules, &post("'authorId'"), &author)
+                .replacen("title:", "extra: a.string(), title:", 1)
+                .replacen(
+                    "  Other1:",
+                    "  Tiny: a.model({ x: a.string() }),\n  Other1:",
+                    1,
+                ),
         ];
         let project = facts(&versions[0], true);
         let runs = run_versions(&versions, &project);
@@ -2554,8 +2558,8 @@ mod tests {
         // first version); Post (it looks Author up, now missing) and Writer (new text); none (both texts as in
         // the third version); all 4 (the schema's rules, outside the models, changed); Post (changed), Author
         // (it read Post) and Other1 (its finding points at the schema's rule, outside the model: not kept),
-        // while the others moved
-        assert_eq!(checked, [4, 2, 0, 2, 0, 4, 3]);
+        // while the others moved; Other1 only, as every time, while a new model is typed
+        assert_eq!(checked, [4, 2, 0, 2, 0, 4, 3, 1]);
     }
 
     /// Facts from the file alone (complete), with or without an auth resource elsewhere.

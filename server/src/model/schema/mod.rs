@@ -675,6 +675,52 @@ fn renumber(mut parts: Vec<Part>) -> Vec<Part> {
     parts
 }
 
+/// The names the `a` builder goes by in a file: (the roots, `a` and what it is imported as; the namespaces a
+/// module with it is imported as).
+fn builder_names(file: &FileModel) -> (Vec<&str>, Vec<&str>) {
+    let mut roots = vec!["a"];
+    let mut namespaces = Vec::new();
+    for imp in file
+        .imports
+        .iter()
+        .filter(|i| A_MODULES.contains(&i.source.as_str()))
+    {
+        for n in &imp.names {
+            match n.imported.as_str() {
+                "a" => roots.push(n.local.as_str()),
+                "*" => namespaces.push(n.local.as_str()),
+                _ => {}
+            }
+        }
+    }
+    (roots, namespaces)
+}
+
+/// A hash of the names the `a` builder goes by in a file: with the text of an entry, they decide the type read
+/// from it (see [`TypeDef::entry`]).
+pub fn builder_names_hash(file: &FileModel) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    builder_names(file).hash(&mut h);
+    h.finish()
+}
+
+impl Part {
+    /// A hash of the part's own rules (`a.schema({...}).authorization(...)`) and of whether every entry was read,
+    /// which stays the same when the part moves.
+    pub fn rules_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.complete.hash(&mut h);
+        if let Some(rules) = &self.rules {
+            let mut at_zero = rules.clone();
+            at_zero.shift(-(rules.span.start as isize));
+            format!("{at_zero:?}").hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 /// How the `a` builder is reachable in a file.
 struct Cx<'f> {
     file: &'f FileModel,
@@ -689,21 +735,7 @@ struct Cx<'f> {
 
 impl<'f> Cx<'f> {
     fn new(file: &'f FileModel) -> Self {
-        let mut roots = vec!["a"];
-        let mut namespaces = Vec::new();
-        for imp in file
-            .imports
-            .iter()
-            .filter(|i| A_MODULES.contains(&i.source.as_str()))
-        {
-            for n in &imp.names {
-                match n.imported.as_str() {
-                    "a" => roots.push(n.local.as_str()),
-                    "*" => namespaces.push(n.local.as_str()),
-                    _ => {}
-                }
-            }
-        }
+        let (roots, namespaces) = builder_names(file);
         let mut memo_prev = MemoTypes::default();
         {
             let mut memo = lock_memo(file);
