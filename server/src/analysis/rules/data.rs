@@ -290,31 +290,10 @@ enum Lookup<'a> {
     Unknown,
 }
 
-/// The fields of a type (a model's, a custom type's, an operation's arguments and return type) and those of the
-/// inline types below them, each with where it sits.
-fn fields_of<'a>(t: &'a TypeDef, out: &mut Vec<(&'a Field, Site)>) {
-    match &t.kind {
-        TypeKind::Model(m) => walk(&m.fields, Site::ModelField, 0, out),
-        TypeKind::CustomType(fs) => walk(fs, Site::TypeField { in_args: false }, 0, out),
-        TypeKind::Operation(op) => {
-            if let Some(args) = &op.arguments {
-                walk(args, Site::Argument, 0, out);
-            }
-            if let Some(r) = &op.returns {
-                walk_field(&r.field, Site::Returns, 0, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The name under which [`Check::fields`] keeps the findings of each type's fields.
-const TYPE_FIELDS: &str = "data/fields";
-
 /// The name under which [`Check::model_checks_kept`] keeps its findings.
 const MODEL_CHECKS: &str = "data/models";
 
-/// What the checks of one type found (offsets relative to its entry), and what they read besides it.
+/// What one model's checks found (offsets relative to the model's entry), and what they read besides it.
 struct KeptModel {
     reads: Vec<(Box<str>, Read)>,
     found: Vec<Diagnostic>,
@@ -521,29 +500,14 @@ impl<'a> Check<'a> {
     /// checked every time when its checks read more (the whole schema for a name suggestion, or a type that is not
     /// keyed), or found something outside the model.
     fn model_checks_kept(&self, t: &'a TypeDef, m: &'a Model, sink: &mut Sink) {
-        self.kept(MODEL_CHECKS, t, sink, &mut |sink| {
-            self.model_checks(t, m, sink)
-        });
-    }
-
-    /// Runs `check` on the type `t` (it may read nothing but `t`, what [`context_hashes`] covers and the types it
-    /// looks up by name), or takes its findings from those `rule` kept for a type with the same entry text, when
-    /// the names it looked up still find the same types (see [`Check::model_checks_kept`]).
-    fn kept(
-        &self,
-        rule: &'static str,
-        t: &'a TypeDef,
-        sink: &mut Sink,
-        check: &mut dyn FnMut(&mut Sink),
-    ) {
         let (Some(&salt), Some(key)) = (self.context.get(t.part), t.entry) else {
-            return check(sink);
+            return self.model_checks(t, m, sink);
         };
         let lowered = &self.cx.file.lowered;
         let kept = lowered
             .entry_memo
             .open(lowered.generation())
-            .get::<KeptModel>(rule, key, salt);
+            .get::<KeptModel>(MODEL_CHECKS, key, salt);
         if let Some(kept) = kept.filter(|k| self.still_reads(&k.reads)) {
             for d in &kept.found {
                 sink.keep(per_entry::moved(d, t.name_span.start, true));
@@ -554,15 +518,19 @@ impl<'a> Check<'a> {
         tests::MODELS_CHECKED.with(|c| c.set(c.get() + 1));
         let outer = READS.with(|r| r.replace(Some(Reads::default())));
         let mut found = Vec::new();
-        check(&mut Sink {
-            out: &mut found,
-            seen: HashSet::new(),
-        });
+        self.model_checks(
+            t,
+            m,
+            &mut Sink {
+                out: &mut found,
+                seen: HashSet::new(),
+            },
+        );
         let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
         let entry = Span::new(t.name_span.start, t.span.end);
         if let Some(relative) = per_entry::relative(&found, entry).filter(|_| !reads.whole) {
             lowered.entry_memo.open(lowered.generation()).put(
-                rule,
+                MODEL_CHECKS,
                 key,
                 salt,
                 KeptModel {
@@ -718,40 +686,35 @@ impl<'a> Check<'a> {
     /// Every field of the schema with where it sits (models, custom types, inline custom types, operation
     /// arguments and return types).
     fn all_fields(&self) -> Vec<(&'a Field, Site)> {
-        note_whole_schema();
         let mut out = Vec::new();
         for t in self.schema.types() {
-            fields_of(t, &mut out);
+            match &t.kind {
+                TypeKind::Model(m) => walk(&m.fields, Site::ModelField, 0, &mut out),
+                TypeKind::CustomType(fs) => {
+                    walk(fs, Site::TypeField { in_args: false }, 0, &mut out)
+                }
+                TypeKind::Operation(op) => {
+                    if let Some(args) = &op.arguments {
+                        walk(args, Site::Argument, 0, &mut out);
+                    }
+                    if let Some(r) = &op.returns {
+                        walk_field(&r.field, Site::Returns, 0, &mut out);
+                    }
+                }
+                _ => {}
+            }
         }
         out
     }
 
     fn fields(&self, sink: &mut Sink) {
-        for t in self.schema.types() {
-            let mut fields = Vec::new();
-            fields_of(t, &mut fields);
-            if fields.is_empty() {
-                continue;
+        for (f, site) in self.all_fields() {
+            if let FieldKind::Ref(r) = &f.kind {
+                self.field_ref(r, site, sink);
             }
-            self.kept(TYPE_FIELDS, t, sink, &mut |sink| {
-                for &(f, site) in &fields {
-                    if let FieldKind::Ref(r) = &f.kind {
-                        self.field_ref(r, site, sink);
-                    }
-                    self.default(f, site, sink);
-                    self.validate(f, site, sink);
-                }
-            });
+            self.default(f, site, sink);
+            self.validate(f, site, sink);
         }
-    }
-
-    /// `v` as the file's bindings resolve it; a name looked up is noted as reading more than the schema (see
-    /// [`Reads`]).
-    fn resolve(&self, v: &'a Value) -> &'a Value {
-        if matches!(v.kind, Kind::Ident(_)) {
-            note_whole_schema();
-        }
-        self.cx.file.resolve(v)
     }
 
     /// data/unknown-ref and data/ref-to-model for `a.ref(...)` fields.
@@ -969,7 +932,7 @@ impl<'a> Check<'a> {
             seen.push((kind, call.name_span));
             let arg = call.args.first();
             match name {
-                "minLength" | "maxLength" => match arg.map(|a| (a, self.resolve(a))) {
+                "minLength" | "maxLength" => match arg.map(|a| (a, self.cx.file.resolve(a))) {
                     None => sink.error(
                         call.name_span,
                         VALIDATE_RULES,
@@ -993,7 +956,7 @@ impl<'a> Check<'a> {
                     }
                 },
                 "gt" | "lt" | "gte" | "lte" => {
-                    match arg.map(|a| (a, self.resolve(a))) {
+                    match arg.map(|a| (a, self.cx.file.resolve(a))) {
                         None => sink.error(
                             call.name_span,
                             VALIDATE_RULES,
@@ -2591,14 +2554,12 @@ mod tests {
         assert!(!codes(4).contains(&OWNER_FIELD_CONFLICT), "{:?}", runs[4].0);
         assert!(codes(5).contains(&OWNER_FIELD_CONFLICT), "{:?}", runs[5].0);
         let checked: Vec<usize> = runs.iter().map(|r| r.1).collect();
-        // (each model's checks and its fields' checks are kept apart: a changed model counts twice) all 4 models
-        // at first; Post (changed) and Author's checks (they read Post, its fields did not); none (both texts
-        // are kept from the first version); Post's checks (they look Author up, now missing) and Writer (new
-        // text); none (both texts as in the third version); all 4 (the schema's rules, outside the models,
-        // changed); Post (changed), Author's checks (they read Post) and Other1's (its finding points at the
-        // schema's rule, outside the model: not kept), while the others moved; Other1's checks only, as every
-        // time, while a new model is typed
-        assert_eq!(checked, [8, 3, 0, 3, 0, 8, 4, 1]);
+        // all 4 models at first; Post (changed) and Author (it read Post); none (both texts are kept from the
+        // first version); Post (it looks Author up, now missing) and Writer (new text); none (both texts as in
+        // the third version); all 4 (the schema's rules, outside the models, changed); Post (changed), Author
+        // (it read Post) and Other1 (its finding points at the schema's rule, outside the model: not kept),
+        // while the others moved; Other1 only, as every time, while a new model is typed
+        assert_eq!(checked, [4, 2, 0, 2, 0, 4, 3, 1]);
     }
 
     /// Facts from the file alone (complete), with or without an auth resource elsewhere.
