@@ -427,6 +427,19 @@ impl Client {
         );
     }
 
+    /// Waits for a `publishDiagnostics` for `uri` whose list does not mention `code`, and returns the whole
+    /// notification. A list published before the fix was seen may come first: waiting for it, not for the next
+    /// list, keeps a test from depending on timing.
+    pub fn publication_without(&mut self, uri: &str, code: &str) -> Value {
+        let uri = uri.to_string();
+        let code = code.to_string();
+        self.wait_for(move |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri)
+                && !m["params"]["diagnostics"].to_string().contains(&code)
+        })
+    }
+
     /// Waits for a `publishDiagnostics` for `uri` (at `version` when given) and returns its diagnostics.
     pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
         let uri = uri.to_string();

@@ -2423,28 +2423,14 @@ mod tests {
     /// Versions of one document as the server builds them (each file model from the one before, whose memo
     /// keeps the models' findings): for each, its findings, and how many models were checked again.
     fn run_versions(versions: &[String], project: &ProjectFacts) -> Vec<(Vec<Diagnostic>, usize)> {
-        let mut prev: Option<FileModel> = None;
         let mut out = Vec::new();
-        for src in versions {
-            let tree = parse(src, Lang::TypeScript, None).expect("parse");
-            let model = FileModel::build_incremental(
-                &tree,
-                src,
-                Lang::TypeScript,
-                prev.as_ref().map(|p| &*p.lowered),
-            );
-            let cx = RuleCtx {
-                src,
-                file: &model,
-                path: None,
-                project,
-            };
+        testkit::each_version(versions, |_, src, file| {
             let before = MODELS_CHECKED.with(|c| c.get());
-            let mut got = Vec::new();
-            check(&cx, &mut got);
-            out.push((got, MODELS_CHECKED.with(|c| c.get()) - before));
-            prev = Some(model);
-        }
+            out.push((
+                run_on_model(src, file, project),
+                MODELS_CHECKED.with(|c| c.get()) - before,
+            ));
+        });
         out
     }
 
@@ -2576,6 +2562,18 @@ mod tests {
             src,
             file: &model,
             path,
+            project,
+        };
+        let mut out = Vec::new();
+        check(&cx, &mut out);
+        out
+    }
+
+    fn run_on_model(src: &str, model: &FileModel, project: &ProjectFacts) -> Vec<Diagnostic> {
+        let cx = RuleCtx {
+            src,
+            file: model,
+            path: None,
             project,
         };
         let mut out = Vec::new();

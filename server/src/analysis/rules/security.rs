@@ -203,8 +203,6 @@ mod tests {
     fn hints_kept_per_model_follow_the_models_and_equal_a_fresh_check() {
         use crate::analysis::rules::per_entry::CHECKED;
         use crate::analysis::rules::RuleCtx;
-        use crate::model::file::FileModel;
-        use crate::syntax::{parse, Lang};
         let model = |i: usize, rule: &str| {
             format!(
                 "  M{i}: a.model({{ title: a.string().required(), body: a.string(), rating: a.integer(), \
@@ -236,16 +234,8 @@ mod tests {
         models.insert(0, model(20, rules[1]));
         models.remove(5);
         versions.push(schema(&models));
-        let mut prev: Option<FileModel> = None;
         let mut walked = Vec::new();
-        for (n, src) in versions.iter().enumerate() {
-            let tree = parse(src, Lang::TypeScript, None).expect("parse");
-            let file = FileModel::build_incremental(
-                &tree,
-                src,
-                Lang::TypeScript,
-                prev.as_ref().map(|p| &*p.lowered),
-            );
+        super::super::testkit::each_version(&versions, |n, src, file| {
             assert!(
                 file.lowered.len() >= 9,
                 "every model is an entry of the cache"
@@ -253,7 +243,7 @@ mod tests {
             for project in [&with_auth, &ProjectFacts::default()] {
                 let cx = RuleCtx {
                     src,
-                    file: &file,
+                    file,
                     path: None,
                     project,
                 };
@@ -267,8 +257,7 @@ mod tests {
                 assert_eq!(got, want, "version {n}, auth {}", project.has_auth);
                 assert!(!got.is_empty());
             }
-            prev = Some(file);
-        }
+        });
         // (with auth, without) per version: all models at first; then the one edited model, once per project
         // (the salt differs); back to an earlier text, nothing; the two changed models; the model inserted
         assert_eq!(walked, [9, 9, 1, 1, 0, 0, 2, 2, 1, 1]);

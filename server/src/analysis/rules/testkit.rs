@@ -68,6 +68,23 @@ pub fn run_cached(check: Check, src: &str, project: &ProjectFacts) -> Vec<Diagno
     out
 }
 
+/// Calls `each` with the index, text and file model of each version of one document, each model built as the
+/// server builds it: from the lowering cache of the version before (so rules may take what they kept for it).
+pub fn each_version(versions: &[String], mut each: impl FnMut(usize, &str, &FileModel)) {
+    let mut prev: Option<FileModel> = None;
+    for (n, src) in versions.iter().enumerate() {
+        let tree = parse(src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build_incremental(
+            &tree,
+            src,
+            Lang::TypeScript,
+            prev.as_ref().map(|p| &*p.lowered),
+        );
+        each(n, src, &file);
+        prev = Some(file);
+    }
+}
+
 /// The text a diagnostic covers.
 pub fn covered<'a>(src: &'a str, d: &Diagnostic) -> &'a str {
     &src[d.span.start..d.span.end]
