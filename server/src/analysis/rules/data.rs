@@ -331,6 +331,30 @@ thread_local! {
     static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Notes what one model's checks read (see [`READS`]) from [`Noting::start`] to [`Noting::finish`], and puts
+/// back what was being noted before, also when a check panics: a worker thread that caught the panic must not
+/// go on noting names for nothing.
+struct Noting(Option<Option<Reads>>);
+
+impl Noting {
+    fn start() -> Noting {
+        Noting(Some(READS.with(|r| r.replace(Some(Reads::default())))))
+    }
+
+    fn finish(mut self) -> Reads {
+        let outer = self.0.take().unwrap_or_default();
+        READS.with(|r| r.replace(outer)).unwrap_or_default()
+    }
+}
+
+impl Drop for Noting {
+    fn drop(&mut self) {
+        if let Some(outer) = self.0.take() {
+            READS.with(|r| r.replace(outer));
+        }
+    }
+}
+
 /// Notes, while a model's checks are being kept, that they read the whole schema: they are not kept.
 fn note_whole_schema() {
     READS.with(|r| {
@@ -516,7 +540,7 @@ impl<'a> Check<'a> {
         }
         #[cfg(test)]
         tests::MODELS_CHECKED.with(|c| c.set(c.get() + 1));
-        let outer = READS.with(|r| r.replace(Some(Reads::default())));
+        let noting = Noting::start();
         let mut found = Vec::new();
         self.model_checks(
             t,
@@ -526,7 +550,7 @@ impl<'a> Check<'a> {
                 seen: HashSet::new(),
             },
         );
-        let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+        let reads = noting.finish();
         let entry = Span::new(t.name_span.start, t.span.end);
         if let Some(relative) = per_entry::relative(&found, entry).filter(|_| !reads.whole) {
             lowered.entry_memo.open(lowered.generation()).put(
@@ -2432,6 +2456,25 @@ mod tests {
             ));
         });
         out
+    }
+
+    /// A check that panics while its reads are noted leaves nothing being noted on the thread.
+    #[test]
+    fn a_panic_while_noting_leaves_the_thread_not_noting() {
+        let caught = std::panic::catch_unwind(|| {
+            let _noting = Noting::start();
+            READS.with(|r| assert!(r.borrow().is_some()));
+            panic!("a check failed");
+        });
+        assert!(caught.is_err());
+        READS.with(|r| assert!(r.borrow().is_none()));
+        // and nested noting puts back the outer one
+        let outer = Noting::start();
+        note_whole_schema();
+        let inner = Noting::start();
+        assert!(!inner.finish().whole);
+        assert!(outer.finish().whole);
+        READS.with(|r| assert!(r.borrow().is_none()));
     }
 
     /// The findings kept per model equal a fresh check of each version: of every fixture schema moved by a line
