@@ -291,7 +291,7 @@ enum Lookup<'a> {
 }
 
 /// The name under which [`Check::model_checks_kept`] keeps its findings.
-const MODEL_CHECKS: &str = "data/models";
+const MODEL_CHECKS: &str = "the checks of a data model";
 
 /// What one model's checks found (offsets relative to the model's entry), and what they read besides it.
 struct KeptModel {

@@ -51,7 +51,7 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
 }
 
 /// The name under which this module's findings are kept per entry.
-const RULES: &str = "security";
+const RULES: &str = "the security hints";
 
 /// The code of the hint on `allow.publicApiKey()` in a project that has user sign-in.
 pub const PUBLIC_API_KEY: &str = "security/public-api-key";
