@@ -22,7 +22,8 @@ use crate::model::value::{EntryKey, WordsBuild};
 /// error can hide the models for a few keystrokes).
 const KEEP_UNUSED: u32 = 16;
 
-/// The results of every rule that keeps some, for one document.
+/// The results of every rule that keeps some, for one document. A rule locks it only to look a result up
+/// ([`MemoPass::get`]) and to keep one ([`MemoPass::put`]), not while it computes one.
 #[derive(Default)]
 pub struct EntryMemo(Mutex<Table>);
 
@@ -72,21 +73,6 @@ pub struct MemoPass<'m> {
 }
 
 impl MemoPass<'_> {
-    /// The result `rule` kept for the entry `key` with `salt`, or `make`'s, which is kept. A result of another
-    /// type under the same name (which would be a bug in the rule) is replaced.
-    pub fn get_or_make<T: Any + Send + Sync>(
-        &mut self,
-        rule: &'static str,
-        key: EntryKey,
-        salt: u64,
-        make: impl FnOnce() -> T,
-    ) -> Arc<T> {
-        if let Some(kept) = self.get(rule, key, salt) {
-            return kept;
-        }
-        self.put(rule, key, salt, make())
-    }
-
     /// The result `rule` kept for the entry `key` with `salt`, if any (of type `T`), now marked as used by this
     /// version.
     pub fn get<T: Any + Send + Sync>(
@@ -151,39 +137,42 @@ mod tests {
         assert_ne!(k[0], k[1]);
         let memo = EntryMemo::default();
         let mut made = 0;
-        {
-            let mut pass = memo.open(1);
-            let mut get = |rule, key, salt, value: u32| {
-                *pass.get_or_make(rule, key, salt, || {
+        let mut get = |generation, rule, key, salt, value: u32| {
+            let mut pass = memo.open(generation);
+            match pass.get::<u32>(rule, key, salt) {
+                Some(kept) => *kept,
+                None => {
                     made += 1;
-                    value
-                })
-            };
-            assert_eq!(get("r", k[0], 0, 10), 10);
-            // kept: not made again
-            assert_eq!(get("r", k[0], 0, 11), 10);
-            // another entry, salt or rule: made
-            assert_eq!(get("r", k[1], 0, 12), 12);
-            assert_eq!(get("r", k[0], 1, 13), 13);
-            assert_eq!(get("s", k[0], 0, 14), 14);
+                    *pass.put(rule, key, salt, value)
+                }
+            }
+        };
+        assert_eq!(get(1, "r", k[0], 0, 10), 10);
+        // kept: not made again
+        assert_eq!(get(1, "r", k[0], 0, 11), 10);
+        // another entry, salt or rule: made
+        assert_eq!(get(1, "r", k[1], 0, 12), 12);
+        assert_eq!(get(1, "r", k[0], 1, 13), 13);
+        assert_eq!(get(1, "s", k[0], 0, 14), 14);
+        // used again by later versions: kept while the others are dropped after KEEP_UNUSED versions
+        for g in 2..=KEEP_UNUSED + 2 {
+            get(g, "r", k[1], 0, 0);
         }
         assert_eq!(made, 4);
-        assert_eq!(memo.len(), 4);
-        // another type under the same key replaces the result
-        assert_eq!(*memo.open(1).get_or_make("r", k[0], 0, || "text"), "text");
-        // used again by a later version: kept while the others are dropped after KEEP_UNUSED versions
-        for g in 2..=KEEP_UNUSED + 2 {
-            memo.open(g).get_or_make("r", k[1], 0, || 0u32);
-        }
         assert_eq!(memo.len(), 1);
+        // a result of another type under the same key is not taken for this one
+        assert!(memo
+            .open(KEEP_UNUSED + 2)
+            .get::<&str>("r", k[1], 0)
+            .is_none());
         assert_eq!(
-            *memo
-                .open(KEEP_UNUSED + 3)
-                .get_or_make("r", k[1], 0, || 99u32),
-            12
+            memo.open(KEEP_UNUSED + 3)
+                .get::<u32>("r", k[1], 0)
+                .as_deref(),
+            Some(&12)
         );
         // an older version's pass neither drops nor makes the used mark older
-        memo.open(1).get_or_make("r", k[1], 0, || 0u32);
+        assert!(memo.open(1).get::<u32>("r", k[1], 0).is_some());
         assert_eq!(memo.len(), 1);
         for g in KEEP_UNUSED + 4..=2 * KEEP_UNUSED + 3 {
             memo.open(g);

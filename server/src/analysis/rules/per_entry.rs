@@ -5,7 +5,6 @@
 
 use crate::analysis::Diagnostic;
 use crate::model::file::FileModel;
-use crate::model::memo::MemoPass;
 use crate::model::value::Prop;
 use crate::text::Span;
 
@@ -16,9 +15,9 @@ type Kept = Option<Vec<Diagnostic>>;
 /// Adds to `out` what `check` finds in the entry `p` (it must look at nothing but `p` and the facts that `salt`
 /// stands for): the findings kept for an entry with the same text, moved to where `p` is, or `check`'s, which
 /// are kept. `false`, with nothing added, when `p` is not an entry of the file's lowering cache: the caller
-/// checks it as usual.
+/// checks it as usual. The memo is locked only to look the findings up and to keep them, not while `check`
+/// runs: the data rules use it on other threads meanwhile.
 pub(crate) fn entry_findings(
-    pass: &mut MemoPass,
     file: &FileModel,
     rule: &'static str,
     salt: u64,
@@ -29,20 +28,23 @@ pub(crate) fn entry_findings(
     let Some(key) = file.lowered.key_of(p) else {
         return false;
     };
-    let mut fresh = None;
-    let kept = pass.get_or_make::<Kept>(rule, key, salt, || {
-        #[cfg(test)]
-        CHECKED.with(|c| c.set(c.get() + 1));
-        let mut found = Vec::new();
-        check(&mut found);
-        let kept = relative(&found, p.span);
-        fresh = Some(found);
-        kept
-    });
-    match (fresh, kept.as_ref()) {
-        (Some(found), _) => out.extend(found),
-        (None, Some(kept)) => out.extend(kept.iter().map(|d| moved(d, p.span.start, true))),
-        (None, None) => check(out),
+    let (memo, generation) = (&file.lowered.entry_memo, file.lowered.generation());
+    // (looked up in a statement of its own: the lock must be let go of before `check` runs and `put` locks again)
+    let kept = memo.open(generation).get::<Kept>(rule, key, salt);
+    match kept {
+        Some(kept) => match kept.as_ref() {
+            Some(kept) => out.extend(kept.iter().map(|d| moved(d, p.span.start, true))),
+            None => check(out),
+        },
+        None => {
+            #[cfg(test)]
+            CHECKED.with(|c| c.set(c.get() + 1));
+            let mut found = Vec::new();
+            check(&mut found);
+            memo.open(generation)
+                .put(rule, key, salt, relative(&found, p.span));
+            out.extend(found);
+        }
     }
     true
 }

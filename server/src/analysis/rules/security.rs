@@ -24,18 +24,12 @@ pub fn check(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
             public_api_key(call, out);
         }
     };
-    let mut pass = cx
-        .file
-        .lowered
-        .entry_memo
-        .open(cx.file.lowered.generation());
     let mut in_entries = Vec::new();
     for v in cx.file.top_values() {
         v.walk_pruned_depth(
             &mut |p, depth| {
                 // (the depth is part of the salt: the walk stops at the same depth either way)
                 entry_findings(
-                    &mut pass,
                     cx.file,
                     RULES,
                     salt | (depth as u64) << 2,
