@@ -838,6 +838,31 @@ export const data = defineData({ schema });
     }
 
     #[test]
+    fn entries_with_the_same_member_names_share_one_list() {
+        let src = schema_src(&["Post", "Comment", "Tag", "Blog"]);
+        let tree = parse(&src, Lang::TypeScript, None).expect("parse");
+        let file = FileModel::build_incremental(&tree, &src, Lang::TypeScript, None);
+        let schema = file
+            .binding("schema")
+            .and_then(|b| b.value.as_ref())
+            .expect("the schema's value");
+        let Kind::Call { args, .. } = &schema.kind else {
+            panic!("a call: {schema:?}")
+        };
+        let entries = args[0].as_object().expect("an object");
+        let lists: Vec<&[crate::model::value::Text]> = entries
+            .iter()
+            .map(|p| file.lowered.names_of(p).expect("a cached entry"))
+            .collect();
+        assert_eq!(lists.len(), 4);
+        // the three models that call the same methods hold one list; the one that calls one more holds its own
+        assert!(std::ptr::eq(lists[0], lists[1]) && std::ptr::eq(lists[1], lists[2]));
+        assert!(!std::ptr::eq(lists[0], lists[3]));
+        assert!(lists[3].iter().any(|n| n.as_str() == "disableOperations"));
+        assert!(!lists[0].iter().any(|n| n.as_str() == "disableOperations"));
+    }
+
+    #[test]
     fn incremental_build_equals_a_fresh_build_and_reuses_untouched_models() {
         let versions = [
             schema_src(&["Post", "Comment", "Tag", "Author", "Blog"]),

@@ -2,7 +2,7 @@
 //! literals, arrays, calls and callbacks. Lowering is bounded in depth, so hostile nesting cannot overflow
 //! the stack; whatever is too deep or not understood becomes [`Kind::Other`] and is never guessed at.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -588,7 +588,20 @@ pub struct LowerCache {
     /// What rules found in the entries, kept for the next versions (shared the same way, see
     /// [`EntryMemo`](crate::model::memo::EntryMemo)).
     pub(crate) entry_memo: Arc<crate::model::memo::EntryMemo>,
+    /// One shared list for each distinct list of member names the entries hold (shared the same way): the
+    /// models of a schema mostly call the same few methods, so 1,000 entries hold a few dozen lists.
+    names_lists: Arc<std::sync::Mutex<NamesLists>>,
+    /// The lists of member names (by address) this version's reused entries already added to the file's
+    /// [`Members`]: a reused entry whose list was added adds nothing new. Each list stays alive while this
+    /// version's entries hold it, so an address is not reused meanwhile.
+    added_lists: HashSet<usize, WordsBuild>,
 }
+
+/// The distinct lists of member names of entries (see [`LowerCache::names_lists`]).
+type NamesLists = HashSet<Arc<[Text]>, FnvBuild>;
+
+/// The most distinct lists kept; past it they are dropped (and shared again from there).
+const MAX_NAMES_LISTS: usize = 4096;
 
 /// A cached entry: its start offset and lowered value, and the member names it holds (so that a reused entry
 /// need not be walked for them, see [`Members`]).
@@ -634,6 +647,7 @@ impl LowerCache {
             generation: prev.generation.wrapping_add(1),
             schema_memo: prev.schema_memo.clone(),
             entry_memo: prev.entry_memo.clone(),
+            names_lists: prev.names_lists.clone(),
             entries: HashMap::with_capacity_and_hasher(prev.entries.len(), WordsBuild::default()),
             // (a cache readied for an owning build has forgotten its places: its entries count them)
             placed: HashMap::with_capacity_and_hasher(
@@ -656,6 +670,21 @@ impl LowerCache {
     pub fn key_of(&self, p: &Prop) -> Option<EntryKey> {
         let at = self.placed.get(&p.span.start)?;
         (at.entry.1.span == p.span && at.entry.1.key_span == p.key_span).then_some(EntryKey(at.key))
+    }
+
+    /// The list equal to `names` that other entries hold already, else `names`, now shared.
+    fn shared_names(&self, names: Arc<[Text]>) -> Arc<[Text]> {
+        let Ok(mut lists) = self.names_lists.lock() else {
+            return names;
+        };
+        if let Some(shared) = lists.get(&names) {
+            return shared.clone();
+        }
+        if lists.len() >= MAX_NAMES_LISTS {
+            lists.clear();
+        }
+        lists.insert(names.clone());
+        names
     }
 
     /// The member names of this version's entry `p` (see [`Members`]), when `p` is one of the entries this
@@ -1127,8 +1156,16 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                         };
                         (prop.clone(), Arc::new((sp.start, prop)))
                     };
-                    for n in names.iter() {
-                        cx.add_member(n);
+                    let added = match cx.next.as_mut() {
+                        Some(next) => !next
+                            .added_lists
+                            .insert(Arc::as_ptr(&names).cast::<Text>() as usize),
+                        None => false,
+                    };
+                    if !added {
+                        for n in names.iter() {
+                            cx.add_member(n);
+                        }
                     }
                     if let Some(next) = cx.next.as_mut() {
                         let cached = Cached {
@@ -1148,7 +1185,7 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                 let generation = next.generation;
                 let cached = Cached {
                     entry: Arc::new((sp.start, prop.clone())),
-                    names: member_names(&prop.value),
+                    names: next.shared_names(member_names(&prop.value)),
                     key: k,
                 };
                 next.placed.insert(sp.start, cached.clone());
