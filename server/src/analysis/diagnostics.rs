@@ -3,6 +3,7 @@
 use super::rules::{self, RuleCtx};
 use super::Options;
 use crate::model::file::FileModel;
+use crate::model::mentions::{Word, IGNORE_MARK};
 use crate::model::project::ProjectFacts;
 use crate::syntax::syntax_errors;
 use crate::text::Span;
@@ -155,7 +156,11 @@ pub fn diagnostics_for(
     if path.as_deref().is_some_and(|p| project.is_unreached(p)) {
         not_deployed(&mut out[from..]);
     }
-    apply_ignore_comments(&snap.text, &mut out);
+    // (the model was read from the analysis text: while the guard blanks a region, the marks are looked for in
+    // the text as typed)
+    if file.mentions.has(Word::IgnoreMark) || snap.guard.is_some() {
+        apply_ignore_comments(&snap.text, &mut out);
+    }
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out.dedup();
     out
@@ -281,7 +286,7 @@ pub(crate) fn not_deployed(found: &mut [Diagnostic]) {
 /// `// amplify-lsp-ignore-next-line <code> [<code>...]` silences those codes on the next line (all codes when
 /// none is named).
 pub(crate) fn apply_ignore_comments(src: &str, out: &mut Vec<Diagnostic>) {
-    const MARK: &str = "amplify-lsp-ignore-next-line";
+    const MARK: &str = IGNORE_MARK;
     if !src.contains(MARK) {
         return;
     }

@@ -145,6 +145,8 @@ pub struct FileModel {
     /// when it was lowered, without a walk. A model not built from a tree collects them on first use by
     /// [`FileModel::has_member`], from its top values.
     pub members: OnceLock<Members>,
+    /// Which of a few words the text holds (see [`Mentions`]).
+    pub mentions: crate::model::mentions::Mentions,
     /// The data schema model, read on first use by [`crate::model::schema::schema_of`] and shared by everything
     /// that reads it for this version (the data rules, the frontend's view, symbols, actions).
     pub(crate) schema: OnceLock<Option<Arc<crate::model::schema::Schema>>>,
@@ -458,7 +460,10 @@ impl FileModel {
     /// Builds the model; `cache` is `None` when nothing is cached for the next version ([`FileModel::build`]).
     fn build_from(tree: &Tree, src: &str, _lang: Lang, mut cache: Option<Prev<'_>>) -> FileModel {
         let root = tree.root_node();
-        let mut model = FileModel::default();
+        let mut model = FileModel {
+            mentions: crate::model::mentions::Mentions::of(src),
+            ..FileModel::default()
+        };
         let mut next = cache
             .as_ref()
             .and_then(Prev::cache)

@@ -6,6 +6,7 @@ pub mod context;
 pub mod file;
 pub mod frontend;
 pub mod memo;
+pub mod mentions;
 pub mod project;
 pub mod schema;
 pub mod value;

@@ -4,6 +4,7 @@
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Related, Severity};
 use crate::model::file::{DefineKind, MethodCall};
+use crate::model::mentions::Word;
 use crate::model::project::normalize;
 use crate::model::value::{Kind, Value};
 use crate::text::Span;
@@ -166,7 +167,7 @@ fn no_define_backend(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
         return;
     }
     // called some way we do not follow (`amplify.defineBackend`, a renamed import, a helper): stay silent
-    if cx.src.contains("defineBackend") {
+    if cx.file.mentions.has(Word::DefineBackend) {
         return;
     }
     // the first line of code (comments skipped)

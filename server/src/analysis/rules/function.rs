@@ -11,6 +11,7 @@
 //! and a schedule object with neither key are rejected; the same layer twice counts once; `every 0m` is
 //! accepted.
 
+use crate::model::mentions::Word;
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
@@ -472,7 +473,7 @@ fn is_name_version(s: &str) -> bool {
 const MAX_NODES: usize = 200_000;
 
 fn wildcard_resources(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
-    if !cx.src.contains("PolicyStatement") || !cx.src.contains('*') {
+    if !cx.file.mentions.has(Word::PolicyStatement) || !cx.src.contains('*') {
         return;
     }
     let lang = match cx.path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {

@@ -6,6 +6,7 @@ use super::validators::did_you_mean;
 use super::RuleCtx;
 use crate::analysis::{Diagnostic, Severity};
 use crate::model::catalog::{self, Enforced, NumRule, ObjTy, Prop, Ty};
+use crate::model::mentions::Word;
 use crate::model::value::{Kind, Prop as ValueProp, Value};
 use crate::text::Span;
 
@@ -50,10 +51,8 @@ fn check_builder_args(cx: &RuleCtx, out: &mut Vec<Diagnostic>) {
     // (`configure`, `defineConversationHandlerFunction`). When the text names none of the latter, an entry of the
     // lowering cache (a model of a large schema) that holds none of the members holds nothing to check, and the
     // scan passes over it without touching its values.
-    let prunable = !cx.src.contains("configure")
-        && !catalog::CALLS
-            .iter()
-            .any(|c| c.module == catalog::ai::BACKEND_AI && cx.src.contains(c.name));
+    let prunable =
+        !cx.file.mentions.has(Word::Configure) && !cx.file.mentions.has(Word::BackendAiCall);
     let skip = |p: &ValueProp| prunable && cx.file.holds_no_member(p, &begins_builder_call);
     let mut found = Vec::new();
     for b in &cx.file.bindings {
