@@ -860,6 +860,16 @@ impl<'a> Check<'a> {
             );
             return;
         }
+        // a whole number reads as digits, which every number and string type takes (no string made: most
+        // defaults in a large schema)
+        if let Kind::Num(n) = value.kind {
+            if n.fract() == 0.0
+                && n.abs() < 1e15
+                && matches!(*graphql, "Int" | "AWSTimestamp" | "Float" | "ID" | "String")
+            {
+                return;
+            }
+        }
         let Some(text) = js_string(value) else {
             return;
         };
@@ -963,12 +973,14 @@ impl<'a> Check<'a> {
                         format!("`{name}` needs a length: write e.g. `{name}(1)`"),
                     ),
                     Some((a, v)) => {
-                        let text = match &v.kind {
-                            Kind::Num(_) | Kind::Str(_) => js_string(v),
+                        // (`parseInt(String(v))`; a whole number reads back as itself, with no string made: most
+                        // lengths in a large schema)
+                        let parsed = match &v.kind {
+                            Kind::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(Some(*n)),
+                            Kind::Num(_) | Kind::Str(_) => js_string(v).map(|t| js_parse_int(&t)),
                             _ => None,
                         };
-                        if let Some(text) = text {
-                            let n = js_parse_int(&text);
+                        if let Some(n) = parsed {
                             if n.is_none_or(|n| n < 0.0) {
                                 sink.error(
                                     a.span,
@@ -2384,6 +2396,36 @@ fn normalize(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the shortcuts for whole numbers (a length, a default) take for granted: the text JavaScript makes
+    /// of the number is what the slow path reads.
+    #[test]
+    fn whole_numbers_read_back_as_themselves() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            7.0,
+            -5.0,
+            20.0,
+            99_999_999_999_999.0,
+            -99_999_999_999_999.0,
+        ] {
+            let v = Value {
+                kind: Kind::Num(n),
+                span: crate::text::Span::new(0, 1),
+            };
+            let text = js_string(&v).expect("a number's text");
+            assert_eq!(
+                js_parse_int(&text),
+                Some(if n == 0.0 { 0.0 } else { n }),
+                "{n}"
+            );
+            for t in ["Int", "AWSTimestamp", "Float", "ID", "String"] {
+                assert_eq!(default_ok(t, &text), Some(true), "{n} as {t}");
+            }
+        }
+    }
     use crate::analysis::rules::testkit;
 
     /// The parts of the data rules shared by two threads find what one thread finds, in the same order: in every
