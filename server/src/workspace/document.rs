@@ -170,24 +170,11 @@ impl ModelSlot {
         self.0.as_ref()?.handover.lock().ok()?.take()
     }
 
-    /// Lets go of the slot here, on this thread: when nothing else holds the model, its reference to its
-    /// lowering cache goes now (so that the build that follows owns the cache), and the rest of it (its values,
-    /// its data schema) is freed elsewhere.
+    /// Lets go of the slot here, on this thread: the model it holds is dropped now when nothing else holds it.
+    /// (Here, not on the freeing thread: its values share their parts with the cache's entries, which the build
+    /// that follows moves in place only where nothing else holds them.)
     fn release_now(mut self) {
-        let Some(slot) = self.0.take() else {
-            return;
-        };
-        let Ok(slot) = Arc::try_unwrap(slot) else {
-            return;
-        };
-        let Slot { model, handover } = slot;
-        if let Some(Some(model)) = model.into_inner() {
-            if let Ok(mut model) = Arc::try_unwrap(model) {
-                drop(std::mem::take(&mut model.lowered));
-                reclaim::later(model);
-            }
-        }
-        drop(handover);
+        drop(self.0.take());
     }
 }
 
