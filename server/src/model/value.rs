@@ -783,6 +783,14 @@ impl Lowering<'_> {
     }
 }
 
+impl Value {
+    /// A copy of the value that shares no part with it (only its strings and empty lists), so that each can be
+    /// moved in place (see [`shift_value_in_place`]) without copying the other's parts.
+    pub fn detached(&self) -> Value {
+        shifted_value(self, 0)
+    }
+}
+
 /// A copy of a lowered value with every span moved by `delta` bytes (its nodes are new; its strings are
 /// shared or inline).
 pub(crate) fn shifted_value(v: &Value, delta: isize) -> Value {

@@ -724,6 +724,42 @@ mod tests {
         assert!(other.snapshot().file_model().is_none());
     }
 
+    /// The data schema's types hold no part of the file model's values (their defaults, validators, rule and
+    /// modifier arguments are copies): a keystroke above the models moves both the entries and the types in
+    /// place, copying nothing.
+    #[test]
+    fn a_read_schema_shares_nothing_the_next_build_would_have_to_copy() {
+        use crate::model::schema::schema_of;
+        use crate::model::value::MOVES;
+        let model = |n: &str| {
+            format!(
+                "  {n}: a.model({{\n    count: a.integer().default(0).validate((v) => v.gt(0)),\n    \
+                 note: a.string().authorization((allow) => [allow.owner(), allow.groups(['Admins'])]),\n    \
+                 label: a.string().default('none'),\n  }}).authorization((allow) => [allow.groups(['Editors'])]),\n"
+            )
+        };
+        let names = ["Post", "Comment", "Tag", "Author", "Blog"];
+        let src = format!(
+            "import {{ a }} from '@aws-amplify/backend';\n\nconst schema = a.schema({{\n{}}});\n",
+            names.iter().map(|n| model(n)).collect::<String>()
+        );
+        let mut d = doc(&src);
+        let read = |d: &Document| {
+            let model = d.snapshot().file_model().expect("model");
+            let schema = schema_of(&model).expect("a schema");
+            assert_eq!(schema.types().count(), 5, "version {}", d.version());
+        };
+        read(&d);
+        for (version, line) in [(2, "// a\n"), (3, "// bb\n")] {
+            d.apply(version, &[change(0, 0, 0, 0, line)], Encoding::Utf16)
+                .expect("apply");
+            MOVES.with(|m| m.set((0, 0)));
+            read(&d);
+            let (in_place, copied) = MOVES.with(|m| m.get());
+            assert_eq!((in_place, copied), (5, 0), "version {version}");
+        }
+    }
+
     /// Through the document: once nothing reads the earlier version any more, the build of the next one moves
     /// the models an edit moved in place; while a request still holds the earlier version's model, it copies
     /// them. Either way the model equals a fresh build of the text.

@@ -617,6 +617,13 @@ pub struct Memo {
 /// Entry key -> (the entry's offset when the type was read, the type).
 type MemoTypes = HashMap<EntryKey, (usize, Arc<TypeDef>), WordsBuild>;
 
+/// Copies of values for a schema type to keep. A type holds no part of the file model's values: a keystroke above
+/// a model moves both the model's entry and its type, and each is moved in place only where nothing else holds
+/// its parts (a part both held would be copied on every such keystroke).
+fn detached_all(values: &[Value]) -> Vec<Value> {
+    values.iter().map(Value::detached).collect()
+}
+
 fn read_schema(cx: &Cx, file: &FileModel) -> Option<Schema> {
     if let Some(d) = file.defines.iter().find(|d| d.kind == DefineKind::Data) {
         let v = d.arg.as_ref().and_then(|a| a.field("schema"))?;
@@ -1100,7 +1107,7 @@ impl<'f> Cx<'f> {
                 name: link.name.to_string(),
                 name_span: link.name_span,
                 span: Span::new(link.name_span.start, link.end),
-                args: link.args.map(<[Value]>::to_vec),
+                args: link.args.map(detached_all),
             });
             match link.name {
                 "required" => {
@@ -1116,7 +1123,7 @@ impl<'f> Cx<'f> {
                     f.default = Some(DefaultCall {
                         value: link_arg(link)
                             .filter(|a| !matches!(a.kind, Kind::Undefined))
-                            .cloned(),
+                            .map(Value::detached),
                         span: Span::new(link.name_span.start, link.end),
                     })
                 }
@@ -1225,7 +1232,7 @@ impl<'f> Cx<'f> {
             return None;
         }
         let (first, rest) = chain.links.split_first()?;
-        let args: Vec<Value> = first.args.map(<[Value]>::to_vec).unwrap_or_default();
+        let args: Vec<Value> = first.args.map(detached_all).unwrap_or_default();
         let provider_index = match first.name {
             "group" | "groups" | "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn"
             | "groupsDefinedIn" => Some(1),
@@ -1293,7 +1300,7 @@ impl<'f> Cx<'f> {
                 Some(args) => val.calls.push(ValidatorCall {
                     name: l.name.to_string(),
                     name_span: l.name_span,
-                    args: args.to_vec(),
+                    args: detached_all(args),
                 }),
                 None => val.complete = false,
             }
@@ -1360,7 +1367,7 @@ impl<'f> Cx<'f> {
         let mut op = Operation {
             kind,
             builder_span: first.name_span,
-            config: arg.map(|a| self.resolve(a).clone()),
+            config: arg.map(|a| self.resolve(a).detached()),
             arguments: None,
             returns: None,
             handlers: None,
@@ -1497,7 +1504,7 @@ impl<'f> Cx<'f> {
             });
         Conversation {
             builder_span: first.name_span,
-            config: config.cloned(),
+            config: config.map(Value::detached),
             tools,
             rules: rest
                 .iter()
