@@ -514,6 +514,7 @@ impl<'a> Check<'a> {
         self.relationships(t, m, sink);
         self.indexes(m, sink);
         self.owner_fields(t, m, sink);
+        self.model_rule_operations(m, sink);
     }
 
     /// [`Check::model_checks`], with the findings kept per model for the next versions of the file (see

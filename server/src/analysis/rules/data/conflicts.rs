@@ -80,14 +80,18 @@ impl Check<'_> {
                 }
             }
         }
-        for (_, m) in self.schema.models() {
-            if let Some(r) = &m.rules {
-                r.rules.iter().for_each(|x| rule_ops(x, false, sink));
-            }
-            for f in &m.fields.items {
-                if let Some(r) = &f.rules {
-                    r.rules.iter().for_each(|x| rule_ops(x, true, sink));
-                }
+        // (a model's own rules and its fields' are checked with the model's other checks, and kept with them:
+        // see `model_rule_operations`)
+    }
+
+    /// data/rule-operations for the rules of one model and of its fields.
+    pub(super) fn model_rule_operations(&self, m: &crate::model::schema::Model, sink: &mut Sink) {
+        if let Some(r) = &m.rules {
+            r.rules.iter().for_each(|x| rule_ops(x, false, sink));
+        }
+        for f in &m.fields.items {
+            if let Some(r) = &f.rules {
+                r.rules.iter().for_each(|x| rule_ops(x, true, sink));
             }
         }
     }
