@@ -431,12 +431,23 @@ impl Client {
     /// notification. A list published before the fix was seen may come first: waiting for it, not for the next
     /// list, keeps a test from depending on timing.
     pub fn publication_without(&mut self, uri: &str, code: &str) -> Value {
+        self.publication_where(uri, code, false)
+    }
+
+    /// Waits for a `publishDiagnostics` for `uri` whose list mentions `code`, and returns the whole notification.
+    /// A finding that needs the whole project (a resource certainly absent) is left out of the lists published
+    /// while the workspace is still being indexed: those may come first.
+    pub fn publication_with(&mut self, uri: &str, code: &str) -> Value {
+        self.publication_where(uri, code, true)
+    }
+
+    fn publication_where(&mut self, uri: &str, code: &str, with: bool) -> Value {
         let uri = uri.to_string();
         let code = code.to_string();
         self.wait_for(move |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == json!(uri)
-                && !m["params"]["diagnostics"].to_string().contains(&code)
+                && m["params"]["diagnostics"].to_string().contains(&code) == with
         })
     }
 
