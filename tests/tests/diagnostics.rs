@@ -199,8 +199,9 @@ fn a_client_that_pulls_but_cannot_be_asked_to_refresh_gets_pushed_diagnostics() 
     assert!(c.init_result["capabilities"]["diagnosticProvider"].is_null());
     let auth = c.open("amplify/auth/resource.ts", AUTH_EDITORS);
     let storage = c.open("amplify/storage/resource.ts", STORAGE_ADMIN);
-    let diags = c.diagnostics(&storage, Some(1));
-    assert!(Client::codes(&diags).contains(&"storage/unknown-group".to_string()));
+    // (the lists published while the workspace is indexed leave it out: the groups may be defined elsewhere)
+    let found = c.publication_with(&storage, "storage/unknown-group");
+    assert_eq!(found["params"]["version"], 1);
     let fixed = AUTH_EDITORS.replace("['EDITORS']", "['EDITORS', 'ADMIN']");
     c.change(&auth, 2, json!([{ "text": fixed }]));
     let cleared = c.publication_without(&storage, "storage/unknown-group");
