@@ -76,6 +76,21 @@ pub struct State {
     pub(crate) work: super::work::Work,
     /// Whether the workspace was indexed (set once, after `initialized`).
     indexed: tokio::sync::watch::Sender<bool>,
+    /// The last answer of [`Backend::types_installed`] per file, for the completions answered on the message
+    /// loop, which do not touch the disk (see [`CompletionMode::Inline`]).
+    types_seen: Mutex<HashMap<PathBuf, bool>>,
+}
+
+/// Where a completion is computed, and what it may read there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CompletionMode {
+    /// On the message loop, right when the request arrives: from the text, the catalog, and the file model
+    /// only if this version's is built already. Nothing waits and nothing touches the disk; a completion that
+    /// needs more is not answered here.
+    Inline,
+    /// On the pool. `facts_current` tells whether the index updates of the edits that arrived before the
+    /// request are done (see [`Backend::offload_request`]).
+    Pool { facts_current: bool },
 }
 
 /// The environment variable that enables the test hooks.
@@ -119,6 +134,7 @@ impl Backend {
             test_hooks: test_hooks_enabled(),
             work: super::work::Work::default(),
             indexed: tokio::sync::watch::Sender::new(false),
+            types_seen: Mutex::default(),
         }))
     }
 
@@ -451,7 +467,37 @@ impl Backend {
             .filter(|f| path.starts_with(f))
             .min_by_key(|f| f.components().count())
             .or_else(|| self.index.root(path));
-        limit.is_some_and(|limit| amplify_types_installed(path, &limit))
+        let installed = limit.is_some_and(|limit| amplify_types_installed(path, &limit));
+        if let Some(dir) = path.parent() {
+            if let Ok(mut seen) = self.types_seen.lock() {
+                seen.insert(dir.to_path_buf(), installed);
+            }
+        }
+        installed
+    }
+
+    /// [`Backend::types_installed`]'s last answer for a file in the same folder, without touching the disk;
+    /// `None` when it was never asked there.
+    fn types_seen(&self, path: &std::path::Path) -> Option<bool> {
+        let seen = self.types_seen.lock().ok()?;
+        seen.get(path.parent()?).copied()
+    }
+
+    /// Asks [`Backend::types_installed`] again on the pool, for the next completion answered on the message loop
+    /// (`npm install` may have put Amplify's types in place since).
+    fn refresh_types_seen(&self, uri: &Uri) {
+        if !self.settings().hide_type_script_duplicates() {
+            return;
+        }
+        let Some(path) = analysis::uri_to_path(uri.as_str()) else {
+            return;
+        };
+        let b = self.clone();
+        tokio::spawn(async move {
+            let _ = b
+                .offload("types lookup", move |b, _| b.types_installed(&path))
+                .await;
+        });
     }
 
     pub(crate) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
@@ -576,13 +622,14 @@ const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The request handlers' work, run off the message loop (see [`super::work`]).
 impl Backend {
-    /// The completion at a position. `facts_current` tells whether the index updates of the edits that arrived
-    /// before the request are done (see [`Backend::offload_request`]); when they are not and the completion
-    /// reads the project's facts, the answer is `None`: the caller asks again once they are.
+    /// The completion at a position, computed as `mode` says. `None` when the completion needs what `mode` does
+    /// not give: the project's facts while the index updates of the edits before the request are not done, or on
+    /// the message loop, a file model not built yet or anything from the disk. The caller then asks again
+    /// where it can have it.
     fn completion_now(
         &self,
         params: CompletionParams,
-        facts_current: bool,
+        mode: CompletionMode,
     ) -> Option<RpcResult<Option<CompletionResponse>>> {
         let uri = params.text_document_position.text_document.uri;
         let Some(snap) = self.snapshot(&uri) else {
@@ -591,20 +638,30 @@ impl Backend {
         if !snap.amplify && !snap.frontend {
             return Some(Ok(None));
         }
+        let facts_current = match mode {
+            CompletionMode::Inline => false,
+            CompletionMode::Pool { facts_current } => facts_current,
+        };
         // frontend completion reads the facts whatever it completes
         if snap.frontend && !facts_current {
             return None;
         }
         let enc = self.encoding();
         let offset = convert::offset(&snap.rope, params.text_document_position.position, enc);
+        let hide_typed = self.settings().hide_type_script_duplicates()
+            && match analysis::uri_to_path(&snap.uri) {
+                None => false,
+                Some(p) if mode == CompletionMode::Inline => self.types_seen(&p)?,
+                Some(p) => self.types_installed(&p),
+            };
         let opts = analysis::completion::CompletionOptions {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
-            hide_typed: self.settings().hide_type_script_duplicates()
-                && analysis::uri_to_path(&snap.uri).is_some_and(|p| self.types_installed(&p)),
+            hide_typed,
         };
         let pos = params.text_document_position.position;
         let wanted_facts = std::cell::Cell::new(false);
+        let wanted_model = std::cell::Cell::new(false);
         let items = self.guard_at("completion", uri.as_str(), Some(pos), || {
             let path = analysis::uri_to_path(&snap.uri);
             if snap.frontend {
@@ -617,7 +674,18 @@ impl Backend {
             // after the keystroke that asked for it, the analysis of that keystroke is still building the
             // model, and other files' analyses may be bringing the facts up to date.
             let model = std::cell::OnceCell::new();
-            let file = || model.get_or_init(|| snap.file_model()).as_deref();
+            let file = || {
+                model
+                    .get_or_init(|| match mode {
+                        CompletionMode::Pool { .. } => snap.file_model(),
+                        CompletionMode::Inline => snap.built_file_model().unwrap_or_else(|| {
+                            // not read: this answer is thrown away, and the completion asked on the pool
+                            wanted_model.set(true);
+                            None
+                        }),
+                    })
+                    .as_deref()
+            };
             let facts = std::cell::OnceCell::new();
             let project = || {
                 &**facts.get_or_init(|| {
@@ -632,7 +700,7 @@ impl Backend {
             };
             analysis::completion::completion_with(&snap.text, &file, &project, offset, &opts)
         });
-        if wanted_facts.get() {
+        if wanted_facts.get() || wanted_model.get() {
             return None;
         }
         let items = match items.ok_or_else(RpcError::internal_error) {
@@ -1018,20 +1086,29 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
-        // First without waiting for the index updates of the edits before it (see `offload_request`): right after
-        // a keystroke, its own update is building the file's model, and most completions (a builder's methods, a
-        // schema's names) read only this document, not the project's facts. One that reads them is asked again
-        // once the updates are done.
+        // Most completions (a builder's methods, the literals of a property) come from the text before the cursor
+        // and the catalog: they are answered here, on the message loop, at once. Handing them to the pool would
+        // make them wait behind the keystroke's own analysis, which holds its threads right after a keystroke.
+        if let Some(answer) = self.completion_now(params.clone(), CompletionMode::Inline) {
+            self.refresh_types_seen(&params.text_document_position.text_document.uri);
+            return answer;
+        }
+        // Then on the pool, without waiting for the index updates of the edits before it (see
+        // `offload_request`): right after a keystroke, its own update is building the file's model, and a
+        // completion that reads only this document (a schema's names) need not wait for the project's facts.
+        // One that reads them is asked again once the updates are done.
         let before = self.work.updates.before();
         let first = params.clone();
         if let Some(answer) = self
-            .offload("completion", move |b, _| b.completion_now(first, false))
+            .offload("completion", move |b, _| {
+                b.completion_now(first, CompletionMode::Pool { facts_current: false })
+            })
             .await?
         {
             return answer;
         }
         self.offload_after(&before, "completion", move |b, _| {
-            b.completion_now(params, true)
+            b.completion_now(params, CompletionMode::Pool { facts_current: true })
         })
         .await?
         .unwrap_or_else(|| Err(RpcError::internal_error()))

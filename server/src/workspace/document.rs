@@ -92,6 +92,12 @@ impl Snapshot {
             .clone()
     }
 
+    /// The file model of this version if it is built already (`Some(None)`: built, and the document is not
+    /// analysed), without building it.
+    pub fn built_file_model(&self) -> Option<Option<Arc<FileModel>>> {
+        self.model.get().cloned()
+    }
+
     /// Whether the file model of this version is built already (then asking for it costs nothing).
     pub fn file_model_built(&self) -> bool {
         self.model.get().is_some()

@@ -44,7 +44,8 @@
 //! Neovim do; `REPLAY_NO_WATCH=1` leaves that out.
 //!
 //! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency and tree-sitter's reparse time (a
-//! tab-separated table, the last run's), to see which keystrokes cost what.
+//! tab-separated table, the last run's), to see which keystrokes cost what, and `<file>.completions` each
+//! completion of step 3 with its latency, its number of items and the end of the line it was asked on.
 //!
 //! The client is deliberately light (its own framing, a reader thread that timestamps each message as soon
 //! as its last byte is read), so the latencies are the server's plus two pipe hops.
@@ -542,6 +543,8 @@ struct Run {
     /// tree-sitter's own incremental reparse of each of those keystrokes, in this process.
     reparses: Vec<Duration>,
     completions: Vec<Duration>,
+    /// For each completion: the end of the line typed before it, and how many items it listed.
+    completion_sites: Vec<(String, usize)>,
     hovers: Vec<Duration>,
     storage_keystrokes: Vec<Duration>,
     /// Keystrokes below every model of the schema, after a line was typed above them (step 3b).
@@ -752,6 +755,9 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
                 .as_array()
                 .or_else(|| res["result"].as_array())
                 .map_or(0, Vec::len);
+            let done = &model[..typed];
+            let line = done.rsplit('\n').next().unwrap_or("").trim_start();
+            run.completion_sites.push((line.to_string(), n));
             if n == 0 {
                 run.empty_completions += 1;
                 if std::env::var_os("REPLAY_VERBOSE").is_some() {
@@ -806,7 +812,15 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
                 r.as_secs_f64() * 1e3
             ));
         }
-        std::fs::write(file, out)?;
+        std::fs::write(&file, out)?;
+        // And one line per completion: where it was asked, its latency and how many items it listed.
+        let mut out = String::from("completion\tlatency_ms\titems\tline\n");
+        for (i, (d, (line, n))) in run.completions.iter().zip(&run.completion_sites).enumerate() {
+            out.push_str(&format!("{i}\t{:.3}\t{n}\t{line}\n", d.as_secs_f64() * 1e3));
+        }
+        let mut name = file;
+        name.push(".completions");
+        std::fs::write(name, out)?;
     }
 
     // 3b. A line typed above every model, then a comment typed below them all: an edit that moves nothing after
