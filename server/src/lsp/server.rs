@@ -76,8 +76,10 @@ pub struct State {
     pub(crate) work: super::work::Work,
     /// Whether the workspace was indexed (set once, after `initialized`).
     indexed: tokio::sync::watch::Sender<bool>,
-    /// The last answer of [`Backend::types_installed`] per file, for the completions answered on the message
-    /// loop, which do not touch the disk (see [`CompletionMode::Inline`]).
+    /// The last answer of [`Backend::types_installed`] per folder, for the completions answered on the message
+    /// loop, which do not touch the disk (see [`CompletionMode::Inline`]). Looked up again on the pool when a
+    /// document opens and after each completion that used it; forgotten at an open and on file events. So an
+    /// `npm install` run while a file is open shows in its second completion after it, not its first.
     types_seen: Mutex<HashMap<PathBuf, bool>>,
 }
 
@@ -476,11 +478,29 @@ impl Backend {
         installed
     }
 
+    /// Whether a workspace folder (or the root) sent in `initialize` holds `path`.
+    fn in_folder(&self, path: &std::path::Path) -> bool {
+        self.init_folders
+            .read()
+            .is_ok_and(|f| f.iter().any(|f| path.starts_with(f)))
+    }
+
     /// [`Backend::types_installed`]'s last answer for a file in the same folder, without touching the disk;
     /// `None` when it was never asked there.
     fn types_seen(&self, path: &std::path::Path) -> Option<bool> {
         let seen = self.types_seen.lock().ok()?;
         seen.get(path.parent()?).copied()
+    }
+
+    /// Forgets what [`Backend::types_seen`] kept for the folder of `path`, or for every folder.
+    fn forget_types_seen(&self, path: Option<&std::path::Path>) {
+        let Ok(mut seen) = self.types_seen.lock() else {
+            return;
+        };
+        match path.and_then(std::path::Path::parent) {
+            Some(dir) => drop(seen.remove(dir)),
+            None => seen.clear(),
+        }
     }
 
     /// Asks [`Backend::types_installed`] again on the pool, for the next completion answered on the message loop
@@ -632,7 +652,12 @@ impl Backend {
         mode: CompletionMode,
     ) -> Option<RpcResult<Option<CompletionResponse>>> {
         let uri = params.text_document_position.text_document.uri;
-        let Some(snap) = self.snapshot(&uri) else {
+        // on the message loop, the text is enough: the parse of the change just applied is not waited for
+        let snap = match mode {
+            CompletionMode::Inline => self.docs.text_snapshot(uri.as_str()),
+            CompletionMode::Pool { .. } => self.snapshot(&uri),
+        };
+        let Some(snap) = snap else {
             return Some(Ok(None));
         };
         if !snap.amplify && !snap.frontend {
@@ -958,6 +983,9 @@ impl LanguageServer for Backend {
                 doc.text.len()
             );
         }
+        // what was seen of Amplify's types is looked at again (the open's last step below): `npm install` may
+        // have run since
+        self.forget_types_seen(analysis::uri_to_path(&uri_str).as_deref());
         let snap = self.docs.open(&uri_str, lang, doc.version, doc.text, max);
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(&uri_str));
@@ -967,6 +995,7 @@ impl LanguageServer for Backend {
         }
         let changed = self.reindex(&snap).await;
         drop(update);
+        let amplify = snap.amplify;
         let text = ((snap.amplify || snap.frontend)
             && snap.text.len() >= crate::model::context::CACHE_MIN_LEN)
             .then(|| snap.text.clone());
@@ -974,11 +1003,23 @@ impl LanguageServer for Backend {
         if let Some(c) = changed {
             self.republish_project(&c.root, &uri_str, c.seen).await;
         }
-        // once its diagnostics are out: the first completion or hover in a large file need not scan it whole
-        if let Some(text) = text {
+        // Once its diagnostics are out: the first completion or hover in a large file need not scan it whole,
+        // and the first completion in a backend file can be answered on the message loop, which does not look
+        // on the disk for Amplify's types.
+        // (Only inside a workspace folder: a file opened from elsewhere is looked around only when it asks.)
+        let types = amplify
+            .then(|| analysis::uri_to_path(&uri_str))
+            .flatten()
+            .filter(|p| self.settings().hide_type_script_duplicates() && self.in_folder(p));
+        if text.is_some() || types.is_some() {
             let _ = self
-                .offload("prepare", move |_, _| {
-                    crate::model::context::prepare_scans(&text)
+                .offload("prepare", move |b, _| {
+                    if let Some(text) = text {
+                        crate::model::context::prepare_scans(&text);
+                    }
+                    if let Some(path) = types {
+                        b.types_installed(&path);
+                    }
                 })
                 .await;
         }
@@ -998,21 +1039,23 @@ impl LanguageServer for Backend {
             .docs
             .change(uri.as_str(), version, &changes, self.encoding());
         match result {
-            Ok(Some(snap)) => {
+            Ok(Some(text)) => {
                 // Coalesce bursts: let changes that already arrived apply first. When a newer version (or a
                 // close) is there, its own handler re-indexes and publishes: indexing builds the file model,
                 // the larger part of the work on a big schema. The protocol library runs a few handlers at a
                 // time, so the changes that follow may take a few rounds to be read and applied.
                 // Meanwhile the handler keeps the version only, not the snapshot: a burst of 70 changes to a
                 // 447 KB schema would otherwise hold 70 copies of its text (37 MB, measured with heaptrack).
-                let text = Arc::downgrade(&snap.text);
-                drop(snap);
+                // The parse waits too (see `DocumentStore::change`).
+                let text = {
+                    let strong = text;
+                    Arc::downgrade(&strong)
+                };
                 for _ in 0..4 {
                     tokio::task::yield_now().await;
-                    let current = self.docs.snapshot(uri.as_str());
-                    if !current.is_some_and(|c| {
-                        c.version == version
-                            && text.upgrade().is_some_and(|t| Arc::ptr_eq(&t, &c.text))
+                    let current = self.docs.current_text(uri.as_str());
+                    if !current.is_some_and(|(v, t)| {
+                        v == version && text.upgrade().is_some_and(|text| Arc::ptr_eq(&text, &t))
                     }) {
                         return;
                     }
@@ -1101,14 +1144,24 @@ impl LanguageServer for Backend {
         let first = params.clone();
         if let Some(answer) = self
             .offload("completion", move |b, _| {
-                b.completion_now(first, CompletionMode::Pool { facts_current: false })
+                b.completion_now(
+                    first,
+                    CompletionMode::Pool {
+                        facts_current: false,
+                    },
+                )
             })
             .await?
         {
             return answer;
         }
         self.offload_after(&before, "completion", move |b, _| {
-            b.completion_now(params, CompletionMode::Pool { facts_current: true })
+            b.completion_now(
+                params,
+                CompletionMode::Pool {
+                    facts_current: true,
+                },
+            )
         })
         .await?
         .unwrap_or_else(|| Err(RpcError::internal_error()))
@@ -1209,6 +1262,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.forget_types_seen(None);
         let mut roots = Vec::new();
         for ev in params.changes {
             if let Some(path) = analysis::uri_to_path(ev.uri.as_str()) {

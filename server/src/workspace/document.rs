@@ -222,9 +222,21 @@ pub struct Document {
     analysis_text: Arc<String>,
     /// The guard against error recovery, while it is on.
     guard: Option<Guard>,
+    /// Set when the text changed since the tree was brought up to date: the tree is the last parse's, `edit`ed
+    /// to the changes (see [`Document::apply_deferred`]).
+    pending: Option<Pending>,
+}
+
+/// A parse not done yet: how to do it.
+#[derive(Debug, Clone)]
+struct Pending {
+    /// Whether the tree was edited to match the text (else it is parsed from scratch).
+    incremental: bool,
+    resume: Option<Resume>,
 }
 
 /// The edits since the last real parse, for [`Document::refresh`].
+#[derive(Debug, Clone)]
 struct Resume {
     base_text: Arc<String>,
     /// Whether the tree the edits were applied to is of a real parse without syntax errors.
@@ -329,6 +341,7 @@ impl Document {
             max_size,
             model: ModelSlot::default(),
             guard: None,
+            pending: None,
         };
         doc.refresh(false, None);
         doc
@@ -362,25 +375,51 @@ impl Document {
         changes: &[Change],
         enc: Encoding,
     ) -> Result<(), ChangeError> {
+        self.apply_deferred(version, changes, enc)?;
+        self.parse_pending();
+        Ok(())
+    }
+
+    /// [`Document::apply`] without the parse: the text is the new version's, and the tree is brought up to date
+    /// by [`Document::parse_pending`] (which [`Document::snapshot`] needs first). Changes applied before that
+    /// are parsed together, as one edit of the last parsed text.
+    pub fn apply_deferred(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+        enc: Encoding,
+    ) -> Result<(), ChangeError> {
         if version <= self.version {
             return Err(ChangeError::StaleVersion {
                 have: self.version,
                 got: version,
             });
         }
-        let mut incremental = self.tree.is_some();
         // the text of the tree that edits are applied to, and the range changed since it was parsed
-        // the guard's base tree is moved, not shared: editing a tree shared with another owner copies every
-        // node on the edit's path, the schema's object with its thousands of children included
-        let guard = self.guard.take();
-        let was_guarded = guard.is_some();
-        let (base_text, mut damage) = match guard {
-            Some(g) => {
-                self.tree = Some(g.base);
-                (g.base_text, Some(g.damage))
+        let (mut incremental, base_text, mut damage, known_clean) = match self.pending.take() {
+            // edits not parsed yet: the tree is already edited to them, and these go on top
+            Some(Pending {
+                incremental,
+                resume,
+            }) => match resume {
+                Some(r) => (incremental, r.base_text, Some(r.damage), Some(r.base_clean)),
+                None => (incremental, self.text.clone(), None, None),
+            },
+            None => {
+                let incremental = self.tree.is_some();
+                // the guard's base tree is moved, not shared: editing a tree shared with another owner copies
+                // every node on the edit's path, the schema's object with its thousands of children included
+                match self.guard.take() {
+                    Some(g) => {
+                        self.tree = Some(g.base);
+                        // the guard's base is clean by construction
+                        (incremental, g.base_text, Some(g.damage), Some(true))
+                    }
+                    None => (incremental, self.text.clone(), None, None),
+                }
             }
-            None => (self.text.clone(), None),
         };
+        incremental &= self.tree.is_some();
         for change in changes {
             match change.range {
                 None => {
@@ -426,18 +465,28 @@ impl Document {
         let resume = match (incremental, damage) {
             (true, Some(damage)) => Some(Resume {
                 base_text,
-                // the guard's base is clean by construction
-                base_clean: was_guarded
-                    || self
-                        .tree
+                base_clean: known_clean.unwrap_or_else(|| {
+                    self.tree
                         .as_ref()
-                        .is_some_and(|t| !t.root_node().has_error()),
+                        .is_some_and(|t| !t.root_node().has_error())
+                }),
                 damage,
             }),
             _ => None,
         };
-        self.refresh(incremental, resume);
+        self.decide();
+        if self.tree_wanted() {
+            self.pending = Some(Pending {
+                incremental,
+                resume,
+            });
+        }
         Ok(())
+    }
+
+    /// Whether the text changed since the tree was brought up to date ([`Document::parse_pending`] is due).
+    pub fn parse_due(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// Changes the size limit; the document is re-parsed from scratch when that changes whether it is analysed.
@@ -461,6 +510,25 @@ impl Document {
     /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
+        self.pending = None;
+        self.decide();
+        if self.tree_wanted() {
+            self.pending = Some(Pending {
+                incremental,
+                resume,
+            });
+        }
+        self.parse_pending();
+    }
+
+    /// Whether the document is parsed: a TypeScript flavour, and Amplify backend or frontend code.
+    fn tree_wanted(&self) -> bool {
+        (self.amplify || self.frontend) && self.lang.is_some()
+    }
+
+    /// A new version's decisions, before its parse: whether the document is ours (a document that is not
+    /// loses its tree), and a new model slot.
+    fn decide(&mut self) {
         self.model = self.model.next();
         reclaim::later(std::mem::replace(
             &mut self.analysis_text,
@@ -477,8 +545,21 @@ impl Document {
             && !too_large
             && !self.amplify
             && is_frontend_file(&self.uri, &self.text);
-        let (true, Some(lang)) = (self.amplify || self.frontend, self.lang) else {
+        if !self.tree_wanted() {
             self.tree = None;
+        }
+    }
+
+    /// Brings the tree up to date with the text, when changes were applied since the last parse.
+    pub fn parse_pending(&mut self) {
+        let Some(Pending {
+            incremental,
+            resume,
+        }) = self.pending.take()
+        else {
+            return;
+        };
+        let Some(lang) = self.lang else {
             return;
         };
         let old = if incremental { self.tree.take() } else { None };
@@ -561,7 +642,10 @@ impl Document {
         };
     }
 
+    /// The snapshot of the current version. The tree must be up to date ([`Document::parse_pending`]): the
+    /// store makes sure of it.
     pub fn snapshot(&self) -> Snapshot {
+        debug_assert!(self.pending.is_none(), "a snapshot before the parse");
         Snapshot {
             uri: self.uri.clone(),
             version: self.version,
@@ -576,6 +660,34 @@ impl Document {
             analysis_text: self.analysis_text.clone(),
             guard: self.guard.as_ref().map(|g| g.note.clone()),
         }
+    }
+
+    /// A snapshot of the current version for what reads its text alone, taken without parsing it: the full
+    /// [`Document::snapshot`] when the tree is up to date; else one without a tree, whose file model is `None`
+    /// (its own, never the version's).
+    pub fn text_snapshot(&self) -> Snapshot {
+        if self.pending.is_none() {
+            return self.snapshot();
+        }
+        Snapshot {
+            uri: self.uri.clone(),
+            version: self.version,
+            lang: self.lang,
+            text: self.text.clone(),
+            rope: self.rope.clone(),
+            tree: None,
+            amplify: self.amplify,
+            frontend: self.frontend,
+            too_large: self.text.len() > self.max_size,
+            model: ModelSlot::default(),
+            analysis_text: self.text.clone(),
+            guard: None,
+        }
+    }
+
+    /// The current version and its text.
+    pub fn current_text(&self) -> (i32, Arc<String>) {
+        (self.version, self.text.clone())
     }
 }
 
@@ -995,6 +1107,87 @@ mod guard_tests {
         assert!(snap.guard.is_none());
         assert!(Arc::ptr_eq(&snap.analysis_text, &snap.text));
         assert!(snap.tree.expect("tree").root_node().has_error());
+    }
+
+    /// Changes applied before the parse (a burst, or a completion asked with the change) are parsed together:
+    /// the text is always the latest, the parse brings the tree to exactly a fresh parse of the analysed text
+    /// (the guard on or off, in groups of one to five keystrokes), and once the model is whole the document
+    /// equals one that parsed every keystroke. While the guard stays on, the edits since the last clean parse
+    /// all count, whether they were parsed one by one or together: the two documents blank the same region.
+    #[test]
+    fn changes_parsed_together_equal_changes_parsed_one_by_one() {
+        let text = schema(600);
+        let at = text.find("  Model300:").expect("model");
+        let mut lazy = Document::new(URI, Some(Lang::TypeScript), 1, text.clone(), 5_000_000);
+        let mut eager = lazy.clone();
+        let chars: Vec<(usize, char)> = TYPED.char_indices().collect();
+        let (mut version, mut i, mut group, mut guarded) = (1, 0, 0, 0);
+        // whether both documents had the same state after the last group, and how often that was compared
+        let (mut same, mut compared) = (true, 0);
+        while i < chars.len() {
+            group = group % 5 + 1;
+            // whether the document parsed one by one kept the guard on within the group (no clean parse)
+            let mut kept_on = true;
+            let n = chars.len().min(i + group) - i;
+            for (k, &(o, c)) in chars.iter().skip(i).take(group).enumerate() {
+                version += 1;
+                let p = pos_of(lazy.text(), at + o);
+                let change = [Change {
+                    range: Some((p, p)),
+                    text: c.to_string(),
+                }];
+                lazy.apply_deferred(version, &change, Encoding::Utf16)
+                    .expect("apply");
+                assert!(lazy.parse_due());
+                // what reads the text alone sees the change at once, without a tree
+                let early = lazy.text_snapshot();
+                assert!(early.tree.is_none() && early.file_model().is_none());
+                assert_eq!(early.version, version);
+                insert(&mut eager, version, at + o, &c.to_string());
+                assert_eq!(lazy.text(), eager.text());
+                kept_on &= k + 1 == n || eager.guard.is_some();
+            }
+            i += group;
+            lazy.parse_pending();
+            assert!(!lazy.parse_due());
+            let snap = lazy.snapshot();
+            guarded += usize::from(snap.guard.is_some());
+            let fresh = syntax::parse(&snap.analysis_text, Lang::TypeScript, None).expect("parse");
+            assert_eq!(
+                snap.tree.as_ref().expect("tree").root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "after {:?}",
+                &TYPED[..chars.get(i).map_or(TYPED.len(), |c| c.0)]
+            );
+            if let Some(note) = &snap.guard {
+                let (a, b) = note.region;
+                assert_eq!(snap.analysis_text[..a], snap.text[..a]);
+                assert_eq!(snap.analysis_text[b..], snap.text[b..]);
+            } else {
+                assert_eq!(snap.analysis_text, snap.text);
+            }
+            let one_by_one = eager.snapshot();
+            if same && kept_on {
+                compared += 1;
+                assert_eq!(
+                    snap.guard,
+                    one_by_one.guard,
+                    "after {:?}",
+                    &TYPED[..chars.get(i).map_or(TYPED.len(), |c| c.0)]
+                );
+                assert_eq!(snap.analysis_text, one_by_one.analysis_text);
+            }
+            same = snap.guard == one_by_one.guard && snap.analysis_text == one_by_one.analysis_text;
+        }
+        assert!(guarded > 0, "the guard was on for some groups");
+        assert!(compared > 10, "compared {compared} groups");
+        let (l, e) = (lazy.snapshot(), eager.snapshot());
+        assert!(l.guard.is_none() && e.guard.is_none());
+        assert_eq!(l.text, e.text);
+        assert_eq!(
+            l.tree.as_ref().expect("tree").root_node().to_sexp(),
+            e.tree.as_ref().expect("tree").root_node().to_sexp()
+        );
     }
 }
 

@@ -2,6 +2,8 @@
 //! the URI as the client spelled it, and a document keeps that spelling for what is sent back. Guards are never
 //! held across an `.await` by callers: every method here is synchronous and returns owned data.
 
+use std::sync::Arc;
+
 use dashmap::DashMap;
 
 use super::document::{Change, ChangeError, Document, Snapshot};
@@ -40,12 +42,14 @@ impl DocumentStore {
         version: i32,
         changes: &[Change],
         enc: Encoding,
-    ) -> Result<Option<Snapshot>, ChangeError> {
+    ) -> Result<Option<Arc<String>>, ChangeError> {
         let Some(mut doc) = self.docs.get_mut(&canonical(uri)) else {
             return Ok(None);
         };
-        doc.apply(version, changes, enc)?;
-        Ok(Some(doc.snapshot()))
+        // The parse waits for the first snapshot of the version: the requests that arrived with the change and
+        // read only its text are answered first, and a burst of changes is parsed once.
+        doc.apply_deferred(version, changes, enc)?;
+        Ok(Some(doc.current_text().1))
     }
 
     /// Applies a new size limit to every open document (re-deciding which ones are analysed).
@@ -59,8 +63,28 @@ impl DocumentStore {
         self.docs.remove(&canonical(uri)).is_some()
     }
 
+    /// The snapshot of a document's current version, parsed first when it is not yet.
     pub fn snapshot(&self, uri: &str) -> Option<Snapshot> {
-        self.docs.get(&canonical(uri)).map(|d| d.snapshot())
+        let key = canonical(uri);
+        {
+            let doc = self.docs.get(&key)?;
+            if !doc.parse_due() {
+                return Some(doc.snapshot());
+            }
+        }
+        let mut doc = self.docs.get_mut(&key)?;
+        doc.parse_pending();
+        Some(doc.snapshot())
+    }
+
+    /// A snapshot for what reads only the text: never parses (see [`Document::text_snapshot`]).
+    pub fn text_snapshot(&self, uri: &str) -> Option<Snapshot> {
+        self.docs.get(&canonical(uri)).map(|d| d.text_snapshot())
+    }
+
+    /// A document's current version and text, without a snapshot.
+    pub fn current_text(&self, uri: &str) -> Option<(i32, Arc<String>)> {
+        self.docs.get(&canonical(uri)).map(|d| d.current_text())
     }
 
     pub fn len(&self) -> usize {
@@ -84,6 +108,12 @@ impl DocumentStore {
     }
 
     pub fn snapshots(&self) -> Vec<Snapshot> {
-        self.docs.iter().map(|e| e.value().snapshot()).collect()
+        self.docs
+            .iter_mut()
+            .map(|mut e| {
+                e.value_mut().parse_pending();
+                e.value().snapshot()
+            })
+            .collect()
     }
 }

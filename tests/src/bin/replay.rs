@@ -815,7 +815,12 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         std::fs::write(&file, out)?;
         // And one line per completion: where it was asked, its latency and how many items it listed.
         let mut out = String::from("completion\tlatency_ms\titems\tline\n");
-        for (i, (d, (line, n))) in run.completions.iter().zip(&run.completion_sites).enumerate() {
+        for (i, (d, (line, n))) in run
+            .completions
+            .iter()
+            .zip(&run.completion_sites)
+            .enumerate()
+        {
             out.push_str(&format!("{i}\t{:.3}\t{n}\t{line}\n", d.as_secs_f64() * 1e3));
         }
         let mut name = file;
