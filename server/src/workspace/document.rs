@@ -646,6 +646,24 @@ impl Document {
     /// store makes sure of it.
     pub fn snapshot(&self) -> Snapshot {
         debug_assert!(self.pending.is_none(), "a snapshot before the parse");
+        self.snapshot_as_is()
+    }
+
+    /// A snapshot of the current version for what reads its text alone, taken without parsing it: the full
+    /// [`Document::snapshot`] when the tree is up to date; else one without a tree, whose file model is `None`
+    /// (its own, never the version's).
+    pub fn text_snapshot(&self) -> Snapshot {
+        let mut snap = self.snapshot_as_is();
+        if self.pending.is_some() {
+            snap.tree = None;
+            snap.model = ModelSlot::default();
+            snap.analysis_text = self.text.clone();
+            snap.guard = None;
+        }
+        snap
+    }
+
+    fn snapshot_as_is(&self) -> Snapshot {
         Snapshot {
             uri: self.uri.clone(),
             version: self.version,
@@ -659,29 +677,6 @@ impl Document {
             model: self.model.clone(),
             analysis_text: self.analysis_text.clone(),
             guard: self.guard.as_ref().map(|g| g.note.clone()),
-        }
-    }
-
-    /// A snapshot of the current version for what reads its text alone, taken without parsing it: the full
-    /// [`Document::snapshot`] when the tree is up to date; else one without a tree, whose file model is `None`
-    /// (its own, never the version's).
-    pub fn text_snapshot(&self) -> Snapshot {
-        if self.pending.is_none() {
-            return self.snapshot();
-        }
-        Snapshot {
-            uri: self.uri.clone(),
-            version: self.version,
-            lang: self.lang,
-            text: self.text.clone(),
-            rope: self.rope.clone(),
-            tree: None,
-            amplify: self.amplify,
-            frontend: self.frontend,
-            too_large: self.text.len() > self.max_size,
-            model: ModelSlot::default(),
-            analysis_text: self.text.clone(),
-            guard: None,
         }
     }
 
