@@ -474,13 +474,7 @@ impl Document {
             }),
             _ => None,
         };
-        self.decide();
-        if self.tree_wanted() {
-            self.pending = Some(Pending {
-                incremental,
-                resume,
-            });
-        }
+        self.defer(incremental, resume);
         Ok(())
     }
 
@@ -510,15 +504,18 @@ impl Document {
     /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
-        self.pending = None;
-        self.decide();
-        if self.tree_wanted() {
-            self.pending = Some(Pending {
-                incremental,
-                resume,
-            });
-        }
+        self.defer(incremental, resume);
         self.parse_pending();
+    }
+
+    /// A new version's decisions ([`Document::decide`]), and its parse left for [`Document::parse_pending`]
+    /// when the document is parsed at all.
+    fn defer(&mut self, incremental: bool, resume: Option<Resume>) {
+        self.decide();
+        self.pending = self.tree_wanted().then_some(Pending {
+            incremental,
+            resume,
+        });
     }
 
     /// Whether the document is parsed: a TypeScript flavour, and Amplify backend or frontend code.
