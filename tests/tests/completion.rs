@@ -401,6 +401,21 @@ fn model_and_field_names() {
     has_all(&l, &["code", "n"]);
     let l = c.labels_at(DATA, &schema("X: a.model({ code: a.string(), n: a.integer() }).secondaryIndexes((index) => [index('$0')])"));
     has_all(&l, &["code", "n"]);
+    // while the model is half typed (nothing closes it, so the file does not parse), its fields are still
+    // offered: they are read from the text before the cursor
+    for tail in [
+        ".identifier(['$0",
+        ".secondaryIndexes((index) => [index('$0",
+        ".authorization((allow) => [allow.ownerDefinedIn('$0",
+    ] {
+        let l = c.labels_at(
+            DATA,
+            &schema(&format!(
+                "X: a.model({{ code: a.string().required(), 'n': a.integer() }}){tail}"
+            )),
+        );
+        assert_eq!(l, ["code", "n"], "after {tail}");
+    }
 }
 
 #[test]

@@ -263,6 +263,9 @@ impl Ctx<'_> {
                     .unwrap_or_default();
                 self.plain_items(&fields, ItemKind::Field, "field", false);
             }
+            S::Fields(fields) => {
+                self.plain_items(&fields, ItemKind::Field, "field", false);
+            }
             S::Group => {
                 let groups = (self.project)().auth_groups.clone();
                 self.plain_items(
@@ -805,5 +808,27 @@ mod tests {
         ));
         assert!(items.iter().any(|l| l == "Post"), "{items:?}");
         assert!(asked > 0, "the type names came from somewhere else");
+    }
+
+    #[test]
+    fn the_fields_of_the_model_being_typed_come_from_the_text() {
+        // the model is half typed: nothing after the cursor closes it, so the file does not parse, and its
+        // model (the file model's) has no such entry
+        let typed = "  Tag: a.model({ name: a.string(), 'slug': a.string() })";
+        for tail in [
+            ".identifier(['|",
+            ".secondaryIndexes((index) => [index('|",
+            ".authorization((allow) => [allow.ownerDefinedIn('|",
+        ] {
+            let (items, asked) = complete(&SCHEMA.replace("CLICK", &format!("{typed}{tail}")));
+            assert_eq!(items, ["name", "slug"], "{tail}");
+            assert_eq!(asked, 0, "the model was asked for after {tail}");
+        }
+        // inside the model's object, the fields are not all written yet: they come from the model
+        let (items, asked) = complete(&SCHEMA.replace(
+            "CLICK",
+            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('Post', '|') }),",
+        ));
+        assert!(asked > 0, "{items:?}");
     }
 }

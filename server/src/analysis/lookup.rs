@@ -88,8 +88,12 @@ pub enum StringArg {
     TypeName {
         models_only: bool,
     },
-    /// Field names of a model (`.identifier(['…'])`, relationship references, `index('…')`).
+    /// Field names of a model (`.identifier(['…'])`, relationship references, `index('…')`), to be read from
+    /// the file's schema.
     FieldOf(Option<String>),
+    /// Field names of the model the cursor is in, as written before it (the model's `{ … }` is closed): read
+    /// from the text, they need no file model and are there while the model is half typed.
+    Fields(std::sync::Arc<[String]>),
     /// Auth group names.
     Group,
     Literals(&'static [Literal]),
@@ -190,6 +194,22 @@ fn arrow_params_before(cur: &Cursor, i: usize) -> Vec<(usize, Vec<String>)> {
 }
 
 /// The model whose `a.model(...)` (or `.identifier`, `.secondaryIndexes` ... chain) encloses frame `i`.
+/// The fields of the model the cursor is in: from the text when the model's object is written before the
+/// cursor (`a.model({ … }).identifier(['|`), else by name from the file's schema.
+fn enclosing_fields(cur: &Cursor, i: usize) -> StringArg {
+    for j in (0..=i.min(cur.frames.len().saturating_sub(1))).rev() {
+        if let Label::Call(chain) = &cur.frames[j].label {
+            if chain.len() >= 2 && chain[0].name == "a" && chain[1].name == "model" {
+                if let Some(keys) = &chain[1].first_keys {
+                    return StringArg::Fields(keys.clone());
+                }
+                break;
+            }
+        }
+    }
+    StringArg::FieldOf(enclosing_model(cur, i))
+}
+
 fn enclosing_model(cur: &Cursor, i: usize) -> Option<String> {
     for j in (0..=i.min(cur.frames.len().saturating_sub(1))).rev() {
         if let Label::Call(chain) = &cur.frames[j].label {
@@ -226,7 +246,7 @@ fn string_arg(
                 0 => StringArg::TypeName { models_only: true },
                 _ => {
                     if last == "belongsTo" {
-                        StringArg::FieldOf(enclosing_model(cur, i))
+                        enclosing_fields(cur, i)
                     } else {
                         StringArg::FieldOf(chain[1].first_str.clone())
                     }
@@ -240,14 +260,12 @@ fn string_arg(
         _ => {}
     }
     match last {
-        "identifier" | "sortKeys" if in_array || arg == 0 => {
-            Some(StringArg::FieldOf(enclosing_model(cur, i)))
-        }
+        "identifier" | "sortKeys" if in_array || arg == 0 => Some(enclosing_fields(cur, i)),
         "disableOperations" => Some(StringArg::Literals(catalog::DISABLE_OPERATIONS)),
         "mutations" => Some(StringArg::Literals(catalog::SUBSCRIPTION_MUTATIONS)),
         "projection" if arg == 0 => Some(StringArg::Literals(catalog::INDEX_PROJECTIONS)),
         "ownerDefinedIn" | "ownersDefinedIn" | "groupDefinedIn" | "groupsDefinedIn" if arg == 0 => {
-            Some(StringArg::FieldOf(enclosing_model(cur, i)))
+            Some(enclosing_fields(cur, i))
         }
         "groups" | "group" if is_param(root) && arg == 0 => Some(StringArg::Group),
         "entity" if is_param(root) => Some(StringArg::Plain(&["identity"])),
@@ -273,7 +291,7 @@ fn string_arg(
             let in_indexes = cur.frames[..i].iter().any(
                 |f| matches!(&f.label, Label::Call(c) if c.last().is_some_and(|l| l.name == "secondaryIndexes")),
             );
-            in_indexes.then(|| StringArg::FieldOf(enclosing_model(cur, i)))
+            in_indexes.then(|| enclosing_fields(cur, i))
         }
         _ => None,
     }
@@ -853,7 +871,7 @@ mod tests {
             "a.schema({ Post: a.model({ f: a.string() }).secondaryIndexes(index => index('$0')) })",
         );
         match place(&c) {
-            Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
+            Place::StringArg(StringArg::Fields(f)) => assert_eq!(&*f, ["f"]),
             other => panic!("{other:?}"),
         }
         let c = cur("defineStorage({ name: 'x', access: allow => ({ 'a/*': [allow.$0] }) })");
@@ -1008,5 +1026,66 @@ mod tests {
             Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The fields of the model the cursor is in, read from the text (`StringArg::Fields`), are the fields the
+    /// file model lists for it: for every model of every schema among the fixtures and examples, after
+    /// `.identifier(['`, `.secondaryIndexes((index) => [index('` and `.authorization((allow) =>
+    /// [allow.ownerDefinedIn('` written right after the model's `a.model({ … })`.
+    #[test]
+    fn fields_read_from_the_text_are_the_fields_of_the_model() {
+        use crate::model::file::FileModel;
+        use crate::syntax::{parse, Lang};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
+        let mut models = 0;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "ts") {
+                    continue;
+                }
+                let Ok(src) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let Some(tree) = parse(&src, Lang::TypeScript, None) else {
+                    continue;
+                };
+                let file = FileModel::build(&tree, &src, Lang::TypeScript);
+                for name in type_names(Some(&file), true) {
+                    let Some(entry) = schema_object(&file).and_then(|o| o.field(&name)) else {
+                        continue;
+                    };
+                    let Some(end) = entry.chain().and_then(|c| c.link("model").map(|l| l.end))
+                    else {
+                        continue;
+                    };
+                    let expected = field_names(Some(&file), &name);
+                    for tail in [
+                        ".identifier(['",
+                        ".secondaryIndexes((index) => [index('",
+                        ".authorization((allow) => [allow.ownerDefinedIn('",
+                    ] {
+                        let text = format!("{}{tail}", &src[..end]);
+                        let c = cursor_at(&text, text.len());
+                        match place(&c) {
+                            Place::StringArg(StringArg::Fields(f)) => {
+                                assert_eq!(&*f, expected, "{} {name} {tail}", p.display())
+                            }
+                            other => panic!("{} {name} {tail}: {other:?}", p.display()),
+                        }
+                    }
+                    models += 1;
+                }
+            }
+        }
+        assert!(models > 50, "only {models} models found in the fixtures");
     }
 }

@@ -23,6 +23,10 @@ pub struct ChainLink {
     pub called: bool,
     /// For calls: the raw first string argument, when it is a plain string literal (`a.ref('Post')`).
     pub first_str: Option<String>,
+    /// For calls whose first argument is an object literal closed before the cursor: that object's keys, in
+    /// the order written (`a.model({ title: …, body: … })`). Read from the text, so they are there while the
+    /// rest of the file does not parse. Shared: a chain is copied into every call frame opened after it.
+    pub first_keys: Option<std::sync::Arc<[String]>>,
 }
 
 /// What encloses an open bracket.
@@ -672,6 +676,7 @@ impl Scanner<'_> {
             span: sp,
             called: false,
             first_str: None,
+            first_keys: None,
         };
         if self.cur.after_dot && self.cur.chain.len() < MAX_CHAIN {
             self.cur.chain.push(link);
@@ -883,8 +888,24 @@ impl Scanner<'_> {
             self.reset_chain();
             return;
         };
-        let frame = self.cur.frames.remove(i);
+        let mut frame = self.cur.frames.remove(i);
         self.cur.frames.truncate(i);
+        if bracket == Bracket::Brace {
+            // `call({ … })`: the object's keys stay with the call's link, for what follows the call
+            if let Some(Frame {
+                bracket: Bracket::Paren,
+                index: 0,
+                label: Label::Call(chain),
+                ..
+            }) = self.cur.frames.last_mut()
+            {
+                if let Some(last) = chain.last_mut() {
+                    if last.first_keys.is_none() {
+                        last.first_keys = Some(std::mem::take(&mut frame.keys).into());
+                    }
+                }
+            }
+        }
         match (&frame.label, bracket) {
             (Label::Call(chain), Bracket::Paren) => {
                 // the call result continues the chain: `a.string()` then `.required`
