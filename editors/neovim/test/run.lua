@@ -319,6 +319,32 @@ local function main()
     expect(line:find('^  memoryMB'), 'line after completing: ' .. vim.inspect(line))
   end)
 
+  check("example config: CTRL-X CTRL-O after index(' in a half-typed model lists that model's fields", 'completion', function()
+    local buf = H.open(project .. '/amplify/data/resource.ts')
+    expect(wait_client(buf), 'no client on data/resource.ts')
+    vim.wait(200)
+    -- nothing closes the new model (no auto-pairs here), so the file does not parse while it is typed
+    local row = find_line(buf, 'const schema = a.schema({') + 1
+    local typed = "  Draft: a.model({ heading: a.string(), summary: a.string() }).secondaryIndexes((index) => [index('"
+    vim.api.nvim_buf_set_lines(buf, row, row, false, { typed })
+    vim.api.nvim_win_set_cursor(0, { row + 1, #typed - 1 })
+    local menu
+    _G.__amplify_wait_fields = function()
+      vim.wait(timeout, function()
+        return #vim.fn.complete_info({ 'items' }).items > 0
+      end, 20)
+      menu = vim.fn.complete_info({ 'items' })
+    end
+    H.feed("A<C-x><C-o><Cmd>lua __amplify_wait_fields()<CR><C-e><Esc>")
+    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, {})
+    local words = {}
+    for _, it in ipairs(menu and menu.items or {}) do
+      table.insert(words, it.abbr ~= '' and it.abbr or it.word)
+    end
+    out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. " CTRL-X CTRL-O after index(': " .. table.concat(words, ', '))
+    expect(table.concat(words, ',') == 'heading,summary', "after index(' the menu is: " .. table.concat(words, ', '))
+  end)
+
   check('example config: gra offers and applies "Switch to owner-based authorization (user pool)"', 'code-action', function()
     local buf = H.open(project .. '/amplify/data/resource.ts')
     expect(wait_client(buf), 'no client on data/resource.ts')
