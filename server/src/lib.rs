@@ -14,6 +14,8 @@ pub mod lsp;
 pub mod model;
 pub(crate) mod reclaim;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod workspace;
 

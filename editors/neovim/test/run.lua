@@ -55,6 +55,25 @@ local function has_code(diags, code)
   return nil
 end
 
+-- The completion menu: `<Cmd>lua __amplify_wait_menu()<CR>` in insert mode waits until it shows, then
+-- menu_words() gives its items as shown.
+local menu
+_G.__amplify_wait_menu = function()
+  vim.wait(timeout, function()
+    return #vim.fn.complete_info({ 'items' }).items > 0
+  end, 20)
+  menu = vim.fn.complete_info({ 'items' })
+end
+
+local function menu_words()
+  local words = {}
+  for _, it in ipairs(menu and menu.items or {}) do
+    table.insert(words, it.abbr ~= '' and it.abbr or it.word)
+  end
+  menu = nil
+  return words
+end
+
 local function completion_labels(bufnr, line, character)
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
@@ -296,23 +315,13 @@ local function main()
     local row = find_line(buf, 'defineFunction({') + 2
     vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  ' })
     vim.api.nvim_win_set_cursor(0, { row + 1, 2 })
-    local menu
-    _G.__amplify_wait_menu = function()
-      vim.wait(timeout, function()
-        return #vim.fn.complete_info({ 'items' }).items > 0
-      end, 20)
-      menu = vim.fn.complete_info({ 'items' })
-    end
     vim.keymap.set('i', '<Plug>(amplify-accept)', function()
       return vim.fn.pumvisible() == 1 and '<C-y>' or ''
     end, { expr = true, buffer = buf })
     H.feed('Amem<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><Plug>(amplify-accept)<Cmd>lua vim.wait(300)<CR><Esc>')
     local line = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
     vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  ' })
-    local words = {}
-    for _, it in ipairs(menu and menu.items or {}) do
-      table.insert(words, it.abbr ~= '' and it.abbr or it.word)
-    end
+    local words = menu_words()
     out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. ' CTRL-X CTRL-O after "mem": ' .. table.concat(words, ', ') .. '; line ' .. vim.inspect(line))
     expect(#words > 0, 'no completion items after "mem"')
     expect(words[1]:find('^memoryMB'), 'first item ' .. words[1] .. '; menu: ' .. table.concat(words, ', '))
@@ -328,19 +337,11 @@ local function main()
     local typed = "  Draft: a.model({ heading: a.string(), summary: a.string() }).secondaryIndexes((index) => [index('"
     vim.api.nvim_buf_set_lines(buf, row, row, false, { typed })
     vim.api.nvim_win_set_cursor(0, { row + 1, #typed - 1 })
-    local menu
-    _G.__amplify_wait_fields = function()
-      vim.wait(timeout, function()
-        return #vim.fn.complete_info({ 'items' }).items > 0
-      end, 20)
-      menu = vim.fn.complete_info({ 'items' })
-    end
-    H.feed("A<C-x><C-o><Cmd>lua __amplify_wait_fields()<CR><C-e><Esc>")
+    H.feed("A<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>")
+    -- back to the text on disk, so that the next check can :edit the file again
     vim.api.nvim_buf_set_lines(buf, row, row + 1, false, {})
-    local words = {}
-    for _, it in ipairs(menu and menu.items or {}) do
-      table.insert(words, it.abbr ~= '' and it.abbr or it.word)
-    end
+    vim.bo[buf].modified = false
+    local words = menu_words()
     out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. " CTRL-X CTRL-O after index(': " .. table.concat(words, ', '))
     expect(table.concat(words, ',') == 'heading,summary', "after index(' the menu is: " .. table.concat(words, ', '))
   end)

@@ -1036,54 +1036,35 @@ mod tests {
     fn fields_read_from_the_text_are_the_fields_of_the_model() {
         use crate::model::file::FileModel;
         use crate::syntax::{parse, Lang};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
         let mut models = 0;
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
+        for (p, src) in crate::testing::fixture_sources() {
+            let Some(tree) = parse(&src, Lang::TypeScript, None) else {
                 continue;
             };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                    continue;
-                }
-                if p.extension().is_none_or(|x| x != "ts") {
-                    continue;
-                }
-                let Ok(src) = std::fs::read_to_string(&p) else {
+            let file = FileModel::build(&tree, &src, Lang::TypeScript);
+            for name in type_names(Some(&file), true) {
+                let Some(entry) = schema_object(&file).and_then(|o| o.field(&name)) else {
                     continue;
                 };
-                let Some(tree) = parse(&src, Lang::TypeScript, None) else {
+                let Some(end) = entry.chain().and_then(|c| c.link("model").map(|l| l.end)) else {
                     continue;
                 };
-                let file = FileModel::build(&tree, &src, Lang::TypeScript);
-                for name in type_names(Some(&file), true) {
-                    let Some(entry) = schema_object(&file).and_then(|o| o.field(&name)) else {
-                        continue;
-                    };
-                    let Some(end) = entry.chain().and_then(|c| c.link("model").map(|l| l.end))
-                    else {
-                        continue;
-                    };
-                    let expected = field_names(Some(&file), &name);
-                    for tail in [
-                        ".identifier(['",
-                        ".secondaryIndexes((index) => [index('",
-                        ".authorization((allow) => [allow.ownerDefinedIn('",
-                    ] {
-                        let text = format!("{}{tail}", &src[..end]);
-                        let c = cursor_at(&text, text.len());
-                        match place(&c) {
-                            Place::StringArg(StringArg::Fields(f)) => {
-                                assert_eq!(&*f, expected, "{} {name} {tail}", p.display())
-                            }
-                            other => panic!("{} {name} {tail}: {other:?}", p.display()),
+                let expected = field_names(Some(&file), &name);
+                for tail in [
+                    ".identifier(['",
+                    ".secondaryIndexes((index) => [index('",
+                    ".authorization((allow) => [allow.ownerDefinedIn('",
+                ] {
+                    let text = format!("{}{tail}", &src[..end]);
+                    let c = cursor_at(&text, text.len());
+                    match place(&c) {
+                        Place::StringArg(StringArg::Fields(f)) => {
+                            assert_eq!(&*f, expected, "{} {name} {tail}", p.display())
                         }
+                        other => panic!("{} {name} {tail}: {other:?}", p.display()),
                     }
-                    models += 1;
                 }
+                models += 1;
             }
         }
         assert!(models > 50, "only {models} models found in the fixtures");

@@ -700,28 +700,16 @@ pub(crate) mod tests {
     /// and on truncated (broken) versions of them.
     #[test]
     fn finders_find_what_the_queries_find() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
         let mut texts = vec![
             "const a = defineData({ x: defineFunction({}) }); defineBackend({ a });".to_string(),
             "function f() { return defineAuth({ loginWith: { email: true } }); }".to_string(),
             "// defineAuth( in a comment\nconst s = 'defineStorage(';".to_string(),
         ];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "ts") {
-                    if let Ok(t) = std::fs::read_to_string(&p) {
-                        texts.push(t);
-                    }
-                }
-            }
-        }
+        texts.extend(
+            crate::testing::fixture_sources()
+                .into_iter()
+                .map(|(_, t)| t),
+        );
         assert!(texts.len() > 20, "fixtures not found");
         let mut checked = 0;
         for full in &texts {
