@@ -193,7 +193,6 @@ fn arrow_params_before(cur: &Cursor, i: usize) -> Vec<(usize, Vec<String>)> {
         .collect()
 }
 
-/// The model whose `a.model(...)` (or `.identifier`, `.secondaryIndexes` ... chain) encloses frame `i`.
 /// The fields of the model the cursor is in: from the text when the model's object is written before the
 /// cursor (`a.model({ … }).identifier(['|`), else by name from the file's schema.
 fn enclosing_fields(cur: &Cursor, i: usize) -> StringArg {
@@ -210,6 +209,7 @@ fn enclosing_fields(cur: &Cursor, i: usize) -> StringArg {
     StringArg::FieldOf(enclosing_model(cur, i))
 }
 
+/// The model whose `a.model(...)` (or `.identifier`, `.secondaryIndexes` ... chain) encloses frame `i`.
 fn enclosing_model(cur: &Cursor, i: usize) -> Option<String> {
     for j in (0..=i.min(cur.frames.len().saturating_sub(1))).rev() {
         if let Label::Call(chain) = &cur.frames[j].label {
@@ -1068,5 +1068,19 @@ mod tests {
             }
         }
         assert!(models > 50, "only {models} models found in the fixtures");
+        // written in every way an object's key can be: shorthand, quoted, numeric, after a spread
+        let src = "const title = a.string();\nconst s = a.schema({ T: a.model({ title, 'body': a.string(), \
+                   ...common, 2: a.id(), n }) });";
+        let tree = parse(src, Lang::TypeScript, None).expect("parses");
+        let file = FileModel::build(&tree, src, Lang::TypeScript);
+        let end = src.find("}) }").expect("the model's end") + 2;
+        let text = format!("{}.identifier(['", &src[..end]);
+        match place(&cursor_at(&text, text.len())) {
+            Place::StringArg(StringArg::Fields(f)) => {
+                assert_eq!(&*f, ["title", "body", "2", "n"]);
+                assert_eq!(&*f, field_names(Some(&file), "T"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -538,7 +538,17 @@ impl Scanner<'_> {
             self.pos += c.len_utf8();
             match c {
                 '{' | '(' | '[' => self.open(c, at),
-                '}' => self.close(Bracket::Brace),
+                '}' => {
+                    if self
+                        .cur
+                        .frames
+                        .last()
+                        .is_some_and(|f| f.bracket == Bracket::Brace)
+                    {
+                        self.shorthand_key();
+                    }
+                    self.close(Bracket::Brace)
+                }
                 ')' => self.close(Bracket::Paren),
                 ']' => self.close(Bracket::Square),
                 '.' => {
@@ -585,6 +595,7 @@ impl Scanner<'_> {
                     continue;
                 }
                 ',' => {
+                    self.shorthand_key();
                     if let Some(f) = self.cur.frames.last_mut() {
                         f.index += 1;
                         f.value_of = None;
@@ -649,6 +660,23 @@ impl Scanner<'_> {
     fn reset_chain(&mut self) {
         self.cur.chain.clear();
         self.cur.after_dot = false;
+    }
+
+    /// At a `,` or the closing `}` of an object: a shorthand property just before it (`{ title, …` or
+    /// `…, title }`) is one of the object's keys too.
+    fn shorthand_key(&mut self) {
+        let (Tok::Ident, sp) = self.prev[2] else {
+            return;
+        };
+        if !matches!(self.prev[1].0, Tok::Punct('{' | ',')) {
+            return;
+        }
+        let name = self.text(sp).to_string();
+        if let Some(f) = self.cur.frames.last_mut() {
+            if f.bracket == Bracket::Brace && f.value_of.is_none() {
+                f.keys.push(name);
+            }
+        }
     }
 
     fn key_before_colon(&self) -> Option<String> {
