@@ -94,6 +94,13 @@ fn present_properties_are_not_offered_again_and_required_come_first() {
         .as_str()
         .unwrap_or("")
         .contains("docs.amplify.aws"));
+    // a shorthand property is present too, before the cursor and after it
+    let l = c.labels_at(
+        STORAGE,
+        "const name = 'photos';\nconst access = undefined;\ndefineStorage({ name, $0, access })",
+    );
+    has_all(&l, &["isDefault", "versioned"]);
+    has_none(&l, &["name", "access"]);
 }
 
 #[test]
