@@ -423,6 +423,12 @@ fn model_and_field_names() {
         );
         assert_eq!(l, ["code", "n"], "after {tail}");
     }
+    // inside the half-typed model's object: the fields written before the cursor
+    let l = c.labels_at(
+        DATA,
+        &schema("X: a.model({ authorId: a.id(), author: a.belongsTo('Author', '$0"),
+    );
+    assert_eq!(l, ["authorId", "author"]);
 }
 
 #[test]

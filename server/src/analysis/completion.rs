@@ -257,10 +257,15 @@ impl Ctx<'_> {
                 let detail = if models_only { "model" } else { "schema type" };
                 self.plain_items(&names, ItemKind::Class, detail, false);
             }
-            S::FieldOf(model) => {
-                let fields = model
-                    .map(|m| lookup::field_names((self.file)(), &m))
-                    .unwrap_or_default();
+            S::FieldOf { model, written } => {
+                let mut fields = written;
+                if let Some(m) = model {
+                    for f in lookup::field_names((self.file)(), &m) {
+                        if !fields.contains(&f) {
+                            fields.push(f);
+                        }
+                    }
+                }
                 self.plain_items(&fields, ItemKind::Field, "field", false);
             }
             S::Fields(fields) => {
@@ -824,11 +829,19 @@ mod tests {
             assert_eq!(items, ["name", "slug"], "{tail}");
             assert_eq!(asked, 0, "the model was asked for after {tail}");
         }
-        // inside the model's object, the fields are not all written yet: they come from the model
+        // inside the model's object, the fields after the cursor are not scanned: the model gives them, after
+        // the fields written before the cursor
         let (items, asked) = complete(&SCHEMA.replace(
             "CLICK",
-            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('Post', '|') }),",
+            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('Post', '|'), note: a.string() }),",
         ));
+        assert_eq!(items, ["postId", "post", "note"]);
         assert!(asked > 0, "{items:?}");
+        // and while the model is half typed, and the schema the file model has lacks it, those written before
+        let (items, _) = complete(&SCHEMA.replace(
+            "CLICK",
+            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('Post', '|",
+        ));
+        assert_eq!(items, ["postId", "post"]);
     }
 }

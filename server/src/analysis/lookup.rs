@@ -89,8 +89,12 @@ pub enum StringArg {
         models_only: bool,
     },
     /// Field names of a model (`.identifier(['…'])`, relationship references, `index('…')`), to be read from
-    /// the file's schema.
-    FieldOf(Option<String>),
+    /// the file's schema, after the fields `written` so far when the cursor is inside that model's object (they
+    /// are there while the model is half typed and the file's schema does not have it yet).
+    FieldOf {
+        model: Option<String>,
+        written: Vec<String>,
+    },
     /// Field names of the model the cursor is in, as written before it (the model's `{ … }` is closed): read
     /// from the text, they need no file model and are there while the model is half typed.
     Fields(std::sync::Arc<[String]>),
@@ -202,11 +206,24 @@ fn enclosing_fields(cur: &Cursor, i: usize) -> StringArg {
                 if let Some(keys) = &chain[1].first_keys {
                     return StringArg::Fields(keys.clone());
                 }
-                break;
+                // inside the model's object: the fields before the cursor, then the schema's
+                let written = cur
+                    .frames
+                    .get(j + 1)
+                    .filter(|f| f.bracket == Bracket::Brace)
+                    .map(|f| f.keys.clone())
+                    .unwrap_or_default();
+                return StringArg::FieldOf {
+                    model: enclosing_model(cur, i),
+                    written,
+                };
             }
         }
     }
-    StringArg::FieldOf(enclosing_model(cur, i))
+    StringArg::FieldOf {
+        model: enclosing_model(cur, i),
+        written: Vec::new(),
+    }
 }
 
 /// The model whose `a.model(...)` (or `.identifier`, `.secondaryIndexes` ... chain) encloses frame `i`.
@@ -248,7 +265,10 @@ fn string_arg(
                     if last == "belongsTo" {
                         enclosing_fields(cur, i)
                     } else {
-                        StringArg::FieldOf(chain[1].first_str.clone())
+                        StringArg::FieldOf {
+                            model: chain[1].first_str.clone(),
+                            written: Vec::new(),
+                        }
                     }
                 }
             })
@@ -1023,7 +1043,13 @@ mod tests {
             "a.schema({ Post: a.model({ authorId: a.id(), author: a.belongsTo('User', '$0') }) })",
         );
         match place(&c) {
-            Place::StringArg(StringArg::FieldOf(Some(m))) => assert_eq!(m, "Post"),
+            Place::StringArg(StringArg::FieldOf {
+                model: Some(m),
+                written,
+            }) => {
+                assert_eq!(m, "Post");
+                assert_eq!(written, ["authorId", "author"]);
+            }
             other => panic!("{other:?}"),
         }
     }
