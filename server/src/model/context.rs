@@ -539,14 +539,7 @@ impl Scanner<'_> {
             match c {
                 '{' | '(' | '[' => self.open(c, at),
                 '}' => {
-                    if self
-                        .cur
-                        .frames
-                        .last()
-                        .is_some_and(|f| f.bracket == Bracket::Brace)
-                    {
-                        self.shorthand_key();
-                    }
+                    self.shorthand_key();
                     self.close(Bracket::Brace)
                 }
                 ')' => self.close(Bracket::Paren),
@@ -671,10 +664,11 @@ impl Scanner<'_> {
         if !matches!(self.prev[1].0, Tok::Punct('{' | ',')) {
             return;
         }
-        let name = self.text(sp).to_string();
+        let src = self.src;
         if let Some(f) = self.cur.frames.last_mut() {
             if f.bracket == Bracket::Brace && f.value_of.is_none() {
-                f.keys.push(name);
+                f.keys
+                    .push(src.get(sp.start..sp.end).unwrap_or("").to_string());
             }
         }
     }
