@@ -1048,8 +1048,9 @@ impl LanguageServer for Backend {
                 // 447 KB schema would otherwise hold 70 copies of its text (37 MB, measured with heaptrack).
                 // The parse waits too (see `DocumentStore::change`).
                 let text = {
-                    let strong = text;
-                    Arc::downgrade(&strong)
+                    let weak = Arc::downgrade(&text);
+                    drop(text);
+                    weak
                 };
                 for _ in 0..4 {
                     tokio::task::yield_now().await;
