@@ -53,10 +53,18 @@ pub(crate) struct Updates {
 #[derive(Debug, Default)]
 struct UpdateState {
     next: u64,
-    /// Document -> its newest edit's ticket, while that edit's update is not done.
-    pending: std::collections::HashMap<String, u64>,
-    /// Document -> the ticket up to which it is indexed.
-    indexed: std::collections::HashMap<String, u64>,
+    /// Document -> its newest edit's ticket and the ticket up to which it was indexed when that edit's chain
+    /// began, while that edit's update is not done. A document with nothing pending is indexed up to its last
+    /// edit, so nothing is kept for it: the state holds the documents being edited, not every one ever edited.
+    pending: std::collections::HashMap<String, Pending>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    /// The newest edit's ticket.
+    newest: u64,
+    /// Every edit of the document up to this ticket is indexed.
+    indexed: u64,
 }
 
 /// An edit's ticket (see [`Updates`]); dropping it says the edit's update is done.
@@ -82,7 +90,16 @@ impl Updates {
         let mut st = self.state();
         st.next += 1;
         let ticket = st.next;
-        st.pending.insert(uri.clone(), ticket);
+        // with nothing pending, every earlier edit of the document is indexed; otherwise the pending one is
+        // skipped and the document stays indexed only up to where it was
+        let indexed = st.pending.get(&uri).map_or(ticket - 1, |p| p.indexed);
+        st.pending.insert(
+            uri.clone(),
+            Pending {
+                newest: ticket,
+                indexed,
+            },
+        );
         Update {
             updates: self,
             uri,
@@ -96,7 +113,7 @@ impl Updates {
             self.state()
                 .pending
                 .iter()
-                .map(|(u, t)| (u.clone(), *t))
+                .map(|(u, p)| (u.clone(), p.newest))
                 .collect(),
         )
     }
@@ -106,7 +123,7 @@ impl Updates {
         before
             .0
             .iter()
-            .all(|(u, t)| st.indexed.get(u).is_some_and(|i| i >= t))
+            .all(|(u, t)| st.pending.get(u).is_none_or(|p| p.indexed >= *t))
     }
 
     /// Waits until every edit in `before` is indexed, or the server stops.
@@ -126,10 +143,12 @@ impl Updates {
 impl Drop for Update<'_> {
     fn drop(&mut self) {
         let mut st = self.updates.state();
-        if st.pending.get(&self.uri) == Some(&self.ticket) {
+        if st
+            .pending
+            .get(&self.uri)
+            .is_some_and(|p| p.newest == self.ticket)
+        {
             st.pending.remove(&self.uri);
-            st.indexed
-                .insert(std::mem::take(&mut self.uri), self.ticket);
         }
         drop(st);
         self.updates.done.notify_waiters();
@@ -303,5 +322,25 @@ mod tests {
         assert!(u.indexed(&u.before()));
         // nothing pending: nothing to wait for
         assert!(u.before().0.is_empty());
+    }
+
+    /// A request that asked while an edit was pending is done once that edit is, even if the document was
+    /// edited again since; and a document with nothing pending leaves nothing behind (the state held every
+    /// document ever edited).
+    #[test]
+    fn an_edit_after_the_request_does_not_hold_it_up_and_done_documents_are_forgotten() {
+        let u = Updates::default();
+        let first = u.begin("file:///a.ts");
+        let asked = u.before();
+        drop(first);
+        let again = u.begin("file:///a.ts");
+        assert!(u.indexed(&asked), "the edit it waited for is done");
+        assert!(!u.indexed(&u.before()), "the new edit is pending");
+        drop(again);
+        for i in 0..1000 {
+            drop(u.begin(&format!("file:///f{i}.ts")));
+        }
+        assert!(u.state().pending.is_empty());
+        assert!(u.indexed(&asked));
     }
 }
