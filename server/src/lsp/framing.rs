@@ -18,8 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+
+use super::outbox::Outbox;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// The largest message body accepted (a 5 MB document can take several times its size once JSON-escaped).
@@ -331,12 +332,12 @@ fn check_message(bytes: &[u8], value: &Value) -> Frame {
 }
 
 /// Copies `input` to `to_server`, re-framed (see the module docs), until an `exit` notification or the end of
-/// the input; error responses for malformed messages go to `to_client`. Sets `eof` when the input ends first,
+/// the input; error responses for malformed messages are queued on `to_client`. Sets `eof` when the input ends first,
 /// before closing `to_server`.
 pub async fn pump(
     mut input: impl AsyncRead + Unpin,
     mut to_server: impl AsyncWrite + Unpin,
-    to_client: mpsc::UnboundedSender<Vec<u8>>,
+    to_client: Arc<Outbox>,
     eof: Arc<AtomicBool>,
 ) {
     let mut de = Deframer::new();
@@ -367,7 +368,7 @@ pub async fn pump(
                         tracing::warn!("invalid message from the client ({code}): {message}");
                     }
                     if let Some(resp) = invalid.error_response() {
-                        let _ = to_client.send(resp);
+                        to_client.message(resp);
                     }
                 }
             }
@@ -419,19 +420,30 @@ impl OutputFramer {
     }
 }
 
-/// Writes the protocol library's messages (read from `from_server`) and the message bodies queued on `injected`
-/// (the error responses of [`pump`] and the server's diagnostics, see `super::publish`) to `stdout`, each message
+/// Writes the protocol library's messages (read from `from_server`) and the message bodies queued on `queued`
+/// (the error responses of [`pump`] and the server's diagnostics, see [`Outbox`]) to `stdout`, each message
 /// whole. Ends when the library's output ends, after writing everything queued.
+///
+/// One queued body is written per turn, so while the client is slow to read, what waits stays in the outbox,
+/// where a newer list of a document replaces a waiting one.
 pub async fn output(
     mut from_server: impl AsyncRead + Unpin,
-    mut injected: mpsc::UnboundedReceiver<Vec<u8>>,
+    queued: Arc<Outbox>,
     mut stdout: impl AsyncWrite + Unpin,
 ) {
     let mut framer = OutputFramer::default();
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut injected_open = true;
+    // the queued body to write next, taken out of the outbox only when it is this body's turn
+    let mut next: Option<Vec<u8>> = None;
     loop {
+        if next.is_none() {
+            next = queued.take();
+        }
+        let have_next = next.is_some();
+        let outbox = &*queued;
         tokio::select! {
+            // the library's answers first: a completion is not held up behind a long list of diagnostics
+            biased;
             read = from_server.read(&mut chunk) => {
                 let n = match read {
                     Ok(0) | Err(_) => break,
@@ -444,14 +456,17 @@ pub async fn output(
                     }
                 }
             }
-            body = injected.recv(), if injected_open => match body {
-                Some(body) => {
+            () = async move {
+                if !have_next {
+                    outbox.queued().await;
+                }
+            } => {
+                if let Some(body) = next.take() {
                     if stdout.write_all(&framed(&body)).await.is_err() {
                         return;
                     }
                 }
-                None => injected_open = false,
-            },
+            }
         }
         if stdout.flush().await.is_err() {
             return;
@@ -460,7 +475,10 @@ pub async fn output(
     if !framer.buf.is_empty() {
         let _ = stdout.write_all(&framer.buf).await;
     }
-    while let Ok(body) = injected.try_recv() {
+    if let Some(body) = next {
+        let _ = stdout.write_all(&framed(&body)).await;
+    }
+    while let Some(body) = queued.take() {
         let _ = stdout.write_all(&framed(&body)).await;
     }
     let _ = stdout.flush().await;
@@ -652,5 +670,55 @@ mod tests {
         let out = all(&mut de);
         assert_eq!(out.len(), 1);
         assert!(is_invalid(&out[0], PARSE_ERROR));
+    }
+
+    /// A client that does not read: the list being written when it stopped still arrives whole, then the
+    /// library's answers, then the document's newest list; none of the lists in between.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_client_that_stops_reading_gets_the_answers_and_only_the_newest_list() {
+        let outbox = Arc::new(Outbox::default());
+        let (mut library, from_server) = tokio::io::duplex(64 * 1024);
+        let (stdout, mut client) = tokio::io::duplex(1024);
+        let list = |v: usize| {
+            json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics",
+                   "params": {"version": v, "pad": "x".repeat(8 * 1024)}})
+            .to_string()
+        };
+        outbox.diagnostics("a".into(), list(1).into_bytes());
+        let task = tokio::spawn(output(from_server, outbox.clone(), stdout));
+        // the output task starts writing the first list and blocks: the client reads nothing yet
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        for v in 2..=50 {
+            outbox.diagnostics("a".into(), list(v).into_bytes());
+        }
+        library.write_all(&frame(REQ)).await.expect("write");
+        drop(library);
+        let mut out = Vec::new();
+        client.read_to_end(&mut out).await.expect("read");
+        task.await.expect("output task");
+        let mut de = Deframer::new();
+        de.push(&out);
+        let bodies: Vec<String> = all(&mut de)
+            .into_iter()
+            .map(|f| match f {
+                Frame::Message(b) => String::from_utf8(b).expect("utf-8"),
+                other => panic!("not a whole message: {other:?}"),
+            })
+            .collect();
+        let versions: Vec<u64> = bodies
+            .iter()
+            .filter_map(|b| serde_json::from_str::<Value>(b).ok()?["params"]["version"].as_u64())
+            .collect();
+        assert!(
+            bodies.iter().any(|b| b == REQ),
+            "the library's message arrived"
+        );
+        assert_eq!(versions.last(), Some(&50), "the newest list arrived");
+        assert!(
+            versions.len() <= 2,
+            "at most the list being written and the newest: {versions:?}"
+        );
     }
 }

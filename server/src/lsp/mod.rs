@@ -6,6 +6,7 @@ pub mod convert;
 pub mod framing;
 pub mod log;
 mod nav;
+pub mod outbox;
 pub mod panics;
 mod publish;
 mod server;

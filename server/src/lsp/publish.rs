@@ -5,7 +5,8 @@
 //! passes took about 1.2 ms of the loop per keystroke, between the list being ready and the client getting it,
 //! while the loop could have been reading the next message. Here the whole message body is written once, by the thread that computed the
 //! list, and handed to the output task ([`super::framing::output`]), which owns stdout and writes it whole
-//! between the library's own messages.
+//! between the library's own messages. A list that is still waiting there when a newer list of the same
+//! document comes is replaced by it (see [`super::outbox`]).
 //!
 //! Every publication goes this way, the empty list of a closed document too: with two paths, a reopened
 //! document's list could overtake the empty list of its close.
@@ -13,8 +14,11 @@
 use std::hash::{DefaultHasher, Hasher};
 
 use serde::Serialize;
-use tokio::sync::mpsc::UnboundedSender;
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+use super::outbox::Outbox;
 
 #[derive(Serialize)]
 struct Message<'a> {
@@ -34,6 +38,8 @@ struct Params<'a> {
 
 /// One `textDocument/publishDiagnostics` notification, serialised (the message body, without its header).
 pub(crate) struct Publication {
+    /// The document, as the outbox tells documents apart (its canonical URI).
+    key: String,
     body: Vec<u8>,
 }
 
@@ -54,9 +60,10 @@ impl Publication {
                 version,
             },
         };
-        serde_json::to_vec(&message)
-            .ok()
-            .map(|body| Publication { body })
+        serde_json::to_vec(&message).ok().map(|body| Publication {
+            key: crate::workspace::uri::canonical(uri.as_str()),
+            body,
+        })
     }
 
     /// A digest of the whole notification: equal for the same list of the same document and version.
@@ -74,17 +81,17 @@ impl Publication {
 
 /// Hands publications to the output task.
 #[derive(Clone)]
-pub(crate) struct Publisher(UnboundedSender<Vec<u8>>);
+pub(crate) struct Publisher(Arc<Outbox>);
 
 impl Publisher {
-    pub(crate) fn new(to_output: UnboundedSender<Vec<u8>>) -> Publisher {
+    pub(crate) fn new(to_output: Arc<Outbox>) -> Publisher {
         Publisher(to_output)
     }
 
-    /// Queues `publication` for the client, after everything queued before it. Nothing happens once the output
-    /// has ended (the session is over).
+    /// Queues `publication` for the client, after everything queued before it, in place of a list of the same
+    /// document still waiting (see [`Outbox`]).
     pub(crate) fn send(&self, publication: Publication) {
-        let _ = self.0.send(publication.body);
+        self.0.diagnostics(publication.key, publication.body);
     }
 }
 
@@ -141,17 +148,28 @@ mod tests {
         assert_ne!(d(&one, Some(1)), d(&one, Some(2)));
     }
 
-    #[tokio::test]
-    async fn publications_reach_the_output_in_the_order_sent() {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let publisher = Publisher::new(tx);
+    #[test]
+    fn publications_leave_in_the_order_sent_and_a_documents_newest_replaces_its_waiting_one() {
+        let outbox = Arc::new(Outbox::default());
+        let publisher = Publisher::new(outbox.clone());
+        let other: Uri = "file:///p/amplify/auth/resource.ts".parse().expect("uri");
         for version in 1..=3 {
             publisher.send(Publication::new(&uri(), &[], Some(version)).expect("serialises"));
+            publisher.send(Publication::new(&other, &[], Some(version)).expect("serialises"));
         }
-        for version in 1..=3 {
-            let body = rx.recv().await.expect("queued");
-            let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-            assert_eq!(v["params"]["version"], version);
-        }
+        let sent: Vec<(String, i64)> = std::iter::from_fn(|| outbox.take())
+            .map(|body| {
+                let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                let uri = v["params"]["uri"].as_str().expect("uri").to_string();
+                (uri, v["params"]["version"].as_i64().expect("version"))
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("file:///p/amplify/data/resource.ts".to_string(), 3),
+                ("file:///p/amplify/auth/resource.ts".to_string(), 3)
+            ]
+        );
     }
 }

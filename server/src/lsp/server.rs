@@ -1402,15 +1402,15 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     // through it too, serialised off the message loop (see `super::publish`).
     let (to_server, from_client) = tokio::io::duplex(256 * 1024);
     let (to_stdout, from_server) = tokio::io::duplex(256 * 1024);
-    let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
-    let publisher = Publisher::new(errors_tx.clone());
+    let outbox = Arc::new(super::outbox::Outbox::default());
+    let publisher = Publisher::new(outbox.clone());
     let pump = tokio::spawn(framing::pump(
         tokio::io::stdin(),
         to_server,
-        errors_tx,
+        outbox.clone(),
         eof.clone(),
     ));
-    let output = tokio::spawn(framing::output(from_server, errors_rx, tokio::io::stdout()));
+    let output = tokio::spawn(framing::output(from_server, outbox, tokio::io::stdout()));
     let sd = shutdown.clone();
     let mut builder = LspService::build(move |client| {
         super::log::connect(client.clone());
