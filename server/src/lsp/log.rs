@@ -9,10 +9,10 @@
 //! so a call site that quotes a value by mistake still cannot print a credential.
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{channel, error::TrySendError, Receiver, Sender};
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 use tracing::field::{Field, Visit};
@@ -23,7 +23,49 @@ use tracing_subscriber::layer::{Context, Layer};
 use crate::analysis::redact::redact;
 
 /// The log lines on their way to the client, while a connection exists.
-static SINK: RwLock<Option<UnboundedSender<(MessageType, String)>>> = RwLock::new(None);
+static SINK: RwLock<Option<Lines>> = RwLock::new(None);
+
+/// How many log lines may wait for the client. A client that does not read its input holds up the lines (the
+/// protocol library's output waits for it); past this many, lines are dropped and counted, and the next line
+/// that gets through says how many (a `trace` log while the client does not read would otherwise grow without
+/// end).
+const MAX_WAITING_LINES: usize = 1000;
+
+/// The sending end of the log lines' queue, with the count of lines dropped since the last one that got in.
+#[derive(Clone)]
+struct Lines {
+    tx: Sender<(MessageType, String)>,
+    dropped: Arc<AtomicUsize>,
+}
+
+impl Lines {
+    fn new() -> (Lines, Receiver<(MessageType, String)>) {
+        let (tx, rx) = channel(MAX_WAITING_LINES);
+        let lines = Lines {
+            tx,
+            dropped: Arc::default(),
+        };
+        (lines, rx)
+    }
+
+    /// Queues a line, or counts it as dropped when the queue is full. A line that gets in after dropped ones is
+    /// preceded by a warning that counts them.
+    fn push(&self, typ: MessageType, text: String) {
+        let dropped = self.dropped.swap(0, Ordering::SeqCst);
+        if dropped > 0 {
+            let note = format!(
+                "{dropped} log lines were dropped: the client was not reading the server's output"
+            );
+            if self.tx.try_send((MessageType::WARNING, note)).is_err() {
+                self.dropped.fetch_add(dropped + 1, Ordering::SeqCst);
+                return;
+            }
+        }
+        if let Err(TrySendError::Full(_)) = self.tx.try_send((typ, text)) {
+            self.dropped.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
 
 /// Events of the library's own client, which sends our log lines: they must not be sent through it again.
 const CLIENT_TARGET: &str = "tower_lsp_server::service::client";
@@ -53,9 +95,9 @@ pub fn shutting_down() {
 
 /// Starts sending log lines to `client`; they stop when [`disconnect`] is called or the returned task ends.
 pub fn connect(client: Client) {
-    let (tx, rx) = unbounded_channel();
+    let (lines, rx) = Lines::new();
     if let Ok(mut sink) = SINK.write() {
-        *sink = Some(tx);
+        *sink = Some(lines);
     }
     tokio::spawn(forward(client, rx));
 }
@@ -67,7 +109,7 @@ pub fn disconnect() {
     }
 }
 
-async fn forward(client: Client, mut rx: UnboundedReceiver<(MessageType, String)>) {
+async fn forward(client: Client, mut rx: Receiver<(MessageType, String)>) {
     while let Some((typ, message)) = rx.recv().await {
         client.log_message(typ, message).await;
     }
@@ -96,9 +138,9 @@ impl<S: Subscriber> Layer<S> for ClientLayer {
         let Ok(sink) = SINK.read() else {
             return;
         };
-        if let Some(tx) = sink.as_ref() {
+        if let Some(lines) = sink.as_ref() {
             let text = redact(&line.text).into_owned();
-            let _ = tx.send((message_type(event.metadata().level()), text));
+            lines.push(message_type(event.metadata().level()), text);
         }
     }
 }
@@ -177,5 +219,34 @@ mod tests {
         assert_eq!(message_type(&Level::INFO), MessageType::INFO);
         assert_eq!(message_type(&Level::DEBUG), MessageType::LOG);
         assert_eq!(message_type(&Level::TRACE), MessageType::LOG);
+    }
+
+    /// While nothing takes the lines (the client does not read), at most [`MAX_WAITING_LINES`] wait; the rest
+    /// are counted, and the first line that gets in afterwards is preceded by the count.
+    #[test]
+    fn lines_the_client_does_not_take_are_bounded_and_counted() {
+        let (lines, mut rx) = Lines::new();
+        for i in 0..MAX_WAITING_LINES + 500 {
+            lines.push(MessageType::LOG, format!("line {i}"));
+        }
+        let mut got = Vec::new();
+        while let Ok(l) = rx.try_recv() {
+            got.push(l);
+        }
+        assert_eq!(got.len(), MAX_WAITING_LINES);
+        assert_eq!(got.last().map(|l| l.1.as_str()), Some("line 999"));
+        lines.push(MessageType::INFO, "after".into());
+        let rest: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        assert_eq!(
+            rest,
+            [
+                (
+                    MessageType::WARNING,
+                    "500 log lines were dropped: the client was not reading the server's output"
+                        .into()
+                ),
+                (MessageType::INFO, "after".into())
+            ]
+        );
     }
 }
