@@ -138,6 +138,11 @@ pub fn exercise(path: &Path, text: &str, salt: usize) -> Stats {
         snippets: salt & 1 == 0,
         docs_platform: "react".to_string(),
         hide_typed: salt & 2 != 0,
+        // the recent types of the server: sometimes those of this very text
+        recent_types: (salt & 4 != 0).then(|| analysis::lookup::RecentTypes {
+            text: std::sync::Arc::new(text.to_string()),
+            types: analysis::lookup::schema_types(file.as_ref()).into(),
+        }),
     };
     let probes = offsets(text, salt);
     for &off in &probes {

@@ -431,6 +431,42 @@ fn model_and_field_names() {
     assert_eq!(l, ["authorId", "author"]);
 }
 
+/// Right after a keystroke, the schema's type names may come from the newest version already analysed, but
+/// only when the text differs from it inside the string being completed: a model added by an edit since then is
+/// always offered, whichever version the server had analysed when the completion came.
+#[test]
+fn type_names_right_after_edits_include_what_the_edits_added() {
+    let mut c = Client::start();
+    let v1 = schema("X: a.model({ p: a.hasMany() }),");
+    let uri = c.open(DATA, &v1);
+    c.diagnostics(&uri, Some(1));
+    // a model added, then the string typed, without waiting for either version's diagnostics
+    let v2 = v1.replace(
+        "Author: a.model",
+        "Extra: a.model({ n: a.string() }),\nAuthor: a.model",
+    );
+    assert_ne!(v2, v1);
+    c.change(&uri, 2, json!([{ "text": v2 }]));
+    let (v3, at) = cursor(&v2.replace("a.hasMany()", "a.hasMany('$0')"));
+    c.change(&uri, 3, json!([{ "text": v3 }]));
+    let l = Client::labels(&c.completion(&uri, at.clone()));
+    assert_eq!(l, ["Post", "Extra", "Author", "X"]);
+    // once version 3 is analysed, a letter typed in the string: its types are still right
+    c.diagnostics(&uri, Some(3));
+    let (v4, at) = cursor(&v2.replace("a.hasMany()", "a.hasMany('E$0')"));
+    c.change(&uri, 4, json!([{ "text": v4 }]));
+    let l = Client::labels(&c.completion(&uri, at));
+    assert_eq!(l, ["Post", "Extra", "Author", "X"]);
+    // and a model renamed in the same edit as a letter typed in the string
+    let (v5, at) = cursor(
+        &v2.replace("a.hasMany()", "a.hasMany('Ex$0')")
+            .replace("Extra: a.model", "Extras: a.model"),
+    );
+    c.change(&uri, 5, json!([{ "text": v5 }]));
+    let l = Client::labels(&c.completion(&uri, at));
+    assert_eq!(l, ["Post", "Extras", "Author", "X"]);
+}
+
 #[test]
 fn group_names_come_from_the_auth_file() {
     let mut c = Client::start();

@@ -49,6 +49,11 @@ pub struct CompletionOptions {
     /// Leave out the items TypeScript offers too ([`CompletionItem::typed`]): set when Amplify's types are
     /// installed in the project and the user did not ask for duplicates.
     pub hide_typed: bool,
+    /// The types of the document's schema as a recent version had them ([`lookup::schema_types`]), with that
+    /// version's text. The names of the schema's types (`a.ref('`, `a.hasMany('`) come from here, not from
+    /// this version's file model (which right after a keystroke is still being built), when the two texts
+    /// differ only inside the string being completed: then the two versions have the same types.
+    pub recent_types: Option<lookup::RecentTypes>,
 }
 
 impl Default for CompletionOptions {
@@ -57,6 +62,7 @@ impl Default for CompletionOptions {
             snippets: true,
             docs_platform: "react".to_string(),
             hide_typed: false,
+            recent_types: None,
         }
     }
 }
@@ -253,7 +259,16 @@ impl Ctx<'_> {
         use lookup::StringArg as S;
         match arg {
             S::TypeName { models_only } => {
-                let names = lookup::type_names((self.file)(), models_only);
+                let recent = self.opts.recent_types.as_ref().filter(|r| {
+                    self.cur
+                        .in_string
+                        .as_ref()
+                        .is_some_and(|s| differs_only_in_string(&r.text, self.src, s.content))
+                });
+                let names = match recent {
+                    Some(r) => lookup::names_of(&r.types, models_only),
+                    None => lookup::type_names((self.file)(), models_only),
+                };
                 let detail = if models_only { "model" } else { "schema type" };
                 self.plain_items(&names, ItemKind::Class, detail, false);
             }
@@ -728,6 +743,33 @@ fn value_snippet(ty: &Ty, q: char) -> String {
     }
 }
 
+/// Whether `new` differs from `old` only inside the string literal whose content is `content` (in `new`), so
+/// that the two texts define the same schema types: what `new` has that `old` does not lies within the literal
+/// (its quotes included), and what `old` had in its place is at most a word (letters, digits, `_`, `$`, `.`,
+/// `-`, spaces), which cannot hold a `key: value` that defines a type.
+fn differs_only_in_string(old: &str, new: &str, content: Span) -> bool {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let room = o.len().min(n.len()) - prefix;
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (added, removed) = (prefix..n.len() - suffix, prefix..o.len() - suffix);
+    if added.is_empty() && removed.is_empty() {
+        return true;
+    }
+    let literal = content.start.saturating_sub(1)..content.end + 1;
+    added.start >= literal.start
+        && added.end <= literal.end
+        && o[removed]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_$.- ".contains(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,6 +855,92 @@ mod tests {
         ));
         assert!(items.iter().any(|l| l == "Post"), "{items:?}");
         assert!(asked > 0, "the type names came from somewhere else");
+    }
+
+    /// Given the types of a recent version, the type names come from them, and the model is not read (it may
+    /// still be being built); models only where only a model may go.
+    #[test]
+    fn the_type_names_of_a_recent_version_are_used_without_the_model() {
+        let src = SCHEMA.replace(
+            "CLICK",
+            "  Tag: a.model({ postId: a.id(), post: a.belongsTo('|', 'postId'), r: a.ref('') }),",
+        );
+        let text = src.replacen('|', "", 1);
+        let types: std::sync::Arc<[lookup::SchemaType]> =
+            vec![("Post".to_string(), true), ("Status".to_string(), false)].into();
+        // the recent versions: the same text but for the string being completed
+        let before_belongs_to = text.replace("a.belongsTo('', ", "a.belongsTo(x, ");
+        let before = text.replace("a.ref('')", "a.ref()");
+        let recent = |text: &str| lookup::RecentTypes {
+            text: std::sync::Arc::new(text.to_string()),
+            types: types.clone(),
+        };
+        let asked = Cell::new(0);
+        let facts = ProjectFacts::default();
+        // the labels at `offset`, given the recent version `before`
+        let labels = |offset, before: &str| -> Vec<String> {
+            let file = || {
+                asked.set(asked.get() + 1);
+                None
+            };
+            let project = || &facts;
+            let opts = CompletionOptions {
+                recent_types: Some(recent(before)),
+                ..CompletionOptions::default()
+            };
+            completion_with(&text, &file, &project, offset, &opts)
+                .into_iter()
+                .map(|i| i.label)
+                .collect()
+        };
+        let at_belongs_to = src.find('|').expect("mark");
+        let at_ref = src.find("a.ref('").expect("ref") + "a.ref('".len() - 1;
+        // the belongsTo string replaced a word, the ref's string was typed into the call: both inside strings
+        assert_eq!(labels(at_belongs_to, &before_belongs_to), ["Post"]);
+        assert_eq!(labels(at_ref, &before), ["Post", "Status"]);
+        assert_eq!(asked.get(), 0, "the model was read");
+        // a recent version that differs elsewhere too (here: a model added) is not used
+        let added = before.replace("  Tag:", "  Extra: a.model({}),\n  Tag:");
+        assert_eq!(labels(at_ref, &added), Vec::<String>::new());
+        assert_eq!(asked.get(), 1, "the model was read");
+    }
+
+    #[test]
+    fn texts_that_differ_only_inside_a_string_are_told_apart_from_others() {
+        // (old, new with `|` at the cursor inside the string): whether only the string differs
+        let cases = [
+            ("a.ref()", "a.ref('|')", true),
+            ("a.ref(", "a.ref('|", true),
+            ("a.ref('Po')", "a.ref('Pos|')", true),
+            ("a.ref('Post')", "a.ref('Po|')", true),
+            ("a.ref(x)", "a.ref('x|')", true),
+            ("a.ref(Foo.bar)", "a.ref('|')", true),
+            ("a.ref('X')", "a.ref('X|')", true),
+            // a definition removed where the string is now
+            ("a.ref(x), Foo: a.model({})", "a.ref('|')", false),
+            // something added outside the string
+            ("a.ref('')", "a.ref(''), X: a.model({})", false),
+            ("x a.ref('')", "a.ref('|')", false),
+            ("a.ref(\n)", "a.ref('|')", false),
+        ];
+        for (old, new, same) in cases {
+            let new = if new.contains('|') {
+                new.to_string()
+            } else {
+                format!("{new}|")
+            };
+            let offset = new.find('|').expect("mark");
+            let text = new.replacen('|', "", 1);
+            let cur = cursor_at(&text, offset);
+            let content = cur
+                .in_string
+                .map_or(Span::new(offset, offset), |s| s.content);
+            assert_eq!(
+                differs_only_in_string(old, &text, content),
+                same,
+                "{old:?} -> {new:?}"
+            );
+        }
     }
 
     #[test]

@@ -750,6 +750,15 @@ fn schema_call_object(v: &Value) -> Option<&Value> {
 
 /// Type names of the file's schema (models only when asked).
 pub fn type_names(file: Option<&FileModel>, models_only: bool) -> Vec<String> {
+    names_of(&schema_types(file), models_only)
+}
+
+/// One type of the file's schema, as completion lists it: its name, and whether it is a model (else a custom
+/// type or an enum).
+pub type SchemaType = (String, bool);
+
+/// The types of the file's schema (models, custom types and enums), in the order written.
+pub fn schema_types(file: Option<&FileModel>) -> Vec<SchemaType> {
     let Some(obj) = file.and_then(schema_object) else {
         return Vec::new();
     };
@@ -761,16 +770,30 @@ pub fn type_names(file: Option<&FileModel>, models_only: bool) -> Vec<String> {
                 .then(|| c.links.first().map(|l| l.name.to_string()))
                 .flatten()
         });
-        let keep = match kind.as_deref() {
-            Some("model") => true,
-            Some("customType" | "enum") => !models_only,
-            _ => false,
-        };
-        if keep {
-            out.push(name.to_string());
+        match kind.as_deref() {
+            Some("model") => out.push((name.to_string(), true)),
+            Some("customType" | "enum") => out.push((name.to_string(), false)),
+            _ => {}
         }
     }
     out
+}
+
+/// The types of a document's schema as one of its versions had them, with that version's text (see
+/// [`crate::analysis::completion::CompletionOptions::recent_types`]).
+#[derive(Debug, Clone)]
+pub struct RecentTypes {
+    pub text: std::sync::Arc<String>,
+    pub types: std::sync::Arc<[SchemaType]>,
+}
+
+/// The names of `types`, of the models only when `models_only`.
+pub fn names_of(types: &[SchemaType], models_only: bool) -> Vec<String> {
+    types
+        .iter()
+        .filter(|(_, model)| *model || !models_only)
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Field names of model `model` in the file's schema.

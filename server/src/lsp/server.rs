@@ -66,6 +66,9 @@ pub struct State {
     /// and a digest of the list: never publish an older version after it, nor an older computation of the same
     /// version, nor the same list for the same version twice.
     published: Mutex<HashMap<String, (i32, u64, u64)>>,
+    /// The types of each open Amplify document's data schema as its newest analysed version had them, with that
+    /// version: what a completion of type names (`a.ref('`) reads while this version's model is being built.
+    recent_types: Mutex<HashMap<String, RecentTypes>>,
     /// Counts the computations of pushed diagnostics, in the order they start.
     publish_epoch: std::sync::atomic::AtomicU64,
     shutdown: Arc<AtomicBool>,
@@ -130,6 +133,7 @@ impl Backend {
             watch_dynamic: AtomicBool::new(false),
             snippets: AtomicBool::new(false),
             published: Mutex::new(HashMap::new()),
+            recent_types: Mutex::new(HashMap::new()),
             publish_epoch: std::sync::atomic::AtomicU64::new(1),
             shutdown,
             log_reload,
@@ -193,6 +197,38 @@ impl Backend {
     }
 
     /// The diagnostics of a snapshot; `why` says what asked for them, for the debug log.
+    /// Keeps the types of the analysed version's data schema for completion ([`Backend::recent_types`]), after
+    /// its diagnostics were computed (its model is built then). The list is replaced only when it changed, and
+    /// never by an older version's.
+    pub(crate) fn note_types(&self, snap: &Snapshot) {
+        if !snap.amplify || !snap.file_model_built() {
+            return;
+        }
+        let types = analysis::lookup::schema_types(snap.file_model().as_deref());
+        let key = crate::workspace::uri::canonical(&snap.uri);
+        let Ok(mut recent) = self.recent_types.lock() else {
+            return;
+        };
+        match recent.get_mut(&key) {
+            Some((version, _)) if *version > snap.version => {}
+            // the same types: the list is kept, with this version's text
+            Some((version, known)) if *known.types == *types => {
+                *version = snap.version;
+                known.text = snap.text.clone();
+            }
+            _ if types.is_empty() => {
+                recent.remove(&key);
+            }
+            _ => {
+                let known = analysis::lookup::RecentTypes {
+                    text: snap.text.clone(),
+                    types: types.into(),
+                };
+                recent.insert(key, (snap.version, known));
+            }
+        }
+    }
+
     pub(crate) fn lsp_diagnostics(
         &self,
         uri: &Uri,
@@ -423,7 +459,9 @@ impl Backend {
                 let diags = b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default();
                 // serialised (and hashed) here, not on the message loop: a large schema's list is 100 KB of JSON
                 // and more
-                Publication::new(&uri, &diags, Some(snap.version))
+                let publication = Publication::new(&uri, &diags, Some(snap.version));
+                b.note_types(&snap);
+                publication
             })
             .await
         };
@@ -679,10 +717,22 @@ impl Backend {
                 Some(p) if mode == CompletionMode::Inline => self.types_seen(&p)?,
                 Some(p) => self.types_installed(&p),
             };
+        // on the message loop, while this version's model is not built yet, the schema's type names are those
+        // of the newest version analysed (at most the keystrokes since then behind)
+        let recent_types = match mode {
+            CompletionMode::Inline if !snap.file_model_built() => {
+                self.recent_types.lock().ok().and_then(|r| {
+                    r.get(&crate::workspace::uri::canonical(&snap.uri))
+                        .map(|t| t.1.clone())
+                })
+            }
+            _ => None,
+        };
         let opts = analysis::completion::CompletionOptions {
             snippets: self.snippets.load(Ordering::Relaxed),
             docs_platform: self.options().docs_platform,
             hide_typed,
+            recent_types,
         };
         let pos = params.text_document_position.position;
         let wanted_facts = std::cell::Cell::new(false);
@@ -1091,6 +1141,9 @@ impl LanguageServer for Backend {
         if let Ok(mut published) = self.published.lock() {
             published.remove(&crate::workspace::uri::canonical(uri.as_str()));
         }
+        if let Ok(mut recent) = self.recent_types.lock() {
+            recent.remove(&crate::workspace::uri::canonical(uri.as_str()));
+        }
         // Cleared first, before anything is awaited: the document may be opened again at once (Neovim's
         // `:edit!` closes and reopens), and the reopened document's diagnostics must come after the empty list.
         if !self.pull_diagnostics.load(Ordering::Relaxed) {
@@ -1288,7 +1341,9 @@ impl LanguageServer for Backend {
         let items = match self.snapshot(&uri) {
             Some(snap) => self
                 .offload_request("diagnostics", move |b, _| {
-                    b.lsp_diagnostics(&uri, &snap, "pulled by the client")
+                    let diags = b.lsp_diagnostics(&uri, &snap, "pulled by the client");
+                    b.note_types(&snap);
+                    diags
                 })
                 .await?
                 .ok_or_else(RpcError::internal_error)?,
@@ -1384,6 +1439,9 @@ fn initial_folders(params: &InitializeParams) -> Vec<PathBuf> {
         .or_else(|| params.root_path.as_ref().map(PathBuf::from));
     root.into_iter().collect()
 }
+
+/// A document's version, with its text and the types of its data schema then (see [`Backend::recent_types`]).
+type RecentTypes = (i32, analysis::lookup::RecentTypes);
 
 /// How many messages the protocol library handles at once (its default is 4: four long requests would hold
 /// back every message after them, a `shutdown` or a cancellation included).
