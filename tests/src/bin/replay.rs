@@ -25,6 +25,8 @@
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
 //!    publications than changes) and never publishes a version older than one already published;
+//!    5b. types a letter into the model name of twelve relationships (`a.belongsTo('|Parent', …)`), asking
+//!    for completion at once (the schema's type names: every model of the schema), and deletes it again;
 //! 6. reads the server's peak RSS (`VmHWM` of `/proc/<pid>/status`) and CPU time, then shuts it down.
 //!
 //! `--files N[,N...]` replays many open files instead: a generated project of N backend files (see
@@ -564,6 +566,10 @@ struct Run {
     burst_settle: Duration,
     stale_publications: usize,
     empty_completions: usize,
+    /// Completions of the schema's type names right after a keystroke in the string (step 5b), and the most
+    /// items one listed.
+    type_name_completions: Vec<Duration>,
+    type_name_items: usize,
     lines: usize,
     bytes: usize,
 }
@@ -936,6 +942,35 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     run.burst_publications = c.publications.get(&data_uri).copied().unwrap_or(0) - pubs_before;
     debug_assert!(first_version <= version);
 
+    // 5b. A letter typed into the model name of a relationship (`a.belongsTo('|Parent', …)`), and the schema's
+    // type names asked for at once, as an editor does while the user edits the name; then the letter deleted.
+    let call = "a.belongsTo('";
+    let sites: Vec<usize> = data_text
+        .match_indices(call)
+        .map(|(i, _)| i + call.len())
+        .collect();
+    for &at in sites.iter().step_by((sites.len() / 12).max(1)).take(12) {
+        let p = Pos::of(&data_text, at);
+        version += 1;
+        c.change(&data_uri, version, (p.json(), p.json()), "X")?;
+        let after = p.advance("X");
+        let (id, asked) = c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": data_uri }, "position": after.json() }),
+        )?;
+        let (got, res) = c.response(id)?;
+        run.type_name_completions.push(got - asked);
+        let n = res["result"]["items"]
+            .as_array()
+            .or_else(|| res["result"].as_array())
+            .map_or(0, Vec::len);
+        run.type_name_items = run.type_name_items.max(n);
+        c.diagnostics(&data_uri, version)?;
+        version += 1;
+        c.change(&data_uri, version, (p.json(), after.json()), "")?;
+        c.diagnostics(&data_uri, version)?;
+    }
+
     // 6. Resources, then a clean exit.
     let (rss, cpu) = c.resources();
     run.peak_rss_kb = rss;
@@ -1001,6 +1036,8 @@ struct Summary {
     burst: (usize, usize, f64),
     stale: usize,
     empty_completions: usize,
+    type_names: [f64; 2],
+    type_name_items: usize,
 }
 
 impl Summary {
@@ -1030,6 +1067,8 @@ impl Summary {
             ),
             stale: runs.iter().map(|r| r.stale_publications).sum(),
             empty_completions: runs.iter().map(|r| r.empty_completions).max().unwrap_or(0),
+            type_names: [50.0, 95.0].map(|p| med(&|r| percentile(&r.type_name_completions, p))),
+            type_name_items: runs.iter().map(|r| r.type_name_items).max().unwrap_or(0),
         }
     }
 }
@@ -1077,6 +1116,14 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     });
     row("completion p50", &|s| f3(s.completion[0]));
     row("completion p95", &|s| f3(s.completion[1]));
+    row("type names after a keystroke p50 / p95 (items)", &|s| {
+        format!(
+            "{} / {} ({})",
+            f3(s.type_names[0]),
+            f3(s.type_names[1]),
+            s.type_name_items
+        )
+    });
     row("hover p50", &|s| f3(s.hover[0]));
     row("hover p95", &|s| f3(s.hover[1]));
     row(
