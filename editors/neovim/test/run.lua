@@ -346,6 +346,25 @@ local function main()
     expect(table.concat(words, ',') == 'heading,summary', "after index(' the menu is: " .. table.concat(words, ', '))
   end)
 
+  check("example config: CTRL-X CTRL-O after a.hasMany(' lists a model added in the same edit", 'completion', function()
+    local buf = H.open(project .. '/amplify/data/resource.ts')
+    expect(wait_client(buf), 'no client on data/resource.ts')
+    vim.wait(200)
+    -- the server has analysed the file without Extra; the edit that adds it also opens the string, and the
+    -- completion follows at once: the names of the version analysed before would miss Extra
+    local row = find_line(buf, 'const schema = a.schema({') + 1
+    local holder = "  Holder: a.model({ extras: a.hasMany('') }),"
+    vim.api.nvim_buf_set_lines(buf, row, row, false, { '  Extra: a.model({ n: a.string() }),', holder })
+    -- on the closing quote: `i` inserts between the quotes
+    vim.api.nvim_win_set_cursor(0, { row + 2, #holder - #"') })," })
+    H.feed("i<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>")
+    vim.api.nvim_buf_set_lines(buf, row, row + 2, false, {})
+    vim.bo[buf].modified = false
+    local words = menu_words()
+    out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. " CTRL-X CTRL-O after a.hasMany(': " .. table.concat(words, ', '))
+    expect(table.concat(words, ',') == 'Extra,Holder,Note', "after a.hasMany(' the menu is: " .. table.concat(words, ', '))
+  end)
+
   check('example config: gra offers and applies "Switch to owner-based authorization (user pool)"', 'code-action', function()
     local buf = H.open(project .. '/amplify/data/resource.ts')
     expect(wait_client(buf), 'no client on data/resource.ts')

@@ -1117,6 +1117,10 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("completion p50", &|s| f3(s.completion[0]));
     row("completion p95", &|s| f3(s.completion[1]));
     row("type names after a keystroke p50 / p95 (items)", &|s| {
+        if s.type_name_items == 0 {
+            // the schema has no relationship to type into (the starter)
+            return "–".to_string();
+        }
         format!(
             "{} / {} ({})",
             f3(s.type_names[0]),
