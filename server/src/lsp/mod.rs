@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod panics;
 mod publish;
 mod server;
+pub mod stdio;
 mod work;
 
 pub use server::{serve_stdio, Backend, LogReload, TEST_HOOKS_ENV, TEST_PANIC_MARK};

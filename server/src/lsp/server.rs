@@ -1461,14 +1461,10 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     let (to_server, from_client) = tokio::io::duplex(256 * 1024);
     let (to_stdout, from_server) = tokio::io::duplex(256 * 1024);
     let outbox = Arc::new(super::outbox::Outbox::default());
+    let (stdin, stdout) = super::stdio::stdio();
     let publisher = Publisher::new(outbox.clone());
-    let pump = tokio::spawn(framing::pump(
-        tokio::io::stdin(),
-        to_server,
-        outbox.clone(),
-        eof.clone(),
-    ));
-    let output = tokio::spawn(framing::output(from_server, outbox, tokio::io::stdout()));
+    let pump = tokio::spawn(framing::pump(stdin, to_server, outbox.clone(), eof.clone()));
+    let output = tokio::spawn(framing::output(from_server, outbox, stdout));
     let sd = shutdown.clone();
     let mut builder = LspService::build(move |client| {
         super::log::connect(client.clone());
