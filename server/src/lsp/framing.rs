@@ -18,10 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-
-use super::outbox::Outbox;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Request, Response};
+
+use super::outbox::Outbox;
 
 /// The largest message body accepted (a 5 MB document can take several times its size once JSON-escaped).
 pub const MAX_MESSAGE: usize = 128 * 1024 * 1024;

@@ -196,7 +196,6 @@ impl Backend {
         panics::catching(|| panics::describe(method, uri, pos), f)
     }
 
-    /// The diagnostics of a snapshot; `why` says what asked for them, for the debug log.
     /// Keeps the types of the analysed version's data schema for completion ([`Backend::recent_types`]), after
     /// its diagnostics were computed (its model is built then). The list is replaced only when it changed, and
     /// never by an older version's.
@@ -229,6 +228,7 @@ impl Backend {
         }
     }
 
+    /// The diagnostics of a snapshot; `why` says what asked for them, for the debug log.
     pub(crate) fn lsp_diagnostics(
         &self,
         uri: &Uri,
@@ -717,8 +717,9 @@ impl Backend {
                 Some(p) if mode == CompletionMode::Inline => self.types_seen(&p)?,
                 Some(p) => self.types_installed(&p),
             };
-        // on the message loop, while this version's model is not built yet, the schema's type names are those
-        // of the newest version analysed (at most the keystrokes since then behind)
+        // on the message loop, while this version's model is not built yet, the schema's type names may come from
+        // the newest version analysed: the completion uses them only where the text differs from that version's
+        // inside the string being completed, so that they are this version's too
         let recent_types = match mode {
             CompletionMode::Inline if !snap.file_model_built() => {
                 self.recent_types.lock().ok().and_then(|r| {
