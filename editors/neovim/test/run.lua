@@ -328,39 +328,36 @@ local function main()
     expect(line:find('^  memoryMB'), 'line after completing: ' .. vim.inspect(line))
   end)
 
-  check("example config: CTRL-X CTRL-O after index(' in a half-typed model lists that model's fields", 'completion', function()
+  -- Inserts `lines` at the top of the example's schema, puts the cursor on the `line`-th of them at byte `col`,
+  -- types `keys` then CTRL-X CTRL-O, takes the lines out again (so that the next check can :edit the file),
+  -- and returns the words of the menu.
+  local function omni_menu_in_schema(lines, line, col, keys)
     local buf = H.open(project .. '/amplify/data/resource.ts')
     expect(wait_client(buf), 'no client on data/resource.ts')
     vim.wait(200)
-    -- nothing closes the new model (no auto-pairs here), so the file does not parse while it is typed
     local row = find_line(buf, 'const schema = a.schema({') + 1
-    local typed = "  Draft: a.model({ heading: a.string(), summary: a.string() }).secondaryIndexes((index) => [index('"
-    vim.api.nvim_buf_set_lines(buf, row, row, false, { typed })
-    vim.api.nvim_win_set_cursor(0, { row + 1, #typed - 1 })
-    H.feed("A<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>")
-    -- back to the text on disk, so that the next check can :edit the file again
-    vim.api.nvim_buf_set_lines(buf, row, row + 1, false, {})
+    vim.api.nvim_buf_set_lines(buf, row, row, false, lines)
+    vim.api.nvim_win_set_cursor(0, { row + line, col })
+    H.feed(keys .. '<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>')
+    vim.api.nvim_buf_set_lines(buf, row, row + #lines, false, {})
     vim.bo[buf].modified = false
-    local words = menu_words()
+    return menu_words()
+  end
+
+  check("example config: CTRL-X CTRL-O after index(' in a half-typed model lists that model's fields", 'completion', function()
+    -- nothing closes the new model (no auto-pairs here), so the file does not parse while it is typed
+    local typed = "  Draft: a.model({ heading: a.string(), summary: a.string() }).secondaryIndexes((index) => [index('"
+    local words = omni_menu_in_schema({ typed }, 1, #typed - 1, 'A')
     out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. " CTRL-X CTRL-O after index(': " .. table.concat(words, ', '))
     expect(table.concat(words, ',') == 'heading,summary', "after index(' the menu is: " .. table.concat(words, ', '))
   end)
 
   check("example config: CTRL-X CTRL-O after a.hasMany(' lists a model added in the same edit", 'completion', function()
-    local buf = H.open(project .. '/amplify/data/resource.ts')
-    expect(wait_client(buf), 'no client on data/resource.ts')
-    vim.wait(200)
     -- the server has analysed the file without Extra; the edit that adds it also opens the string, and the
     -- completion follows at once: the names of the version analysed before would miss Extra
-    local row = find_line(buf, 'const schema = a.schema({') + 1
     local holder = "  Holder: a.model({ extras: a.hasMany('') }),"
-    vim.api.nvim_buf_set_lines(buf, row, row, false, { '  Extra: a.model({ n: a.string() }),', holder })
     -- on the closing quote: `i` inserts between the quotes
-    vim.api.nvim_win_set_cursor(0, { row + 2, #holder - #"') })," })
-    H.feed("i<C-x><C-o><Cmd>lua __amplify_wait_menu()<CR><C-e><Esc>")
-    vim.api.nvim_buf_set_lines(buf, row, row + 2, false, {})
-    vim.bo[buf].modified = false
-    local words = menu_words()
+    local words = omni_menu_in_schema({ '  Extra: a.model({ n: a.string() }),', holder }, 2, #holder - #"') }),", 'i')
     out('# nvim ' .. vim.version().major .. '.' .. vim.version().minor .. " CTRL-X CTRL-O after a.hasMany(': " .. table.concat(words, ', '))
     expect(table.concat(words, ',') == 'Extra,Holder,Note', "after a.hasMany(' the menu is: " .. table.concat(words, ', '))
   end)

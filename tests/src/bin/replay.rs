@@ -757,10 +757,7 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         if let Some((id, at)) = completion {
             let (got, res) = c.response(id)?;
             run.completions.push(got - at);
-            let n = res["result"]["items"]
-                .as_array()
-                .or_else(|| res["result"].as_array())
-                .map_or(0, Vec::len);
+            let n = completion_items(&res);
             let done = &model[..typed];
             let line = done.rsplit('\n').next().unwrap_or("").trim_start();
             run.completion_sites.push((line.to_string(), n));
@@ -960,11 +957,7 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         )?;
         let (got, res) = c.response(id)?;
         run.type_name_completions.push(got - asked);
-        let n = res["result"]["items"]
-            .as_array()
-            .or_else(|| res["result"].as_array())
-            .map_or(0, Vec::len);
-        run.type_name_items = run.type_name_items.max(n);
+        run.type_name_items = run.type_name_items.max(completion_items(&res));
         c.diagnostics(&data_uri, version)?;
         version += 1;
         c.change(&data_uri, version, (p.json(), after.json()), "")?;
@@ -979,6 +972,14 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     run.stale_publications = c.stale_publications;
     c.shutdown()?;
     Ok(run)
+}
+
+/// How many items a completion answer lists (a list or a bare array).
+fn completion_items(res: &Value) -> usize {
+    res["result"]["items"]
+        .as_array()
+        .or_else(|| res["result"].as_array())
+        .map_or(0, Vec::len)
 }
 
 fn open(c: &mut Client, uri: &str, text: &str) -> std::io::Result<Instant> {
