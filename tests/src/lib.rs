@@ -607,8 +607,8 @@ pub fn file_uri(p: &Path) -> String {
     out
 }
 
-/// Reads one framed JSON-RPC message.
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
+/// Reads one framed JSON-RPC message (`None` at the end of the input or on a malformed one).
+pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
     let mut len = None;
     loop {
         let mut line = String::new();

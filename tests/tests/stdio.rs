@@ -2,11 +2,12 @@
 //! pair (VS Code and Neovim, through libuv). Both are read and written directly on the server's threads (see
 //! `lsp::stdio`), which its debug log says; a session over each must work end to end.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
 
-use amplify_lsp_tests::server_binary;
+use amplify_lsp_tests::{read_message, server_binary, TIMEOUT};
 use serde_json::{json, Value};
 
 fn send(w: &mut impl Write, msg: Value) {
@@ -15,30 +16,29 @@ fn send(w: &mut impl Write, msg: Value) {
     w.flush().expect("flush");
 }
 
-fn receive(r: &mut impl BufRead) -> Value {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        assert!(
-            r.read_line(&mut line).expect("read") > 0,
-            "the output ended"
-        );
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
+/// Reads the server's messages on a thread of their own, so that a server that stops answering fails the test
+/// (after [`TIMEOUT`]) instead of hanging it.
+fn messages(output: impl Read + Send + 'static) -> Receiver<Value> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(output);
+        while let Some(m) = read_message(&mut r) {
+            if tx.send(m).is_err() {
+                break;
+            }
         }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len.expect("a Content-Length")];
-    r.read_exact(&mut body).expect("body");
-    serde_json::from_slice(&body).expect("json")
+    });
+    rx
+}
+
+fn receive(rx: &Receiver<Value>) -> Value {
+    rx.recv_timeout(TIMEOUT)
+        .expect("the server's next message within the timeout")
 }
 
 /// Initialize, open a document with a finding, get its diagnostics, shut down and exit; returns the server's
 /// stderr once it has ended.
-fn session(mut child: Child, input: &mut impl Write, output: &mut impl BufRead) -> String {
+fn session(mut child: Child, input: &mut impl Write, output: &Receiver<Value>) -> String {
     send(
         input,
         json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -73,7 +73,7 @@ fn session(mut child: Child, input: &mut impl Write, output: &mut impl BufRead) 
     );
     while receive(output).get("id") != Some(&json!(2)) {}
     send(input, json!({ "jsonrpc": "2.0", "method": "exit" }));
-    let status = child.wait().expect("wait");
+    let status = exited(&mut child);
     assert!(status.success(), "exit status {status}");
     let mut err = String::new();
     child
@@ -83,6 +83,21 @@ fn session(mut child: Child, input: &mut impl Write, output: &mut impl BufRead) 
         .read_to_string(&mut err)
         .expect("stderr");
     err
+}
+
+/// Waits (at most [`TIMEOUT`]) for the server to exit.
+fn exited(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not exit within the timeout");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 fn command() -> Command {
@@ -101,8 +116,8 @@ fn a_pipe_is_read_and_written_directly() {
         .spawn()
         .expect("spawn");
     let mut input = child.stdin.take().expect("stdin");
-    let mut output = BufReader::new(child.stdout.take().expect("stdout"));
-    let err = session(child, &mut input, &mut output);
+    let output = messages(child.stdout.take().expect("stdout"));
+    let err = session(child, &mut input, &output);
     assert!(
         err.contains("standard input: a pipe, direct; standard output: a pipe, direct"),
         "stderr: {err}"
@@ -119,8 +134,8 @@ fn a_socket_pair_is_read_and_written_directly() {
         .spawn()
         .expect("spawn");
     let mut input = ours.try_clone().expect("clone");
-    let mut output = BufReader::new(ours);
-    let err = session(child, &mut input, &mut output);
+    let output = messages(ours);
+    let err = session(child, &mut input, &output);
     assert!(
         err.contains("standard input: a socket, direct; standard output: a socket, direct"),
         "stderr: {err}"
@@ -145,11 +160,13 @@ fn a_file_is_read_through_a_thread() {
     );
     send(&mut script, json!({ "jsonrpc": "2.0", "method": "exit" }));
     std::fs::write(&path, script).expect("write");
-    let out = command()
+    let mut child = command()
         .stdin(std::fs::File::open(&path).expect("open"))
         .stdout(Stdio::piped())
-        .output()
-        .expect("run");
+        .spawn()
+        .expect("spawn");
+    exited(&mut child);
+    let out = child.wait_with_output().expect("output");
     let _ = std::fs::remove_dir_all(&dir);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
