@@ -1665,7 +1665,11 @@ fn import_edits(src: &str, style: &Style, file: &FileModel, name: &str) -> Vec<T
         .find(|i| i.source == BACKEND_MODULE && !i.type_only && text(src, i.span).contains('{'));
     if let Some(imp) = existing {
         let t = text(src, imp.span);
-        if let (Some(o), Some(c)) = (t.find('{'), t.find('}')) {
+        // The first `}` after the first `{`: error recovery can leave a stray `}` before the list.
+        let braces = t
+            .find('{')
+            .and_then(|o| t[o..].find('}').map(|c| (o, o + c)));
+        if let Some((o, c)) = braces {
             let (open, close) = (imp.span.start + o, imp.span.start + c);
             let items: Vec<Span> = imp
                 .names
@@ -2277,6 +2281,15 @@ export const data = defineData({
         assert_eq!(
             check("x;\n", "secret"),
             "import { secret } from '@aws-amplify/backend';\nx;\n"
+        );
+        // a stray `}` before the list (error recovery keeps it in the statement): the list is the braces
+        // after the `{`
+        assert_eq!(
+            check(
+                "import } { defineData } from '@aws-amplify/backend';\n",
+                "a"
+            ),
+            "import } { defineData, a } from '@aws-amplify/backend';\n"
         );
         // already there: nothing
         assert_eq!(

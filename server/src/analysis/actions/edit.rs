@@ -209,6 +209,9 @@ pub(super) fn insert_item(
     at_start: bool,
     entry: impl Fn(Option<&str>) -> String,
 ) -> Vec<TextEdit> {
+    if close <= open || close > src.len() {
+        return Vec::new();
+    }
     let inner = src.get(open + 1..close).unwrap_or("");
     let multiline = inner.contains('\n');
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
