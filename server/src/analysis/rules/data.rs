@@ -2735,13 +2735,10 @@ mod tests {
         }
         let codes = |n: usize| -> Vec<&str> { runs[n].0.iter().map(|d| d.code).collect() };
         assert!(codes(0).contains(&VALIDATE_RULES), "{:?}", runs[0].0);
-        for n in 0..3 {
-            assert!(codes(n).contains(&DEFAULT_VALUE_TYPE), "{:?}", runs[n].0);
-            assert!(
-                codes(n).contains(&"data/enum-whitespace"),
-                "{:?}",
-                runs[n].0
-            );
+        for run in &runs[..3] {
+            let codes: Vec<&str> = run.0.iter().map(|d| d.code).collect();
+            assert!(codes.contains(&DEFAULT_VALUE_TYPE), "{:?}", run.0);
+            assert!(codes.contains(&"data/enum-whitespace"), "{:?}", run.0);
         }
         assert!(!codes(1).contains(&VALIDATE_RULES), "{:?}", runs[1].0);
         assert!(!codes(2).contains(&REF_TO_MODEL), "{:?}", runs[2].0);
