@@ -2072,7 +2072,6 @@ fn auth_checked(op: &Operation) -> bool {
         })
 }
 
-/// Fields in source order, inline custom types included (bounded by the model's own nesting limit).
 /// data/enum-whitespace for the values of one enum.
 fn enum_values(e: &EnumDef, sink: &mut Sink) {
     for (value, span) in &e.values {
@@ -2082,6 +2081,7 @@ fn enum_values(e: &EnumDef, sink: &mut Sink) {
     }
 }
 
+/// Fields in source order, inline custom types included (bounded by the model's own nesting limit).
 fn walk<'s>(fields: &'s Fields, site: Site, depth: usize, out: &mut Vec<(&'s Field, Site)>) {
     for f in &fields.items {
         walk_field(f, site, depth, out);
