@@ -1662,23 +1662,17 @@ fn import_edits(src: &str, style: &Style, file: &FileModel, name: &str) -> Vec<T
     let existing = file
         .imports
         .iter()
-        .find(|i| i.source == BACKEND_MODULE && !i.type_only && text(src, i.span).contains('{'));
-    if let Some(imp) = existing {
-        let t = text(src, imp.span);
-        // The first `}` after the first `{`: error recovery can leave a stray `}` before the list.
-        let braces = t
-            .find('{')
-            .and_then(|o| t[o..].find('}').map(|c| (o, o + c)));
-        if let Some((o, c)) = braces {
-            let (open, close) = (imp.span.start + o, imp.span.start + c);
-            let items: Vec<Span> = imp
-                .names
-                .iter()
-                .filter(|n| n.span.start > open && n.span.end <= close)
-                .map(|n| n.span)
-                .collect();
-            return insert_item(src, style, open, close, &items, false, |_| name.to_string());
-        }
+        .filter(|i| i.source == BACKEND_MODULE && !i.type_only)
+        .find_map(|i| Some((i, i.list?)));
+    if let Some((imp, list)) = existing {
+        let (open, close) = (list.start, list.end - 1);
+        let items: Vec<Span> = imp
+            .names
+            .iter()
+            .filter(|n| n.span.start > open && n.span.end <= close)
+            .map(|n| n.span)
+            .collect();
+        return insert_item(src, style, open, close, &items, false, |_| name.to_string());
     }
     let line = format!(
         "import {{ {name} }} from {}{}",
@@ -2290,6 +2284,19 @@ export const data = defineData({
                 "a"
             ),
             "import } { defineData, a } from '@aws-amplify/backend';\n"
+        );
+        // a `}` in a comment inside the list: the list ends at its own brace
+        assert_eq!(
+            check(
+                "import { /* } */ defineData } from '@aws-amplify/backend';\n",
+                "a"
+            ),
+            "import { /* } */ defineData, a } from '@aws-amplify/backend';\n"
+        );
+        // a list whose closing brace is missing (not read as an import at all): a statement of its own
+        assert_eq!(
+            check("import { defineData from '@aws-amplify/backend';\nx;\n", "a"),
+            "import { a } from '@aws-amplify/backend';\nimport { defineData from '@aws-amplify/backend';\nx;\n"
         );
         // already there: nothing
         assert_eq!(

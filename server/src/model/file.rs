@@ -92,6 +92,8 @@ pub struct Import {
     pub names: Vec<ImportName>,
     pub span: Span,
     pub type_only: bool,
+    /// The braces of the named imports, `{ a, b }`, both there (not when error recovery made one up).
+    pub list: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -514,6 +516,7 @@ impl FileModel {
         for (imp, source) in imports {
             let mut names = Vec::new();
             let mut type_only = false;
+            let mut list = None;
             let mut c = imp.walk();
             for child in imp.children(&mut c) {
                 if child.kind() == "type" {
@@ -540,6 +543,12 @@ impl FileModel {
                             }
                         }
                         "named_imports" => {
+                            let braces =
+                                src.get(part.start_byte()..part.end_byte())
+                                    .is_some_and(|t| {
+                                        t.len() >= 2 && t.starts_with('{') && t.ends_with('}')
+                                    });
+                            list = braces.then(|| span(part));
                             let mut nc = part.walk();
                             for spec in part.named_children(&mut nc) {
                                 if spec.kind() != "import_specifier" {
@@ -567,6 +576,7 @@ impl FileModel {
                 names,
                 span: span(imp),
                 type_only,
+                list,
             });
         }
 
