@@ -258,10 +258,7 @@ impl Client {
     }
 
     pub fn send(&mut self, msg: &Value) {
-        let body = serde_json::to_vec(msg).expect("json");
-        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        framed.extend_from_slice(&body);
-        self.send_raw(&framed);
+        self.send_raw(&framed(&serde_json::to_vec(msg).expect("json")));
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -605,6 +602,13 @@ pub fn file_uri(p: &Path) -> String {
         }
     }
     out
+}
+
+/// A message body with its `Content-Length` header.
+pub fn framed(body: &[u8]) -> Vec<u8> {
+    let mut m = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    m.extend_from_slice(body);
+    m
 }
 
 /// Reads one framed JSON-RPC message (`None` at the end of the input or on a malformed one).

@@ -28,13 +28,6 @@ fn debug(c: &mut Client, uri: &str) -> Value {
         .expect("debugDocument")
 }
 
-/// Frames a body with a correct header.
-fn framed(body: &[u8]) -> Vec<u8> {
-    let mut m = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    m.extend_from_slice(body);
-    m
-}
-
 /// The server still serves: a fresh document opens, is analysed (the storage path rule fires), and completion
 /// and hover answer.
 fn assert_serving(c: &mut Client) {

@@ -7,12 +7,12 @@ use std::os::unix::net::UnixStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 
-use amplify_lsp_tests::{read_message, server_binary, TIMEOUT};
+use amplify_lsp_tests::{framed, read_message, server_binary, TIMEOUT};
 use serde_json::{json, Value};
 
 fn send(w: &mut impl Write, msg: Value) {
-    let body = msg.to_string();
-    write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    w.write_all(&framed(msg.to_string().as_bytes()))
+        .expect("write");
     w.flush().expect("flush");
 }
 

@@ -56,18 +56,16 @@ mod direct {
 
     /// A copy of the descriptor (the same open file) and what it is, when it is a pipe or a socket.
     fn probe(fd: std::os::fd::BorrowedFd<'_>) -> Option<(OwnedFd, Kind)> {
-        let owned = fd.try_clone_to_owned().ok()?;
-        let ty = std::fs::File::from(owned.try_clone().ok()?)
-            .metadata()
-            .ok()?
-            .file_type();
-        if ty.is_fifo() {
-            Some((owned, Kind::Pipe))
+        let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
+        let ty = file.metadata().ok()?.file_type();
+        let kind = if ty.is_fifo() {
+            Kind::Pipe
         } else if ty.is_socket() {
-            Some((owned, Kind::Socket))
+            Kind::Socket
         } else {
-            None
-        }
+            return None;
+        };
+        Some((OwnedFd::from(file), kind))
     }
 
     fn socket(fd: OwnedFd) -> Option<tokio::net::UnixStream> {
