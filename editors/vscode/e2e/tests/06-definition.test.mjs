@@ -7,8 +7,13 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import * as L from '../lib.mjs';
 
-/** Presses F12 and waits for a jump (the cursor or the active tab changes) or a peek widget. */
-async function f12(page, before) {
+/**
+ * Presses F12 and waits for a jump (the cursor or the active tab changes) or a peek widget. A peek of
+ * *references* is not a Go to Definition answer: VS Code shows one when the definition found is where the cursor
+ * is, which TypeScript answers on an import while its project is still loading (its syntax-only server). Then it
+ * is closed and F12 pressed again, at most four times.
+ */
+async function f12(page, before, tries = 4) {
   await page.keyboard.press('F12');
   const peek = page.locator('.peekview-widget');
   const what = await L.waitFor(async () => {
@@ -18,6 +23,15 @@ async function f12(page, before) {
     if (tab !== before.tab || (pos && pos.line !== before.pos.line)) return 'jump';
     return false;
   }, 'F12 to jump or peek', 15_000);
+  if (what === 'peek' && tries > 1) {
+    const title = await peek.locator('.peekview-title').first().innerText().catch(() => '');
+    if (/\bReferences\b/.test(title.replace(/\s+/g, ' '))) {
+      L.log(`# F12 showed references (${title.replace(/\s+/g, ' ')}): TypeScript not ready; again`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+      return f12(page, before, tries - 1);
+    }
+  }
   if (what === 'peek') {
     const rows = await page.locator('.peekview-widget .monaco-list-row').allInnerTexts().catch(() => []);
     assert.fail(`Go to Definition opened a peek with ${rows.length} rows: ${rows.map((s) => s.replace(/\s+/g, ' ')).join(' | ')}`);
