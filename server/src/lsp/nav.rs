@@ -26,6 +26,8 @@ const PROGRESS_THRESHOLD: usize = 100;
 
 /// The files indexed per job of the pool (see [`super::work`]).
 const INDEX_CHUNK: usize = 16;
+/// Files of this size and above are indexed after the others (see [`index_workspace`]).
+const LARGE_FILE_LEN: usize = crate::syntax::guard::MIN_GUARDED_LEN;
 /// At most this many workspace symbols are returned.
 const MAX_WORKSPACE_SYMBOLS: usize = 1000;
 /// How deep below a workspace folder `amplify/` folders are looked for (monorepos).
@@ -684,6 +686,12 @@ pub async fn index_workspace(b: &Backend) {
                     files.extend(b.index.files(&root).iter().cloned());
                 }
             }
+            // Large files last: an editor opens its files right after `initialized`, and the file it opens
+            // first is often the largest (the data schema). By the time the walk reaches it, its `didOpen` has
+            // usually arrived, and the check below spares a second parse of it.
+            files.sort_by_cached_key(|f| {
+                std::fs::metadata(f).is_ok_and(|m| m.len() >= LARGE_FILE_LEN as u64)
+            });
             (files, projects)
         })
         .await
@@ -742,11 +750,22 @@ pub async fn index_workspace(b: &Backend) {
                         break;
                     }
                     // An open document's summary comes from its text, not the disk: parsing the disk's copy too
-                    // would hold a second tree of it (19 MB for a 447 KB schema) for nothing.
-                    if Uri::from_file_path(path).is_some_and(|u| b.snapshot(&u).is_some()) {
+                    // would hold a second tree of it (19 MB for a 447 KB schema) for nothing. The same holds
+                    // from the moment its `didOpen` arrives, which parses it on the message loop: a parse of the
+                    // disk's copy under way then is given up.
+                    let uri = Uri::from_file_path(path);
+                    // (asked while the parse runs, on its thread: it must not parse anything itself)
+                    let opened = || {
+                        uri.as_ref().is_some_and(|u| {
+                            b.work.updates.pending(u.as_str()) || b.docs.contains(u.as_str())
+                        })
+                    };
+                    if opened() {
                         continue;
                     }
-                    let _ = b.guard("index", &path.to_string_lossy(), || b.index.summary(path));
+                    let _ = b.guard("index", &path.to_string_lossy(), || {
+                        b.index.summary_unless(path, &opened)
+                    });
                 }
             })
             .await;

@@ -273,7 +273,18 @@ impl Backend {
             let found = match snap.file_model() {
                 Some(file) => {
                     let path = analysis::uri_to_path(&snap.uri);
-                    let facts = self.index.shared_facts(path.as_deref(), None);
+                    // A backend file whose `didOpen` has not updated the index yet (diagnostics asked for
+                    // meanwhile, e.g. after a settings change): its facts are built with its own summary, not
+                    // with its copy on disk, which would be parsed a second time.
+                    let own = path
+                        .as_deref()
+                        .filter(|p| snap.amplify && !snap.frontend && !self.index.is_open(p))
+                        .map(|p| {
+                            let mut s = crate::model::project::Summary::of_backend(&file);
+                            s.path = Some(p.to_path_buf());
+                            s
+                        });
+                    let facts = self.index.shared_facts(path.as_deref(), own.as_ref());
                     analysis::diagnostics_for(snap, &file, &facts, &opts)
                 }
                 None => analysis::diagnostics::unparsed_notice(snap, &opts)

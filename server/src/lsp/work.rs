@@ -107,6 +107,13 @@ impl Updates {
         }
     }
 
+    /// Whether an edit of `uri` (`didOpen`, `didChange`, `didClose`) is being applied: its own handler updates
+    /// the index with the document's text, so nothing else need read the file meanwhile.
+    pub(crate) fn pending(&self, uri: &str) -> bool {
+        let uri = crate::workspace::uri::canonical(uri);
+        self.state().pending.contains_key(&uri)
+    }
+
     /// The edits whose updates a request arriving now waits for. Call it before the handler's first await.
     pub(crate) fn before(&self) -> Before {
         Before(

@@ -153,6 +153,17 @@ fn text_key(text: &str, lang: Lang) -> (Lang, usize, u64) {
 /// then treats the text as unparsed (nothing is analysed until a later edit parses again). A full parse of a
 /// text abandoned before is not run again.
 pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
+    parse_unless(text, lang, old, &|| false)
+}
+
+/// [`parse`], given up as soon as `stop` answers true (asked every few thousand bytes of progress): for a
+/// parse whose tree is no longer wanted. Such a parse is neither logged nor remembered as abandoned.
+pub fn parse_unless(
+    text: &str,
+    lang: Lang,
+    old: Option<&Tree>,
+    stop: &dyn Fn() -> bool,
+) -> Option<Tree> {
     let key = old.is_none().then(|| text_key(text, lang));
     if let Some(key) = key {
         if ABANDONED.lock().is_ok_and(|a| a.contains(&key)) {
@@ -169,12 +180,14 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
         old,
         parse_budget(text.len()),
         cpu_budget_ns(text.len()),
+        stop,
     );
+    if tree.is_none() && (crate::cancel::stopping() || stop()) {
+        // given up because the server is stopping or the tree is not wanted, not because of the text
+        return None;
+    }
     if tree.is_none() {
         PARSES_ABANDONED.fetch_add(1, Ordering::Relaxed);
-    }
-    if tree.is_none() && crate::cancel::stopping() {
-        return None; // given up because the server is stopping, not because of the text
     }
     if tree.is_none() {
         tracing::warn!(
@@ -192,13 +205,14 @@ pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
 }
 
 /// Parses with a budget of `budget` progress-callback invocations and `cpu_limit` nanoseconds of this thread's
-/// CPU time; returns the tree (`None` when abandoned) and the invocations counted.
+/// CPU time, unless `stop` answers true; returns the tree (`None` when abandoned) and the invocations counted.
 fn parse_within(
     text: &str,
     lang: Lang,
     old: Option<&Tree>,
     budget: u64,
     cpu_limit: u64,
+    stop: &dyn Fn() -> bool,
 ) -> (Option<Tree>, u64) {
     PARSES_RUN.fetch_add(1, Ordering::Relaxed);
     let mut work = 0u64;
@@ -217,8 +231,8 @@ fn parse_within(
             if work > budget {
                 return ControlFlow::Break(());
             }
-            // the server is stopping: nobody waits for this tree
-            if work % 16 == 0 && crate::cancel::stopping() {
+            // the server is stopping, or the caller no longer wants the tree: nobody waits for it
+            if work % 16 == 0 && (crate::cancel::stopping() || stop()) {
                 return ControlFlow::Break(());
             }
             // the backstop, checked every 64 invocations: CPU time of this thread, which load does not advance
@@ -251,7 +265,10 @@ fn parse_within(
 /// recovery in large files ([`guard`]): `None` when the budget runs out. Unlike [`parse`], giving up here is
 /// expected and is neither logged, counted as abandoned, nor remembered.
 pub fn parse_bounded(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) -> Option<Tree> {
-    parse_within(text, lang, old, budget, cpu_budget_ns(text.len())).0
+    parse_within(text, lang, old, budget, cpu_budget_ns(text.len()), &|| {
+        false
+    })
+    .0
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset in `text`.
@@ -491,6 +508,26 @@ mod tests {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
+    /// A parse whose tree is no longer wanted is given up without a trace: the same text parses in full
+    /// afterwards (it is not remembered as abandoned, as a text whose error recovery ran away is).
+    #[test]
+    fn a_parse_given_up_by_its_caller_is_not_remembered() {
+        let text = format!(
+            "const schema = a.schema({{\n{}}});\n",
+            "  M: a.model({ n: a.string() }),\n".repeat(2000)
+        );
+        let asked = std::cell::Cell::new(0u32);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        assert!(parse_unless(&text, Lang::TypeScript, None, &stop).is_none());
+        assert!(asked.get() >= 1, "the caller was never asked");
+        let tree = parse(&text, Lang::TypeScript, None).expect("parsed in full afterwards");
+        assert!(!tree.root_node().has_error());
+        assert_eq!(tree.root_node().end_byte(), text.len());
+    }
+
     /// A 313-byte text (found by the edit property test) on which tree-sitter's error recovery runs for
     /// minutes and takes gigabytes: the parse is abandoned when its work budget runs out, and the parser then
     /// parses the next text normally (a cancelled parse is not resumed). The same text is not parsed again.
@@ -503,6 +540,7 @@ mod tests {
             None,
             parse_budget(text.len()),
             cpu_budget_ns(text.len()),
+            &|| false,
         );
         assert!(tree.is_none());
         assert_eq!(work, parse_budget(text.len()) + 1);
@@ -525,13 +563,21 @@ mod tests {
     fn a_runaway_at_the_end_of_a_large_text_is_stopped_by_the_cpu_backstop() {
         let mut text = bench_gen::large_schema(400);
         text.push_str(&crasher());
-        let (tree, work) = parse_within(&text, Lang::TypeScript, None, u64::MAX, 200_000_000);
+        let (tree, work) = parse_within(
+            &text,
+            Lang::TypeScript,
+            None,
+            u64::MAX,
+            200_000_000,
+            &|| false,
+        );
         assert!(tree.is_none(), "stopped after {work} invocations");
     }
 
     /// The work a parse of `text` needs, asserting it finished.
     fn work_of(text: &str) -> u64 {
-        let (tree, work) = parse_within(text, Lang::TypeScript, None, u64::MAX, u64::MAX);
+        let (tree, work) =
+            parse_within(text, Lang::TypeScript, None, u64::MAX, u64::MAX, &|| false);
         assert!(tree.is_some());
         work
     }

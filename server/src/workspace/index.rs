@@ -169,8 +169,13 @@ fn without_spans(s: &Summary) -> Summary {
 
 /// Summarises a file's text.
 pub fn summarize(path: &Path, text: &str) -> Option<Summary> {
+    summarize_unless(path, text, &|| false)
+}
+
+/// [`summarize`], given up (`None`) as soon as `stop` answers true.
+fn summarize_unless(path: &Path, text: &str, stop: &dyn Fn() -> bool) -> Option<Summary> {
     let lang = Lang::from_path(&path.to_string_lossy())?;
-    let tree = syntax::parse(text, lang, None)?;
+    let tree = syntax::parse_unless(text, lang, None, stop)?;
     let mut s = Summary::of(&FileModel::build(&tree, text, lang));
     s.path = Some(path.to_path_buf());
     Some(s)
@@ -220,6 +225,11 @@ impl ProjectIndex {
 
     /// Records an open document's summary; returns whether it changed in a way other files can see (so
     /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
+    /// Whether the index holds the summary of a file open in the editor.
+    pub fn is_open(&self, path: &Path) -> bool {
+        self.open.contains_key(path)
+    }
+
     pub fn set_open(&self, path: &Path, summary: Summary) -> bool {
         self.set_open_seen(path, summary) != Seen::Nothing
     }
@@ -414,6 +424,24 @@ impl ProjectIndex {
     /// The summary of one file: the open document's, else the disk's (cached by mtime and size, as is a file
     /// that gives none because it is not an Amplify file or its parse was abandoned).
     pub fn summary(&self, path: &Path) -> Option<Arc<Summary>> {
+        self.summary_unless(path, &|| false)
+    }
+
+    /// The summary of one file when the index has it (the open document's, else the disk's while that is
+    /// current): never reads nor parses the file.
+    fn summary_known(&self, path: &Path) -> Option<Arc<Summary>> {
+        if let Some(s) = self.open.get(path) {
+            return Some(s.clone());
+        }
+        let e = self.disk.get(path)?;
+        (stamp(path) == Some((e.0, e.1)))
+            .then(|| e.2.clone())
+            .flatten()
+    }
+
+    /// [`ProjectIndex::summary`], given up as soon as `stop` answers true (a file being opened meanwhile, whose
+    /// open text will give its summary): then `None`, and nothing is cached.
+    pub fn summary_unless(&self, path: &Path, stop: &dyn Fn() -> bool) -> Option<Arc<Summary>> {
         if let Some(s) = self.open.get(path) {
             return Some(s.clone());
         }
@@ -441,9 +469,12 @@ impl ProjectIndex {
             }
         };
         let s = is_amplify_file(&path.to_string_lossy(), &text)
-            .then(|| summarize(path, &text))
+            .then(|| summarize_unless(path, &text, stop))
             .flatten()
             .map(Arc::new);
+        if s.is_none() && stop() {
+            return None;
+        }
         self.disk
             .insert(path.to_path_buf(), (mtime, len, s.clone()));
         s
@@ -473,9 +504,11 @@ impl ProjectIndex {
         };
         let files = self.files(&root);
         let listed = files.binary_search_by(|f| f.as_path().cmp(path)).is_ok();
+        // (compared with a summary the index already has: parsing the file's copy on disk to compare would parse
+        // it a second time, e.g. while it is being opened)
         let own_is_indexed = listed
             && this.is_none_or(|t| {
-                self.summary(path)
+                self.summary_known(path)
                     .is_some_and(|s| without_spans(&s) == without_spans(t))
             });
         if !own_is_indexed {
@@ -667,6 +700,39 @@ mod tests {
             Some(outer.clone())
         );
         assert_eq!(root_within(&file, &[outer.join("app")]), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file being opened is not parsed a second time from disk: the walk's parse of it is given up and not
+    /// cached, and its facts, built with its own summary, do not read its copy on disk either.
+    #[test]
+    fn a_file_being_opened_is_not_parsed_from_disk_again() {
+        let dir = tempfile_dir();
+        let data = dir.join("amplify/data/resource.ts");
+        std::fs::create_dir_all(dir.join("amplify/data")).expect("mkdir");
+        // large enough for its parse to ask whether to go on
+        let models: String = (0..2000)
+            .map(|i| format!("  M{i}: a.model({{ title: a.string() }}).authorization((allow) => [allow.owner()]),\n"))
+            .collect();
+        let text = format!("import {{ a, defineData }} from '@aws-amplify/backend';\nconst schema = a.schema({{\n{models}}});\nexport const data = defineData({{ schema }});\n");
+        let text = text.as_str();
+        std::fs::write(&data, text).expect("write");
+        std::fs::write(dir.join("amplify/backend.ts"), "").expect("write");
+        let idx = ProjectIndex::new();
+        // given up: nothing kept, so the file is not taken for one without a summary
+        assert!(idx.summary_unless(&data, &|| true).is_none());
+        assert!(idx.summary_known(&data).is_none());
+        // the facts of the file with its own summary: its copy on disk is neither read nor parsed
+        let own = summarize(&data, text).expect("summary");
+        let facts = idx.shared_facts(Some(&data), Some(&own));
+        assert!(facts.data.is_some(), "its own summary counts");
+        assert!(
+            idx.summary_known(&data).is_none(),
+            "the disk's copy was read"
+        );
+        // an ordinary look at the disk still reads it
+        assert!(idx.summary(&data).is_some());
+        assert!(idx.summary_known(&data).is_some());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

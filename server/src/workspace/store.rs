@@ -87,6 +87,11 @@ impl DocumentStore {
         self.docs.get(&canonical(uri)).map(|d| d.current_text())
     }
 
+    /// Whether a document is open; never parses.
+    pub fn contains(&self, uri: &str) -> bool {
+        self.docs.contains_key(&canonical(uri))
+    }
+
     pub fn len(&self) -> usize {
         self.docs.len()
     }
