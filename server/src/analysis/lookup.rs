@@ -759,24 +759,26 @@ pub type SchemaType = (String, bool);
 
 /// The types of the file's schema (models, custom types and enums), in the order written.
 pub fn schema_types(file: Option<&FileModel>) -> Vec<SchemaType> {
-    let Some(obj) = file.and_then(schema_object) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for p in obj.as_object().unwrap_or(&[]) {
-        let Some(name) = &p.key else { continue };
-        let kind = p.value.chain().and_then(|c| {
-            (c.root == "a")
-                .then(|| c.links.first().map(|l| l.name.to_string()))
-                .flatten()
-        });
-        match kind.as_deref() {
-            Some("model") => out.push((name.to_string(), true)),
-            Some("customType" | "enum") => out.push((name.to_string(), false)),
-            _ => {}
-        }
-    }
-    out
+    schema_types_in(file)
+        .map(|(name, model)| (name.to_string(), model))
+        .collect()
+}
+
+/// [`schema_types`] without copying the names: a thousand models' names need not be allocated to learn that
+/// they did not change.
+pub fn schema_types_in(file: Option<&FileModel>) -> impl Iterator<Item = (&str, bool)> {
+    file.and_then(schema_object)
+        .and_then(Value::as_object)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|p| {
+            let name = p.key.as_deref()?;
+            match p.value.first_link_from("a")? {
+                "model" => Some((name, true)),
+                "customType" | "enum" => Some((name, false)),
+                _ => None,
+            }
+        })
 }
 
 /// The types of a document's schema as one of its versions had them, with that version's text (see

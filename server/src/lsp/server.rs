@@ -203,25 +203,26 @@ impl Backend {
         if !snap.amplify || !snap.file_model_built() {
             return;
         }
-        let types = analysis::lookup::schema_types(snap.file_model().as_deref());
+        let file = snap.file_model();
+        let types = || analysis::lookup::schema_types_in(file.as_deref());
         let key = crate::workspace::uri::canonical(&snap.uri);
         let Ok(mut recent) = self.recent_types.lock() else {
             return;
         };
         match recent.get_mut(&key) {
             Some((version, _)) if *version > snap.version => {}
-            // the same types: the list is kept, with this version's text
-            Some((version, known)) if *known.types == *types => {
+            // the same types (compared in place, nothing copied): the list is kept, with this version's text
+            Some((version, known)) if same_types(&known.types, types()) => {
                 *version = snap.version;
                 known.text = snap.text.clone();
             }
-            _ if types.is_empty() => {
+            _ if types().next().is_none() => {
                 recent.remove(&key);
             }
             _ => {
                 let known = analysis::lookup::RecentTypes {
                     text: snap.text.clone(),
-                    types: types.into(),
+                    types: types().map(|(n, m)| (n.to_string(), m)).collect(),
                 };
                 recent.insert(key, (snap.version, known));
             }
@@ -1520,4 +1521,15 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     } else {
         1
     }
+}
+
+/// Whether `known` lists the same types, in the same order, as `now`.
+fn same_types<'a>(
+    known: &[analysis::lookup::SchemaType],
+    mut now: impl Iterator<Item = (&'a str, bool)>,
+) -> bool {
+    known
+        .iter()
+        .all(|(name, model)| now.next() == Some((name.as_str(), *model)))
+        && now.next().is_none()
 }

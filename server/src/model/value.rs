@@ -318,6 +318,37 @@ impl Value {
                 | Kind::Object(_)
         )
     }
+    /// The name of the first link of a chain whose root is the identifier `root` (`model` in
+    /// `a.model({...}).authorization(...)` for `a`): what [`Value::chain`] would give as its first link, without
+    /// building the chain.
+    pub fn first_link_from(&self, root: &str) -> Option<&str> {
+        let mut cur = self;
+        let mut called = false;
+        let mut first = None;
+        loop {
+            match &cur.kind {
+                Kind::Call {
+                    callee,
+                    is_new: false,
+                    ..
+                } => {
+                    if called {
+                        return None; // a call of a call result: not a builder chain
+                    }
+                    called = true;
+                    cur = callee;
+                }
+                Kind::Member { object, prop, .. } => {
+                    called = false;
+                    first = Some(&**prop);
+                    cur = object;
+                }
+                Kind::Ident(r) => return first.filter(|_| &**r == root),
+                _ => return None,
+            }
+        }
+    }
+
     /// Flattens a member/call chain like `a.string().required()` into its root and links.
     pub fn chain(&self) -> Option<Chain<'_>> {
         let mut links = Vec::new();
@@ -1476,6 +1507,34 @@ mod tests {
         assert!(v.get("d").is_some_and(|p| p.shorthand));
         assert!(v.has_spread());
         assert!(v.field("f").and_then(Value::as_func).is_some());
+    }
+
+    /// The first link read without building the chain is the chain's own, for every shape of chain.
+    #[test]
+    fn first_link_without_the_chain_is_the_chains() {
+        for src in [
+            "a.model({ n: a.string() }).authorization((allow) => [allow.owner()])",
+            "a.enum(['X', 'Y'])",
+            "a.customType({})",
+            "b.model({})",
+            "a.model",
+            "a()",
+            "a().model()",
+            "a.model()()",
+            "new a.model()",
+            "a",
+            "'a'",
+            "x.y.z(1).w",
+        ] {
+            let v = expr(src);
+            let from_chain = v
+                .chain()
+                .filter(|c| c.root == "a")
+                .and_then(|c| c.links.first().map(|l| l.name));
+            assert_eq!(v.first_link_from("a"), from_chain, "{src}");
+        }
+        assert_eq!(expr("a.model({})").first_link_from("a"), Some("model"));
+        assert_eq!(expr("a.model()()").first_link_from("a"), None);
     }
 
     #[test]
