@@ -279,7 +279,12 @@ impl Backend {
                     // with its copy on disk, which would be parsed a second time.
                     let own = path
                         .as_deref()
-                        .filter(|p| snap.amplify && !snap.frontend && !self.index.is_open(p))
+                        .filter(|p| {
+                            snap.amplify
+                                && !snap.frontend
+                                && !self.index.is_open(p)
+                                && self.index.root(p).is_some()
+                        })
                         .map(|p| {
                             let mut s = crate::model::project::Summary::of_backend(&file);
                             s.path = Some(p.to_path_buf());
