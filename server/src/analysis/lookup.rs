@@ -781,6 +781,17 @@ pub fn schema_types_in(file: Option<&FileModel>) -> impl Iterator<Item = (&str, 
         })
 }
 
+/// Whether `known` lists the same types, in the same order, as `now`.
+pub fn same_types<'a>(
+    known: &[SchemaType],
+    mut now: impl Iterator<Item = (&'a str, bool)>,
+) -> bool {
+    known
+        .iter()
+        .all(|(name, model)| now.next() == Some((name.as_str(), *model)))
+        && now.next().is_none()
+}
+
 /// The types of a document's schema as one of its versions had them, with that version's text (see
 /// [`crate::analysis::completion::CompletionOptions::recent_types`]).
 #[derive(Debug, Clone)]
@@ -827,6 +838,28 @@ mod tests {
         let i = fixture.find("$0").expect("marker");
         let src = format!("{}{}", &fixture[..i], &fixture[i + 2..]);
         cursor_at(&src, i)
+    }
+
+    /// The kept list of types is the same only when every name and kind is, in order, and none is added.
+    #[test]
+    fn type_lists_compare_in_place() {
+        let known: Vec<SchemaType> = vec![("Todo".into(), true), ("Status".into(), false)];
+        let same = [("Todo", true), ("Status", false)];
+        assert!(same_types(&known, same.into_iter()));
+        assert!(!same_types(&known, [("Todo", true)].into_iter()));
+        assert!(!same_types(
+            &known,
+            [("Todo", true), ("Status", true)].into_iter()
+        ));
+        assert!(!same_types(
+            &known,
+            [("Todo", true), ("Status", false), ("Post", true)].into_iter()
+        ));
+        assert!(!same_types(
+            &known,
+            [("Status", false), ("Todo", true)].into_iter()
+        ));
+        assert!(same_types(&[], std::iter::empty()));
     }
 
     #[test]

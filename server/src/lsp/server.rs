@@ -212,7 +212,7 @@ impl Backend {
         match recent.get_mut(&key) {
             Some((version, _)) if *version > snap.version => {}
             // the same types (compared in place, nothing copied): the list is kept, with this version's text
-            Some((version, known)) if same_types(&known.types, types()) => {
+            Some((version, known)) if analysis::lookup::same_types(&known.types, types()) => {
                 *version = snap.version;
                 known.text = snap.text.clone();
             }
@@ -1526,15 +1526,4 @@ pub async fn serve_stdio(log_reload: Option<LogReload>) -> i32 {
     } else {
         1
     }
-}
-
-/// Whether `known` lists the same types, in the same order, as `now`.
-fn same_types<'a>(
-    known: &[analysis::lookup::SchemaType],
-    mut now: impl Iterator<Item = (&'a str, bool)>,
-) -> bool {
-    known
-        .iter()
-        .all(|(name, model)| now.next() == Some((name.as_str(), *model)))
-        && now.next().is_none()
 }

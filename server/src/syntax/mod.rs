@@ -153,7 +153,12 @@ fn text_key(text: &str, lang: Lang) -> (Lang, usize, u64) {
 /// then treats the text as unparsed (nothing is analysed until a later edit parses again). A full parse of a
 /// text abandoned before is not run again.
 pub fn parse(text: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
-    parse_unless(text, lang, old, &|| false)
+    parse_unless(text, lang, old, &never)
+}
+
+/// A `stop` for [`parse_unless`] that never stops.
+pub fn never() -> bool {
+    false
 }
 
 /// [`parse`], given up as soon as `stop` answers true (asked every few thousand bytes of progress): for a
@@ -265,10 +270,7 @@ fn parse_within(
 /// recovery in large files ([`guard`]): `None` when the budget runs out. Unlike [`parse`], giving up here is
 /// expected and is neither logged, counted as abandoned, nor remembered.
 pub fn parse_bounded(text: &str, lang: Lang, old: Option<&Tree>, budget: u64) -> Option<Tree> {
-    parse_within(text, lang, old, budget, cpu_budget_ns(text.len()), &|| {
-        false
-    })
-    .0
+    parse_within(text, lang, old, budget, cpu_budget_ns(text.len()), &never).0
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset in `text`.
@@ -540,7 +542,7 @@ mod tests {
             None,
             parse_budget(text.len()),
             cpu_budget_ns(text.len()),
-            &|| false,
+            &never,
         );
         assert!(tree.is_none());
         assert_eq!(work, parse_budget(text.len()) + 1);
@@ -563,21 +565,14 @@ mod tests {
     fn a_runaway_at_the_end_of_a_large_text_is_stopped_by_the_cpu_backstop() {
         let mut text = bench_gen::large_schema(400);
         text.push_str(&crasher());
-        let (tree, work) = parse_within(
-            &text,
-            Lang::TypeScript,
-            None,
-            u64::MAX,
-            200_000_000,
-            &|| false,
-        );
+        let (tree, work) =
+            parse_within(&text, Lang::TypeScript, None, u64::MAX, 200_000_000, &never);
         assert!(tree.is_none(), "stopped after {work} invocations");
     }
 
     /// The work a parse of `text` needs, asserting it finished.
     fn work_of(text: &str) -> u64 {
-        let (tree, work) =
-            parse_within(text, Lang::TypeScript, None, u64::MAX, u64::MAX, &|| false);
+        let (tree, work) = parse_within(text, Lang::TypeScript, None, u64::MAX, u64::MAX, &never);
         assert!(tree.is_some());
         work
     }

@@ -169,7 +169,7 @@ fn without_spans(s: &Summary) -> Summary {
 
 /// Summarises a file's text.
 pub fn summarize(path: &Path, text: &str) -> Option<Summary> {
-    summarize_unless(path, text, &|| false)
+    summarize_unless(path, text, &syntax::never)
 }
 
 /// [`summarize`], given up (`None`) as soon as `stop` answers true.
@@ -223,13 +223,13 @@ impl ProjectIndex {
         }
     }
 
-    /// Records an open document's summary; returns whether it changed in a way other files can see (so
-    /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
     /// Whether the index holds the summary of a file open in the editor.
     pub fn is_open(&self, path: &Path) -> bool {
         self.open.contains_key(path)
     }
 
+    /// Records an open document's summary; returns whether it changed in a way other files can see (so
+    /// dependants need re-checking). Moved positions alone do not count: see [`without_spans`].
     pub fn set_open(&self, path: &Path, summary: Summary) -> bool {
         self.set_open_seen(path, summary) != Seen::Nothing
     }
@@ -424,7 +424,7 @@ impl ProjectIndex {
     /// The summary of one file: the open document's, else the disk's (cached by mtime and size, as is a file
     /// that gives none because it is not an Amplify file or its parse was abandoned).
     pub fn summary(&self, path: &Path) -> Option<Arc<Summary>> {
-        self.summary_unless(path, &|| false)
+        self.summary_unless(path, &syntax::never)
     }
 
     /// The summary of one file when the index has it (the open document's, else the disk's while that is
