@@ -141,7 +141,9 @@ pub fn exercise(path: &Path, text: &str, salt: usize) -> Stats {
         // the recent types of the server: sometimes those of this very text
         recent_types: (salt & 4 != 0).then(|| analysis::lookup::RecentTypes {
             text: std::sync::Arc::new(text.to_string()),
-            types: analysis::lookup::schema_types(file.as_ref()).into(),
+            types: analysis::lookup::schema_types(file.as_ref())
+                .map(|(name, model)| (name.to_string(), model))
+                .collect(),
         }),
     };
     let probes = offsets(text, salt);

@@ -750,23 +750,20 @@ fn schema_call_object(v: &Value) -> Option<&Value> {
 
 /// Type names of the file's schema (models only when asked).
 pub fn type_names(file: Option<&FileModel>, models_only: bool) -> Vec<String> {
-    names_of(&schema_types(file), models_only)
+    schema_types(file)
+        .filter(|(_, model)| *model || !models_only)
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 /// One type of the file's schema, as completion lists it: its name, and whether it is a model (else a custom
 /// type or an enum).
 pub type SchemaType = (String, bool);
 
-/// The types of the file's schema (models, custom types and enums), in the order written.
-pub fn schema_types(file: Option<&FileModel>) -> Vec<SchemaType> {
-    schema_types_in(file)
-        .map(|(name, model)| (name.to_string(), model))
-        .collect()
-}
-
-/// [`schema_types`] without copying the names: a thousand models' names need not be allocated to learn that
-/// they did not change.
-pub fn schema_types_in(file: Option<&FileModel>) -> impl Iterator<Item = (&str, bool)> {
+/// The types of the file's schema (models, custom types and enums), in the order written: each name, and
+/// whether it is a model. Nothing is copied: a thousand models' names need not be allocated to learn that they
+/// did not change.
+pub fn schema_types(file: Option<&FileModel>) -> impl Iterator<Item = (&str, bool)> {
     file.and_then(schema_object)
         .and_then(Value::as_object)
         .unwrap_or(&[])

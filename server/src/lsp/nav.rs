@@ -687,8 +687,9 @@ pub async fn index_workspace(b: &Backend) {
                 }
             }
             // Large files last: an editor opens its files right after `initialized`, and the file it opens
-            // first is often the largest (the data schema). By the time the walk reaches it, its `didOpen` has
-            // usually arrived, and the check below spares a second parse of it.
+            // first is often the largest (the data schema). In a project of many files its `didOpen` has
+            // arrived by the time the walk reaches it, and the check below skips it; in a project of a few, the
+            // walk can get there first (measured on the bench project), and then its parse is given up below.
             files.sort_by_cached_key(|f| {
                 std::fs::metadata(f).is_ok_and(|m| m.len() >= LARGE_FILE_LEN as u64)
             });

@@ -204,7 +204,7 @@ impl Backend {
             return;
         }
         let file = snap.file_model();
-        let types = || analysis::lookup::schema_types_in(file.as_deref());
+        let types = || analysis::lookup::schema_types(file.as_deref());
         let key = crate::workspace::uri::canonical(&snap.uri);
         let Ok(mut recent) = self.recent_types.lock() else {
             return;
