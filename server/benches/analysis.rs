@@ -277,6 +277,11 @@ fn bench_size(c: &mut Criterion, size: Size) {
         b.iter(|| p.parse(black_box(&input.text), None))
     });
 
+    // the scan for TypeScript the grammar does not know, run on every keystroke that leaves a syntax error
+    g.bench_function("mask_grammar_gaps", |b| {
+        b.iter(|| amplify_lsp::syntax::mask_grammar_gaps(black_box(&input.text)).len())
+    });
+
     g.bench_function("full_analysis", |b| {
         b.iter_batched(
             || input.text.clone(),
