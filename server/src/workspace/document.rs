@@ -242,6 +242,9 @@ struct Resume {
     /// Whether the tree the edits were applied to is of a real parse without syntax errors.
     base_clean: bool,
     damage: (usize, usize),
+    /// Whether the version before the edits was the guard's (its tree parsed from a text with the damage
+    /// blanked): then the real text is most likely still broken.
+    guarded: bool,
 }
 
 /// What the document keeps while the guard against tree-sitter's error recovery is on (see
@@ -396,29 +399,36 @@ impl Document {
             });
         }
         // the text of the tree that edits are applied to, and the range changed since it was parsed
-        let (mut incremental, base_text, mut damage, known_clean) = match self.pending.take() {
-            // edits not parsed yet: the tree is already edited to them, and these go on top
-            Some(Pending {
-                incremental,
-                resume,
-            }) => match resume {
-                Some(r) => (incremental, r.base_text, Some(r.damage), Some(r.base_clean)),
-                None => (incremental, self.text.clone(), None, None),
-            },
-            None => {
-                let incremental = self.tree.is_some();
-                // the guard's base tree is moved, not shared: editing a tree shared with another owner copies
-                // every node on the edit's path, the schema's object with its thousands of children included
-                match self.guard.take() {
-                    Some(g) => {
-                        self.tree = Some(g.base);
-                        // the guard's base is clean by construction
-                        (incremental, g.base_text, Some(g.damage), Some(true))
+        let (mut incremental, base_text, mut damage, known_clean, guarded) =
+            match self.pending.take() {
+                // edits not parsed yet: the tree is already edited to them, and these go on top
+                Some(Pending {
+                    incremental,
+                    resume,
+                }) => match resume {
+                    Some(r) => (
+                        incremental,
+                        r.base_text,
+                        Some(r.damage),
+                        Some(r.base_clean),
+                        r.guarded,
+                    ),
+                    None => (incremental, self.text.clone(), None, None, false),
+                },
+                None => {
+                    let incremental = self.tree.is_some();
+                    // the guard's base tree is moved, not shared: editing a tree shared with another owner copies
+                    // every node on the edit's path, the schema's object with its thousands of children included
+                    match self.guard.take() {
+                        Some(g) => {
+                            self.tree = Some(g.base);
+                            // the guard's base is clean by construction
+                            (incremental, g.base_text, Some(g.damage), Some(true), true)
+                        }
+                        None => (incremental, self.text.clone(), None, None, false),
                     }
-                    None => (incremental, self.text.clone(), None, None),
                 }
-            }
-        };
+            };
         incremental &= self.tree.is_some();
         for change in changes {
             match change.range {
@@ -471,6 +481,7 @@ impl Document {
                         .is_some_and(|t| !t.root_node().has_error())
                 }),
                 damage,
+                guarded,
             }),
             _ => None,
         };
@@ -586,10 +597,25 @@ impl Document {
             matches!((before, now), (Some(before), Some(now))
                 if guard::first_unbalanced(before).is_none() && guard::first_unbalanced(now).is_some())
         });
-        let real = if certainly_broken {
-            None
+        // When the version before was the guard's, the real text is most likely still broken (a line being
+        // typed), and the blanked text is parsed beside it, on a thread of its own, instead of after it.
+        let (real, blanked) = if certainly_broken {
+            (None, None)
+        } else if r.guarded {
+            let text = &self.text;
+            std::thread::scope(|s| {
+                let blanking = std::thread::Builder::new()
+                    .name("guard".into())
+                    .spawn_scoped(s, || guard::blank_damage(text, lang, base, &regions));
+                let real = syntax::parse_bounded(text, lang, Some(base), guard::REPARSE_BUDGET);
+                // (a thread that could not start, or that failed, leaves the blanking to be done here)
+                (real, blanking.ok().and_then(|b| b.join().ok()))
+            })
         } else {
-            syntax::parse_bounded(&self.text, lang, Some(base), guard::REPARSE_BUDGET)
+            (
+                syntax::parse_bounded(&self.text, lang, Some(base), guard::REPARSE_BUDGET),
+                None,
+            )
         };
         if real.as_ref().is_some_and(|t| !t.root_node().has_error()) {
             self.tree = real;
@@ -602,7 +628,9 @@ impl Document {
             self.tree = syntax::parse(&self.text, lang, Some(base));
             return;
         }
-        if let Some(b) = guard::blank_damage(&self.text, lang, base, &regions) {
+        let blanked =
+            blanked.unwrap_or_else(|| guard::blank_damage(&self.text, lang, base, &regions));
+        if let Some(b) = blanked {
             let (a, e) = b.region;
             let errors = match &real {
                 // tree-sitter's own errors in the region, when it parsed the real text in time
