@@ -377,9 +377,12 @@ impl Backend {
     /// Whether `snap` is its document's current state (not an older version, nor a document closed or
     /// reopened since).
     fn is_current(&self, snap: &Snapshot) -> bool {
+        // (the text alone: a snapshot would parse a newer version's edits here)
         self.docs
-            .snapshot(&snap.uri)
-            .is_some_and(|cur| cur.version == snap.version && Arc::ptr_eq(&cur.text, &snap.text))
+            .current_text(&snap.uri)
+            .is_some_and(|(version, text)| {
+                version == snap.version && Arc::ptr_eq(&text, &snap.text)
+            })
     }
 
     /// Re-publishes diagnostics for the open documents of a project, except `skip`: its frontend files, and
@@ -466,49 +469,51 @@ impl Backend {
         // Computations that start later see newer settings and project facts: one that finishes after a later
         // one (for the same version) must not overwrite it.
         let epoch = self.publish_epoch.fetch_add(1, Ordering::SeqCst);
-        let diags = {
-            let (uri, snap, why) = (uri.clone(), snap.clone(), why.to_string());
-            self.offload("diagnostics", move |b, cancel| {
+        let (uri, why) = (uri.clone(), why.to_string());
+        // The list is computed, serialised (a large schema's is 100 KB of JSON and more) and queued for the
+        // client on the pool's thread, without a round through the message loop in between; the type names
+        // for completion are kept after it left.
+        let _ = self
+            .offload("diagnostics", move |b, cancel| {
                 // a newer version arrived while this one waited for a core: its own publish follows
                 if cancel.is_cancelled() || !b.is_current(&snap) {
-                    return None;
+                    return;
                 }
                 let diags = b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default();
-                // serialised (and hashed) here, not on the message loop: a large schema's list is 100 KB of JSON
-                // and more
-                let publication = Publication::new(&uri, &diags, Some(snap.version));
+                if let Some(publication) = Publication::new(&uri, &diags, Some(snap.version)) {
+                    b.queue_publication(&uri, &snap, epoch, publication);
+                }
                 b.note_types(&snap);
-                publication
             })
-            .await
-        };
-        let Ok(Some(publication)) = diags else {
+            .await;
+    }
+
+    /// Queues a document's new list for the client, unless it is no longer wanted: the document changed or was
+    /// closed while it was computed, a computation that started later (with newer settings or project facts)
+    /// already queued its list for this version, or the client has this very list already.
+    fn queue_publication(&self, uri: &Uri, snap: &Snapshot, epoch: u64, publication: Publication) {
+        let digest = publication.digest();
+        // the document may have changed, or been closed (its diagnostics cleared), while this computed
+        if !self.is_current(snap) {
+            return;
+        }
+        let Ok(mut published) = self.published.lock() else {
             return;
         };
-        let digest = publication.digest();
-        {
-            // the document may have changed, or been closed (its diagnostics cleared), while this computed
-            if !self.is_current(&snap) {
-                return;
-            }
-            let Ok(mut published) = self.published.lock() else {
-                return;
-            };
-            let last = published
-                .entry(crate::workspace::uri::canonical(uri.as_str()))
-                .or_insert((i32::MIN, 0, 0));
-            if snap.version < last.0 || (snap.version == last.0 && epoch < last.1) {
-                return;
-            }
-            // The same list for the same version again (another file changed nothing for this one): the client
-            // has it already.
-            if snap.version == last.0 && digest == last.2 {
-                return;
-            }
-            *last = (snap.version, epoch, digest);
-            // queued while the lock is held: publications of one document leave in the order they were checked
-            self.publisher.send(publication);
+        let last = published
+            .entry(crate::workspace::uri::canonical(uri.as_str()))
+            .or_insert((i32::MIN, 0, 0));
+        if snap.version < last.0 || (snap.version == last.0 && epoch < last.1) {
+            return;
         }
+        // The same list for the same version again (another file changed nothing for this one): the client
+        // has it already.
+        if snap.version == last.0 && digest == last.2 {
+            return;
+        }
+        *last = (snap.version, epoch, digest);
+        // queued while the lock is held: publications of one document leave in the order they were checked
+        self.publisher.send(publication);
     }
 
     /// Whether TypeScript sees Amplify's types for this file (see [`amplify_types_installed`]), looked for up to
