@@ -471,8 +471,8 @@ impl Backend {
         let epoch = self.publish_epoch.fetch_add(1, Ordering::SeqCst);
         let (uri, why) = (uri.clone(), why.to_string());
         // The list is computed, serialised (a large schema's is 100 KB of JSON and more) and queued for the
-        // client on the pool's thread, without a round through the message loop in between; the type names
-        // for completion are kept after it left.
+        // client on the pool's thread, without a round through the message loop in between. The type names for
+        // completion are kept before it leaves: a completion the client asks for once it has the list finds them.
         let _ = self
             .offload("diagnostics", move |b, cancel| {
                 // a newer version arrived while this one waited for a core: its own publish follows
@@ -480,10 +480,11 @@ impl Backend {
                     return;
                 }
                 let diags = b.lsp_diagnostics(&uri, &snap, &why).unwrap_or_default();
-                if let Some(publication) = Publication::new(&uri, &diags, Some(snap.version)) {
+                let publication = Publication::new(&uri, &diags, Some(snap.version));
+                b.note_types(&snap);
+                if let Some(publication) = publication {
                     b.queue_publication(&uri, &snap, epoch, publication);
                 }
-                b.note_types(&snap);
             })
             .await;
     }
