@@ -494,13 +494,15 @@ impl Backend {
     /// already queued its list for this version, or the client has this very list already.
     fn queue_publication(&self, uri: &Uri, snap: &Snapshot, epoch: u64, publication: Publication) {
         let digest = publication.digest();
-        // the document may have changed, or been closed (its diagnostics cleared), while this computed
-        if !self.is_current(snap) {
-            return;
-        }
         let Ok(mut published) = self.published.lock() else {
             return;
         };
+        // The document may have changed, or been closed (its diagnostics cleared), while this computed. Asked
+        // with the lock held: `didClose` closes the document before it takes the lock to clear its list, so a
+        // list queued here either leaves before the close's empty one or not at all.
+        if !self.is_current(snap) {
+            return;
+        }
         let last = published
             .entry(crate::workspace::uri::canonical(uri.as_str()))
             .or_insert((i32::MIN, 0, 0));
