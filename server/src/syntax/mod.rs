@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
+use std::iter::Peekable;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -439,39 +440,37 @@ pub fn mask_grammar_gaps(src: &str) -> Cow<'_, str> {
 /// The places in a text where a gap of [`mask_grammar_gaps`] can start, in order: each `typeof` and `export`,
 /// and each `<` or `,` (before a type parameter). Found with vectorised searches.
 struct GapStarts<'a> {
-    typeof_: memchr::memmem::FindIter<'a, 'static>,
-    export: memchr::memmem::FindIter<'a, 'static>,
-    punct: memchr::Memchr2<'a>,
-    /// The next place each search found (`None` once it has found all).
-    next: [Option<usize>; 3],
+    typeof_: Peekable<memchr::memmem::FindIter<'a, 'static>>,
+    export: Peekable<memchr::memmem::FindIter<'a, 'static>>,
+    punct: Peekable<memchr::Memchr2<'a>>,
 }
 
 impl<'a> GapStarts<'a> {
     fn new(text: &'a [u8]) -> Self {
-        let mut typeof_ = memchr::memmem::find_iter(text, b"typeof");
-        let mut export = memchr::memmem::find_iter(text, b"export");
-        let mut punct = memchr::memchr2_iter(b'<', b',', text);
-        let next = [typeof_.next(), export.next(), punct.next()];
         GapStarts {
-            typeof_,
-            export,
-            punct,
-            next,
+            typeof_: memchr::memmem::find_iter(text, b"typeof").peekable(),
+            export: memchr::memmem::find_iter(text, b"export").peekable(),
+            punct: memchr::memchr2_iter(b'<', b',', text).peekable(),
         }
     }
 
     /// The first place at or after `from`.
     fn next_from(&mut self, from: usize) -> Option<usize> {
-        for (k, next) in self.next.iter_mut().enumerate() {
-            while next.is_some_and(|at| at < from) {
-                *next = match k {
-                    0 => self.typeof_.next(),
-                    1 => self.export.next(),
-                    _ => self.punct.next(),
-                };
-            }
+        fn first_from(
+            places: &mut Peekable<impl Iterator<Item = usize>>,
+            from: usize,
+        ) -> Option<usize> {
+            while places.next_if(|&at| at < from).is_some() {}
+            places.peek().copied()
         }
-        self.next.iter().flatten().min().copied()
+        [
+            first_from(&mut self.typeof_, from),
+            first_from(&mut self.export, from),
+            first_from(&mut self.punct, from),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }
 
