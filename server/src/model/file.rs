@@ -456,7 +456,13 @@ impl FileModel {
     /// instead of copied (see [`Prev::Owned`]). The result is the same.
     pub fn build_reusing(tree: &Tree, src: &str, lang: Lang, prev: LowerCache) -> FileModel {
         let mut prev = prev.into_owned_prev();
-        Self::build_from(tree, src, lang, Some(Prev::Owned(&mut prev)))
+        let moving_types = prev.move_types_ahead();
+        let model = Self::build_from(tree, src, lang, Some(Prev::Owned(&mut prev)));
+        // (a mover that failed left the schema's memo empty: the schema read reads every type again)
+        if let Some(m) = moving_types {
+            let _ = m.join();
+        }
+        model
     }
 
     /// Builds the model; `cache` is `None` when nothing is cached for the next version ([`FileModel::build`]).

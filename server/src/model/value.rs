@@ -622,6 +622,8 @@ pub struct LowerCache {
     /// One shared list for each distinct list of member names the entries hold (shared the same way): the
     /// models of a schema mostly call the same few methods, so 1,000 entries hold a few dozen lists.
     names_lists: Arc<std::sync::Mutex<NamesLists>>,
+    /// The edits [`LowerCache::move_ahead`] followed to move the entries, for the schema's types read from them.
+    types_behind: Option<Vec<crate::text::Edit>>,
     /// The lists of member names (by address) this version's reused entries already added to the file's
     /// [`Members`]: a reused entry whose list was added adds nothing new. Each list stays alive while this
     /// version's entries hold it, so an address is not reused meanwhile.
@@ -650,6 +652,13 @@ type CacheKey = (u64, usize, usize);
 /// The key of a cached entry (see [`LowerCache::key_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EntryKey(CacheKey);
+
+impl EntryKey {
+    /// The length of the entry's text, in bytes.
+    pub fn len(&self) -> usize {
+        self.0 .1
+    }
+}
 
 /// How many versions an entry is kept without being used: a syntax error can hide the whole schema from the
 /// lowering for a few keystrokes, and the models are all still there once it is fixed.
@@ -752,6 +761,67 @@ impl LowerCache {
     pub fn into_owned_prev(mut self) -> LowerCache {
         self.placed.clear();
         self
+    }
+
+    /// Moves the entries the `edits` moved (in order, in the coordinates of the version this cache was made for)
+    /// to where they are after them, in place, ahead of the next version's build. That build then finds them
+    /// where they are, with nothing left to move. Called while nothing else holds the cache or the version it
+    /// was made for (see [`LowerCache::into_owned_prev`]): with that version's model gone, nothing shares an entry's
+    /// parts, and they are moved in place (a part still shared would be copied, as the build does). An entry an
+    /// edit changed stays as it was: the build lowers its new text. The schema's types read from the entries
+    /// are moved when the build starts ([`LowerCache::move_types_ahead`]). Returns how many entries moved.
+    pub fn move_ahead(&mut self, edits: &[crate::text::Edit]) -> usize {
+        self.placed.clear();
+        let mut moved = 0;
+        let generation = self.generation;
+        // (the entries kept from older versions are in those versions' places: left for the build)
+        for (_, cached) in self
+            .entries
+            .values_mut()
+            .filter(|(used, _)| *used == generation)
+        {
+            let (start, len) = (cached.entry.0, cached.key.1);
+            let Some(delta) = crate::text::moved_by(edits, start, start + len) else {
+                continue;
+            };
+            if delta == 0 {
+                continue;
+            }
+            let Some((at, prop)) = Arc::get_mut(&mut cached.entry) else {
+                continue;
+            };
+            shift_prop_in_place(prop, delta);
+            *at = at.saturating_add_signed(delta);
+            moved += 1;
+        }
+        // the schema's types read from those entries are moved by the build, beside its lowering (after the
+        // edits of an earlier move ahead that no build followed)
+        let behind = self.types_behind.get_or_insert_with(Vec::new);
+        behind.extend_from_slice(edits);
+        if behind.len() > 4 * 64 {
+            // many parses and no build: the read moves the types itself (it moves whatever it finds, from where
+            // each says it is)
+            self.types_behind = None;
+        }
+        moved
+    }
+
+    /// Starts moving the schema's types kept for this cache's version to where [`LowerCache::move_ahead`] moved
+    /// their entries (see [`Memo::move_ahead`](crate::model::schema::Memo::move_ahead)), on a thread of its own,
+    /// beside the next version's lowering. The build waits for it before it returns (so the schema read after it
+    /// finds them moved). A thread that cannot start leaves them to the schema read, which moves what it finds
+    /// where it was: the types read are the same either way.
+    pub(crate) fn move_types_ahead(&mut self) -> Option<std::thread::JoinHandle<()>> {
+        let edits = self.types_behind.take()?;
+        let (memo, generation) = (self.schema_memo.clone(), self.generation);
+        std::thread::Builder::new()
+            .name("move-types".into())
+            .spawn(move || {
+                // (a move that failed half done left the memo empty, see `Memo::move_ahead`)
+                let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+                memo.move_ahead(generation, &edits);
+            })
+            .ok()
     }
 }
 

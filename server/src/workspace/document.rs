@@ -9,7 +9,7 @@ use crate::model::file::FileModel;
 use crate::model::value::LowerCache;
 use crate::reclaim;
 use crate::syntax::{self, guard, Lang};
-use crate::text::{offset_at, Encoding, Pos};
+use crate::text::{offset_at, Edit, Encoding, Pos};
 
 /// One content change of a `didChange` notification, in protocol-independent form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl Snapshot {
                 let (tree, lang) = (self.tree.as_ref()?, self.lang?);
                 let text = &self.analysis_text;
                 let model = match self.model.take_handover() {
-                    Some(Handover { cache, earlier }) => {
+                    Some(Handover { cache, earlier, .. }) => {
                         // The earlier version's model first: when nothing else holds it (no request still reads
                         // that version), it goes now, and its cache becomes this build's own.
                         if let Some(earlier) = earlier {
@@ -115,6 +115,20 @@ struct Slot {
     model: OnceLock<Option<Arc<FileModel>>>,
     /// Taken by the build of this version's model.
     handover: Mutex<Option<Handover>>,
+    /// The thread moving the handover ahead of the build (see [`Handover::move_ahead`]), which gives it back:
+    /// whatever takes the handover waits for it first ([`Slot::settle`]). Locked after `handover`, never before.
+    moving: Mutex<Option<std::thread::JoinHandle<Option<Handover>>>>,
+}
+
+impl Slot {
+    /// Puts the handover back into `h` (the slot's, locked) when a thread is moving it ahead, once it is done.
+    /// A thread that failed took it with it: then the build starts anew (the model built is the same).
+    fn settle(&self, h: &mut Option<Handover>) {
+        let moving = self.moving.lock().ok().and_then(|mut m| m.take());
+        if let Some(moved) = moving.and_then(|m| m.join().ok()).flatten() {
+            *h = Some(moved);
+        }
+    }
 }
 
 /// What an earlier version leaves for the build of a later one's model: its lowering cache, and the slot of the
@@ -126,6 +140,49 @@ struct Slot {
 struct Handover {
     cache: Arc<LowerCache>,
     earlier: Option<ModelSlot>,
+    /// The edits since the version `cache` was made for, in order (`None`: not known, or too many to be worth
+    /// following): where they moved its entries.
+    edits: Option<Vec<Edit>>,
+}
+
+/// The most edits a [`Handover`] follows; a burst of more, not analysed in between, is left for the build.
+const MAX_EDITS: usize = 64;
+
+/// The fewest entries a lowering cache holds for its entries to be moved ahead of the build, beside the parse
+/// ([`Handover::move_ahead`]); a smaller file's build moves its few entries itself, without a thread.
+const MOVE_AHEAD_MIN_ENTRIES: usize = 64;
+
+/// `edits` followed by `more`, when both are known and not too many.
+fn then(edits: Option<Vec<Edit>>, more: Option<&[Edit]>) -> Option<Vec<Edit>> {
+    let (mut edits, more) = (edits?, more?);
+    edits.extend_from_slice(more);
+    (edits.len() <= MAX_EDITS).then_some(edits)
+}
+
+impl Handover {
+    /// Whether moving the cache's entries ahead of the build is worth a thread: edits to follow, and many
+    /// entries.
+    fn worth_moving_ahead(&self) -> bool {
+        self.edits.as_ref().is_some_and(|e| !e.is_empty())
+            && self.cache.len() >= MOVE_AHEAD_MIN_ENTRIES
+    }
+
+    /// Does ahead of the build what it would do first: lets go of the earlier version's model, and when nothing
+    /// else holds its cache then, moves the entries the edits moved to where they are now
+    /// ([`LowerCache::move_ahead`]). The build then finds them in place. When something still holds the cache (a
+    /// request reading the earlier version), nothing moves, and the build copies as it always may. Either way the
+    /// model built is the same.
+    fn move_ahead(mut self) -> Handover {
+        if let Some(earlier) = self.earlier.take() {
+            earlier.release_now();
+        }
+        if let (Some(edits), Some(cache)) = (self.edits.as_ref(), Arc::get_mut(&mut self.cache)) {
+            cache.move_ahead(edits);
+            // the cache is in the current text's places now
+            self.edits = Some(Vec::new());
+        }
+        self
+    }
 }
 
 impl Default for ModelSlot {
@@ -148,32 +205,77 @@ impl ModelSlot {
     /// else what this version was left: all of it when nothing else holds this slot (nothing can build this
     /// version any more), else the earlier model to let go of, and the cache shared (a request reading this
     /// version may still build it, from that cache).
-    fn next(&self) -> ModelSlot {
+    ///
+    /// `edits` are the edits from this version to the next (`None` when not known, as when the whole text is
+    /// replaced).
+    fn next(&self, edits: Option<&[Edit]>) -> ModelSlot {
         let handover = match self.get() {
             Some(Some(m)) => Some(Handover {
                 cache: m.lowered.clone(),
                 earlier: Some(self.clone()),
+                edits: then(Some(Vec::new()), edits),
             }),
             _ => self.0.as_ref().and_then(|s| {
                 let mut h = s.handover.lock().ok()?;
-                if Arc::strong_count(s) == 1 {
+                s.settle(&mut h);
+                let mut next = if Arc::strong_count(s) == 1 {
                     h.take()
                 } else {
                     h.as_mut().map(|h| Handover {
                         cache: h.cache.clone(),
                         earlier: h.earlier.take(),
+                        edits: h.edits.clone(),
                     })
-                }
+                }?;
+                next.edits = then(next.edits.take(), edits);
+                Some(next)
             }),
         };
         ModelSlot(Some(Arc::new(Slot {
             model: OnceLock::new(),
             handover: Mutex::new(handover),
+            moving: Mutex::new(None),
         })))
     }
 
     fn take_handover(&self) -> Option<Handover> {
-        self.0.as_ref()?.handover.lock().ok()?.take()
+        let s = self.0.as_ref()?;
+        let mut h = s.handover.lock().ok()?;
+        s.settle(&mut h);
+        h.take()
+    }
+
+    /// When it is worth it, has a thread of its own do with the handover what the build would do first (see
+    /// [`Handover::move_ahead`]) while the caller goes on (with the parse); what takes the handover then waits for
+    /// that thread. A thread that cannot start leaves the handover as it was.
+    fn move_ahead(&self) {
+        let Some(s) = self.0.as_ref() else {
+            return;
+        };
+        let Ok(mut h) = s.handover.lock() else {
+            return;
+        };
+        s.settle(&mut h);
+        if !h.as_ref().is_some_and(Handover::worth_moving_ahead) {
+            return;
+        }
+        // handed to the thread through a cell of their own, so that it is still here if the thread cannot start
+        let parcel = Arc::new(Mutex::new(h.take()));
+        let theirs = parcel.clone();
+        let started = std::thread::Builder::new()
+            .name("move-ahead".into())
+            .spawn(move || {
+                let handover = theirs.lock().ok()?.take()?;
+                Some(handover.move_ahead())
+            });
+        match (started, s.moving.lock()) {
+            (Ok(thread), Ok(mut moving)) => *moving = Some(thread),
+            (started, _) => {
+                // not started (or no place to keep it: then waited for here)
+                let back = started.ok().and_then(|t| t.join().ok()).flatten();
+                *h = back.or_else(|| parcel.lock().ok()?.take());
+            }
+        }
     }
 
     /// Lets go of the slot here, on this thread: the model it holds is dropped now when nothing else holds it.
@@ -199,7 +301,7 @@ impl Drop for ModelSlot {
         let heavy_handover = slot.handover.lock().map_or(true, |h| {
             h.as_ref()
                 .is_some_and(|h| h.earlier.is_some() || Arc::strong_count(&h.cache) == 1)
-        });
+        }) || slot.moving.lock().map_or(true, |m| m.is_some());
         if built || heavy_handover {
             reclaim::later(slot);
         }
@@ -430,6 +532,8 @@ impl Document {
                 }
             };
         incremental &= self.tree.is_some();
+        // the edits in bytes, for the file model's build (`None` once the whole text is replaced)
+        let mut edits = Some(Vec::with_capacity(changes.len()));
         for change in changes {
             match change.range {
                 None => {
@@ -437,6 +541,7 @@ impl Document {
                     incremental = false;
                     self.tree = None;
                     damage = None;
+                    edits = None;
                 }
                 Some((a, b)) => {
                     let mut start = offset_at(&self.rope, a, enc);
@@ -454,6 +559,13 @@ impl Document {
                     let new_end = start + change.text.len();
                     let new_end_point = self.point(new_end);
                     damage = Some(widen(damage, start, end, new_end));
+                    if let Some(edits) = edits.as_mut() {
+                        edits.push(Edit {
+                            start,
+                            old_end: end,
+                            new_end,
+                        });
+                    }
                     if let Some(tree) = self.tree.as_mut() {
                         tree.edit(&InputEdit {
                             start_byte: start,
@@ -485,7 +597,7 @@ impl Document {
             }),
             _ => None,
         };
-        self.defer(incremental, resume);
+        self.defer(incremental, resume, edits.as_deref());
         Ok(())
     }
 
@@ -515,14 +627,14 @@ impl Document {
     /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
-        self.defer(incremental, resume);
+        self.defer(incremental, resume, None);
         self.parse_pending();
     }
 
     /// A new version's decisions ([`Document::decide`]), and its parse left for [`Document::parse_pending`]
-    /// when the document is parsed at all.
-    fn defer(&mut self, incremental: bool, resume: Option<Resume>) {
-        self.decide();
+    /// when the document is parsed at all. `edits` made it from the version before (`None`: not known).
+    fn defer(&mut self, incremental: bool, resume: Option<Resume>, edits: Option<&[Edit]>) {
+        self.decide(edits);
         self.pending = self.tree_wanted().then_some(Pending {
             incremental,
             resume,
@@ -536,8 +648,8 @@ impl Document {
 
     /// A new version's decisions, before its parse: whether the document is ours (a document that is not
     /// loses its tree), and a new model slot.
-    fn decide(&mut self) {
-        self.model = self.model.next();
+    fn decide(&mut self, edits: Option<&[Edit]>) {
+        self.model = self.model.next(edits);
         reclaim::later(std::mem::replace(
             &mut self.analysis_text,
             self.text.clone(),
@@ -571,6 +683,11 @@ impl Document {
             return;
         };
         let old = if incremental { self.tree.take() } else { None };
+        // What the build of this version's file model would do first (let go of the earlier version's model,
+        // move the models the edits moved) is started now, to be done beside the parse, on a thread of its own:
+        // the build then starts from where it stands. The model built is the same either way; a thread that
+        // cannot start leaves the work to the build, and one that fails leaves the model to be built anew.
+        self.model.move_ahead();
         if let (Some(base), Some(resume)) = (old.as_ref(), resume) {
             if self.text.len() >= guard::MIN_GUARDED_LEN && resume.base_clean {
                 self.guarded_parse(lang, base, resume);
@@ -951,6 +1068,99 @@ mod tests {
         drop(pending);
         let (_, moves) = built(&d);
         assert_eq!(moves, (5, 0));
+    }
+
+    /// In a file with many models, the models an edit moved are moved beside the parse, ahead of the build
+    /// (which then moves none itself), and so are the schema's types read from them; when a request still reads
+    /// the earlier version, nothing is moved ahead and the build copies. In every case the model and its schema
+    /// equal a fresh build's.
+    #[test]
+    fn models_an_edit_moved_are_moved_beside_the_parse() {
+        use crate::model::file::tests::{same, schema_src};
+        use crate::model::schema::{schema_of, tests::MOVED};
+        use crate::model::value::MOVES;
+        let n = MOVE_AHEAD_MIN_ENTRIES + 6;
+        let names: Vec<String> = (0..n).map(|i| format!("Model{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut d = doc(&schema_src(&names));
+        // the model of the current version, checked against a fresh build, and the moves its build made itself
+        // (of entries, in place and copied; of schema types)
+        let built = |d: &Document| {
+            MOVES.with(|m| m.set((0, 0)));
+            MOVED.with(|m| m.set(0));
+            let model = d.snapshot().file_model().expect("model");
+            let schema = schema_of(&model).expect("a schema");
+            let tree = d.tree().expect("tree");
+            let fresh = FileModel::build(tree, d.text(), Lang::TypeScript);
+            assert!(same(&model, &fresh), "version {}", d.version());
+            // (built with a cache of its own, so that its types name their entries as this version's do)
+            let fresh = FileModel::build_incremental(tree, d.text(), Lang::TypeScript, None);
+            let fresh_schema = schema_of(&fresh).expect("a schema");
+            assert!(
+                format!("{schema:?}") == format!("{fresh_schema:?}"),
+                "the schema of version {} differs from a fresh read",
+                d.version()
+            );
+            drop(schema);
+            let moves = (MOVES.with(|m| m.get()), MOVED.with(|m| m.get()));
+            (model, moves)
+        };
+        drop(built(&d));
+        // a line above the schema: every model moved, all ahead of the build
+        d.apply(2, &[change(0, 0, 0, 0, "// a\n")], Encoding::Utf16)
+            .expect("apply");
+        let (model, moves) = built(&d);
+        assert_eq!(moves, ((0, 0), 0));
+        assert_eq!(model.lowered.reused(), n);
+        drop(model);
+        // two changes in one notification, one inside a model in the middle: that model is lowered again, the
+        // ones after it were moved ahead
+        let middle = d.text().find("Model40:").expect("model 40");
+        let at = {
+            let before = &d.text()[..middle + "Model40: a\n    .model({\n      ".len()];
+            let line = before.matches('\n').count() as u32;
+            Pos::new(line, before.rsplit('\n').next().unwrap_or("").len() as u32)
+        };
+        d.apply(
+            3,
+            &[
+                change(at.line, at.character, at.line, at.character, "x"),
+                change(0, 0, 0, 0, "// b\n"),
+            ],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+        let (model, moves) = built(&d);
+        assert_eq!(moves, ((0, 0), 0));
+        assert_eq!(model.lowered.reused(), n - 1);
+        drop(model);
+        // edits applied one by one and parsed together: followed in order
+        d.apply_deferred(4, &[change(1, 0, 1, 0, "// c\n")], Encoding::Utf16)
+            .expect("apply");
+        d.apply_deferred(
+            5,
+            &[change(2, 0, 2, 0, "/* a longer line */\n")],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+        d.parse_pending();
+        let (model, moves) = built(&d);
+        assert_eq!(moves, ((0, 0), 0));
+        assert_eq!(model.lowered.reused(), n);
+        // a request still reads version 5: nothing can be moved ahead, and the build copies
+        d.apply(6, &[change(0, 0, 0, 0, "// d\n")], Encoding::Utf16)
+            .expect("apply");
+        let (next, moves) = built(&d);
+        assert_eq!(moves.0, (0, n));
+        drop(model);
+        drop(next);
+        // the whole text replaced: no edits to follow, the build moves the models itself
+        let text = format!("// e\n{}", d.text());
+        d.apply(7, &[Change { range: None, text }], Encoding::Utf16)
+            .expect("apply");
+        let (_, moves) = built(&d);
+        assert_eq!(moves.0, (n, 0));
+        assert!(moves.1 > 0, "the build moved the types");
     }
 
     #[test]

@@ -612,10 +612,46 @@ pub struct Memo {
     /// The `a` builder's names (roots, namespaces) the types were read with.
     env: (Vec<String>, Vec<String>),
     types: MemoTypes,
+    /// The version of the file (its lowering cache's generation) the types were read for.
+    generation: u32,
 }
 
 /// Entry key -> (the entry's offset when the type was read, the type).
 type MemoTypes = HashMap<EntryKey, (usize, Arc<TypeDef>), WordsBuild>;
+
+impl Memo {
+    /// Moves the kept types whose entries the `edits` moved (in order, in the coordinates of the version that
+    /// kept them) to where their entries are after them, in place, ahead of the next version's read, which then
+    /// finds them where they are (see [`LowerCache::move_ahead`](crate::model::value::LowerCache::move_ahead)).
+    /// A type something else still holds (that version's schema, still read) is left for the read to move or
+    /// copy. Only the types read for version `generation` are moved (the edits are since that version); returns
+    /// how many moved.
+    pub fn move_ahead(&mut self, generation: u32, edits: &[crate::text::Edit]) -> usize {
+        if self.generation != generation {
+            return 0;
+        }
+        let mut moved = 0;
+        // out of the memo while they move: were a move to fail half done, the memo would be left empty (every
+        // type read again), not holding a type half moved
+        let mut types = std::mem::take(&mut self.types);
+        for (key, (at, t)) in types.iter_mut() {
+            let Some(delta) = crate::text::moved_by(edits, *at, *at + key.len()) else {
+                continue;
+            };
+            if delta == 0 {
+                continue;
+            }
+            let Some(only) = Arc::get_mut(t) else {
+                continue;
+            };
+            only.shift(delta);
+            *at = at.saturating_add_signed(delta);
+            moved += 1;
+        }
+        self.types = types;
+        moved
+    }
+}
 
 /// Copies of values for a schema type to keep. A type holds no part of the file model's values: a keystroke above
 /// a model moves both the model's entry and its type, and each is moved in place only where nothing else holds
@@ -770,6 +806,7 @@ impl<'f> Cx<'f> {
             self.namespaces.iter().map(|r| r.to_string()).collect(),
         );
         memo.types = self.memo_next.into_inner();
+        memo.generation = self.file.lowered.generation();
     }
 
     fn resolve<'v>(&self, v: &'v Value) -> &'v Value
@@ -1608,7 +1645,7 @@ pub(crate) mod tests {
 
     thread_local! {
         /// How many types this thread's schema reads moved from the previous version's instead of reading them.
-        pub(super) static MOVED: Cell<usize> = const { Cell::new(0) };
+        pub(crate) static MOVED: Cell<usize> = const { Cell::new(0) };
     }
 
     /// Every entry kind a type can hold, each entry long enough for the lowering cache.
