@@ -4,12 +4,13 @@
 //! `text` (rope, positions) → `syntax` (tree-sitter, queries) → `model` (the catalog, values, the schema
 //! model, cursor context) → `workspace` (documents, project index) → `analysis` (completion, hover,
 //! diagnostics, actions) → `lsp` (the protocol) and `check` (the command-line linter). `cancel` (cooperative
-//! cancellation) and `reclaim` (freeing large values on a thread of their own) sit below them all: any layer
-//! may use them.
+//! cancellation), `reclaim` (freeing large values on a thread of their own) and `helper` (a thread kept for work
+//! done beside other work) sit below them all: any layer may use them.
 
 pub mod analysis;
 pub mod cancel;
 pub mod check;
+pub(crate) mod helper;
 pub mod lsp;
 pub mod model;
 pub(crate) mod reclaim;

@@ -458,9 +458,9 @@ impl FileModel {
         let mut prev = prev.into_owned_prev();
         let moving_types = prev.move_types_ahead();
         let model = Self::build_from(tree, src, lang, Some(Prev::Owned(&mut prev)));
-        // (a mover that failed left the schema's memo empty: the schema read reads every type again)
+        // (a move that failed left the schema's memo empty: the schema read reads every type again)
         if let Some(m) = moving_types {
-            let _ = m.join();
+            m.wait();
         }
         model
     }

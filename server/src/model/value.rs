@@ -655,7 +655,7 @@ pub struct EntryKey(CacheKey);
 
 impl EntryKey {
     /// The length of the entry's text, in bytes.
-    pub fn len(&self) -> usize {
+    pub fn text_len(&self) -> usize {
         self.0 .1
     }
 }
@@ -807,21 +807,18 @@ impl LowerCache {
     }
 
     /// Starts moving the schema's types kept for this cache's version to where [`LowerCache::move_ahead`] moved
-    /// their entries (see [`Memo::move_ahead`](crate::model::schema::Memo::move_ahead)), on a thread of its own,
-    /// beside the next version's lowering. The build waits for it before it returns (so the schema read after it
-    /// finds them moved). A thread that cannot start leaves them to the schema read, which moves what it finds
-    /// where it was: the types read are the same either way.
-    pub(crate) fn move_types_ahead(&mut self) -> Option<std::thread::JoinHandle<()>> {
+    /// their entries (see [`Memo::move_ahead`](crate::model::schema::Memo::move_ahead)), on the helper thread
+    /// ([`crate::helper`]), beside the next version's lowering. The build waits for it before it returns (so the
+    /// schema read after it finds them moved). The types read are the same whether they were moved ahead or not:
+    /// the read moves what it finds, from where each says it is.
+    pub(crate) fn move_types_ahead(&mut self) -> Option<crate::helper::Task<()>> {
         let edits = self.types_behind.take()?;
         let (memo, generation) = (self.schema_memo.clone(), self.generation);
-        std::thread::Builder::new()
-            .name("move-types".into())
-            .spawn(move || {
-                // (a move that failed half done left the memo empty, see `Memo::move_ahead`)
-                let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-                memo.move_ahead(generation, &edits);
-            })
-            .ok()
+        Some(crate::helper::start(move || {
+            // (a move that failed half done left the memo empty, see `Memo::move_ahead`)
+            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+            memo.move_ahead(generation, &edits);
+        }))
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::helper;
 use crate::model::file::FileModel;
 use crate::model::value::LowerCache;
 use crate::reclaim;
@@ -115,17 +116,17 @@ struct Slot {
     model: OnceLock<Option<Arc<FileModel>>>,
     /// Taken by the build of this version's model.
     handover: Mutex<Option<Handover>>,
-    /// The thread moving the handover ahead of the build (see [`Handover::move_ahead`]), which gives it back:
-    /// whatever takes the handover waits for it first ([`Slot::settle`]). Locked after `handover`, never before.
-    moving: Mutex<Option<std::thread::JoinHandle<Option<Handover>>>>,
+    /// The handover while the helper thread moves it ahead of the build (see [`Handover::move_ahead`]): whatever
+    /// takes the handover waits for it first ([`Slot::settle`]). Locked after `handover`, never before.
+    moving: Mutex<Option<helper::Task<Handover>>>,
 }
 
 impl Slot {
-    /// Puts the handover back into `h` (the slot's, locked) when a thread is moving it ahead, once it is done.
-    /// A thread that failed took it with it: then the build starts anew (the model built is the same).
+    /// Puts the handover back into `h` (the slot's, locked) when the helper thread is moving it ahead, once it
+    /// is done. A move that failed took it with it: then the build starts anew (the model built is the same).
     fn settle(&self, h: &mut Option<Handover>) {
         let moving = self.moving.lock().ok().and_then(|mut m| m.take());
-        if let Some(moved) = moving.and_then(|m| m.join().ok()).flatten() {
+        if let Some(moved) = moving.and_then(helper::Task::wait) {
             *h = Some(moved);
         }
     }
@@ -245,36 +246,21 @@ impl ModelSlot {
         h.take()
     }
 
-    /// When it is worth it, has a thread of its own do with the handover what the build would do first (see
-    /// [`Handover::move_ahead`]) while the caller goes on (with the parse); what takes the handover then waits for
-    /// that thread. A thread that cannot start leaves the handover as it was.
+    /// When it is worth it, has the helper thread ([`crate::helper`]) do with the handover what the build would
+    /// do first (see [`Handover::move_ahead`]) while the caller goes on (with the parse); what takes the handover
+    /// then waits for it.
     fn move_ahead(&self) {
         let Some(s) = self.0.as_ref() else {
             return;
         };
-        let Ok(mut h) = s.handover.lock() else {
+        let (Ok(mut h), Ok(mut moving)) = (s.handover.lock(), s.moving.lock()) else {
             return;
         };
-        s.settle(&mut h);
-        if !h.as_ref().is_some_and(Handover::worth_moving_ahead) {
+        if moving.is_some() || !h.as_ref().is_some_and(Handover::worth_moving_ahead) {
             return;
         }
-        // handed to the thread through a cell of their own, so that it is still here if the thread cannot start
-        let parcel = Arc::new(Mutex::new(h.take()));
-        let theirs = parcel.clone();
-        let started = std::thread::Builder::new()
-            .name("move-ahead".into())
-            .spawn(move || {
-                let handover = theirs.lock().ok()?.take()?;
-                Some(handover.move_ahead())
-            });
-        match (started, s.moving.lock()) {
-            (Ok(thread), Ok(mut moving)) => *moving = Some(thread),
-            (started, _) => {
-                // not started (or no place to keep it: then waited for here)
-                let back = started.ok().and_then(|t| t.join().ok()).flatten();
-                *h = back.or_else(|| parcel.lock().ok()?.take());
-            }
+        if let Some(handover) = h.take() {
+            *moving = Some(helper::start(move || handover.move_ahead()));
         }
     }
 
@@ -684,9 +670,9 @@ impl Document {
         };
         let old = if incremental { self.tree.take() } else { None };
         // What the build of this version's file model would do first (let go of the earlier version's model,
-        // move the models the edits moved) is started now, to be done beside the parse, on a thread of its own:
-        // the build then starts from where it stands. The model built is the same either way; a thread that
-        // cannot start leaves the work to the build, and one that fails leaves the model to be built anew.
+        // move the models the edits moved) is started now, to be done beside the parse, on the helper thread:
+        // the build then starts from where it stands. The model built is the same either way; a move that fails
+        // leaves the model to be built anew.
         self.model.move_ahead();
         if let (Some(base), Some(resume)) = (old.as_ref(), resume) {
             if self.text.len() >= guard::MIN_GUARDED_LEN && resume.base_clean {

@@ -635,7 +635,7 @@ impl Memo {
         // type read again), not holding a type half moved
         let mut types = std::mem::take(&mut self.types);
         for (key, (at, t)) in types.iter_mut() {
-            let Some(delta) = crate::text::moved_by(edits, *at, *at + key.len()) else {
+            let Some(delta) = crate::text::moved_by(edits, *at, *at + key.text_len()) else {
                 continue;
             };
             if delta == 0 {
