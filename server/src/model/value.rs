@@ -660,6 +660,10 @@ impl EntryKey {
     }
 }
 
+/// The most edits kept for the schema's types while parses follow each other without a build (see
+/// [`LowerCache::move_ahead`]); past it the schema read moves the types itself.
+const MAX_TYPES_BEHIND: usize = 256;
+
 /// How many versions an entry is kept without being used: a syntax error can hide the whole schema from the
 /// lowering for a few keystrokes, and the models are all still there once it is fixed.
 const KEEP_UNUSED: u32 = 16;
@@ -798,7 +802,7 @@ impl LowerCache {
         // edits of an earlier move ahead that no build followed)
         let behind = self.types_behind.get_or_insert_with(Vec::new);
         behind.extend_from_slice(edits);
-        if behind.len() > 4 * 64 {
+        if behind.len() > MAX_TYPES_BEHIND {
             // many parses and no build: the read moves the types itself (it moves whatever it finds, from where
             // each says it is)
             self.types_behind = None;

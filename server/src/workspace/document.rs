@@ -1057,9 +1057,9 @@ mod tests {
     }
 
     /// In a file with many models, the models an edit moved are moved beside the parse, ahead of the build
-    /// (which then moves none itself), and so are the schema's types read from them; when a request still reads
-    /// the earlier version, nothing is moved ahead and the build copies. In every case the model and its schema
-    /// equal a fresh build's.
+    /// (which then moves none itself), and the schema's types read from them beside the build's lowering (the
+    /// schema read then moves none itself); when a request still reads the earlier version, nothing is moved
+    /// ahead and the build copies. In every case the model and its schema equal a fresh build's.
     #[test]
     fn models_an_edit_moved_are_moved_beside_the_parse() {
         use crate::model::file::tests::{same, schema_src};
