@@ -1102,11 +1102,8 @@ mod tests {
         // two changes in one notification, one inside a model in the middle: that model is lowered again, the
         // ones after it were moved ahead
         let middle = d.text().find("Model40:").expect("model 40");
-        let at = {
-            let before = &d.text()[..middle + "Model40: a\n    .model({\n      ".len()];
-            let line = before.matches('\n').count() as u32;
-            Pos::new(line, before.rsplit('\n').next().unwrap_or("").len() as u32)
-        };
+        let at =
+            super::guard_tests::pos_of(d.text(), middle + "Model40: a\n    .model({\n      ".len());
         d.apply(
             3,
             &[
@@ -1225,7 +1222,7 @@ mod guard_tests {
         s
     }
 
-    fn pos_of(text: &str, offset: usize) -> Pos {
+    pub(super) fn pos_of(text: &str, offset: usize) -> Pos {
         let before = &text[..offset];
         let line = before.matches('\n').count() as u32;
         let col = before.rsplit('\n').next().unwrap_or("").len() as u32;
