@@ -21,6 +21,9 @@
 //!    tree-sitter's own incremental reparse of the same keystrokes, the anchor they are compared with;
 //!    3b. types a line above every model of the schema, then a comment below them all (timed like step 3), and
 //!    takes both back: an edit that moves nothing after one that moved everything;
+//!    3c. types a word onto the name of a field in the middle of the schema, one letter at a time, and takes
+//!    it back: keystrokes that each leave the file valid (step 3's leave it broken but for a few), timed like
+//!    step 3 and against tree-sitter's reparse of the same keystrokes;
 //! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
@@ -539,11 +542,25 @@ impl Pos {
 // One replay
 // ---------------------------------------------------------------------------------------------
 
+impl Run {
+    /// The keystrokes of step 3 that left the file valid (`true`) or broken (`false`).
+    fn split_keystrokes(&self, valid: bool) -> Vec<Duration> {
+        self.keystrokes
+            .iter()
+            .zip(&self.leaves_valid)
+            .filter(|&(_, &v)| v == valid)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+}
+
 #[derive(Default)]
 struct Run {
     keystrokes: Vec<Duration>,
     /// tree-sitter's own incremental reparse of each of those keystrokes, in this process.
     reparses: Vec<Duration>,
+    /// For each of those keystrokes: whether it left the file valid (tree-sitter's tree has no error).
+    leaves_valid: Vec<bool>,
     completions: Vec<Duration>,
     /// For each completion: the end of the line typed before it, and how many items it listed.
     completion_sites: Vec<(String, usize)>,
@@ -551,6 +568,10 @@ struct Run {
     storage_keystrokes: Vec<Duration>,
     /// Keystrokes below every model of the schema, after a line was typed above them (step 3b).
     below_keystrokes: Vec<Duration>,
+    /// Keystrokes that rename a field in the middle of the schema, each leaving the file valid (step 3c), and
+    /// tree-sitter's own reparse of each of them.
+    rename_keystrokes: Vec<Duration>,
+    rename_reparses: Vec<Duration>,
     cold_start: Duration,
     peak_rss_kb: u64,
     /// Peak RSS right after the cold start (the data schema open and analysed).
@@ -594,8 +615,9 @@ fn keystrokes(text: &str) -> Vec<&str> {
 }
 
 /// tree-sitter alone, the anchor: its incremental reparse of the same keystrokes as step 3 (typing `keys` at
-/// `at`, then deleting them again), each from the edited previous tree, timed around `Parser::parse` only.
-fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<Duration>> {
+/// `at`, then deleting them again), each from the edited previous tree, timed around `Parser::parse` only;
+/// with each, whether the text after it is valid (the tree has no error).
+fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<(Duration, bool)>> {
     use tree_sitter::{InputEdit, Parser, Point};
     fn point(text: &str, offset: usize) -> Point {
         let before = &text.as_bytes()[..offset];
@@ -655,7 +677,7 @@ fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<Du
         let next = parser
             .parse(&text, Some(&tree))
             .ok_or_else(|| io("tree-sitter reparse failed"))?;
-        out.push(t.elapsed());
+        out.push((t.elapsed(), !next.root_node().has_error()));
         tree = next;
     }
     Ok(out)
@@ -804,15 +826,24 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         run.keystrokes.push(got - sent);
     }
     c.drain(Duration::from_millis(20))?;
-    run.reparses = reparse_times(&data_text, at_offset, &keys)?;
+    (run.reparses, run.leaves_valid) = reparse_times(&data_text, at_offset, &keys)?
+        .into_iter()
+        .unzip();
     if let Some(file) = std::env::var_os("REPLAY_DUMP") {
         // One line per keystroke of step 3: its latency and tree-sitter's reparse of it, in milliseconds.
-        let mut out = String::from("keystroke\tlatency_ms\treparse_ms\n");
-        for (i, (k, r)) in run.keystrokes.iter().zip(&run.reparses).enumerate() {
+        let mut out = String::from("keystroke\tlatency_ms\treparse_ms\tvalid\n");
+        for (i, ((k, r), v)) in run
+            .keystrokes
+            .iter()
+            .zip(&run.reparses)
+            .zip(&run.leaves_valid)
+            .enumerate()
+        {
             out.push_str(&format!(
-                "{i}\t{:.3}\t{:.3}\n",
+                "{i}\t{:.3}\t{:.3}\t{}\n",
                 k.as_secs_f64() * 1e3,
-                r.as_secs_f64() * 1e3
+                r.as_secs_f64() * 1e3,
+                u8::from(*v)
             ));
         }
         std::fs::write(&file, out)?;
@@ -865,6 +896,37 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
         "",
     )?;
     c.diagnostics(&data_uri, version)?;
+
+    // 3c. Keystrokes that leave the file valid: a word typed onto the name of a field in the middle of the
+    // schema, one letter at a time, then taken back. The schema is `data_text` again afterwards.
+    let field = "notes: a";
+    let name_end = data_text[at_offset..]
+        .find(field)
+        .map(|i| at_offset + i + "notes".len())
+        .ok_or_else(|| io("no field to rename after the insertion point"))?;
+    let suffix = "AboutThisRecordForReviewers";
+    let letters: Vec<&str> = (0..suffix.len()).map(|k| &suffix[k..k + 1]).collect();
+    let np = Pos::of(&data_text, name_end);
+    for k in 0..suffix.len() {
+        let p = np.advance(&suffix[..k]);
+        version += 1;
+        let sent = c.change(&data_uri, version, (p.json(), p.json()), letters[k])?;
+        let (got, _) = c.diagnostics(&data_uri, version)?;
+        run.rename_keystrokes.push(got - sent);
+    }
+    for k in (0..suffix.len()).rev() {
+        let from = np.advance(&suffix[..k]);
+        let to = np.advance(&suffix[..k + 1]);
+        version += 1;
+        let sent = c.change(&data_uri, version, (from.json(), to.json()), "")?;
+        let (got, _) = c.diagnostics(&data_uri, version)?;
+        run.rename_keystrokes.push(got - sent);
+    }
+    let reparsed = reparse_times(&data_text, name_end, &letters)?;
+    if reparsed.iter().any(|&(_, valid)| !valid) {
+        return Err(io("a keystroke of the field's rename left the file broken"));
+    }
+    run.rename_reparses = reparsed.into_iter().map(|(t, _)| t).collect();
 
     // 4. Type inside a storage path; the data schema must not be re-analysed.
     let storage_uri = file_uri(&root.join(gen::STORAGE_FILE));
@@ -1023,11 +1085,16 @@ struct Summary {
     bytes: usize,
     keystrokes: usize,
     key: [f64; 3],
+    /// The keystrokes that left the file valid, and those that left it broken: how many, p50 and p95.
+    key_valid: (usize, [f64; 2]),
+    key_broken: (usize, [f64; 2]),
     reparse: [f64; 3],
     completion: [f64; 2],
     hover: [f64; 2],
     storage_key: [f64; 2],
     below_key: [f64; 2],
+    rename_key: (usize, [f64; 2]),
+    rename_reparse: [f64; 2],
     cold_start: f64,
     peak_rss_mb: f64,
     open_rss_mb: f64,
@@ -1050,11 +1117,24 @@ impl Summary {
             bytes: runs.first().map_or(0, |r| r.bytes),
             keystrokes: runs.first().map_or(0, |r| r.keystrokes.len()),
             key: [50.0, 95.0, 99.0].map(|p| med(&|r| percentile(&r.keystrokes, p))),
+            key_valid: (
+                runs.first().map_or(0, |r| r.split_keystrokes(true).len()),
+                [50.0, 95.0].map(|p| med(&|r| percentile(&r.split_keystrokes(true), p))),
+            ),
+            key_broken: (
+                runs.first().map_or(0, |r| r.split_keystrokes(false).len()),
+                [50.0, 95.0].map(|p| med(&|r| percentile(&r.split_keystrokes(false), p))),
+            ),
             reparse: [50.0, 95.0, 99.0].map(|p| med(&|r| percentile(&r.reparses, p))),
             completion: [50.0, 95.0].map(|p| med(&|r| percentile(&r.completions, p))),
             hover: [50.0, 95.0].map(|p| med(&|r| percentile(&r.hovers, p))),
             storage_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.storage_keystrokes, p))),
             below_key: [50.0, 95.0].map(|p| med(&|r| percentile(&r.below_keystrokes, p))),
+            rename_key: (
+                runs.first().map_or(0, |r| r.rename_keystrokes.len()),
+                [50.0, 95.0].map(|p| med(&|r| percentile(&r.rename_keystrokes, p))),
+            ),
+            rename_reparse: [50.0, 95.0].map(|p| med(&|r| percentile(&r.rename_reparses, p))),
             cold_start: med(&|r| r.cold_start),
             peak_rss_mb: median_of(runs.iter().map(|r| r.peak_rss_kb as f64 / 1024.0)),
             open_rss_mb: median_of(runs.iter().map(|r| r.open_rss_kb as f64 / 1024.0)),
@@ -1093,6 +1173,22 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("keystroke → diagnostics p50", &|s| f3(s.key[0]));
     row("keystroke → diagnostics p95", &|s| f3(s.key[1]));
     row("keystroke → diagnostics p99", &|s| f3(s.key[2]));
+    row("keystrokes that leave the file valid: n, p50 / p95", &|s| {
+        format!(
+            "{}, {} / {}",
+            s.key_valid.0,
+            f3(s.key_valid.1[0]),
+            f3(s.key_valid.1[1])
+        )
+    });
+    row("keystrokes that leave it broken: n, p50 / p95", &|s| {
+        format!(
+            "{}, {} / {}",
+            s.key_broken.0,
+            f3(s.key_broken.1[0]),
+            f3(s.key_broken.1[1])
+        )
+    });
     row("tree-sitter alone, same keystrokes p50 / p95 / p99", &|s| {
         format!(
             "{} / {} / {}",
@@ -1115,6 +1211,36 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
             r(s.key[1], s.reparse[1])
         )
     });
+    row(
+        "valid file, a field renamed in the middle: keystrokes, p50 / p95",
+        &|s| {
+            format!(
+                "{}, {} / {}",
+                s.rename_key.0,
+                f3(s.rename_key.1[0]),
+                f3(s.rename_key.1[1])
+            )
+        },
+    );
+    row(
+        "valid file: tree-sitter alone, same keystrokes p50 / p95, and the ratio",
+        &|s| {
+            let r = |a: f64, b: f64| {
+                if b > 0.0 {
+                    format!("{:.1}×", a / b)
+                } else {
+                    "-".into()
+                }
+            };
+            format!(
+                "{} / {} ({} / {})",
+                f3(s.rename_reparse[0]),
+                f3(s.rename_reparse[1]),
+                r(s.rename_key.1[0], s.rename_reparse[0]),
+                r(s.rename_key.1[1], s.rename_reparse[1])
+            )
+        },
+    );
     row("completion p50", &|s| f3(s.completion[0]));
     row("completion p95", &|s| f3(s.completion[1]));
     row("type names after a keystroke p50 / p95 (items)", &|s| {
