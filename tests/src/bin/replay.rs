@@ -21,8 +21,8 @@
 //!    tree-sitter's own incremental reparse of the same keystrokes, the anchor they are compared with;
 //!    3b. types a line above every model of the schema, then a comment below them all (timed like step 3), and
 //!    takes both back: an edit that moves nothing after one that moved everything;
-//!    3c. types a word onto the name of a field in the middle of the schema, one letter at a time, and takes
-//!    it back: keystrokes that each leave the file valid (step 3's leave it broken but for a few), timed like
+//!    3c. types a word onto the name of a field in the middle of the schema (the first field of the model
+//!    step 3 typed before), one letter at a time, and takes it back: keystrokes that each leave the file valid (step 3's leave it broken but for a few), timed like
 //!    step 3 and against tree-sitter's reparse of the same keystrokes;
 //! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
@@ -898,11 +898,11 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     c.diagnostics(&data_uri, version)?;
 
     // 3c. Keystrokes that leave the file valid: a word typed onto the name of a field in the middle of the
-    // schema, one letter at a time, then taken back. The schema is `data_text` again afterwards.
-    let field = "notes: a";
+    // schema (the first field of the model step 3 typed before), one letter at a time, then taken back. The
+    // schema is `data_text` again afterwards.
     let name_end = data_text[at_offset..]
-        .find(field)
-        .map(|i| at_offset + i + "notes".len())
+        .find(": a.")
+        .map(|i| at_offset + i)
         .ok_or_else(|| io("no field to rename after the insertion point"))?;
     let suffix = "AboutThisRecordForReviewers";
     let letters: Vec<&str> = (0..suffix.len()).map(|k| &suffix[k..k + 1]).collect();
