@@ -683,6 +683,19 @@ fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<(D
     Ok(out)
 }
 
+/// The word step 3c types onto a field's name.
+const RENAME_SUFFIX: &str = "AboutThisRecordForReviewers";
+
+/// Where step 3c types: the end of the name of the first field at or after `from` (a `name: a.` line).
+fn rename_point(text: &str, from: usize) -> Option<usize> {
+    text.get(from..)?.find(": a.").map(|i| from + i)
+}
+
+/// A word as keystrokes, one letter each.
+fn letters(word: &str) -> Vec<&str> {
+    (0..word.len()).map(|k| &word[k..k + 1]).collect()
+}
+
 /// A word of a finished line to hover over: the member after the last `a.`, else the line's first word.
 fn hover_target(line: &str) -> Option<usize> {
     if let Some(i) = line.rfind("a.") {
@@ -900,12 +913,10 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     // 3c. Keystrokes that leave the file valid: a word typed onto the name of a field in the middle of the
     // schema (the first field of the model step 3 typed before), one letter at a time, then taken back. The
     // schema is `data_text` again afterwards.
-    let name_end = data_text[at_offset..]
-        .find(": a.")
-        .map(|i| at_offset + i)
+    let name_end = rename_point(&data_text, at_offset)
         .ok_or_else(|| io("no field to rename after the insertion point"))?;
-    let suffix = "AboutThisRecordForReviewers";
-    let letters: Vec<&str> = (0..suffix.len()).map(|k| &suffix[k..k + 1]).collect();
+    let suffix = RENAME_SUFFIX;
+    let letters = letters(suffix);
     let np = Pos::of(&data_text, name_end);
     for k in 0..suffix.len() {
         let p = np.advance(&suffix[..k]);
@@ -1620,4 +1631,70 @@ fn replay_many(server: &Path, n: usize) -> std::io::Result<ManyRun> {
     run.burst_settle = t0.elapsed();
     c.shutdown()?;
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(size: Size) -> String {
+        let files = gen::project_files(size).expect("the generated project");
+        gen::file_text(&files, gen::DATA_FILE)
+    }
+
+    #[test]
+    fn the_rename_of_step_3c_leaves_every_size_valid_after_each_keystroke() {
+        for size in Size::ALL {
+            let text = schema(size);
+            let (at, _) = gen::insertion_point(&text).expect("an insertion point");
+            let end = rename_point(&text, at).expect("a field after the insertion point");
+            // the end of a field's name: an identifier before it, `: a.` after it
+            assert!(text[end..].starts_with(": a."), "{size:?}");
+            let name_start = text[..end]
+                .rfind(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(0, |i| i + 1);
+            assert!(
+                end - name_start >= 3,
+                "{size:?}: {:?}",
+                &text[name_start..end]
+            );
+            let keys = letters(RENAME_SUFFIX);
+            assert_eq!(keys.concat(), RENAME_SUFFIX);
+            let steps = reparse_times(&text, end, &keys).expect("reparse");
+            assert_eq!(steps.len(), 2 * RENAME_SUFFIX.len());
+            assert!(steps.iter().all(|&(_, valid)| valid), "{size:?}");
+        }
+    }
+
+    #[test]
+    fn typing_a_model_leaves_the_file_broken_but_for_a_few_keystrokes() {
+        // the split the replay reports: step 3's keystrokes that leave the file valid are the indentation
+        // before the model's name and the end of the finished model, typed and deleted
+        let text = schema(Size::Starter);
+        let (at, indent) = gen::insertion_point(&text).expect("an insertion point");
+        let model = gen::typed_model(indent);
+        let keys = keystrokes(&model);
+        let steps = reparse_times(&text, at, &keys).expect("reparse");
+        assert_eq!(steps.len(), 2 * keys.len());
+        let valid = steps.iter().filter(|&&(_, v)| v).count();
+        assert!(
+            valid > 0 && valid * 10 < steps.len(),
+            "{valid} of {}",
+            steps.len()
+        );
+        // the last deletion restores the text as it was: valid
+        assert!(steps.last().is_some_and(|&(_, v)| v));
+    }
+
+    #[test]
+    fn keystrokes_are_split_by_whether_they_left_the_file_valid() {
+        let ms = Duration::from_millis;
+        let run = Run {
+            keystrokes: vec![ms(1), ms(2), ms(3), ms(4)],
+            leaves_valid: vec![true, false, false, true],
+            ..Run::default()
+        };
+        assert_eq!(run.split_keystrokes(true), vec![ms(1), ms(4)]);
+        assert_eq!(run.split_keystrokes(false), vec![ms(2), ms(3)]);
+    }
 }
