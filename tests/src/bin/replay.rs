@@ -683,6 +683,34 @@ fn reparse_times(text: &str, at: usize, keys: &[&str]) -> std::io::Result<Vec<(D
     Ok(out)
 }
 
+/// Types `word` (ASCII) at `at` one character per `didChange`, then deletes it again one character at a time,
+/// each keystroke waiting for its own diagnostics; returns each keystroke's latency. `version` is the
+/// document's, counted on.
+fn type_and_take_back(
+    c: &mut Client,
+    uri: &str,
+    version: &mut i64,
+    at: Pos,
+    word: &str,
+) -> std::io::Result<Vec<Duration>> {
+    let mut out = Vec::with_capacity(2 * word.len());
+    for (k, letter) in letters(word).into_iter().enumerate() {
+        let p = at.advance(&word[..k]);
+        *version += 1;
+        let sent = c.change(uri, *version, (p.json(), p.json()), letter)?;
+        let (got, _) = c.diagnostics(uri, *version)?;
+        out.push(got - sent);
+    }
+    for k in (0..word.len()).rev() {
+        let (from, to) = (at.advance(&word[..k]), at.advance(&word[..k + 1]));
+        *version += 1;
+        let sent = c.change(uri, *version, (from.json(), to.json()), "")?;
+        let (got, _) = c.diagnostics(uri, *version)?;
+        out.push(got - sent);
+    }
+    Ok(out)
+}
+
 /// The word step 3c types onto a field's name.
 const RENAME_SUFFIX: &str = "AboutThisRecordForReviewers";
 
@@ -915,25 +943,9 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     // schema is `data_text` again afterwards.
     let name_end = rename_point(&data_text, at_offset)
         .ok_or_else(|| io("no field to rename after the insertion point"))?;
-    let suffix = RENAME_SUFFIX;
-    let letters = letters(suffix);
     let np = Pos::of(&data_text, name_end);
-    for k in 0..suffix.len() {
-        let p = np.advance(&suffix[..k]);
-        version += 1;
-        let sent = c.change(&data_uri, version, (p.json(), p.json()), letters[k])?;
-        let (got, _) = c.diagnostics(&data_uri, version)?;
-        run.rename_keystrokes.push(got - sent);
-    }
-    for k in (0..suffix.len()).rev() {
-        let from = np.advance(&suffix[..k]);
-        let to = np.advance(&suffix[..k + 1]);
-        version += 1;
-        let sent = c.change(&data_uri, version, (from.json(), to.json()), "")?;
-        let (got, _) = c.diagnostics(&data_uri, version)?;
-        run.rename_keystrokes.push(got - sent);
-    }
-    let reparsed = reparse_times(&data_text, name_end, &letters)?;
+    run.rename_keystrokes = type_and_take_back(&mut c, &data_uri, &mut version, np, RENAME_SUFFIX)?;
+    let reparsed = reparse_times(&data_text, name_end, &letters(RENAME_SUFFIX))?;
     if reparsed.iter().any(|&(_, valid)| !valid) {
         return Err(io("a keystroke of the field's rename left the file broken"));
     }
@@ -950,28 +962,9 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     let sp = Pos::of(&storage_text, path_end);
     let before = c.publications.get(&data_uri).copied().unwrap_or(0);
     c.forget_publications(&data_uri);
-    let insert = "thumbs/";
     let mut sversion = 1i64;
-    for k in 0..insert.len() {
-        let p = sp.advance(&insert[..k]);
-        sversion += 1;
-        let sent = c.change(
-            &storage_uri,
-            sversion,
-            (p.json(), p.json()),
-            &insert[k..k + 1],
-        )?;
-        let (got, _) = c.diagnostics(&storage_uri, sversion)?;
-        run.storage_keystrokes.push(got - sent);
-    }
-    for k in (0..insert.len()).rev() {
-        let from = sp.advance(&insert[..k]);
-        let to = sp.advance(&insert[..k + 1]);
-        sversion += 1;
-        let sent = c.change(&storage_uri, sversion, (from.json(), to.json()), "")?;
-        let (got, _) = c.diagnostics(&storage_uri, sversion)?;
-        run.storage_keystrokes.push(got - sent);
-    }
+    run.storage_keystrokes =
+        type_and_take_back(&mut c, &storage_uri, &mut sversion, sp, "thumbs/")?;
     c.drain(Duration::from_millis(200))?;
     run.data_republished = c.publications.get(&data_uri).copied().unwrap_or(0) - before;
 
@@ -1184,21 +1177,20 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
     row("keystroke → diagnostics p50", &|s| f3(s.key[0]));
     row("keystroke → diagnostics p95", &|s| f3(s.key[1]));
     row("keystroke → diagnostics p99", &|s| f3(s.key[2]));
+    // (a count of keystrokes with their p50 / p95, and a ratio of two latencies)
+    let counted = |(n, [p50, p95]): (usize, [f64; 2])| format!("{n}, {} / {}", f3(p50), f3(p95));
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            format!("{:.1}×", a / b)
+        } else {
+            "-".into()
+        }
+    };
     row("keystrokes that leave the file valid: n, p50 / p95", &|s| {
-        format!(
-            "{}, {} / {}",
-            s.key_valid.0,
-            f3(s.key_valid.1[0]),
-            f3(s.key_valid.1[1])
-        )
+        counted(s.key_valid)
     });
     row("keystrokes that leave it broken: n, p50 / p95", &|s| {
-        format!(
-            "{}, {} / {}",
-            s.key_broken.0,
-            f3(s.key_broken.1[0]),
-            f3(s.key_broken.1[1])
-        )
+        counted(s.key_broken)
     });
     row("tree-sitter alone, same keystrokes p50 / p95 / p99", &|s| {
         format!(
@@ -1209,46 +1201,25 @@ fn print_table(results: &[(Size, Summary)], runs: usize) {
         )
     });
     row("keystroke ÷ tree-sitter reparse at p50 / p95", &|s| {
-        let r = |a: f64, b: f64| {
-            if b > 0.0 {
-                format!("{:.1}×", a / b)
-            } else {
-                "-".into()
-            }
-        };
         format!(
             "{} / {}",
-            r(s.key[0], s.reparse[0]),
-            r(s.key[1], s.reparse[1])
+            ratio(s.key[0], s.reparse[0]),
+            ratio(s.key[1], s.reparse[1])
         )
     });
     row(
         "valid file, a field renamed in the middle: keystrokes, p50 / p95",
-        &|s| {
-            format!(
-                "{}, {} / {}",
-                s.rename_key.0,
-                f3(s.rename_key.1[0]),
-                f3(s.rename_key.1[1])
-            )
-        },
+        &|s| counted(s.rename_key),
     );
     row(
         "valid file: tree-sitter alone, same keystrokes p50 / p95, and the ratio",
         &|s| {
-            let r = |a: f64, b: f64| {
-                if b > 0.0 {
-                    format!("{:.1}×", a / b)
-                } else {
-                    "-".into()
-                }
-            };
             format!(
                 "{} / {} ({} / {})",
                 f3(s.rename_reparse[0]),
                 f3(s.rename_reparse[1]),
-                r(s.rename_key.1[0], s.rename_reparse[0]),
-                r(s.rename_key.1[1], s.rename_reparse[1])
+                ratio(s.rename_key.1[0], s.rename_reparse[0]),
+                ratio(s.rename_key.1[1], s.rename_reparse[1])
             )
         },
     );
