@@ -21,9 +21,10 @@
 //!    tree-sitter's own incremental reparse of the same keystrokes, the anchor they are compared with;
 //!    3b. types a line above every model of the schema, then a comment below them all (timed like step 3), and
 //!    takes both back: an edit that moves nothing after one that moved everything;
-//!    3c. types a word onto the name of a field in the middle of the schema (the first field of the model
-//!    step 3 typed before), one letter at a time, and takes it back: keystrokes that each leave the file valid (step 3's leave it broken but for a few), timed like
-//!    step 3 and against tree-sitter's reparse of the same keystrokes;
+//!    3c. types a word onto the name of a field in the middle of the schema (the first field of the model at
+//!    step 3's insertion point), one letter at a time, and takes it back: keystrokes that each leave the file
+//!    valid (step 3's leave it broken but for a few), timed like step 3 and against tree-sitter's reparse of
+//!    the same keystrokes;
 //! 4. types inside a storage access path (`'products/*'` → `'products/thumbs/*'` and back) and counts
 //!    how often the data schema's diagnostics are republished meanwhile (they cannot change, so: never);
 //! 5. sends a burst of 60 keystrokes without waiting, and checks that the server coalesces them (fewer
@@ -48,9 +49,10 @@
 //! to watch files for the server (`workspace/didChangeWatchedFiles` with dynamic registration), as VS Code and
 //! Neovim do; `REPLAY_NO_WATCH=1` leaves that out.
 //!
-//! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency and tree-sitter's reparse time (a
-//! tab-separated table, the last run's), to see which keystrokes cost what, and `<file>.completions` each
-//! completion of step 3 with its latency, its number of items and the end of the line it was asked on.
+//! `REPLAY_DUMP=<file>` writes each keystroke of step 3 with its latency, tree-sitter's reparse time and whether
+//! it left the file valid (a tab-separated table, the last run's), to see which keystrokes cost what, and
+//! `<file>.completions` each completion of step 3 with its latency, its number of items and the end of the
+//! line it was asked on.
 //!
 //! The client is deliberately light (its own framing, a reader thread that timestamps each message as soon
 //! as its last byte is read), so the latencies are the server's plus two pipe hops.
@@ -542,18 +544,6 @@ impl Pos {
 // One replay
 // ---------------------------------------------------------------------------------------------
 
-impl Run {
-    /// The keystrokes of step 3 that left the file valid (`true`) or broken (`false`).
-    fn split_keystrokes(&self, valid: bool) -> Vec<Duration> {
-        self.keystrokes
-            .iter()
-            .zip(&self.leaves_valid)
-            .filter(|&(_, &v)| v == valid)
-            .map(|(k, _)| *k)
-            .collect()
-    }
-}
-
 #[derive(Default)]
 struct Run {
     keystrokes: Vec<Duration>,
@@ -593,6 +583,18 @@ struct Run {
     type_name_items: usize,
     lines: usize,
     bytes: usize,
+}
+
+impl Run {
+    /// The keystrokes of step 3 that left the file valid (`true`) or broken (`false`).
+    fn split_keystrokes(&self, valid: bool) -> Vec<Duration> {
+        self.keystrokes
+            .iter()
+            .zip(&self.leaves_valid)
+            .filter(|&(_, &v)| v == valid)
+            .map(|(k, _)| *k)
+            .collect()
+    }
 }
 
 /// Splits typed text into keystrokes: one character each, except that a newline carries the next line's
@@ -939,8 +941,8 @@ fn replay(server: &Path, size: Size) -> std::io::Result<Run> {
     c.diagnostics(&data_uri, version)?;
 
     // 3c. Keystrokes that leave the file valid: a word typed onto the name of a field in the middle of the
-    // schema (the first field of the model step 3 typed before), one letter at a time, then taken back. The
-    // schema is `data_text` again afterwards.
+    // schema (the first field of the model at step 3's insertion point), one letter at a time, then taken back.
+    // The schema is `data_text` again afterwards.
     let name_end = rename_point(&data_text, at_offset)
         .ok_or_else(|| io("no field to rename after the insertion point"))?;
     let np = Pos::of(&data_text, name_end);
