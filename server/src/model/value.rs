@@ -494,6 +494,7 @@ pub fn lower(node: Node, src: &str) -> Value {
         prev: Prev::None,
         next: None,
         members: None,
+        dups: 0,
     };
     lower_at(node, &mut cx, 0)
 }
@@ -510,6 +511,7 @@ pub fn lower_collecting(node: Node, src: &str, members: &mut Members) -> Value {
         prev: Prev::None,
         next: None,
         members: Some(std::mem::take(members)),
+        dups: 0,
     };
     let v = lower_at(node, &mut cx, 0);
     if let Some(m) = cx.members {
@@ -582,6 +584,7 @@ pub fn lower_reusing(
         prev,
         next: Some(std::mem::take(next)),
         members: Some(std::mem::take(members)),
+        dups: 0,
     };
     let v = lower_at(node, &mut cx, 0);
     if let Some(n) = cx.next {
@@ -628,6 +631,89 @@ pub struct LowerCache {
     /// [`Members`]: a reused entry whose list was added adds nothing new. Each list stays alive while this
     /// version's entries hold it, so an address is not reused meanwhile.
     added_lists: HashSet<usize, WordsBuild>,
+    /// This version's big objects (a schema's object of models), each as the list of its children, so that the
+    /// next version lowers only the children an edit touched ([`splice`]).
+    objects: Vec<BigObject>,
+    /// Set by [`LowerCache::move_ahead`] when it followed exactly one edit since this version: `objects` are then
+    /// where they are after it, each with the children the edit touched marked.
+    spliceable: bool,
+}
+
+/// Objects with at least this many named children are kept as lists of their children ([`BigObject`]). Smaller
+/// ones are walked.
+const SPLICE_MIN_CHILDREN: usize = 64;
+
+/// One named child of a [`BigObject`], as the version that lowered it found it.
+#[derive(Clone)]
+enum Child {
+    /// A comment, or a child that lowers to no entry: nothing in the object's value.
+    Skipped(Span),
+    /// An entry kept in the cache's table under this key.
+    Cached(Span, CacheKey),
+    /// An entry too short to be cached, kept here as it was lowered.
+    Plain(Prop),
+}
+
+impl Child {
+    fn span(&self) -> Span {
+        match self {
+            Child::Skipped(s) | Child::Cached(s, _) => *s,
+            Child::Plain(p) => p.span,
+        }
+    }
+
+    fn shift(&mut self, delta: isize) {
+        match self {
+            Child::Skipped(s) | Child::Cached(s, _) => shift_span(s, delta),
+            Child::Plain(p) => shift_prop_in_place(p, delta),
+        }
+    }
+}
+
+/// A big object of one version (see [`SPLICE_MIN_CHILDREN`]): its span, the depth its children were lowered at,
+/// and its named children in order. Recorded only when it has no syntax error and no two of the entries lowered
+/// in it share a key. After [`LowerCache::move_ahead`], the children before the edit are `children[..before]`
+/// (where they were) and those after it `children[after..]` (moved by the edit); the edit touched those between.
+#[derive(Clone)]
+struct BigObject {
+    span: Span,
+    depth: usize,
+    children: Vec<Child>,
+    before: usize,
+    after: usize,
+}
+
+impl BigObject {
+    /// Follows one edit; `false` when the edit touched the object's braces (the record is then dropped). The
+    /// bounds are strict: a child that ends where the edit starts, or starts where it ends, counts as touched
+    /// (text typed against it may have joined it).
+    fn follow(&mut self, e: crate::text::Edit) -> bool {
+        let delta = e.new_end as isize - e.old_end as isize;
+        let n = self.children.len();
+        if e.start >= self.span.end {
+            (self.before, self.after) = (n, n);
+            return true;
+        }
+        if e.old_end <= self.span.start {
+            shift_span(&mut self.span, delta);
+            self.children.iter_mut().for_each(|c| c.shift(delta));
+            (self.before, self.after) = (0, 0);
+            return true;
+        }
+        if e.start <= self.span.start || e.old_end >= self.span.end {
+            return false;
+        }
+        self.before = self.children.partition_point(|c| c.span().end < e.start);
+        self.after = self
+            .children
+            .partition_point(|c| c.span().start <= e.old_end)
+            .max(self.before);
+        self.children[self.after..]
+            .iter_mut()
+            .for_each(|c| c.shift(delta));
+        self.span.end = self.span.end.saturating_add_signed(delta);
+        true
+    }
 }
 
 /// The distinct lists of member names of entries (see [`LowerCache::names_lists`]).
@@ -798,6 +884,15 @@ impl LowerCache {
             *at = at.saturating_add_signed(delta);
             moved += 1;
         }
+        // the big objects, for the build to splice: after exactly one edit since their version
+        if self.spliceable || edits.len() != 1 {
+            self.objects.clear();
+            self.spliceable = false;
+        } else {
+            let e = edits[0];
+            self.objects.retain_mut(|o| o.follow(e));
+            self.spliceable = true;
+        }
         // the schema's types read from those entries are moved by the build, beside its lowering (after the
         // edits of an earlier move ahead that no build followed)
         let behind = self.types_behind.get_or_insert_with(Vec::new);
@@ -808,6 +903,13 @@ impl LowerCache {
             self.types_behind = None;
         }
         moved
+    }
+
+    /// Forgets the big objects recorded for a splice ([`BigObject`]): the build that owns this cache is of a text
+    /// other than the one [`LowerCache::move_ahead`] moved them for (more edits came since, or unknown ones).
+    pub(crate) fn forget_objects(&mut self) {
+        self.objects.clear();
+        self.spliceable = false;
     }
 
     /// Starts moving the schema's types kept for this cache's version to where [`LowerCache::move_ahead`] moved
@@ -844,6 +946,9 @@ struct Lowering<'a> {
     next: Option<LowerCache>,
     /// `None` when not collecting member names.
     members: Option<Members>,
+    /// How many entries had a key another entry of this version had already (the same text twice): a big object
+    /// where that happened is not recorded ([`BigObject`]).
+    dups: usize,
 }
 
 /// The distinct member names of the member expressions in `v`, as [`Value::walk`] finds them.
@@ -1136,15 +1241,10 @@ fn lower_at(node: Node, cx: &mut Lowering, depth: usize) -> Value {
                     .collect(),
             ))
         }
-        "object" => {
-            let mut c = node.walk();
-            let props = node
-                .named_children(&mut c)
-                .filter(|n| !n.is_extra())
-                .filter_map(|n| lower_prop(n, cx, d))
-                .collect();
-            Kind::Object(props)
-        }
+        "object" => match splice(node, cx, d) {
+            Some(props) => Kind::Object(props.into()),
+            None => Kind::Object(lower_object(node, cx, d).into()),
+        },
         "spread_element" => match node.named_child(0) {
             Some(n) => Kind::Spread(Arc::new(lower_at(n, cx, d))),
             None => Kind::Other,
@@ -1234,63 +1334,283 @@ fn lower_args(node: Node, cx: &mut Lowering, depth: usize) -> Vec<Value> {
         .collect()
 }
 
-fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
+/// The entries of an object (its named children that lower to one), walked one by one. When caching, an object
+/// with many children is recorded for the next version ([`BigObject`]).
+fn lower_object(node: Node, cx: &mut Lowering, depth: usize) -> Vec<Prop> {
+    let record = cx.next.is_some() && node.named_child_count() >= SPLICE_MIN_CHILDREN;
+    let dups = cx.dups;
+    let mut children = Vec::new();
+    let mut props = Vec::new();
+    let mut c = node.walk();
+    for n in node.named_children(&mut c) {
+        if n.is_extra() {
+            if record {
+                children.push(Child::Skipped(span(n)));
+            }
+            continue;
+        }
+        let (prop, key) = lower_prop(n, cx, depth);
+        if record {
+            children.push(child_of(n, prop.as_ref(), key));
+        }
+        props.extend(prop);
+    }
+    if record && cx.dups == dups && !node.has_error() {
+        let n = children.len();
+        if let Some(next) = cx.next.as_mut() {
+            next.objects.push(BigObject {
+                span: span(node),
+                depth,
+                children,
+                before: n,
+                after: n,
+            });
+        }
+    }
+    props
+}
+
+/// What the next version keeps of the child `n` of a big object, which lowered to `prop` (under the cache's key
+/// `key` when it is an entry of the cache).
+fn child_of(n: Node, prop: Option<&Prop>, key: Option<CacheKey>) -> Child {
+    match (prop, key) {
+        (Some(_), Some(k)) => Child::Cached(span(n), k),
+        (Some(p), None) => Child::Plain(p.clone()),
+        (None, _) => Child::Skipped(span(n)),
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// What the splice of big objects did on this thread, for tests: (objects spliced, children lowered in them).
+    pub(crate) static SPLICES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// The entries of the big object `node`, taken from the earlier version's record of it ([`BigObject`]) when
+/// [`LowerCache::move_ahead`] followed the one edit since and the build owns the cache: the children the edit did not touch are taken as they
+/// are (the cached ones from the cache's table, as a walk would find them), and only those it touched are
+/// walked and lowered. That skips stepping tree-sitter's cursor over every child of the object and hashing
+/// their text. `None`, with nothing done, when the record does not fit the tree: the caller walks the object.
+///
+/// The children taken are those whose text the edit did not touch; the tree must agree with the record around
+/// the edit (the count of named children, and the first and last child and the one after the edit where the
+/// record has them), and have no syntax error in the object. A child with the same text parsed in the same
+/// place is the same subtree, which is what the cache by text already relies on.
+fn splice(node: Node, cx: &mut Lowering, depth: usize) -> Option<Vec<Prop>> {
+    cx.next.as_ref()?;
+    let (start, end) = (node.start_byte(), node.end_byte());
+    // (a shared cache may be read by a build that does not follow the edit it was moved for: only the build that
+    // owns it is told, see `LowerCache::forget_objects`)
+    let Prev::Owned(prev) = &mut cx.prev else {
+        return None;
+    };
+    if !prev.spliceable {
+        return None;
+    }
+    let at = prev
+        .objects
+        .iter()
+        .position(|o| o.span.start == start && o.depth == depth)?;
+    let o = prev.objects.swap_remove(at);
+    let (before, after, len) = (o.before, o.after, o.children.len());
+    if o.span.end != end || node.has_error() {
+        return None;
+    }
+    let total = node.named_child_count();
+    let middle = total.checked_sub(before + (len - after))?;
+    let first = node.named_child(0).map(span);
+    let last = total
+        .checked_sub(1)
+        .and_then(|i| u32::try_from(i).ok())
+        .and_then(|i| node.named_child(i))
+        .map(span);
+    if (before > 0 && first != Some(o.children[0].span()))
+        || (after < len && last != Some(o.children[len - 1].span()))
+    {
+        return None;
+    }
+    // the children the edit touched: the named children after the last one before it, up to the first after it
+    let from = match before {
+        0 => start + 1,
+        b => o.children[b - 1].span().end,
+    };
+    let mut touched = Vec::with_capacity(middle);
+    let mut c = node.walk();
+    let mut after_found = after == len;
+    if c.goto_first_child_for_byte(from).is_some() {
+        loop {
+            let n = c.node();
+            if n.is_named() {
+                if touched.len() == middle {
+                    after_found = after < len && span(n) == o.children[after].span();
+                    break;
+                }
+                touched.push(n);
+            }
+            if !c.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    if touched.len() != middle || !after_found {
+        return None;
+    }
+    // the cached entries of the untouched children first, so that a touched one with the same text as one of them
+    // does not take its entry
+    let untouched = || o.children[..before].iter().chain(&o.children[after..]);
+    let mut taken = Vec::new();
+    for child in untouched() {
+        let Child::Cached(sp, k) = child else {
+            continue;
+        };
+        match take_cached(cx, *k) {
+            Some(hit) if hit.1.entry.0 == sp.start => taken.push((*k, hit)),
+            missed => {
+                // not where the record has it: put back what was taken, and walk the object instead
+                if let Prev::Owned(prev) = &mut cx.prev {
+                    for (k, hit) in taken.into_iter().chain(missed.map(|h| (*k, h))) {
+                        prev.entries.insert(k, hit);
+                    }
+                }
+                return None;
+            }
+        }
+    }
+    #[cfg(test)]
+    SPLICES.with(|s| {
+        let (a, b) = s.get();
+        s.set((a + 1, b + middle));
+    });
+    let dups = cx.dups;
+    let mut taken = taken.into_iter();
+    let mut props = Vec::with_capacity(total);
+    let mut children = Vec::with_capacity(total);
+    let mut keep = |child: &Child, cx: &mut Lowering, props: &mut Vec<Prop>| match child {
+        Child::Skipped(_) => {}
+        Child::Plain(p) => {
+            // (short: its member names are found by a walk, as when it was lowered)
+            if cx.members.is_some() {
+                p.value.walk(&mut |v| {
+                    if let Kind::Member { prop, .. } = &v.kind {
+                        cx.add_member(prop);
+                    }
+                });
+            }
+            props.push(p.clone());
+        }
+        Child::Cached(sp, _) => {
+            if let Some((k, hit)) = taken.next() {
+                props.push(place_cached(cx, k, hit.1, sp.start));
+            }
+        }
+    };
+    for child in &o.children[..before] {
+        keep(child, cx, &mut props);
+        children.push(child.clone());
+    }
+    for n in touched {
+        if n.is_extra() {
+            children.push(Child::Skipped(span(n)));
+            continue;
+        }
+        let (prop, key) = lower_prop(n, cx, depth);
+        children.push(child_of(n, prop.as_ref(), key));
+        props.extend(prop);
+    }
+    for child in &o.children[after..] {
+        keep(child, cx, &mut props);
+        children.push(child.clone());
+    }
+    if cx.dups == dups {
+        let n = children.len();
+        if let Some(next) = cx.next.as_mut() {
+            next.objects.push(BigObject {
+                span: span(node),
+                depth,
+                children,
+                before: n,
+                after: n,
+            });
+        }
+    }
+    Some(props)
+}
+
+/// The earlier version's cached entry under `k`, with the version that last used it: taken out of the cache the
+/// build owns, or a copy of the shared one.
+fn take_cached(cx: &mut Lowering, k: CacheKey) -> Option<(u32, Cached)> {
+    match &mut cx.prev {
+        Prev::None => None,
+        Prev::Shared(c) => c.entries.get(&k).cloned(),
+        Prev::Owned(c) => c.entries.remove(&k),
+    }
+}
+
+/// The entry `hit` of the earlier version, reused for this version's entry at `start` (its text is the same):
+/// moved there when it is elsewhere, recorded in this version's cache, its member names added.
+fn place_cached(cx: &mut Lowering, k: CacheKey, hit: Cached, start: usize) -> Prop {
+    let Cached { entry, names, .. } = hit;
+    let delta = start as isize - entry.0 as isize;
+    // unmoved, the copy shares everything below the entry's top level; moved, the moved entry (in place when
+    // nothing else holds it, else a copy) is the entry from now on
+    let (prop, entry) = if delta == 0 {
+        (entry.1.clone(), entry)
+    } else {
+        let prop = match Arc::try_unwrap(entry) {
+            Ok((_, mut prop)) => {
+                note_move(true);
+                shift_prop_in_place(&mut prop, delta);
+                prop
+            }
+            Err(shared) => {
+                note_move(false);
+                shifted_prop(&shared.1, delta)
+            }
+        };
+        (prop.clone(), Arc::new((start, prop)))
+    };
+    let added = match cx.next.as_mut() {
+        Some(next) => !next
+            .added_lists
+            .insert(Arc::as_ptr(&names).cast::<Text>() as usize),
+        None => false,
+    };
+    if !added {
+        for n in names.iter() {
+            cx.add_member(n);
+        }
+    }
+    if let Some(next) = cx.next.as_mut() {
+        let cached = Cached {
+            entry,
+            names,
+            key: k,
+        };
+        next.placed.insert(start, cached.clone());
+        if next.entries.insert(k, (next.generation, cached)).is_some() {
+            cx.dups += 1;
+        }
+        next.reused += 1;
+    }
+    prop
+}
+
+/// The entry (an object's child) `node` lowers to, lowered or taken from the earlier version's cache, with its
+/// key in this version's cache when it is one of its entries.
+fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> (Option<Prop>, Option<CacheKey>) {
     let src = cx.src;
     let sp = span(node);
-    match node.kind() {
+    let prop = match node.kind() {
         "pair" => {
             let cache_key = cx.key(node, depth);
             if let Some(k) = cache_key {
-                let hit = match &mut cx.prev {
-                    Prev::None => None,
-                    Prev::Shared(c) => c.entries.get(&k).map(|(_, c)| c.clone()),
-                    Prev::Owned(c) => c.entries.remove(&k).map(|(_, c)| c),
-                };
-                if let Some(Cached { entry, names, .. }) = hit {
-                    let delta = sp.start as isize - entry.0 as isize;
-                    // unmoved, the copy shares everything below the entry's top level; moved, the moved entry
-                    // (in place when nothing else holds it, else a copy) is the entry from now on
-                    let (prop, entry) = if delta == 0 {
-                        (entry.1.clone(), entry)
-                    } else {
-                        let prop = match Arc::try_unwrap(entry) {
-                            Ok((_, mut prop)) => {
-                                note_move(true);
-                                shift_prop_in_place(&mut prop, delta);
-                                prop
-                            }
-                            Err(shared) => {
-                                note_move(false);
-                                shifted_prop(&shared.1, delta)
-                            }
-                        };
-                        (prop.clone(), Arc::new((sp.start, prop)))
-                    };
-                    let added = match cx.next.as_mut() {
-                        Some(next) => !next
-                            .added_lists
-                            .insert(Arc::as_ptr(&names).cast::<Text>() as usize),
-                        None => false,
-                    };
-                    if !added {
-                        for n in names.iter() {
-                            cx.add_member(n);
-                        }
-                    }
-                    if let Some(next) = cx.next.as_mut() {
-                        let cached = Cached {
-                            entry,
-                            names,
-                            key: k,
-                        };
-                        next.placed.insert(sp.start, cached.clone());
-                        next.entries.insert(k, (next.generation, cached));
-                        next.reused += 1;
-                    }
-                    return Some(prop);
+                if let Some((_, hit)) = take_cached(cx, k) {
+                    return (Some(place_cached(cx, k, hit, sp.start)), Some(k));
                 }
             }
-            let prop = lower_pair(node, cx, depth, sp)?;
+            let Some(prop) = lower_pair(node, cx, depth, sp) else {
+                return (None, None);
+            };
             if let (Some(k), Some(next)) = (cache_key, cx.next.as_mut()) {
                 let generation = next.generation;
                 let cached = Cached {
@@ -1299,7 +1619,10 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
                     key: k,
                 };
                 next.placed.insert(sp.start, cached.clone());
-                next.entries.insert(k, (generation, cached));
+                if next.entries.insert(k, (generation, cached)).is_some() {
+                    cx.dups += 1;
+                }
+                return (Some(prop), Some(k));
             }
             Some(prop)
         }
@@ -1323,21 +1646,19 @@ fn lower_prop(node: Node, cx: &mut Lowering, depth: usize) -> Option<Prop> {
             shorthand: false,
             span: sp,
         }),
-        "method_definition" => {
-            let name = field(node, "name")?;
-            Some(Prop {
-                key: Some(text(name, src).into()),
-                key_span: span(name),
-                value: Value {
-                    kind: lower_func(node, cx, depth),
-                    span: sp,
-                },
-                shorthand: false,
+        "method_definition" => field(node, "name").map(|name| Prop {
+            key: Some(text(name, src).into()),
+            key_span: span(name),
+            value: Value {
+                kind: lower_func(node, cx, depth),
                 span: sp,
-            })
-        }
+            },
+            shorthand: false,
+            span: sp,
+        }),
         _ => None,
-    }
+    };
+    (prop, None)
 }
 
 /// A `key: value` entry.

@@ -64,14 +64,25 @@ impl Snapshot {
                 let (tree, lang) = (self.tree.as_ref()?, self.lang?);
                 let text = &self.analysis_text;
                 let model = match self.model.take_handover() {
-                    Some(Handover { cache, earlier, .. }) => {
+                    Some(Handover {
+                        cache,
+                        earlier,
+                        edits,
+                    }) => {
                         // The earlier version's model first: when nothing else holds it (no request still reads
                         // that version), it goes now, and its cache becomes this build's own.
                         if let Some(earlier) = earlier {
                             earlier.release_now();
                         }
                         match Arc::try_unwrap(cache) {
-                            Ok(cache) => FileModel::build_reusing(tree, text, lang, cache),
+                            Ok(mut cache) => {
+                                // the cache is in this text's places only when no edit is left to follow (see
+                                // `Handover::move_ahead`)
+                                if !edits.is_some_and(|e| e.is_empty()) {
+                                    cache.forget_objects();
+                                }
+                                FileModel::build_reusing(tree, text, lang, cache)
+                            }
                             Err(shared) => {
                                 let model =
                                     FileModel::build_incremental(tree, text, lang, Some(&shared));
@@ -1144,6 +1155,323 @@ mod tests {
         let (_, moves) = built(&d);
         assert_eq!(moves.0, (n, 0));
         assert!(moves.1 > 0, "the build moved the types");
+    }
+
+    /// A big object (a schema of 80 models, with a comment, a short entry and a spread among them) edited one
+    /// change at a time: each build takes the children the edit did not touch from the earlier version's record
+    /// and lowers only the touched ones ([`crate::model::value`]'s splice), and its model, member names, cache
+    /// entries and schema equal a fresh build's. The edits are chosen where a splice can go wrong: at the edges
+    /// of a model, between two models, a model inserted, one deleted, one made a copy of another (two entries with
+    /// one text), the object's braces, a comment among the children, text above and below the object; then random
+    /// edits, many of which break the syntax for a while.
+    #[test]
+    fn a_big_objects_untouched_children_are_spliced_and_the_model_equals_a_fresh_build() {
+        use crate::model::file::tests::{same, schema_src};
+        use crate::model::schema::schema_of;
+        use crate::model::value::{Kind, SPLICES};
+        let names: Vec<String> = (0..80).map(|i| format!("Model{i:02}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let text = schema_src(&names).replacen(
+            "  Model10: a",
+            "  // a comment among the models\n  Status: a.enum(['draft', 'done']),\n  ...extra,\n  Model10: a",
+            1,
+        );
+        let mut d = doc(&text);
+        let mut version = 1;
+        // the current version's model against a fresh one; how many children its build lowered in spliced objects
+        // (`None`: no object was spliced)
+        let check = |d: &Document, step: &str| -> Option<usize> {
+            SPLICES.with(|s| s.set((0, 0)));
+            let snap = d.snapshot();
+            let model = snap.file_model().expect("model");
+            let spliced = SPLICES.with(|s| s.get());
+            let (tree, src) = (snap.tree.as_ref().expect("tree"), &snap.analysis_text);
+            let fresh = FileModel::build_incremental(tree, src, Lang::TypeScript, None);
+            assert!(same(&model, &fresh), "{step}: the model differs");
+            assert_eq!(
+                model.members.get(),
+                fresh.members.get(),
+                "{step}: member names"
+            );
+            for (a, b) in model.top_values().iter().zip(fresh.top_values()) {
+                let mut entries = Vec::new();
+                a.walk(&mut |v| {
+                    if let Kind::Object(props) = &v.kind {
+                        entries.extend(props.iter().cloned());
+                    }
+                });
+                let mut fresh_entries = Vec::new();
+                b.walk(&mut |v| {
+                    if let Kind::Object(props) = &v.kind {
+                        fresh_entries.extend(props.iter().cloned());
+                    }
+                });
+                assert_eq!(entries.len(), fresh_entries.len(), "{step}");
+                for (p, q) in entries.iter().zip(&fresh_entries) {
+                    assert_eq!(
+                        model.lowered.key_of(p),
+                        fresh.lowered.key_of(q),
+                        "{step}: the cache key of the entry at {}",
+                        p.span.start
+                    );
+                    assert_eq!(
+                        model.lowered.names_of(p),
+                        fresh.lowered.names_of(q),
+                        "{step}: the member names of the entry at {}",
+                        p.span.start
+                    );
+                }
+            }
+            let (schema, fresh_schema) = (schema_of(&model), schema_of(&fresh));
+            assert_eq!(
+                format!("{schema:?}"),
+                format!("{fresh_schema:?}"),
+                "{step}: the schema"
+            );
+            (spliced.0 > 0).then_some(spliced.1)
+        };
+        let mut edit = |d: &mut Document, from: usize, to: usize, with: &str| {
+            let text = d.text().to_string();
+            let pos_of = super::guard_tests::pos_of;
+            let (a, b) = (pos_of(&text, from), pos_of(&text, to));
+            version += 1;
+            d.apply(
+                version,
+                &[change(a.line, a.character, b.line, b.character, with)],
+                Encoding::Utf16,
+            )
+            .expect("apply");
+        };
+        assert_eq!(check(&d, "open"), None, "nothing to splice from");
+        // (name, edit, children lowered again: `None` when the object cannot be spliced)
+        type Step = (
+            &'static str,
+            fn(&Document) -> (usize, usize, String),
+            Option<usize>,
+        );
+        let steps: Vec<Step> = vec![
+            (
+                "a letter typed in a model's field",
+                |d| {
+                    let at = d.text().find("Model40: a").unwrap()
+                        + "Model40: a\n    .model({\n      title".len();
+                    (at, at, "s".into())
+                },
+                Some(1),
+            ),
+            (
+                "the letter deleted",
+                |d| {
+                    let at = d.text().find("Model40: a").unwrap()
+                        + "Model40: a\n    .model({\n      title".len();
+                    (at, at + 1, String::new())
+                },
+                Some(1),
+            ),
+            (
+                "a line above the schema: every model moves",
+                |_| (0, 0, "// top\n".into()),
+                Some(0),
+            ),
+            (
+                "a line below it: nothing moves",
+                |d| {
+                    let at = d.text().len();
+                    (at, at, "const after = 1;\n".into())
+                },
+                Some(0),
+            ),
+            (
+                "a letter against the start of a model's name",
+                |d| {
+                    let at = d.text().find("Model20: a").unwrap();
+                    (at, at, "X".into())
+                },
+                Some(1),
+            ),
+            (
+                "a space between a model's comma and the line's end: no child touched",
+                |d| {
+                    let at = d.text().find("  Model31: a").unwrap() - 1;
+                    (at, at, " ".into())
+                },
+                Some(0),
+            ),
+            (
+                "a space against the end of a model, before its comma",
+                |d| {
+                    let at = d.text().find(" \n  Model31: a").unwrap() - 1;
+                    (at, at, " ".into())
+                },
+                Some(1),
+            ),
+            (
+                "a model inserted between two",
+                |d| {
+                    let at = d.text().find("  Model50: a").unwrap();
+                    (at, at, "  Inserted: a.model({ title: a.string(), body: a.string(), rating: a.integer(), note: a.string(), more: a.string(), other: a.string(), last: a.string(), count: a.integer(), done: a.boolean() }).authorization((allow) => [allow.owner()]),\n".into())
+                },
+                Some(1),
+            ),
+            (
+                "a model deleted",
+                |d| {
+                    let from = d.text().find("  Model60: a").unwrap();
+                    let to = d.text().find("  Model61: a").unwrap();
+                    (from, to, String::new())
+                },
+                Some(0),
+            ),
+            (
+                "a model made a copy of the one after it: two entries with one text",
+                |d| {
+                    let from = d.text().find("  Model70: a").unwrap();
+                    let to = d.text().find("  Model71: a").unwrap();
+                    let next = d.text().find("  Model72: a").unwrap();
+                    let copy = d.text()[to..next].to_string();
+                    (from, to, copy)
+                },
+                Some(1),
+            ),
+            (
+                "then any edit: not spliced (the record was not kept)",
+                |d| {
+                    let at = d.text().find("Model05: a").unwrap()
+                        + "Model05: a\n    .model({\n      title".len();
+                    (at, at, "z".into())
+                },
+                None,
+            ),
+            (
+                "the copy renamed back",
+                |d| {
+                    let at = d.text().find("  Model71: a").unwrap() + "  Model7".len();
+                    (at, at + 1, "0".into())
+                },
+                None,
+            ),
+            (
+                "an edit after that",
+                |d| {
+                    let at = d.text().find("Model05: a").unwrap()
+                        + "Model05: a\n    .model({\n      title".len();
+                    (at, at + 1, String::new())
+                },
+                Some(1),
+            ),
+            (
+                "the comment among the models edited",
+                |d| {
+                    let at = d.text().find("a comment among").unwrap();
+                    (at, at, "still ".into())
+                },
+                Some(1),
+            ),
+            (
+                "the short entry edited",
+                |d| {
+                    let at = d.text().find("'done'").unwrap() + 1;
+                    (at, at, "un".into())
+                },
+                Some(1),
+            ),
+            (
+                "the spread edited",
+                |d| {
+                    let at = d.text().find("...extra").unwrap() + "...extra".len();
+                    (at, at, "s".into())
+                },
+                Some(1),
+            ),
+            (
+                "the object's closing brace deleted",
+                |d| {
+                    let at = d.text().find("});\n\nexport const data").unwrap();
+                    (at, at + 1, String::new())
+                },
+                None,
+            ),
+            (
+                "and typed again",
+                |d| {
+                    let at = d.text().find(");\n\nexport const data").unwrap();
+                    (at, at, "}".into())
+                },
+                None,
+            ),
+            (
+                "a letter in the last model",
+                |d| {
+                    let at = d.text().find("Model79: a").unwrap()
+                        + "Model79: a\n    .model({\n      title".len();
+                    (at, at, "s".into())
+                },
+                Some(1),
+            ),
+            (
+                "a letter in the first model",
+                |d| {
+                    let at = d.text().find("Model00: a").unwrap()
+                        + "Model00: a\n    .model({\n      title".len();
+                    (at, at, "s".into())
+                },
+                Some(1),
+            ),
+        ];
+        for (step, at, lowered) in steps {
+            let (from, to, with) = at(&d);
+            edit(&mut d, from, to, &with);
+            assert_eq!(
+                check(&d, step),
+                lowered,
+                "{step}: children lowered in a splice"
+            );
+        }
+        // random edits: characters typed and deleted anywhere, often breaking the syntax for a while, most of them
+        // taken back
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut below = |n: usize| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+        };
+        let mut spliced = 0;
+        for i in 0..300 {
+            let text = d.text().to_string();
+            let mut at = below(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let after_letter = at > 0 && text.as_bytes()[at - 1].is_ascii_alphabetic();
+            let (to, with) = match below(6) {
+                // (a letter typed after a letter mostly leaves the text valid: a name made longer)
+                0 | 1 if after_letter => (at, "q".to_string()),
+                0 => (at, " ".to_string()),
+                1 => (at, "\n".to_string()),
+                2 | 3 => (at, ["a", "x", ",", "(", "}", "'"][below(6)].to_string()),
+                _ => {
+                    let mut to = (at + 1 + below(3)).min(text.len());
+                    while !text.is_char_boundary(to) {
+                        to += 1;
+                    }
+                    (to, String::new())
+                }
+            };
+            let taken = text[at..to].to_string();
+            edit(&mut d, at, to, &with);
+            spliced += usize::from(check(&d, &format!("random edit {i}")).is_some());
+            // taken back, but for a third of the spaces and letters typed (which pile up)
+            let kept = (with == " " || with == "q") && below(3) == 0;
+            if !kept {
+                edit(&mut d, at, at + with.len(), &taken);
+                check(&d, &format!("random edit {i} taken back"));
+            }
+        }
+        assert!(
+            spliced > 100,
+            "only {spliced} of 300 random edits were spliced"
+        );
     }
 
     #[test]
