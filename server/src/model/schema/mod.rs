@@ -41,9 +41,11 @@ pub struct Schema {
     /// Whether the schema is an `a.combine(...)`.
     pub combined: bool,
     pub span: Span,
-    /// Where the first type of each name is (part, index), built on first lookup: rules look names up for
-    /// every relationship and reference, and a schema can hold a thousand models.
-    pub by_name: OnceLock<HashMap<String, (usize, usize), FnvBuild>>,
+    /// Where the first type of each name is (part, index), by the hash of the name ([`name_hash`]), built on first
+    /// lookup: rules look names up for every relationship and reference, and a schema can hold a thousand models.
+    /// (Hashes, not the names: a version's index is built on every keystroke, and a thousand copies of the names
+    /// were most of its cost.)
+    pub by_name: OnceLock<HashMap<u64, (usize, usize), FnvBuild>>,
 }
 
 /// One `a.schema({...})`.
@@ -472,16 +474,24 @@ impl Schema {
     /// The type named `name` (the first one when several parts define it).
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         let index = self.by_name.get_or_init(|| {
-            let mut m = HashMap::default();
+            let mut m = HashMap::with_capacity_and_hasher(
+                self.parts.iter().map(|p| p.types.len()).sum(),
+                FnvBuild::default(),
+            );
             for (pi, part) in self.parts.iter().enumerate() {
                 for (ti, t) in part.types.iter().enumerate() {
-                    m.entry(t.name.clone()).or_insert((pi, ti));
+                    m.entry(name_hash(&t.name)).or_insert((pi, ti));
                 }
             }
             m
         });
-        let &(pi, ti) = index.get(name)?;
-        self.parts.get(pi)?.types.get(ti).map(|t| &**t)
+        let &(pi, ti) = index.get(&name_hash(name))?;
+        let found = self.parts.get(pi)?.types.get(ti).map(|t| &**t)?;
+        if found.name == name {
+            return Some(found);
+        }
+        // two names with one hash: the index holds the first of them; the other is looked for in order
+        self.types().find(|t| t.name == name)
     }
     pub fn model(&self, name: &str) -> Option<&Model> {
         match &self.get(name)?.kind {
@@ -1587,6 +1597,12 @@ fn link_arg<'v>(link: &Link<'v>) -> Option<&'v Value> {
     link.args.and_then(|a| a.first())
 }
 
+/// The hash of a type's name in [`Schema::by_name`].
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FnvBuild::default().hash_one(name)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1600,6 +1616,31 @@ pub(crate) mod tests {
 
     fn at(src: &str, span: Span) -> &str {
         &src[span.start..span.end]
+    }
+
+    /// Types are looked up by the hash of their name; when two names share a hash, the index holds the first of
+    /// them and the other is still found (here the index is made to point the wrong way, as a shared hash would).
+    #[test]
+    fn a_type_is_found_by_name_even_when_its_hash_points_elsewhere() {
+        let src = crate::model::file::tests::schema_src(&["Post", "Comment", "Tag"]);
+        let s = schema(&src);
+        assert_eq!(s.get("Comment").map(|t| t.name.as_str()), Some("Comment"));
+        assert!(s.get("Missing").is_none());
+        // (the lookups above built the index)
+        let index = s.by_name.get().expect("built");
+        let post_at = *index.get(&name_hash("Post")).expect("indexed");
+        let mut wrong = HashMap::default();
+        wrong.insert(name_hash("Tag"), post_at);
+        let misled = Schema {
+            by_name: OnceLock::from(wrong),
+            ..(*s).clone()
+        };
+        assert_eq!(misled.get("Tag").map(|t| t.name.as_str()), Some("Tag"));
+        assert_eq!(
+            misled.get("Post").map(|t| t.name.as_str()),
+            None,
+            "not indexed"
+        );
     }
 
     /// A schema of models long enough for the lowering cache, each with a relationship to the next name, one
