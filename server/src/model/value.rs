@@ -1343,31 +1343,48 @@ fn lower_object(node: Node, cx: &mut Lowering, depth: usize) -> Vec<Prop> {
     let mut props = Vec::new();
     let mut c = node.walk();
     for n in node.named_children(&mut c) {
-        if n.is_extra() {
-            if record {
-                children.push(Child::Skipped(span(n)));
-            }
-            continue;
-        }
-        let (prop, key) = lower_prop(n, cx, depth);
-        if record {
-            children.push(child_of(n, prop.as_ref(), key));
-        }
-        props.extend(prop);
+        lower_child(n, cx, depth, &mut props, record.then_some(&mut children));
     }
     if record && cx.dups == dups && !node.has_error() {
-        let n = children.len();
-        if let Some(next) = cx.next.as_mut() {
-            next.objects.push(BigObject {
-                span: span(node),
-                depth,
-                children,
-                before: n,
-                after: n,
-            });
-        }
+        record_object(cx, node, depth, children);
     }
     props
+}
+
+/// Lowers the named child `n` of an object into `props` (nothing for a comment), and notes what it was in
+/// `children` when the object is recorded.
+fn lower_child(
+    n: Node,
+    cx: &mut Lowering,
+    depth: usize,
+    props: &mut Vec<Prop>,
+    children: Option<&mut Vec<Child>>,
+) {
+    if n.is_extra() {
+        if let Some(children) = children {
+            children.push(Child::Skipped(span(n)));
+        }
+        return;
+    }
+    let (prop, key) = lower_prop(n, cx, depth);
+    if let Some(children) = children {
+        children.push(child_of(n, prop.as_ref(), key));
+    }
+    props.extend(prop);
+}
+
+/// Records the big object `node` of this version, with its children, for the next version ([`BigObject`]).
+fn record_object(cx: &mut Lowering, node: Node, depth: usize, children: Vec<Child>) {
+    let n = children.len();
+    if let Some(next) = cx.next.as_mut() {
+        next.objects.push(BigObject {
+            span: span(node),
+            depth,
+            children,
+            before: n,
+            after: n,
+        });
+    }
 }
 
 /// What the next version keeps of the child `n` of a big object, which lowered to `prop` (under the cache's key
@@ -1509,29 +1526,14 @@ fn splice(node: Node, cx: &mut Lowering, depth: usize) -> Option<Vec<Prop>> {
         children.push(child.clone());
     }
     for n in touched {
-        if n.is_extra() {
-            children.push(Child::Skipped(span(n)));
-            continue;
-        }
-        let (prop, key) = lower_prop(n, cx, depth);
-        children.push(child_of(n, prop.as_ref(), key));
-        props.extend(prop);
+        lower_child(n, cx, depth, &mut props, Some(&mut children));
     }
     for child in &o.children[after..] {
         keep(child, cx, &mut props);
         children.push(child.clone());
     }
     if cx.dups == dups {
-        let n = children.len();
-        if let Some(next) = cx.next.as_mut() {
-            next.objects.push(BigObject {
-                span: span(node),
-                depth,
-                children,
-                before: n,
-                after: n,
-            });
-        }
+        record_object(cx, node, depth, children);
     }
     Some(props)
 }

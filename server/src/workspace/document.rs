@@ -1243,6 +1243,11 @@ mod tests {
             .expect("apply");
         };
         assert_eq!(check(&d, "open"), None, "nothing to splice from");
+        // where the name of the first field of `model` ends
+        fn title_end(d: &Document, model: &str) -> usize {
+            let at = d.text().find(&format!("{model}: a")).expect(model);
+            at + format!("{model}: a\n    .model({{\n      title").len()
+        }
         // (name, edit, children lowered again: `None` when the object cannot be spliced)
         type Step = (
             &'static str,
@@ -1253,8 +1258,7 @@ mod tests {
             (
                 "a letter typed in a model's field",
                 |d| {
-                    let at = d.text().find("Model40: a").unwrap()
-                        + "Model40: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model40");
                     (at, at, "s".into())
                 },
                 Some(1),
@@ -1262,8 +1266,7 @@ mod tests {
             (
                 "the letter deleted",
                 |d| {
-                    let at = d.text().find("Model40: a").unwrap()
-                        + "Model40: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model40");
                     (at, at + 1, String::new())
                 },
                 Some(1),
@@ -1336,8 +1339,7 @@ mod tests {
             (
                 "then any edit: not spliced (the record was not kept)",
                 |d| {
-                    let at = d.text().find("Model05: a").unwrap()
-                        + "Model05: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model05");
                     (at, at, "z".into())
                 },
                 None,
@@ -1353,8 +1355,7 @@ mod tests {
             (
                 "an edit after that",
                 |d| {
-                    let at = d.text().find("Model05: a").unwrap()
-                        + "Model05: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model05");
                     (at, at + 1, String::new())
                 },
                 Some(1),
@@ -1402,8 +1403,7 @@ mod tests {
             (
                 "a letter in the last model",
                 |d| {
-                    let at = d.text().find("Model79: a").unwrap()
-                        + "Model79: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model79");
                     (at, at, "s".into())
                 },
                 Some(1),
@@ -1411,8 +1411,7 @@ mod tests {
             (
                 "a letter in the first model",
                 |d| {
-                    let at = d.text().find("Model00: a").unwrap()
-                        + "Model00: a\n    .model({\n      title".len();
+                    let at = title_end(d, "Model00");
                     (at, at, "s".into())
                 },
                 Some(1),
