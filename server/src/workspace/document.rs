@@ -1243,6 +1243,13 @@ mod tests {
             .expect("apply");
         };
         assert_eq!(check(&d, "open"), None, "nothing to splice from");
+        // `text` typed at `at`; `len` bytes at `at` replaced with `text`
+        fn typed(at: usize, text: &str) -> (usize, usize, String) {
+            (at, at, text.to_string())
+        }
+        fn replaced(at: usize, len: usize, text: &str) -> (usize, usize, String) {
+            (at, at + len, text.to_string())
+        }
         // where the name of the first field of `model` ends
         fn title_end(d: &Document, model: &str) -> usize {
             let at = d.text().find(&format!("{model}: a")).expect(model);
@@ -1257,18 +1264,12 @@ mod tests {
         let steps: Vec<Step> = vec![
             (
                 "a letter typed in a model's field",
-                |d| {
-                    let at = title_end(d, "Model40");
-                    (at, at, "s".into())
-                },
+                |d| typed(title_end(d, "Model40"), "s"),
                 Some(1),
             ),
             (
                 "the letter deleted",
-                |d| {
-                    let at = title_end(d, "Model40");
-                    (at, at + 1, String::new())
-                },
+                |d| replaced(title_end(d, "Model40"), 1, ""),
                 Some(1),
             ),
             (
@@ -1278,41 +1279,28 @@ mod tests {
             ),
             (
                 "a line below it: nothing moves",
-                |d| {
-                    let at = d.text().len();
-                    (at, at, "const after = 1;\n".into())
-                },
+                |d| typed(d.text().len(), "const after = 1;\n"),
                 Some(0),
             ),
             (
                 "a letter against the start of a model's name",
-                |d| {
-                    let at = d.text().find("Model20: a").unwrap();
-                    (at, at, "X".into())
-                },
+                |d| typed(d.text().find("Model20: a").unwrap(), "X"),
                 Some(1),
             ),
             (
                 "a space between a model's comma and the line's end: no child touched",
-                |d| {
-                    let at = d.text().find("  Model31: a").unwrap() - 1;
-                    (at, at, " ".into())
-                },
+                |d| typed(d.text().find("  Model31: a").unwrap() - 1, " "),
                 Some(0),
             ),
             (
                 "a space against the end of a model, before its comma",
-                |d| {
-                    let at = d.text().find(" \n  Model31: a").unwrap() - 1;
-                    (at, at, " ".into())
-                },
+                |d| typed(d.text().find(" \n  Model31: a").unwrap() - 1, " "),
                 Some(1),
             ),
             (
                 "a model inserted between two",
                 |d| {
-                    let at = d.text().find("  Model50: a").unwrap();
-                    (at, at, "  Inserted: a.model({ title: a.string(), body: a.string(), rating: a.integer(), note: a.string(), more: a.string(), other: a.string(), last: a.string(), count: a.integer(), done: a.boolean() }).authorization((allow) => [allow.owner()]),\n".into())
+                    typed(d.text().find("  Model50: a").unwrap(), "  Inserted: a.model({ title: a.string(), body: a.string(), rating: a.integer(), note: a.string(), more: a.string(), other: a.string(), last: a.string(), count: a.integer(), done: a.boolean() }).authorization((allow) => [allow.owner()]),\n")
                 },
                 Some(1),
             ),
@@ -1338,50 +1326,38 @@ mod tests {
             ),
             (
                 "then any edit: not spliced (the record was not kept)",
-                |d| {
-                    let at = title_end(d, "Model05");
-                    (at, at, "z".into())
-                },
+                |d| typed(title_end(d, "Model05"), "z"),
                 None,
             ),
             (
                 "the copy renamed back",
                 |d| {
-                    let at = d.text().find("  Model71: a").unwrap() + "  Model7".len();
-                    (at, at + 1, "0".into())
+                    replaced(
+                        d.text().find("  Model71: a").unwrap() + "  Model7".len(),
+                        1,
+                        "0",
+                    )
                 },
                 None,
             ),
             (
                 "an edit after that",
-                |d| {
-                    let at = title_end(d, "Model05");
-                    (at, at + 1, String::new())
-                },
+                |d| replaced(title_end(d, "Model05"), 1, ""),
                 Some(1),
             ),
             (
                 "the comment among the models edited",
-                |d| {
-                    let at = d.text().find("a comment among").unwrap();
-                    (at, at, "still ".into())
-                },
+                |d| typed(d.text().find("a comment among").unwrap(), "still "),
                 Some(1),
             ),
             (
                 "the short entry edited",
-                |d| {
-                    let at = d.text().find("'done'").unwrap() + 1;
-                    (at, at, "un".into())
-                },
+                |d| typed(d.text().find("'done'").unwrap() + 1, "un"),
                 Some(1),
             ),
             (
                 "the spread edited",
-                |d| {
-                    let at = d.text().find("...extra").unwrap() + "...extra".len();
-                    (at, at, "s".into())
-                },
+                |d| typed(d.text().find("...extra").unwrap() + "...extra".len(), "s"),
                 Some(1),
             ),
             (
@@ -1402,18 +1378,12 @@ mod tests {
             ),
             (
                 "a letter in the last model",
-                |d| {
-                    let at = title_end(d, "Model79");
-                    (at, at, "s".into())
-                },
+                |d| typed(title_end(d, "Model79"), "s"),
                 Some(1),
             ),
             (
                 "a letter in the first model",
-                |d| {
-                    let at = title_end(d, "Model00");
-                    (at, at, "s".into())
-                },
+                |d| typed(title_end(d, "Model00"), "s"),
                 Some(1),
             ),
         ];
