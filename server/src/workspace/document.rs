@@ -68,6 +68,7 @@ impl Snapshot {
                         cache,
                         earlier,
                         edits,
+                        real_text,
                     }) => {
                         // The earlier version's model first: when nothing else holds it (no request still reads
                         // that version), it goes now, and its cache becomes this build's own.
@@ -76,9 +77,11 @@ impl Snapshot {
                         }
                         match Arc::try_unwrap(cache) {
                             Ok(mut cache) => {
-                                // the cache is in this text's places only when no edit is left to follow (see
-                                // `Handover::move_ahead`)
-                                if !edits.is_some_and(|e| e.is_empty()) {
+                                // the big objects recorded in the cache are this text's when no edit is left to
+                                // follow (see `Handover::move_ahead`), and when neither this version nor those
+                                // since the cache's read a blanked text (the guard's blanked region is no edit)
+                                let current = edits.is_some_and(|e| e.is_empty());
+                                if !(current && real_text && self.guard.is_none()) {
                                     cache.forget_objects();
                                 }
                                 FileModel::build_reusing(tree, text, lang, cache)
@@ -155,6 +158,10 @@ struct Handover {
     /// The edits since the version `cache` was made for, in order (`None`: not known, or too many to be worth
     /// following): where they moved its entries.
     edits: Option<Vec<Edit>>,
+    /// Whether the version `cache` was made for, and every version since, read its real text (none was
+    /// analysed with the guard's blanked region, see [`crate::syntax::guard`]): only then do the edits say all
+    /// that changed in the text the cache was read from.
+    real_text: bool,
 }
 
 /// The most edits a [`Handover`] follows; a burst of more, not analysed in between, is left for the build.
@@ -219,13 +226,14 @@ impl ModelSlot {
     /// version may still build it, from that cache).
     ///
     /// `edits` are the edits from this version to the next (`None` when not known, as when the whole text is
-    /// replaced).
-    fn next(&self, edits: Option<&[Edit]>) -> ModelSlot {
+    /// replaced); `blanked`, whether this version was analysed with the guard's blanked region.
+    fn next(&self, edits: Option<&[Edit]>, blanked: bool) -> ModelSlot {
         let handover = match self.get() {
             Some(Some(m)) => Some(Handover {
                 cache: m.lowered.clone(),
                 earlier: Some(self.clone()),
                 edits: then(Some(Vec::new()), edits),
+                real_text: !blanked,
             }),
             _ => self.0.as_ref().and_then(|s| {
                 let mut h = s.handover.lock().ok()?;
@@ -237,9 +245,11 @@ impl ModelSlot {
                         cache: h.cache.clone(),
                         earlier: h.earlier.take(),
                         edits: h.edits.clone(),
+                        real_text: h.real_text,
                     })
                 }?;
                 next.edits = then(next.edits.take(), edits);
+                next.real_text &= !blanked;
                 Some(next)
             }),
         };
@@ -594,7 +604,7 @@ impl Document {
             }),
             _ => None,
         };
-        self.defer(incremental, resume, edits.as_deref());
+        self.defer(incremental, resume, edits.as_deref(), guarded);
         Ok(())
     }
 
@@ -624,14 +634,21 @@ impl Document {
     /// since the last real parse when the tree was edited to match them; in a large file it lets the guard
     /// against error recovery take over (see [`crate::syntax::guard`]).
     fn refresh(&mut self, incremental: bool, resume: Option<Resume>) {
-        self.defer(incremental, resume, None);
+        self.defer(incremental, resume, None, self.guard.is_some());
         self.parse_pending();
     }
 
     /// A new version's decisions ([`Document::decide`]), and its parse left for [`Document::parse_pending`]
-    /// when the document is parsed at all. `edits` made it from the version before (`None`: not known).
-    fn defer(&mut self, incremental: bool, resume: Option<Resume>, edits: Option<&[Edit]>) {
-        self.decide(edits);
+    /// when the document is parsed at all. `edits` made it from the version before (`None`: not known);
+    /// `blanked`, whether that version was parsed with the guard's blanked region.
+    fn defer(
+        &mut self,
+        incremental: bool,
+        resume: Option<Resume>,
+        edits: Option<&[Edit]>,
+        blanked: bool,
+    ) {
+        self.decide(edits, blanked);
         self.pending = self.tree_wanted().then_some(Pending {
             incremental,
             resume,
@@ -644,9 +661,10 @@ impl Document {
     }
 
     /// A new version's decisions, before its parse: whether the document is ours (a document that is not
-    /// loses its tree), and a new model slot.
-    fn decide(&mut self, edits: Option<&[Edit]>) {
-        self.model = self.model.next(edits);
+    /// loses its tree), and a new model slot. `blanked`: whether the version before was parsed with the guard's
+    /// blanked region (see [`ModelSlot::next`]).
+    fn decide(&mut self, edits: Option<&[Edit]>, blanked: bool) {
+        self.model = self.model.next(edits, blanked);
         reclaim::later(std::mem::replace(
             &mut self.analysis_text,
             self.text.clone(),
@@ -1157,6 +1175,111 @@ mod tests {
         assert!(moves.1 > 0, "the build moved the types");
     }
 
+    /// Builds the model of `d`'s current version and checks it against a fresh build: the model, its member
+    /// names, every entry's cache key and member names, and its schema. Returns how many children the build
+    /// lowered in the objects it spliced (`None`: it spliced none; see [`crate::model::value`]).
+    fn spliced_build(d: &Document, step: &str) -> Option<usize> {
+        use crate::model::file::tests::same;
+        use crate::model::schema::schema_of;
+        use crate::model::value::{Kind, SPLICES};
+        SPLICES.with(|s| s.set((0, 0)));
+        let snap = d.snapshot();
+        let model = snap.file_model().expect("model");
+        let spliced = SPLICES.with(|s| s.get());
+        let (tree, src) = (snap.tree.as_ref().expect("tree"), &snap.analysis_text);
+        let fresh = FileModel::build_incremental(tree, src, Lang::TypeScript, None);
+        assert!(same(&model, &fresh), "{step}: the model differs");
+        assert_eq!(
+            model.members.get(),
+            fresh.members.get(),
+            "{step}: member names"
+        );
+        // every entry of every object in `v`
+        let entries_of = |v: &crate::model::value::Value| {
+            let mut entries = Vec::new();
+            v.walk(&mut |v| {
+                if let Kind::Object(props) = &v.kind {
+                    entries.extend(props.iter().cloned());
+                }
+            });
+            entries
+        };
+        for (a, b) in model.top_values().iter().zip(fresh.top_values()) {
+            let (entries, fresh_entries) = (entries_of(a), entries_of(b));
+            assert_eq!(entries.len(), fresh_entries.len(), "{step}");
+            for (p, q) in entries.iter().zip(&fresh_entries) {
+                assert_eq!(
+                    model.lowered.key_of(p),
+                    fresh.lowered.key_of(q),
+                    "{step}: the cache key of the entry at {}",
+                    p.span.start
+                );
+                assert_eq!(
+                    model.lowered.names_of(p),
+                    fresh.lowered.names_of(q),
+                    "{step}: the member names of the entry at {}",
+                    p.span.start
+                );
+            }
+        }
+        let (schema, fresh_schema) = (schema_of(&model), schema_of(&fresh));
+        assert_eq!(
+            format!("{schema:?}"),
+            format!("{fresh_schema:?}"),
+            "{step}: the schema"
+        );
+        (spliced.0 > 0).then_some(spliced.1)
+    }
+
+    /// Replaces the bytes `from..to` of `d`'s text with `with`, as the next version.
+    fn edit_bytes(d: &mut Document, from: usize, to: usize, with: &str) {
+        let text = d.text().to_string();
+        let pos_of = super::guard_tests::pos_of;
+        let (a, b) = (pos_of(&text, from), pos_of(&text, to));
+        d.apply(
+            d.version() + 1,
+            &[change(a.line, a.character, b.line, b.character, with)],
+            Encoding::Utf16,
+        )
+        .expect("apply");
+    }
+
+    /// While the guard against error recovery analyses a blanked text, and in the version right after it, no big
+    /// object is spliced: the blanked region changes the analysed text beyond the edit, so the edit alone does
+    /// not say which models changed. Every model equals a fresh build's.
+    #[test]
+    fn no_splice_reads_across_the_guards_blanked_region() {
+        use crate::model::file::tests::schema_src;
+        let names: Vec<String> = (0..220).map(|i| format!("Model{i:03}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut d = doc(&schema_src(&names));
+        assert!(
+            d.text().len() >= guard::MIN_GUARDED_LEN,
+            "large enough to be guarded"
+        );
+        let field = |d: &Document| {
+            d.text().find("Model100: a").expect("model")
+                + "Model100: a\n    .model({\n      title: a.string".len()
+        };
+        assert_eq!(spliced_build(&d, "open"), None);
+        let at = field(&d);
+        edit_bytes(&mut d, at, at, " ");
+        assert_eq!(spliced_build(&d, "a space in a valid file"), Some(1));
+        // an unclosed call: the guard blanks the damaged region
+        let at = field(&d);
+        edit_bytes(&mut d, at, at, "(");
+        assert!(d.snapshot().guard.is_some(), "the guard is on");
+        assert_eq!(spliced_build(&d, "guarded"), None);
+        // closed again: the version before read a blanked text
+        let at = field(&d) + 1;
+        edit_bytes(&mut d, at, at, ")");
+        assert!(d.snapshot().guard.is_none(), "the guard is off");
+        assert_eq!(spliced_build(&d, "right after the guard"), None);
+        let at = field(&d);
+        edit_bytes(&mut d, at, at + 3, "");
+        assert_eq!(spliced_build(&d, "the next edit"), Some(1));
+    }
+
     /// A big object (a schema of 80 models, with a comment, a short entry and a spread among them) edited one
     /// change at a time: each build takes the children the edit did not touch from the earlier version's record
     /// and lowers only the touched ones ([`crate::model::value`]'s splice), and its model, member names, cache
@@ -1166,9 +1289,7 @@ mod tests {
     /// edits, many of which break the syntax for a while.
     #[test]
     fn a_big_objects_untouched_children_are_spliced_and_the_model_equals_a_fresh_build() {
-        use crate::model::file::tests::{same, schema_src};
-        use crate::model::schema::schema_of;
-        use crate::model::value::{Kind, SPLICES};
+        use crate::model::file::tests::schema_src;
         let names: Vec<String> = (0..80).map(|i| format!("Model{i:02}")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let text = schema_src(&names).replacen(
@@ -1177,71 +1298,8 @@ mod tests {
             1,
         );
         let mut d = doc(&text);
-        let mut version = 1;
-        // the current version's model against a fresh one; how many children its build lowered in spliced objects
-        // (`None`: no object was spliced)
-        let check = |d: &Document, step: &str| -> Option<usize> {
-            SPLICES.with(|s| s.set((0, 0)));
-            let snap = d.snapshot();
-            let model = snap.file_model().expect("model");
-            let spliced = SPLICES.with(|s| s.get());
-            let (tree, src) = (snap.tree.as_ref().expect("tree"), &snap.analysis_text);
-            let fresh = FileModel::build_incremental(tree, src, Lang::TypeScript, None);
-            assert!(same(&model, &fresh), "{step}: the model differs");
-            assert_eq!(
-                model.members.get(),
-                fresh.members.get(),
-                "{step}: member names"
-            );
-            for (a, b) in model.top_values().iter().zip(fresh.top_values()) {
-                let mut entries = Vec::new();
-                a.walk(&mut |v| {
-                    if let Kind::Object(props) = &v.kind {
-                        entries.extend(props.iter().cloned());
-                    }
-                });
-                let mut fresh_entries = Vec::new();
-                b.walk(&mut |v| {
-                    if let Kind::Object(props) = &v.kind {
-                        fresh_entries.extend(props.iter().cloned());
-                    }
-                });
-                assert_eq!(entries.len(), fresh_entries.len(), "{step}");
-                for (p, q) in entries.iter().zip(&fresh_entries) {
-                    assert_eq!(
-                        model.lowered.key_of(p),
-                        fresh.lowered.key_of(q),
-                        "{step}: the cache key of the entry at {}",
-                        p.span.start
-                    );
-                    assert_eq!(
-                        model.lowered.names_of(p),
-                        fresh.lowered.names_of(q),
-                        "{step}: the member names of the entry at {}",
-                        p.span.start
-                    );
-                }
-            }
-            let (schema, fresh_schema) = (schema_of(&model), schema_of(&fresh));
-            assert_eq!(
-                format!("{schema:?}"),
-                format!("{fresh_schema:?}"),
-                "{step}: the schema"
-            );
-            (spliced.0 > 0).then_some(spliced.1)
-        };
-        let mut edit = |d: &mut Document, from: usize, to: usize, with: &str| {
-            let text = d.text().to_string();
-            let pos_of = super::guard_tests::pos_of;
-            let (a, b) = (pos_of(&text, from), pos_of(&text, to));
-            version += 1;
-            d.apply(
-                version,
-                &[change(a.line, a.character, b.line, b.character, with)],
-                Encoding::Utf16,
-            )
-            .expect("apply");
-        };
+        let check = spliced_build;
+        let edit = edit_bytes;
         assert_eq!(check(&d, "open"), None, "nothing to splice from");
         // `text` typed at `at`; `len` bytes at `at` replaced with `text`
         fn typed(at: usize, text: &str) -> (usize, usize, String) {
