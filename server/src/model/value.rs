@@ -951,14 +951,21 @@ struct Lowering<'a> {
     dups: usize,
 }
 
+/// Calls `f` with the name of each member expression in `v`, in the order [`Value::walk`] finds them.
+fn each_member(v: &Value, f: &mut dyn FnMut(&Text)) {
+    v.walk(&mut |v| {
+        if let Kind::Member { prop, .. } = &v.kind {
+            f(prop);
+        }
+    });
+}
+
 /// The distinct member names of the member expressions in `v`, as [`Value::walk`] finds them.
 fn member_names(v: &Value) -> Arc<[Text]> {
     let mut names: Vec<Text> = Vec::new();
-    v.walk(&mut |v| {
-        if let Kind::Member { prop, .. } = &v.kind {
-            if !names.contains(prop) {
-                names.push(prop.clone());
-            }
+    each_member(v, &mut |prop| {
+        if !names.contains(prop) {
+            names.push(prop.clone());
         }
     });
     names.into()
@@ -1404,10 +1411,11 @@ thread_local! {
 }
 
 /// The entries of the big object `node`, taken from the earlier version's record of it ([`BigObject`]) when
-/// [`LowerCache::move_ahead`] followed the one edit since and the build owns the cache: the children the edit did not touch are taken as they
-/// are (the cached ones from the cache's table, as a walk would find them), and only those it touched are
-/// walked and lowered. That skips stepping tree-sitter's cursor over every child of the object and hashing
-/// their text. `None`, with nothing done, when the record does not fit the tree: the caller walks the object.
+/// [`LowerCache::move_ahead`] followed the one edit since and the build owns the cache: the children the edit
+/// did not touch are taken as they are (the cached ones from the cache's table, as a walk would find them), and
+/// only those it touched are walked and lowered. That skips stepping tree-sitter's cursor over every child of
+/// the object and hashing their text. `None` when the record does not fit the tree: the caller walks the
+/// object.
 ///
 /// The children taken are those whose text the edit did not touch; the tree must agree with the record around
 /// the edit (the count of named children, and the first and last child and the one after the edit where the
@@ -1483,11 +1491,11 @@ fn splice(node: Node, cx: &mut Lowering, depth: usize) -> Option<Vec<Prop>> {
         match take_cached(cx, *k) {
             Some(hit) if hit.1.entry.0 == sp.start => taken.push((*k, hit)),
             missed => {
-                // not where the record has it: put back what was taken, and walk the object instead
+                // not where the record has it: put back what was taken (the splice runs only on a cache the
+                // build owns), and walk the object instead
                 if let Prev::Owned(prev) = &mut cx.prev {
-                    for (k, hit) in taken.into_iter().chain(missed.map(|h| (*k, h))) {
-                        prev.entries.insert(k, hit);
-                    }
+                    prev.entries
+                        .extend(taken.into_iter().chain(missed.map(|h| (*k, h))));
                 }
                 return None;
             }
@@ -1507,11 +1515,7 @@ fn splice(node: Node, cx: &mut Lowering, depth: usize) -> Option<Vec<Prop>> {
         Child::Plain(p) => {
             // (short: its member names are found by a walk, as when it was lowered)
             if cx.members.is_some() {
-                p.value.walk(&mut |v| {
-                    if let Kind::Member { prop, .. } = &v.kind {
-                        cx.add_member(prop);
-                    }
-                });
+                each_member(&p.value, &mut |prop| cx.add_member(prop));
             }
             props.push(p.clone());
         }
