@@ -861,28 +861,45 @@ impl LowerCache {
     /// edit changed stays as it was: the build lowers its new text. The schema's types read from the entries
     /// are moved when the build starts ([`LowerCache::move_types_ahead`]). Returns how many entries moved.
     pub fn move_ahead(&mut self, edits: &[crate::text::Edit]) -> usize {
+        self.move_ahead_sharing(edits, &|_| {})
+    }
+
+    /// [`LowerCache::move_ahead`], offering the entries to move as [`Pieces`](crate::helper::Pieces) to
+    /// another thread (`offer`, see [`crate::helper::start_in_pieces`]) while this one moves them too.
+    pub(crate) fn move_ahead_sharing(
+        &mut self,
+        edits: &[crate::text::Edit],
+        offer: &dyn Fn(Arc<dyn crate::helper::Help>),
+    ) -> usize {
         self.placed.clear();
-        let mut moved = 0;
         let generation = self.generation;
         // (the entries kept from older versions are in those versions' places: left for the build)
-        for (_, cached) in self
-            .entries
-            .values_mut()
-            .filter(|(used, _)| *used == generation)
-        {
+        let mut moving = Vec::new();
+        let mut staying = Vec::new();
+        for (key, (used, cached)) in self.entries.drain() {
             let (start, len) = (cached.entry.0, cached.key.1);
-            let Some(delta) = crate::text::moved_by(edits, start, start + len) else {
-                continue;
-            };
-            if delta == 0 {
-                continue;
+            let delta = (used == generation)
+                .then(|| crate::text::moved_by(edits, start, start + len))
+                .flatten();
+            match delta {
+                Some(delta) if delta != 0 => moving.push((key, (used, cached), delta)),
+                _ => staying.push((key, (used, cached))),
             }
-            let Some((at, prop)) = Arc::get_mut(&mut cached.entry) else {
-                continue;
-            };
-            shift_prop_in_place(prop, delta);
-            *at = at.saturating_add_signed(delta);
-            moved += 1;
+        }
+        self.entries.extend(staying);
+        let pieces = crate::helper::Pieces::new(moving, move_entry);
+        offer(pieces.clone());
+        let mut moved = 0;
+        match pieces.finish() {
+            Some(all) => {
+                for (key, entry, left) in all {
+                    moved += usize::from(left == 0);
+                    self.entries.insert(key, entry);
+                }
+            }
+            // a move that panicked lost its entries: the build lowers their text again, and walks the big
+            // objects that held them
+            None => self.objects.clear(),
         }
         // the big objects, for the build to splice: after exactly one edit since their version
         if self.spliceable || edits.len() != 1 {
@@ -920,11 +937,22 @@ impl LowerCache {
     pub(crate) fn move_types_ahead(&mut self) -> Option<crate::helper::Task<()>> {
         let edits = self.types_behind.take()?;
         let (memo, generation) = (self.schema_memo.clone(), self.generation);
-        Some(crate::helper::start(move || {
+        Some(crate::helper::start_in_pieces(move |offer| {
             // (a move that failed half done left the memo empty, see `Memo::move_ahead`)
             let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-            memo.move_ahead(generation, &edits);
+            memo.move_ahead_sharing(generation, &edits, &|p| offer.pieces(p));
         }))
+    }
+}
+
+/// Moves one entry of [`LowerCache::move_ahead`] by the delta it holds, in place, and sets that to 0; an entry
+/// something else holds is left where it was (the build moves it, or copies it moved).
+fn move_entry(item: &mut (CacheKey, (u32, Cached), isize)) {
+    let (_, (_, cached), delta) = item;
+    if let Some((at, prop)) = Arc::get_mut(&mut cached.entry) {
+        shift_prop_in_place(prop, *delta);
+        *at = at.saturating_add_signed(*delta);
+        *delta = 0;
     }
 }
 

@@ -191,12 +191,13 @@ impl Handover {
     /// ([`LowerCache::move_ahead`]). The build then finds them in place. When something still holds the cache (a
     /// request reading the earlier version), nothing moves, and the build copies as it always may. Either way the
     /// model built is the same.
-    fn move_ahead(mut self) -> Handover {
+    /// The entries to move are offered to the one waiting for the move (`offer`), which moves them too.
+    fn move_ahead(mut self, offer: &helper::Offer<Handover>) -> Handover {
         if let Some(earlier) = self.earlier.take() {
             earlier.release_now();
         }
         if let (Some(edits), Some(cache)) = (self.edits.as_ref(), Arc::get_mut(&mut self.cache)) {
-            cache.move_ahead(edits);
+            cache.move_ahead_sharing(edits, &|p| offer.pieces(p));
             // the cache is in the current text's places now
             self.edits = Some(Vec::new());
         }
@@ -281,7 +282,9 @@ impl ModelSlot {
             return;
         }
         if let Some(handover) = h.take() {
-            *moving = Some(helper::start(move || handover.move_ahead()));
+            *moving = Some(helper::start_in_pieces(move |offer| {
+                handover.move_ahead(offer)
+            }));
         }
     }
 

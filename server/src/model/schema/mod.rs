@@ -53,6 +53,9 @@ pub struct Schema {
 pub struct Part {
     /// Shared with the next version's schema when the entry has not changed (see [`Memo`]).
     pub types: Vec<Arc<TypeDef>>,
+    /// The hash of each type's name ([`name_hash`]), in the order of `types`: the index of [`Schema::get`] is
+    /// built from these without reading the types themselves (a thousand scattered reads on each version).
+    name_hashes: Vec<u64>,
     /// Whether every entry of the types object was read (no spreads or computed keys).
     pub complete: bool,
     /// Schema-level `.authorization(...)`.
@@ -479,8 +482,8 @@ impl Schema {
                 FnvBuild::default(),
             );
             for (pi, part) in self.parts.iter().enumerate() {
-                for (ti, t) in part.types.iter().enumerate() {
-                    m.entry(name_hash(&t.name)).or_insert((pi, ti));
+                for (ti, &hash) in part.name_hashes.iter().enumerate() {
+                    m.entry(hash).or_insert((pi, ti));
                 }
             }
             m
@@ -637,29 +640,57 @@ impl Memo {
     /// copy. Only the types read for version `generation` are moved (the edits are since that version); returns
     /// how many moved.
     pub fn move_ahead(&mut self, generation: u32, edits: &[crate::text::Edit]) -> usize {
+        self.move_ahead_sharing(generation, edits, &|_| {})
+    }
+
+    /// [`Memo::move_ahead`], offering the types to move as [`Pieces`](crate::helper::Pieces) to another thread
+    /// (`offer`, see [`crate::helper::start_in_pieces`]) while this one moves them too.
+    pub(crate) fn move_ahead_sharing(
+        &mut self,
+        generation: u32,
+        edits: &[crate::text::Edit],
+        offer: &dyn Fn(Arc<dyn crate::helper::Help>),
+    ) -> usize {
         if self.generation != generation {
             return 0;
         }
-        let mut moved = 0;
         // out of the memo while they move: were a move to fail half done, the memo would be left empty (every
         // type read again), not holding a type half moved
-        let mut types = std::mem::take(&mut self.types);
-        for (key, (at, t)) in types.iter_mut() {
-            let Some(delta) = crate::text::moved_by(edits, *at, *at + key.text_len()) else {
-                continue;
-            };
-            if delta == 0 {
-                continue;
+        let types = std::mem::take(&mut self.types);
+        let mut moving = Vec::new();
+        let mut staying = Vec::with_capacity(types.len());
+        for (key, (at, t)) in types {
+            match crate::text::moved_by(edits, at, at + key.text_len()) {
+                Some(delta) if delta != 0 => moving.push((key, (at, t), delta)),
+                _ => staying.push((key, (at, t))),
             }
-            let Some(only) = Arc::get_mut(t) else {
-                continue;
-            };
-            only.shift(delta);
-            *at = at.saturating_add_signed(delta);
-            moved += 1;
+        }
+        let pieces = crate::helper::Pieces::new(moving, move_type);
+        offer(pieces.clone());
+        let Some(all) = pieces.finish() else {
+            return 0;
+        };
+        let mut moved = 0;
+        let mut types =
+            MemoTypes::with_capacity_and_hasher(staying.len() + all.len(), Default::default());
+        types.extend(staying);
+        for (key, entry, left) in all {
+            moved += usize::from(left == 0);
+            types.insert(key, entry);
         }
         self.types = types;
         moved
+    }
+}
+
+/// Moves one type of [`Memo::move_ahead`] by the delta it holds, in place, and sets that to 0; a type something
+/// else still holds (that version's schema, still read) is left for the read to move or copy.
+fn move_type(item: &mut (EntryKey, (usize, Arc<TypeDef>), isize)) {
+    let (_, (at, t), delta) = item;
+    if let Some(only) = Arc::get_mut(t) {
+        only.shift(*delta);
+        *at = at.saturating_add_signed(*delta);
+        *delta = 0;
     }
 }
 
@@ -953,6 +984,7 @@ impl<'f> Cx<'f> {
         }
         let mut part = Part {
             types: Vec::new(),
+            name_hashes: Vec::new(),
             complete: false,
             rules: None,
             builder_span: first.name_span,
@@ -962,12 +994,15 @@ impl<'f> Cx<'f> {
             if let Some(props) = obj.as_object() {
                 part.complete = true;
                 part.types.reserve_exact(props.len());
+                part.name_hashes.reserve_exact(props.len());
                 for p in props {
                     let Some(key) = &p.key else {
                         part.complete = false;
                         continue;
                     };
-                    part.types.push(self.type_def(p, key, index));
+                    let t = self.type_def(p, key, index);
+                    part.name_hashes.push(name_hash(&t.name));
+                    part.types.push(t);
                 }
             }
         }
