@@ -656,10 +656,10 @@ impl Memo {
         }
         // out of the memo while they move: were a move to fail half done, the memo would be left empty (every
         // type read again), not holding a type half moved
-        let types = std::mem::take(&mut self.types);
+        let mut types = std::mem::take(&mut self.types);
         let mut moving = Vec::new();
         let mut staying = Vec::with_capacity(types.len());
-        for (key, (at, t)) in types {
+        for (key, (at, t)) in types.drain() {
             match crate::text::moved_by(edits, at, at + key.text_len()) {
                 Some(delta) if delta != 0 => moving.push((key, (at, t), delta)),
                 _ => staying.push((key, (at, t))),
@@ -671,8 +671,7 @@ impl Memo {
             return 0;
         };
         let mut moved = 0;
-        let mut types =
-            MemoTypes::with_capacity_and_hasher(staying.len() + all.len(), Default::default());
+        // (the drained table keeps its room; while it is out of the memo a failed move leaves the memo empty)
         types.extend(staying);
         for (key, entry, left) in all {
             moved += usize::from(left == 0);
