@@ -13,7 +13,7 @@ pub mod check;
 pub(crate) mod helper;
 pub mod lsp;
 pub mod model;
-pub(crate) mod reclaim;
+pub mod reclaim;
 pub mod syntax;
 #[cfg(test)]
 mod testing;
