@@ -189,6 +189,42 @@ impl<T: Send> Help for Pieces<T> {
     }
 }
 
+/// Takes out of `table` the items `delta_of` gives a delta other than 0, does `each` to them in [`Pieces`] offered
+/// to the one waiting (`offer`, see [`Offer::pieces`]), and puts them back: the moves ahead of the build, of
+/// lowered entries and of schema types, by the delta each is moved by. `each` sets the delta it moved an item
+/// by to 0 (and leaves it when it could not move it, as when something else holds the item). Returns how many
+/// it moved, or `None` when the work of a piece panicked: the items being moved are then gone from `table`.
+pub fn move_in_pieces<K, V, S>(
+    table: &mut std::collections::HashMap<K, V, S>,
+    delta_of: impl Fn(&K, &V) -> Option<isize>,
+    each: fn(&mut (K, V, isize)),
+    offer: &dyn Fn(Arc<dyn Help>),
+) -> Option<usize>
+where
+    K: Eq + std::hash::Hash + Send + 'static,
+    V: Send + 'static,
+    S: std::hash::BuildHasher,
+{
+    let mut moving = Vec::new();
+    let mut staying = Vec::with_capacity(table.len());
+    for (key, value) in table.drain() {
+        match delta_of(&key, &value) {
+            Some(delta) if delta != 0 => moving.push((key, value, delta)),
+            _ => staying.push((key, value)),
+        }
+    }
+    // (the drained table keeps its room)
+    table.extend(staying);
+    let pieces = Pieces::new(moving, each);
+    offer(pieces.clone());
+    let mut moved = 0;
+    for (key, value, left) in pieces.finish()? {
+        moved += usize::from(left == 0);
+        table.insert(key, value);
+    }
+    Some(moved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -874,33 +874,19 @@ impl LowerCache {
         self.placed.clear();
         let generation = self.generation;
         // (the entries kept from older versions are in those versions' places: left for the build)
-        let mut moving = Vec::new();
-        let mut staying = Vec::new();
-        for (key, (used, cached)) in self.entries.drain() {
+        let delta_of = |_: &CacheKey, (used, cached): &(u32, Cached)| {
             let (start, len) = (cached.entry.0, cached.key.1);
-            let delta = (used == generation)
+            (*used == generation)
                 .then(|| crate::text::moved_by(edits, start, start + len))
-                .flatten();
-            match delta {
-                Some(delta) if delta != 0 => moving.push((key, (used, cached), delta)),
-                _ => staying.push((key, (used, cached))),
-            }
-        }
-        self.entries.extend(staying);
-        let pieces = crate::helper::Pieces::new(moving, move_entry);
-        offer(pieces.clone());
-        let mut moved = 0;
-        match pieces.finish() {
-            Some(all) => {
-                for (key, entry, left) in all {
-                    moved += usize::from(left == 0);
-                    self.entries.insert(key, entry);
-                }
-            }
-            // a move that panicked lost its entries: the build lowers their text again, and walks the big
-            // objects that held them
-            None => self.objects.clear(),
-        }
+                .flatten()
+        };
+        let moved = crate::helper::move_in_pieces(&mut self.entries, delta_of, move_entry, offer)
+            .unwrap_or_else(|| {
+                // a move that panicked lost its entries: the build lowers their text again, and walks the big
+                // objects that held them
+                self.objects.clear();
+                0
+            });
         // the big objects, for the build to splice: after exactly one edit since their version
         if self.spliceable || edits.len() != 1 {
             self.objects.clear();

@@ -657,26 +657,13 @@ impl Memo {
         // out of the memo while they move: were a move to fail half done, the memo would be left empty (every
         // type read again), not holding a type half moved
         let mut types = std::mem::take(&mut self.types);
-        let mut moving = Vec::new();
-        let mut staying = Vec::with_capacity(types.len());
-        for (key, (at, t)) in types.drain() {
-            match crate::text::moved_by(edits, at, at + key.text_len()) {
-                Some(delta) if delta != 0 => moving.push((key, (at, t), delta)),
-                _ => staying.push((key, (at, t))),
-            }
-        }
-        let pieces = crate::helper::Pieces::new(moving, move_type);
-        offer(pieces.clone());
-        let Some(all) = pieces.finish() else {
+        let delta_of = |key: &EntryKey, (at, _): &(usize, Arc<TypeDef>)| {
+            crate::text::moved_by(edits, *at, *at + key.text_len())
+        };
+        let Some(moved) = crate::helper::move_in_pieces(&mut types, delta_of, move_type, offer)
+        else {
             return 0;
         };
-        let mut moved = 0;
-        // (the drained table keeps its room; while it is out of the memo a failed move leaves the memo empty)
-        types.extend(staying);
-        for (key, entry, left) in all {
-            moved += usize::from(left == 0);
-            types.insert(key, entry);
-        }
         self.types = types;
         moved
     }
